@@ -1,0 +1,14 @@
+export * from './canonical.js';
+export * from './errors.js';
+export * from './fs/atomic.js';
+export * from './fs/document-store.js';
+export * from './fs/framed.js';
+export * from './fs/lock.js';
+export * from './fs/root.js';
+export * from './lifecycle.js';
+export * from './mock.js';
+export * from './names.js';
+export * from './records.js';
+export * from './serde.js';
+export * from './val.js';
+export { z } from 'zod';

@@ -1,0 +1,37 @@
+import { ClosedError } from './errors.js';
+
+/** Tracks whether a provider is closed; every public method asks it first. */
+export class Lifecycle {
+  #closed = false;
+
+  /** @param provider Name of the owning provider, for error messages. */
+  constructor(readonly provider: string) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Throws {@link ClosedError} naming the provider and the method when closed. */
+  assertOpen(method: string): void {
+    if (this.#closed) {
+      throw new ClosedError(`${this.provider}.${method}() called after close()`, {
+        details: { provider: this.provider, method },
+      });
+    }
+  }
+
+  /** Marks closed; returns false when it already was, so close() stays idempotent. */
+  markClosed(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    return true;
+  }
+}
+
+/** A provider that holds resources: `close()` releases them; later calls reject with `ClosedError`. */
+export interface Closable {
+  /** Release resources. Idempotent. */
+  close(): Promise<void>;
+  /** `await using provider = ...` support; same as {@link Closable.close}. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
