@@ -1,3 +1,4 @@
+export { z } from 'zod';
 export * from './canonical.js';
 export * from './errors.js';
 export * from './fs/atomic.js';
@@ -11,4 +12,3 @@ export * from './names.js';
 export * from './records.js';
 export * from './serde.js';
 export * from './val.js';
-export { z } from 'zod';

@@ -53,9 +53,10 @@ export class MockRecorder {
 
   /** Make the `nth` call (1-based, counted since creation or {@link reset}) of `method` fail. */
   failOn(method: string, nth: number, error?: unknown): this {
-    if (!Number.isInteger(nth) || nth < 1) throw new RangeError(`failOn: nth must be a positive integer, got ${nth}`);
-    let byNumber = this.#nth.get(method);
-    if (!byNumber) this.#nth.set(method, (byNumber = new Map()));
+    if (!Number.isInteger(nth) || nth < 1)
+      throw new RangeError(`failOn: nth must be a positive integer, got ${nth}`);
+    const byNumber = this.#nth.get(method) ?? new Map<number, Script>();
+    this.#nth.set(method, byNumber);
     byNumber.set(nth, { kind: 'fail', error });
     return this;
   }
@@ -111,8 +112,8 @@ export class MockRecorder {
   }
 
   #queue(method: string, script: Script): void {
-    let queue = this.#next.get(method);
-    if (!queue) this.#next.set(method, (queue = []));
+    const queue = this.#next.get(method) ?? [];
+    this.#next.set(method, queue);
     queue.push(script);
   }
 

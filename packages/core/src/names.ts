@@ -16,7 +16,10 @@ export function isValidName(name: unknown): name is string {
  */
 export function assertValidName(kind: string, name: unknown): asserts name is string {
   if (isValidName(name)) return;
-  const shown = typeof name === 'string' ? JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name) : typeof name;
+  const shown =
+    typeof name === 'string'
+      ? JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)
+      : typeof name;
   throw new InvalidNameError(`invalid ${kind} name ${shown}: names must be ${NAME_RULE}`, {
     details: { kind, name, rule: NAME_RULE },
   });

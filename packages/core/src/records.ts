@@ -5,6 +5,34 @@ import { ValSchema } from './val.js';
 /** A stored name ({@link NAME_RULE}). */
 export const NameSchema = z.string().refine(isValidName, { message: `names must be ${NAME_RULE}` });
 
+/**
+ * A string-keyed record whose values match `item`. Unlike `z.record`, it validates in place and returns
+ * the same object, so an own `"__proto__"` key (which JSON.parse creates) is kept, not turned into a
+ * prototype or dropped.
+ */
+export function recordOf<T>(item: z.ZodType<T>) {
+  return z
+    .custom<Record<string, T>>((value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+      const proto = Object.getPrototypeOf(value);
+      return proto === Object.prototype || proto === null;
+    }, 'expected a plain object')
+    .check((ctx) => {
+      const record = ctx.value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const result = item.safeParse(record[key]);
+        if (result.success) continue;
+        for (const issue of result.error.issues) {
+          ctx.issues.push({
+            ...issue,
+            input: record[key],
+            path: [key, ...issue.path],
+          } as (typeof ctx.issues)[number]);
+        }
+      }
+    });
+}
+
 /** Milliseconds since the Unix epoch. */
 export const TimestampSchema = z.number().int().nonnegative();
 
@@ -17,8 +45,8 @@ export const StateStatusSchema = z.enum(['running', 'halted', 'error']);
  */
 export const StateSchema = z.object({
   control: ValSchema,
-  env: z.record(z.string(), z.string()),
-  store: z.record(z.string(), ValSchema),
+  env: recordOf(z.string()),
+  store: recordOf(ValSchema),
   kont: z.array(ValSchema),
   step: z.number().int().nonnegative(),
   status: StateStatusSchema,
@@ -33,7 +61,7 @@ export function emptyState(): State {
 /** What a session persists: the machine state and free-form metadata. */
 export const SessionDataSchema = z.object({
   state: StateSchema,
-  meta: z.record(z.string(), ValSchema).default({}),
+  meta: recordOf(ValSchema).default({}),
 });
 export type SessionData = z.infer<typeof SessionDataSchema>;
 /** {@link SessionData} as a caller may pass it (fields with defaults may be left out). */

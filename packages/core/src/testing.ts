@@ -23,7 +23,14 @@ export const INVALID_NAMES: readonly unknown[] = [
 ];
 
 /** Names at the edges of the rule that every backend must accept. */
-export const VALID_EDGE_NAMES: readonly string[] = ['a', 'A-z_0.9', 'x'.repeat(128), '-dash', '_under', 'a..b'];
+export const VALID_EDGE_NAMES: readonly string[] = [
+  'a',
+  'A-z_0.9',
+  'x'.repeat(128),
+  '-dash',
+  '_under',
+  'a..b',
+];
 
 /** Build values that cannot be stored: each must be an `InvalidArgumentError` at save time. */
 export function unstorableValues(): Array<{ label: string; value: unknown }> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rejectionOf } from './json.js';
 
 /**
  * A value of the Omega language: plain data. JSON values plus what JSON loses
@@ -19,72 +20,18 @@ export type Val =
   | Set<Val>
   | { [key: string]: Val };
 
-/** Why `value` is not a {@link Val}, with the path of the first offending part; `null` when it is one. */
+/**
+ * Why `value` is not a {@link Val}, with the path of the first offending part (`$` is the whole value,
+ * then `.key`, `["odd key"]`, `[index]`, `.<key n>`/`.<value n>` of a Map, `.<element n>` of a Set);
+ * `null` when it is one. Nesting deeper than 1000 containers is not a Val: it could not be stored.
+ */
 export function explainNotVal(value: unknown): { path: string; reason: string } | null {
-  return check(value, '$', new Set());
+  return rejectionOf(value);
 }
 
 /** True when `value` is a {@link Val}. */
 export function isVal(value: unknown): value is Val {
-  return explainNotVal(value) === null;
-}
-
-function check(value: unknown, path: string, ancestors: Set<object>): { path: string; reason: string } | null {
-  switch (typeof value) {
-    case 'undefined':
-    case 'boolean':
-    case 'number':
-    case 'bigint':
-    case 'string':
-      return null;
-    case 'function':
-      return { path, reason: 'a function' };
-    case 'symbol':
-      return { path, reason: 'a symbol' };
-  }
-  if (value === null) return null;
-  const obj = value as object;
-  if (obj instanceof Date || obj instanceof Uint8Array) return null;
-  if (ancestors.has(obj)) return { path, reason: 'a cycle' };
-  ancestors.add(obj);
-  try {
-    if (Array.isArray(obj)) {
-      for (let i = 0; i < obj.length; i++) {
-        const bad = check(obj[i], `${path}[${i}]`, ancestors);
-        if (bad) return bad;
-      }
-      return null;
-    }
-    if (obj instanceof Map) {
-      let i = 0;
-      for (const [k, v] of obj) {
-        const bad = check(k, `${path}.<key ${i}>`, ancestors) ?? check(v, `${path}.<value ${i}>`, ancestors);
-        if (bad) return bad;
-        i++;
-      }
-      return null;
-    }
-    if (obj instanceof Set) {
-      let i = 0;
-      for (const v of obj) {
-        const bad = check(v, `${path}.<element ${i}>`, ancestors);
-        if (bad) return bad;
-        i++;
-      }
-      return null;
-    }
-    const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) {
-      return { path, reason: `an instance of ${proto?.constructor?.name ?? 'an unknown class'}` };
-    }
-    for (const key of Object.keys(obj)) {
-      const bad = check((obj as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
-      if (bad) return bad;
-    }
-    return null;
-  } finally {
-    ancestors.delete(obj);
-  }
+  return rejectionOf(value) === null;
 }
 
 /** Zod schema accepting exactly the {@link Val}s. */

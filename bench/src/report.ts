@@ -1,0 +1,48 @@
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** One measured comparison. `sense: 'time'` targets ours/baseline time ≤ target; `'speed'` targets baseline/ours ≥ target. */
+export interface Row {
+  bench: string;
+  size: string;
+  candidateMs: number;
+  baselineMs: number;
+  target: number;
+  sense: 'time' | 'speed';
+}
+
+function verdict(row: Row): { ratio: number; meets: boolean; shown: string } {
+  if (row.sense === 'time') {
+    const ratio = row.candidateMs / row.baselineMs;
+    return {
+      ratio,
+      meets: ratio <= row.target,
+      shown: `${ratio.toFixed(2)}× time (target ≤ ${row.target}×)`,
+    };
+  }
+  const ratio = row.baselineMs / row.candidateMs;
+  return { ratio, meets: ratio >= row.target, shown: `${ratio.toFixed(2)}× speed (target ≥ ${row.target}×)` };
+}
+
+/** Prints the table and writes it to bench/results.md. */
+export async function writeReport(rows: Row[]): Promise<void> {
+  const lines = [
+    '| benchmark | size | ours (ms) | baseline (ms) | ratio | meets |',
+    '| --- | --- | ---: | ---: | --- | --- |',
+    ...rows.map((row) => {
+      const v = verdict(row);
+      return `| ${row.bench} | ${row.size} | ${row.candidateMs.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${v.shown} | ${v.meets ? 'yes' : 'NO'} |`;
+    }),
+  ];
+  const table = lines.join('\n');
+  console.log(table);
+  const header = [
+    '# Benchmark results',
+    '',
+    `Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}.`,
+    'Each ratio compares medians measured in alternating rounds within the same run.',
+    '',
+  ].join('\n');
+  await writeFile(fileURLToPath(new URL('../results.md', import.meta.url)), `${header}${table}\n`);
+}

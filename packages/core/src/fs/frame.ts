@@ -1,0 +1,131 @@
+import { isUtf8 } from 'node:buffer';
+import type { z } from 'zod';
+import { CorruptDataError, InvalidArgumentError } from '../errors.js';
+import type { FramedExpect, FramedHeader, FramedMeta } from './framed.js';
+
+const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
+const NEWLINE = 0x0a;
+const NEWLINE_BUFFER = Buffer.from('\n');
+
+/**
+ * The bytes of a framed document, as buffers for one writev: the header line, the body, and the body's
+ * closing newline. The body is converted once and never concatenated with the header.
+ */
+export function encodeFrame<H>(file: string, meta: FramedMeta, header: H, body: string): Uint8Array[] {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new InvalidArgumentError(`header of ${file} must be a plain object`, {
+      details: { file, path: '$', reason: 'not an object' },
+    });
+  }
+  for (const key of RESERVED_KEYS) {
+    if (Object.hasOwn(header, key)) {
+      throw new InvalidArgumentError(`header of ${file} may not set the reserved field "${key}"`, {
+        details: { file, path: `$.${key}`, reason: 'reserved field' },
+      });
+    }
+  }
+  if (typeof body !== 'string') {
+    throw new InvalidArgumentError(`body of ${file} must be a string`, {
+      details: { file, path: 'body', reason: 'not a string' },
+    });
+  }
+  const bodyBuffer = Buffer.from(body, 'utf8');
+  let line: string;
+  try {
+    line = JSON.stringify({
+      format: meta.format,
+      version: meta.version,
+      name: meta.name,
+      ...header,
+      bodyBytes: bodyBuffer.byteLength,
+    });
+  } catch (cause) {
+    throw new InvalidArgumentError(`header of ${file} is not JSON-serializable`, {
+      cause,
+      details: { file, path: '$', reason: 'not JSON-serializable' },
+    });
+  }
+  return [Buffer.from(`${line}\n`, 'utf8'), bodyBuffer, NEWLINE_BUFFER];
+}
+
+/** Index of the newline that ends the header line in `bytes`, or -1. */
+export function headerEnd(bytes: Buffer): number {
+  return bytes.indexOf(NEWLINE);
+}
+
+/** A {@link CorruptDataError} naming the file, the first bad JSON path and why. */
+export function corrupt(file: string, path: string, reason: string): CorruptDataError {
+  return new CorruptDataError(`corrupt file ${file}: ${reason} (at ${path})`, {
+    details: { file, path, reason },
+  });
+}
+
+/**
+ * Parses and validates the header line `bytes[0, end)` of a file of `fileBytes` bytes: format tag,
+ * version, name, body length (which must account for the rest of the file) and the family fields.
+ */
+export function decodeHeader<H>(
+  file: string,
+  bytes: Buffer,
+  end: number,
+  fileBytes: number,
+  expect: FramedExpect,
+  schema: z.ZodType<H>,
+): Omit<FramedHeader<H>, 'file'> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8', 0, end));
+  } catch {
+    throw corrupt(file, '$', 'header line is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw corrupt(file, '$', 'header line is not a JSON object');
+  }
+  const { format, version, name, bodyBytes, ...fields } = parsed as Record<string, unknown>;
+  if (format !== expect.format) {
+    throw corrupt(file, '$.format', `format is ${JSON.stringify(format)}, expected "${expect.format}"`);
+  }
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw corrupt(file, '$.version', 'version is not a positive integer');
+  }
+  if (version > expect.version) {
+    throw corrupt(
+      file,
+      '$.version',
+      `version ${version} is newer than ${expect.version}, the newest this reader knows`,
+    );
+  }
+  if (typeof name !== 'string') throw corrupt(file, '$.name', 'name is not a string');
+  if (typeof bodyBytes !== 'number' || !Number.isSafeInteger(bodyBytes) || bodyBytes < 0) {
+    throw corrupt(file, '$.bodyBytes', 'bodyBytes is not a non-negative integer');
+  }
+  // Header line, its newline, the body and the body's newline: anything else is truncation or appending.
+  const actualBody = fileBytes - end - 2;
+  if (actualBody !== bodyBytes) {
+    throw corrupt(
+      file,
+      '$.bodyBytes',
+      `body holds ${Math.max(actualBody, 0)} bytes, header says ${bodyBytes}`,
+    );
+  }
+  const result = schema.safeParse(fields);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw corrupt(file, jsonPath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
+  }
+  return { name, version, header: result.data, bodyBytes };
+}
+
+/** The body of a whole framed file whose header line ends at `end`; checks its closing newline and UTF-8. */
+export function decodeBody(file: string, bytes: Buffer, end: number): string {
+  if (bytes[bytes.length - 1] !== NEWLINE) throw corrupt(file, 'body', 'missing newline after the body');
+  const body = bytes.subarray(end + 1, bytes.length - 1);
+  if (!isUtf8(body)) throw corrupt(file, 'body', 'body is not valid UTF-8');
+  return body.toString('utf8');
+}
+
+function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  return out;
+}

@@ -1,0 +1,110 @@
+import type { z } from 'zod';
+import type { WriteOptions } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
+import { corrupt, decodeBody, decodeHeader, encodeFrame, headerEnd } from './frame.js';
+import { ReadableFile } from './read.js';
+
+/** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
+export interface FramedMeta {
+  format: string;
+  version: number;
+  name: string;
+}
+
+/** The format a reader accepts: this tag, at any version from 1 up to `version`. */
+export interface FramedExpect {
+  format: string;
+  version: number;
+}
+
+/** A framed document's header line, validated. */
+export interface FramedHeader<H> {
+  /** The name stored in the document. */
+  name: string;
+  /** The format version the document was written with (at most the reader's). */
+  version: number;
+  /** The family fields of the header line, parsed by the reader's schema. */
+  header: H;
+  /** UTF-8 byte length of the body. */
+  bodyBytes: number;
+  /** The file it was read from. */
+  file: string;
+}
+
+/** A framed document, validated. */
+export interface FramedDocument<H> extends FramedHeader<H> {
+  /** The body text (serde JSON, as written). */
+  body: string;
+}
+
+// Headers are a few hundred bytes; one small read almost always holds the whole line.
+const HEADER_READ_BYTES = 4096;
+const MAX_HEADER_BYTES = 1 << 20;
+
+/**
+ * Writes a framed document atomically (see {@link writeFileAtomic}). The file is two lines: a JSON
+ * header `{"format", "version", "name", ...header, "bodyBytes"}` and the body. `header` holds the
+ * family's fields and may not set the four reserved ones (an `InvalidArgumentError`).
+ */
+export async function writeFramedFile<H>(
+  file: string,
+  meta: FramedMeta,
+  header: H,
+  body: string,
+  options?: WriteOptions,
+): Promise<void> {
+  await writeFileAtomic(file, encodeFrame(file, meta, header, body), options);
+}
+
+/**
+ * Reads and validates a whole framed document; null when `file` does not exist. A symlink, a wrong
+ * format tag, a newer version, a header failing `header`, a body whose length differs from `bodyBytes`,
+ * a missing newline or a body that is not UTF-8 is a `CorruptDataError` with details
+ * `{ file, path, reason }`.
+ */
+export async function readFramedFile<H>(
+  file: string,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+): Promise<FramedDocument<H> | null> {
+  const handle = ReadableFile.open(file);
+  if (handle === null) return null;
+  let bytes: Buffer;
+  try {
+    bytes = await handle.readPrefix(handle.size);
+  } finally {
+    handle.close();
+  }
+  const end = headerEnd(bytes);
+  if (end < 0) throw corrupt(file, '$', 'missing newline after the header line');
+  const decoded = decodeHeader(file, bytes, end, bytes.length, expect, header);
+  return { ...decoded, body: decodeBody(file, bytes, end), file };
+}
+
+/**
+ * Reads and validates only the header line of a framed document (the file size must still match
+ * `bodyBytes`); null when `file` does not exist. Errors as {@link readFramedFile}.
+ */
+export async function readFramedHeader<H>(
+  file: string,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+): Promise<FramedHeader<H> | null> {
+  const handle = ReadableFile.open(file);
+  if (handle === null) return null;
+  const size = handle.size;
+  let bytes: Buffer;
+  let end: number;
+  try {
+    bytes = await handle.readPrefix(Math.min(size, HEADER_READ_BYTES));
+    end = headerEnd(bytes);
+    if (end < 0 && bytes.length < size) {
+      bytes = await handle.readPrefix(Math.min(size, MAX_HEADER_BYTES));
+      end = headerEnd(bytes);
+    }
+  } finally {
+    handle.close();
+  }
+  if (end < 0) throw corrupt(file, '$', 'missing newline after the header line');
+  return { ...decodeHeader(file, bytes, end, size, expect, header), file };
+}

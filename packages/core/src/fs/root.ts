@@ -1,0 +1,62 @@
+import { lstat, realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CorruptDataError, InvalidArgumentError } from '../errors.js';
+import { assertValidName } from '../names.js';
+import { makePrivateDir } from './dirs.js';
+import { symlinkError } from './read.js';
+
+const EXTENSION = /^\.?[A-Za-z0-9]{1,16}$/;
+
+/**
+ * Opens a family folder under a store root: creates `root` (with missing parents) and `root/folder`
+ * with mode 0700 set explicitly (directories that already existed keep their mode), resolves `root`
+ * with realpath once, and returns the absolute folder path. `folder` follows the name rule; a folder
+ * that is a symlink or not a directory is a `CorruptDataError` (details `{ file, reason }`).
+ */
+export async function openStoreDir(root: string, folder: string): Promise<string> {
+  if (typeof root !== 'string' || root.length === 0) {
+    throw new InvalidArgumentError('a store root must be a non-empty path', {
+      details: { root, reason: 'not a non-empty string' },
+    });
+  }
+  assertValidName('folder', folder);
+  const absoluteRoot = resolve(root);
+  await makePrivateDir(absoluteRoot, true);
+  const dir = join(await realpath(absoluteRoot), folder);
+  await makePrivateDir(dir, false);
+  const stats = await lstat(dir);
+  if (stats.isSymbolicLink()) throw symlinkError(dir);
+  if (!stats.isDirectory()) {
+    throw new CorruptDataError(`${dir} is not a directory`, {
+      details: { file: dir, reason: 'not a directory' },
+    });
+  }
+  return dir;
+}
+
+/**
+ * The path of entry `name` in `dir`, with `extension` (with or without its leading dot). The name is
+ * checked first ({@link assertValidName}, an `InvalidNameError` naming `kind`), so the path never
+ * leaves `dir`.
+ */
+export function entryFile(dir: string, kind: string, name: string, extension: string): string {
+  assertValidName(kind, name);
+  if (!EXTENSION.test(extension)) {
+    throw new InvalidArgumentError(`invalid file extension ${JSON.stringify(extension)}`, {
+      details: { kind, name, extension, reason: 'extension must be 1-16 letters or digits' },
+    });
+  }
+  return join(dir, extension.startsWith('.') ? `${name}${extension}` : `${name}.${extension}`);
+}
+
+/** Rejects with a `CorruptDataError` (details `{ file, reason: 'symlink' }`) when `file` is a symlink. */
+export async function refuseSymlink(file: string): Promise<void> {
+  let isLink: boolean;
+  try {
+    isLink = (await lstat(file)).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (isLink) throw symlinkError(file);
+}

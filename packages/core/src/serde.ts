@@ -1,0 +1,459 @@
+import { Buffer } from 'node:buffer';
+import { CorruptDataError, InvalidArgumentError } from './errors.js';
+import {
+  asRejection,
+  enterContainer,
+  instanceReason,
+  isPlainJson,
+  isPlainObject,
+  type JsonValue,
+  keySegment,
+  memberSegment,
+  Rejection,
+  setKey,
+  shortPath,
+  TAG,
+  unstorable,
+  valToJson,
+  walkTwice,
+  withSegment,
+} from './json.js';
+import type { Val } from './val.js';
+
+export type { JsonValue } from './json.js';
+
+/**
+ * Encodes a {@link Val} as JSON text. What JSON cannot represent is written as a tagged object
+ * `{"$t": tag, "v": payload}` from a closed list: `undefined`, `bigint`, `NaN`, `Infinity`, `-Infinity`,
+ * `-0`, `Date`, `Map`, `Set`, `Uint8Array`, and `object` for a plain object that has its own `"$t"` key.
+ *
+ * A `Buffer` is stored as the bytes of a `Uint8Array`; a null-prototype object as a plain object; holes
+ * of a sparse array as `undefined`. Symbol-keyed and non-enumerable properties are not part of a value
+ * and are left out, as `JSON.stringify` does.
+ *
+ * @throws InvalidArgumentError (details `{ path, reason }`) for what is not a `Val`: a function, a
+ * symbol, a cycle, a class instance, or nesting deeper than 1000 containers.
+ */
+export function encode(value: Val): string {
+  try {
+    return JSON.stringify(isPlainJson(value) ? value : valToJson(value, false));
+  } catch (error) {
+    throw unstorable(error);
+  }
+}
+
+/**
+ * Decodes text written by {@link encode}; the round trip is exact. Tagged objects are revived only when
+ * the text contains `"$t"`; otherwise this is `JSON.parse`. Objects come back with `Object.prototype`.
+ *
+ * @throws CorruptDataError (details `{ path, reason }`, the path into the JSON document) for invalid JSON
+ * or a tag that is unknown or malformed.
+ */
+export function decode(text: string): Val {
+  if (typeof text !== 'string') {
+    throw new InvalidArgumentError(`decode expects a string, got ${typeof text}`, {
+      details: { path: '$', reason: `a ${typeof text} instead of text` },
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = `invalid JSON: ${(error as Error).message}`;
+    throw new CorruptDataError(`cannot decode: ${reason}`, { cause: error, details: { path: '$', reason } });
+  }
+  if (typeof json !== 'object' || json === null || !text.includes('"$t"')) return json as Val;
+  try {
+    return revive(json) as Val;
+  } catch (error) {
+    throw corrupt(error);
+  }
+}
+
+/**
+ * The tagged JSON form of `value` as a new plain-JSON tree (what {@link encode} stringifies), for
+ * embedding a `Val` in a larger JSON document.
+ *
+ * @throws InvalidArgumentError as {@link encode} does.
+ */
+export function toJsonValue(value: Val): JsonValue {
+  try {
+    return valToJson(value, true);
+  } catch (error) {
+    throw unstorable(error);
+  }
+}
+
+/**
+ * The `Val` whose tagged JSON form is `json` (the inverse of {@link toJsonValue}). `json` is checked to
+ * be plain JSON and is not modified.
+ *
+ * @throws CorruptDataError (details `{ path, reason }`) for anything that is not plain JSON or for a tag
+ * that is unknown or malformed.
+ */
+export function fromJsonValue(json: unknown): Val {
+  const ancestors = new Set<object>();
+  const reviver: Reviver = {
+    value: (item) => copyJson(item, reviver, ancestors),
+    props: (record) => {
+      enterJson(record, ancestors);
+      const copy = copyProps(record, reviver, ancestors);
+      ancestors.delete(record);
+      return copy;
+    },
+  };
+  try {
+    return reviver.value(json) as Val;
+  } catch (error) {
+    throw corrupt(error);
+  }
+}
+
+/**
+ * A deep copy of `value` that shares no object with it. Accepts exactly what {@link encode} accepts, and
+ * copies what encode would preserve: a `Buffer` becomes a `Uint8Array`, a null-prototype object a plain
+ * object, and a hole of a sparse array `undefined`.
+ *
+ * @throws InvalidArgumentError (details `{ path, reason }`) for what is not a `Val`.
+ */
+export function cloneVal<T extends Val>(value: T): T {
+  try {
+    return walkTwice((ancestors, depth) => cloneAny(value, ancestors, depth)) as T;
+  } catch (error) {
+    throw unstorable(error);
+  }
+}
+
+function corrupt(error: unknown): unknown {
+  const rejection = asRejection(error);
+  if (rejection === null) return error;
+  const { path, reason } = rejection;
+  return new CorruptDataError(`cannot decode: ${reason} at ${shortPath(path)}`, {
+    cause: rejection === error ? undefined : error,
+    details: { path, reason },
+  });
+}
+
+/** How the payloads of tagged objects are turned into values: in place (decode) or by copying. */
+interface Reviver {
+  value(json: unknown): unknown;
+  /** Revives the values of a plain object and keeps its keys: a `"$t"` among them is data, not a tag. */
+  props(record: Record<string, unknown>): Record<string, unknown>;
+}
+
+// JSON.parse output is fresh, acyclic and plain, so decode revives it in place without checks.
+const IN_PLACE: Reviver = {
+  value: (json) => (typeof json === 'object' && json !== null ? revive(json) : json),
+  props: (record) => reviveProps(record),
+};
+
+function revive(node: object): unknown {
+  if (Array.isArray(node)) {
+    let i = 0;
+    try {
+      for (; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'object' && item !== null) {
+          const value = revive(item);
+          if (value !== item) node[i] = value;
+        }
+      }
+    } catch (error) {
+      throw withSegment(error, `[${i}]`);
+    }
+    return node;
+  }
+  const record = node as Record<string, unknown>;
+  const tag = record[TAG];
+  return tag === undefined ? reviveProps(record) : reviveTag(record, tag, IN_PLACE);
+}
+
+function reviveProps(record: Record<string, unknown>): Record<string, unknown> {
+  let key = '';
+  try {
+    for (key in record) {
+      const item = record[key];
+      if (typeof item === 'object' && item !== null) {
+        const value = revive(item);
+        // Assignment is safe even for "__proto__": JSON.parse made it an own data property.
+        if (value !== item) record[key] = value;
+      }
+    }
+  } catch (error) {
+    throw withSegment(error, keySegment(key));
+  }
+  return record;
+}
+
+function copyJson(json: unknown, reviver: Reviver, ancestors: Set<object>): unknown {
+  switch (typeof json) {
+    case 'string':
+    case 'boolean':
+    case 'number':
+      return json;
+    case 'object':
+      if (json === null) return null;
+      break;
+    default:
+      throw new Rejection(`not JSON: ${json === undefined ? 'undefined' : `a ${typeof json}`}`);
+  }
+  const node = json as object;
+  if (!Array.isArray(node) && !isPlainObject(node)) throw new Rejection(`not JSON: ${instanceReason(node)}`);
+  enterJson(node, ancestors);
+  let value: unknown;
+  if (Array.isArray(node)) {
+    value = copyArray(node, reviver, ancestors);
+  } else {
+    const tag = (node as Record<string, unknown>)[TAG];
+    value =
+      tag === undefined
+        ? copyProps(node as Record<string, unknown>, reviver, ancestors)
+        : reviveTag(node as Record<string, unknown>, tag, reviver);
+  }
+  ancestors.delete(node);
+  return value;
+}
+
+function enterJson(node: object, ancestors: Set<object>): void {
+  if (ancestors.has(node)) throw new Rejection('a cycle');
+  ancestors.add(node);
+}
+
+function copyArray(items: readonly unknown[], reviver: Reviver, ancestors: Set<object>): unknown[] {
+  const out: unknown[] = [];
+  try {
+    for (let i = 0; i < items.length; i++) out.push(copyJson(items[i], reviver, ancestors));
+  } catch (error) {
+    throw withSegment(error, `[${out.length}]`);
+  }
+  return out;
+}
+
+function copyProps(record: Record<string, unknown>, reviver: Reviver, ancestors: Set<object>) {
+  const out: Record<string, unknown> = {};
+  let key = '';
+  try {
+    for (key of Object.keys(record)) setKey(out, key, copyJson(record[key], reviver, ancestors));
+  } catch (error) {
+    throw withSegment(error, keySegment(key));
+  }
+  return out;
+}
+
+function reviveTag(record: Record<string, unknown>, tag: unknown, reviver: Reviver): unknown {
+  switch (tag) {
+    case 'undefined':
+      return bare(record, tag, undefined);
+    case 'NaN':
+      return bare(record, tag, Number.NaN);
+    case 'Infinity':
+      return bare(record, tag, Number.POSITIVE_INFINITY);
+    case '-Infinity':
+      return bare(record, tag, Number.NEGATIVE_INFINITY);
+    case '-0':
+      return bare(record, tag, -0);
+    case 'bigint':
+      return reviveBigint(payload(record, tag));
+    case 'Date':
+      return reviveDate(payload(record, tag));
+    case 'Uint8Array':
+      return reviveBytes(payload(record, tag));
+    case 'Map':
+      return reviveMap(payload(record, tag), reviver);
+    case 'Set':
+      return reviveSet(payload(record, tag), reviver);
+    case 'object':
+      return reviveEscaped(payload(record, tag), reviver);
+    default:
+      throw new Rejection(
+        typeof tag === 'string' ? `unknown tag ${JSON.stringify(tag)}` : `a "$t" key holding a ${typeof tag}`,
+      );
+  }
+}
+
+function bare<T>(record: Record<string, unknown>, tag: string, value: T): T {
+  if (Object.keys(record).length !== 1) throw new Rejection(`a "${tag}" tag with keys besides "$t"`);
+  return value;
+}
+
+function payload(record: Record<string, unknown>, tag: string): unknown {
+  if (Object.keys(record).length !== 2 || !Object.hasOwn(record, 'v')) {
+    throw new Rejection(`a "${tag}" tag without exactly the keys "$t" and "v"`);
+  }
+  return record.v;
+}
+
+/** A rejection inside the payload; `inner` are the segments below `.v`, innermost first. */
+function badPayload(reason: string, ...inner: string[]): Rejection {
+  const rejection = new Rejection(reason);
+  rejection.segments.push(...inner, '.v');
+  return rejection;
+}
+
+const BIGINT = /^(?:0|-?[1-9][0-9]*)$/;
+
+function reviveBigint(v: unknown): bigint {
+  if (typeof v !== 'string' || !BIGINT.test(v))
+    throw badPayload('a bigint payload that is not a decimal integer');
+  return BigInt(v);
+}
+
+// The range of ECMAScript time values: ±100,000,000 days around the epoch.
+const MAX_TIME = 8.64e15;
+
+function reviveDate(v: unknown): Date {
+  if (v === null) return new Date(Number.NaN);
+  if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > MAX_TIME) {
+    throw badPayload('a Date payload that is neither a time value in milliseconds nor null');
+  }
+  return new Date(v);
+}
+
+function reviveBytes(v: unknown): Uint8Array {
+  if (typeof v === 'string') {
+    const bytes = Buffer.from(v, 'base64');
+    // Buffer skips characters outside the alphabet; re-encoding catches them and any non-canonical padding.
+    if (bytes.toString('base64') === v) return new Uint8Array(bytes);
+  }
+  throw badPayload('a Uint8Array payload that is not canonical base64');
+}
+
+function reviveMap(v: unknown, reviver: Reviver): Map<unknown, unknown> {
+  const entries = members(v, 'Map');
+  const map = new Map<unknown, unknown>();
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw badPayload('a Map entry that is not a [key, value] pair', `[${i}]`);
+    }
+    map.set(member(entry, 0, reviver, i), member(entry, 1, reviver, i));
+  }
+  if (map.size !== entries.length) throw badPayload('a Map with a repeated key');
+  return map;
+}
+
+function reviveSet(v: unknown, reviver: Reviver): Set<unknown> {
+  const elements = members(v, 'Set');
+  const set = new Set<unknown>();
+  for (let i = 0; i < elements.length; i++) set.add(member(elements, i, reviver));
+  if (set.size !== elements.length) throw badPayload('a Set with a repeated element');
+  return set;
+}
+
+function members(v: unknown, tag: string): readonly unknown[] {
+  if (!Array.isArray(v)) throw badPayload(`a ${tag} payload that is not an array`);
+  return v;
+}
+
+/** Revives `items[index]` of a Map or Set payload, with its path (`.v[i]`, or `.v[entry][i]` for a Map). */
+function member(items: readonly unknown[], index: number, reviver: Reviver, entry?: number): unknown {
+  try {
+    return reviver.value(items[index]);
+  } catch (error) {
+    const inner = withSegment(error, `[${index}]`);
+    throw withSegment(entry === undefined ? inner : withSegment(inner, `[${entry}]`), '.v');
+  }
+}
+
+function reviveEscaped(v: unknown, reviver: Reviver): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, TAG)) {
+    throw badPayload('an "object" payload that is not an object with its own "$t" key');
+  }
+  try {
+    return reviver.props(v as Record<string, unknown>);
+  } catch (error) {
+    throw withSegment(error, '.v');
+  }
+}
+
+function cloneAny(value: unknown, ancestors: Set<object> | null, depth: number): unknown {
+  return typeof value === 'object' && value !== null
+    ? cloneObjectLike(value, ancestors, depth)
+    : cloneLeaf(value);
+}
+
+function cloneLeaf(value: unknown): unknown {
+  if (typeof value === 'function') throw new Rejection('a function');
+  if (typeof value === 'symbol') throw new Rejection('a symbol');
+  return value;
+}
+
+function cloneObjectLike(obj: object, ancestors: Set<object> | null, depth: number): unknown {
+  const isArray = Array.isArray(obj);
+  if (!isArray && !isPlainObject(obj)) {
+    if (obj instanceof Date) return new Date(obj.getTime());
+    if (obj instanceof Uint8Array) return new Uint8Array(obj);
+    if (!(obj instanceof Map || obj instanceof Set)) throw new Rejection(instanceReason(obj));
+  }
+  enterContainer(obj, ancestors, depth);
+  let copy: unknown;
+  if (isArray) copy = cloneArray(obj, ancestors, depth - 1);
+  else if (obj instanceof Map) copy = cloneMap(obj, ancestors, depth - 1);
+  else if (obj instanceof Set) copy = cloneSet(obj, ancestors, depth - 1);
+  else copy = cloneRecord(obj as Record<string, unknown>, ancestors, depth - 1);
+  ancestors?.delete(obj);
+  return copy;
+}
+
+function cloneArray(items: readonly unknown[], ancestors: Set<object> | null, depth: number): unknown[] {
+  const out: unknown[] = [];
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      out.push(
+        typeof item === 'object' && item !== null ? cloneObjectLike(item, ancestors, depth) : cloneLeaf(item),
+      );
+    }
+  } catch (error) {
+    throw withSegment(error, `[${out.length}]`);
+  }
+  return out;
+}
+
+function cloneRecord(source: Record<string, unknown>, ancestors: Set<object> | null, depth: number) {
+  const out: Record<string, unknown> = {};
+  let key = '';
+  try {
+    for (key in source) {
+      const item = source[key];
+      setKey(
+        out,
+        key,
+        typeof item === 'object' && item !== null ? cloneObjectLike(item, ancestors, depth) : cloneLeaf(item),
+      );
+    }
+  } catch (error) {
+    throw withSegment(error, keySegment(key));
+  }
+  return out;
+}
+
+function cloneMap(map: Map<unknown, unknown>, ancestors: Set<object> | null, depth: number) {
+  const out = new Map<unknown, unknown>();
+  let part: 'key' | 'value' = 'key';
+  try {
+    for (const [key, item] of map) {
+      part = 'key';
+      const keyCopy = cloneAny(key, ancestors, depth);
+      part = 'value';
+      out.set(keyCopy, cloneAny(item, ancestors, depth));
+    }
+  } catch (error) {
+    throw withSegment(error, memberSegment(part, out.size));
+  }
+  return out;
+}
+
+function cloneSet(set: Set<unknown>, ancestors: Set<object> | null, depth: number) {
+  const out = new Set<unknown>();
+  let index = 0;
+  try {
+    for (const element of set) {
+      out.add(cloneAny(element, ancestors, depth));
+      index++;
+    }
+  } catch (error) {
+    throw withSegment(error, memberSegment('element', index));
+  }
+  return out;
+}

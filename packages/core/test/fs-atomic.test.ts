@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, describe, expect } from 'vitest';
+import { sweepTempFiles, writeFileAtomic } from '../src/fs/atomic.js';
+
+const test = base.extend<{ dir: string }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
+  dir: async ({}, use) => {
+    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-atomic-'));
+    await use(dir);
+    await rm(dir, { recursive: true, force: true });
+  },
+});
+
+const LEAVE_TEMP = fileURLToPath(new URL('./fixtures/leave-temp.mjs', import.meta.url));
+// Above Linux's largest pid_max (2^22), so no process can have it.
+const IMPOSSIBLE_PID = 99_999_999;
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('writeFileAtomic', () => {
+  test('creates, then replaces, a file; only the target is left in the directory', async ({ dir }) => {
+    const file = join(dir, 'doc.txt');
+    await writeFileAtomic(file, 'first');
+    await writeFileAtomic(file, 'second, longer than the first');
+    expect(await readFile(file, 'utf8')).toBe('second, longer than the first');
+    expect(await readdir(dir)).toEqual(['doc.txt']);
+  });
+
+  test('writes strings as UTF-8, bytes as given, and a list of chunks in order', async ({ dir }) => {
+    const file = join(dir, 'doc.bin');
+    await writeFileAtomic(file, 'ünïcødé ✓');
+    expect(await readFile(file, 'utf8')).toBe('ünïcødé ✓');
+    await writeFileAtomic(file, new Uint8Array([0, 1, 2, 255]));
+    expect([...(await readFile(file))]).toEqual([0, 1, 2, 255]);
+    const big = Buffer.alloc(3 << 20, 7);
+    await writeFileAtomic(file, [Buffer.from('head\n'), new Uint8Array(0), big, Buffer.from('\ntail')]);
+    const read = await readFile(file);
+    expect(read.length).toBe(5 + big.length + 5);
+    expect(read.subarray(0, 5).toString()).toBe('head\n');
+    expect(read.subarray(5, 5 + big.length).equals(big)).toBe(true);
+    expect(read.subarray(-5).toString()).toBe('\ntail');
+  });
+
+  test('writes an empty file', async ({ dir }) => {
+    const file = join(dir, 'empty');
+    await writeFileAtomic(file, []);
+    expect((await stat(file)).size).toBe(0);
+  });
+
+  test('durable: false still replaces the content', async ({ dir }) => {
+    const file = join(dir, 'fast.txt');
+    await writeFileAtomic(file, 'one', { durable: false });
+    await writeFileAtomic(file, 'two', { durable: false });
+    expect(await readFile(file, 'utf8')).toBe('two');
+    expect(await readdir(dir)).toEqual(['fast.txt']);
+  });
+
+  test('the file is 0600 whatever the umask and the mode of the file it replaces', async ({ dir }) => {
+    const file = join(dir, 'private.txt');
+    await writeFile(file, 'old', { mode: 0o644 });
+    const previous = process.umask(0o277);
+    try {
+      await writeFileAtomic(file, 'new');
+    } finally {
+      process.umask(previous);
+    }
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  test('a failed replace leaves the target as it was and no temp file', async ({ dir }) => {
+    const target = join(dir, 'occupied');
+    await mkdir(target);
+    await writeFile(join(target, 'inside'), 'x');
+    const error = await failure(writeFileAtomic(target, 'data'));
+    expect((error as NodeJS.ErrnoException).code).toMatch(/^(EISDIR|ENOTEMPTY|EEXIST)$/);
+    expect((await readdir(dir)).sort()).toEqual(['occupied']);
+    expect(await readdir(target)).toEqual(['inside']);
+  });
+
+  test('a missing directory rejects with the system error and creates nothing', async ({ dir }) => {
+    const error = await failure(writeFileAtomic(join(dir, 'missing', 'doc.txt'), 'data'));
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('sweepTempFiles', () => {
+  test('removes temp files and directories of dead writers, keeps live ones and other files', async ({
+    dir,
+  }) => {
+    const dead = join(dir, `.doc.jsonl.${IMPOSSIBLE_PID}.0123456789ab.tmp`);
+    const deadDir = join(dir, `.lockname.${IMPOSSIBLE_PID}.ba9876543210.tmp`);
+    const alive = join(dir, `.doc.jsonl.${process.pid}.aaaaaaaaaaaa.tmp`);
+    await writeFile(dead, 'partial');
+    await mkdir(deadDir);
+    await writeFile(join(deadDir, '0.free'), '');
+    await writeFile(alive, 'in progress');
+    const others = [
+      'doc.jsonl',
+      '.doc.jsonl.tmp',
+      `.doc.jsonl.${IMPOSSIBLE_PID}.xyz.tmp`,
+      `doc.${IMPOSSIBLE_PID}.0123456789ab.tmp`,
+    ];
+    for (const name of others) await writeFile(join(dir, name), 'keep');
+
+    const removed = await sweepTempFiles(dir);
+
+    expect(removed.sort()).toEqual([dead, deadDir].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [...others, `.doc.jsonl.${process.pid}.aaaaaaaaaaaa.tmp`].sort(),
+    );
+  });
+
+  test('removes the temp file of a writer process that has exited', async ({ dir }) => {
+    const child = spawn(process.execPath, [LEAVE_TEMP, join(dir, 'doc.jsonl')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    const temp = output.trim();
+    expect(temp).toContain(`.doc.jsonl.${child.pid}.`);
+    expect(await readdir(dir)).toHaveLength(1);
+
+    expect(await sweepTempFiles(dir)).toEqual([temp]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('a missing directory has nothing to sweep', async ({ dir }) => {
+    expect(await sweepTempFiles(join(dir, 'missing'))).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  AlreadyExistsError,
+  CorruptDataError,
+  InvalidArgumentError,
+  isValidName,
+  type MachineSnapshot,
+  NAME_RULE,
+  NotFoundError,
+  readFramedFile,
+  writeFramedFile,
+} from '@omega/core';
+import {
+  decodeDocument,
+  type EncodedSnapshot,
+  encodeParsed,
+  KIND,
+  SnapshotHeaderSchema,
+} from './snapshot-record.js';
+
+/** Format tag and version of export files; the same from every backend. */
+export const EXPORT_FORMAT = { format: 'omega.snapshot-export', version: 1 } as const;
+
+/** A verified export file: the embedded name, the snapshot, and its re-encoded stored form. */
+export interface ImportedFile {
+  name: string;
+  snapshot: MachineSnapshot;
+  stored: EncodedSnapshot;
+  file: string;
+}
+
+function exportPath(path: unknown, name: string | null): string {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new InvalidArgumentError('a snapshot export path must be a non-empty string', {
+      details: { kind: KIND, name, file: path },
+    });
+  }
+  return resolve(path);
+}
+
+/** Writes `stored` as an export file at `path` (atomic; missing parent directories are created 0700). */
+export async function writeExportFile(
+  path: unknown,
+  name: string,
+  stored: EncodedSnapshot,
+  options: { durable?: boolean } = {},
+): Promise<void> {
+  const file = exportPath(path, name);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFramedFile(
+    file,
+    { ...EXPORT_FORMAT, name },
+    { createdAt: stored.createdAt, digest: stored.digest },
+    stored.body,
+    options,
+  );
+}
+
+/**
+ * Reads and verifies an export file. A missing file is a `NotFoundError` (details { file }); a wrong format,
+ * an embedded name that breaks the name rule, a bad body or a digest mismatch is a `CorruptDataError`.
+ */
+export async function readExportFile(path: unknown): Promise<ImportedFile> {
+  const file = exportPath(path, null);
+  const doc = await readFramedFile(file, EXPORT_FORMAT, SnapshotHeaderSchema);
+  if (doc === null) {
+    throw new NotFoundError(`snapshot export file ${file} does not exist`, { details: { kind: KIND, file } });
+  }
+  // The embedded name becomes a store key (a file name on disk): a file cannot choose where it lands.
+  if (!isValidName(doc.name)) {
+    throw new CorruptDataError(
+      `snapshot export file ${file} names an invalid snapshot: names must be ${NAME_RULE}`,
+      {
+        details: { kind: KIND, name: doc.name, file, path: '$.name', reason: 'invalid name' },
+      },
+    );
+  }
+  const snapshot = decodeDocument({ name: doc.name, header: doc.header, body: doc.body, file });
+  return { name: doc.name, snapshot, stored: encodeParsed(snapshot, doc.header.digest), file };
+}
+
+/** The error of an import over a snapshot of the same name with a different digest. */
+export function importConflict(name: string, file: string): AlreadyExistsError {
+  return new AlreadyExistsError(
+    `snapshot "${name}" exists with a different digest; import ${file} with { overwrite: true } to replace it`,
+    { details: { kind: KIND, name, file } },
+  );
+}

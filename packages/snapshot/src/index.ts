@@ -1,0 +1,52 @@
+import type { Closable, MachineSnapshot, SnapshotInfo } from '@omega/core';
+
+export {
+  emptyState,
+  type MachineSnapshot,
+  MachineSnapshotSchema,
+  type SnapshotInfo,
+  SnapshotInfoSchema,
+  type State,
+  StateSchema,
+} from '@omega/core';
+
+/** Options of {@link SnapshotProvider.import}. */
+export interface ImportSnapshotOptions {
+  /** Replace an existing snapshot of the same name with a different digest. */
+  overwrite?: boolean;
+}
+
+/**
+ * Checkpoint storage for CESK machines: named {@link MachineSnapshot}s, each identified by the SHA-256
+ * digest of its canonical encoding, with verified export to and import from self-describing files.
+ */
+export interface SnapshotProvider extends Closable {
+  /** List all snapshots, sorted by name. */
+  list(): Promise<SnapshotInfo[]>;
+
+  /** Save snapshot under `name`, replacing any snapshot of that name (last writer wins). */
+  save(name: string, snapshot: MachineSnapshot): Promise<void>;
+
+  /** Load snapshot by name; `null` when there is none. */
+  load(name: string): Promise<MachineSnapshot | null>;
+
+  /**
+   * Export snapshot to file: writes one self-describing file (format `omega.snapshot-export`) atomically
+   * at `path`, creating missing parent directories. Every backend writes and reads the same format.
+   */
+  export(name: string, path: string): Promise<void>;
+
+  /**
+   * Import snapshot from file written by {@link SnapshotProvider.export} (by any backend), after verifying
+   * its format, schema and digest; stores it under its embedded name. Importing the same digest again is a
+   * no-op; a different digest under an existing name needs `{ overwrite: true }`. Resolves to the embedded
+   * name and the snapshot.
+   */
+  import(path: string, options?: ImportSnapshotOptions): Promise<{ name: string; snapshot: MachineSnapshot }>;
+
+  /** Delete snapshot; rejects with `NotFoundError` when there is none. */
+  delete(name: string): Promise<void>;
+
+  /** One snapshot's info, or `null` when there is none. */
+  info(name: string): Promise<SnapshotInfo | null>;
+}

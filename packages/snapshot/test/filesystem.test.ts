@@ -1,0 +1,298 @@
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { digestOf, isOmegaError, type MachineSnapshot, type OmegaError } from '@omega/core';
+import { INVALID_NAMES } from '@omega/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeSnapshotProvider } from '../src/conformance.js';
+import { readFramedText, sampleSnapshot, writeFramedText } from '../src/conformance-fixtures.js';
+import { FilesystemSnapshotProvider, type FilesystemSnapshotProviderOptions } from '../src/filesystem.js';
+import { MemorySnapshotProvider } from '../src/memory.js';
+
+describeSnapshotProvider('filesystem', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'omega-snapshot-fs-'));
+  return {
+    provider: new FilesystemSnapshotProvider({ root }),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
+async function corruption(promise: Promise<unknown>): Promise<OmegaError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(isOmegaError(error, 'CORRUPT_DATA'), `expected CORRUPT_DATA, got ${String(error)}`).toBe(true);
+  return error as OmegaError;
+}
+
+/** Everything under `dir`, as sorted relative paths. */
+async function tree(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).sort();
+}
+
+describe('FilesystemSnapshotProvider', () => {
+  let dir: string;
+  let root: string;
+  const open = (options: Partial<FilesystemSnapshotProviderOptions> = {}) =>
+    new FilesystemSnapshotProvider({ root, ...options });
+  const folder = () => join(root, 'snapshots');
+  const fileOf = (name: string) => join(folder(), `${name}.jsonl`);
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'omega-snapshot-fs-test-'));
+    root = join(dir, 'root');
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores one framed file per snapshot, 0600 inside a 0700 folder', async () => {
+    const provider = open();
+    const snapshot = sampleSnapshot(2);
+    await provider.save('s', snapshot);
+    const { header } = await readFramedText(fileOf('s'));
+    expect(header).toMatchObject({
+      format: 'omega.snapshot',
+      version: 1,
+      name: 's',
+      createdAt: snapshot.createdAt,
+      digest: digestOf(snapshot),
+      bodyBytes: (await provider.info('s'))?.size,
+    });
+    expect((await stat(fileOf('s'))).mode & 0o777).toBe(0o600);
+    expect((await stat(folder())).mode & 0o777).toBe(0o700);
+    expect((await readdir(folder())).filter((entry) => !entry.startsWith('.'))).toEqual(['s.jsonl']);
+  });
+
+  it('keeps snapshots across providers on the same root', async () => {
+    const first = open();
+    await first.save('kept', sampleSnapshot(1));
+    await first.close();
+    const second = open();
+    expect(await second.load('kept')).toEqual(sampleSnapshot(1));
+    expect((await second.list()).map((info) => info.name)).toEqual(['kept']);
+  });
+
+  it('round-trips with durable: false, including export and import', async () => {
+    const provider = open({ durable: false });
+    const file = join(dir, 'exports', 'fast.snapshot');
+    await provider.save('fast', sampleSnapshot(3));
+    expect(await provider.load('fast')).toEqual(sampleSnapshot(3));
+    await provider.export('fast', file);
+    await provider.delete('fast');
+    expect(await provider.import(file)).toEqual({ name: 'fast', snapshot: sampleSnapshot(3) });
+  });
+
+  it('rejects a missing or empty root with InvalidArgumentError', () => {
+    for (const bad of [undefined, '', 42]) {
+      let error: unknown;
+      try {
+        new FilesystemSnapshotProvider({ root: bad as string });
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(isOmegaError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+
+  describe('rejects a damaged store file with CorruptDataError naming the file', () => {
+    const damages: Array<{
+      label: string;
+      /** Whether the header line itself is bad, so that list() and info() fail too. */
+      header: boolean;
+      damage: (file: string) => Promise<void>;
+    }> = [
+      {
+        label: 'a body that is not JSON',
+        header: false,
+        damage: async (file) =>
+          writeFramedText(file, { ...(await readFramedText(file)), body: '{"state": nope' }),
+      },
+      {
+        label: 'a value changed in the body, JSON still valid',
+        header: false,
+        damage: async (file) => {
+          const doc = await readFramedText(file);
+          const body = doc.body.replace('"counter":1001', '"counter":1002');
+          expect(body).not.toBe(doc.body);
+          await writeFramedText(file, { ...doc, body });
+        },
+      },
+      {
+        label: 'a body of the wrong shape',
+        header: false,
+        damage: async (file) => {
+          const doc = await readFramedText(file);
+          await writeFramedText(file, {
+            ...doc,
+            body: doc.body.replace('"status":"running"', '"status":"paused"'),
+          });
+        },
+      },
+      {
+        label: 'a different digest in the header',
+        header: false,
+        damage: async (file) => {
+          const doc = await readFramedText(file);
+          await writeFramedText(file, { ...doc, header: { ...doc.header, digest: 'a'.repeat(64) } });
+        },
+      },
+      {
+        label: 'a header field of the wrong type',
+        header: true,
+        damage: async (file) => {
+          const doc = await readFramedText(file);
+          await writeFramedText(file, { ...doc, header: { ...doc.header, createdAt: 'yesterday' } });
+        },
+      },
+      {
+        label: 'a wrong format tag',
+        header: true,
+        damage: async (file) => {
+          const doc = await readFramedText(file);
+          await writeFramedText(file, { ...doc, header: { ...doc.header, format: 'omega.session' } });
+        },
+      },
+      {
+        label: 'a file truncated in its header',
+        header: true,
+        damage: async (file) => writeFile(file, (await readFile(file)).subarray(0, 20)),
+      },
+      {
+        label: 'a file truncated in its body',
+        header: false,
+        damage: async (file) => {
+          const bytes = await readFile(file);
+          await writeFile(file, bytes.subarray(0, bytes.length - 10));
+        },
+      },
+    ];
+
+    for (const { label, header, damage } of damages) {
+      it(label, async () => {
+        const provider = open();
+        const exported = join(dir, 'out.snapshot');
+        await provider.save('s', sampleSnapshot(1));
+        await damage(fileOf('s'));
+        const loadError = await corruption(provider.load('s'));
+        expect(String(loadError.details.file)).toMatch(/snapshots[/\\]s\.jsonl$/);
+        await corruption(provider.export('s', exported));
+        await expect(stat(exported)).rejects.toMatchObject({ code: 'ENOENT' });
+        if (header) {
+          const infoError = await corruption(provider.info('s'));
+          expect(String(infoError.details.file)).toMatch(/snapshots[/\\]s\.jsonl$/);
+          await corruption(provider.list());
+        }
+      });
+    }
+
+    it('a file renamed to another snapshot name', async () => {
+      const provider = open();
+      await provider.save('original', sampleSnapshot(1));
+      await rename(fileOf('original'), fileOf('renamed'));
+      const error = await corruption(provider.load('renamed'));
+      expect(String(error.details.file)).toMatch(/renamed\.jsonl$/);
+      await corruption(provider.info('renamed'));
+    });
+
+    it('an existing file that is damaged when an import wants its name', async () => {
+      const provider = open();
+      const file = join(dir, 'in.snapshot');
+      await provider.save('s', sampleSnapshot(1));
+      await provider.export('s', file);
+      const doc = await readFramedText(fileOf('s'));
+      await writeFramedText(fileOf('s'), { ...doc, header: { ...doc.header, digest: 'b'.repeat(64) } });
+      await corruption(provider.import(file));
+      expect(await provider.import(file, { overwrite: true })).toEqual({
+        name: 's',
+        snapshot: sampleSnapshot(1),
+      });
+      expect(await provider.load('s')).toEqual(sampleSnapshot(1));
+    });
+  });
+
+  it('creates nothing outside the root for names that break the rule', async () => {
+    const provider = open();
+    await provider.save('valid', sampleSnapshot());
+    const smuggled = join(dir, 'smuggled.snapshot');
+    await provider.export('valid', smuggled);
+    const doc = await readFramedText(smuggled);
+    await writeFramedText(smuggled, { ...doc, header: { ...doc.header, name: '../x' } });
+    const before = await tree(dir);
+    for (const bad of INVALID_NAMES) {
+      const name = bad as string;
+      for (const call of [
+        () => provider.save(name, sampleSnapshot()),
+        () => provider.load(name),
+        () => provider.info(name),
+        () => provider.delete(name),
+        () => provider.export(name, join(dir, 'never.snapshot')),
+      ]) {
+        expect(isOmegaError(await call().catch((error: unknown) => error), 'INVALID_NAME')).toBe(true);
+      }
+    }
+    await corruption(provider.import(smuggled));
+    expect(await tree(dir)).toEqual(before);
+    expect((await provider.list()).map((info) => info.name)).toEqual(['valid']);
+  });
+
+  it('refuses a symlink planted in the folder on read and write, leaving its target untouched', async () => {
+    const provider = open();
+    const outside = join(dir, 'outside.txt');
+    await writeFile(outside, 'not yours\n');
+    await provider.save('real', sampleSnapshot());
+    await symlink(outside, fileOf('x'));
+    const planted = join(dir, 'planted.snapshot');
+    const other = new MemorySnapshotProvider();
+    await other.save('x', sampleSnapshot(2));
+    await other.export('x', planted);
+
+    const error = await corruption(provider.load('x'));
+    expect(String(error.details.file)).toMatch(/snapshots[/\\]x\.jsonl$/);
+    await corruption(provider.info('x'));
+    await corruption(provider.save('x', sampleSnapshot(3)));
+    await corruption(provider.export('x', join(dir, 'leak.snapshot')));
+    await corruption(provider.import(planted));
+    await corruption(provider.import(planted, { overwrite: true }));
+    expect(await readFile(outside, 'utf8')).toBe('not yours\n');
+    await expect(stat(join(dir, 'leak.snapshot'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a snapshots folder that is a symlink', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await mkdir(root);
+    await symlink(elsewhere, folder());
+    const provider = open();
+    await corruption(provider.save('s', sampleSnapshot()));
+    await corruption(provider.list());
+    expect(await readdir(elsewhere)).toEqual([]);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const provider = open();
+    const exports = join(dir, 'exports');
+    for (let step = 0; step < 5; step++) {
+      await provider.save(`s${step}`, sampleSnapshot(step));
+      await provider.export(`s${step}`, join(exports, `s${step}.snapshot`));
+    }
+    await provider.delete('s0');
+    await provider.import(join(exports, 's0.snapshot'));
+    const leftovers = [...(await tree(folder())), ...(await tree(exports))].filter((entry) =>
+      entry.endsWith('.tmp'),
+    );
+    expect(leftovers).toEqual([]);
+    expect((await provider.list()).length).toBe(5);
+  });
+
+  it('gives the same info as the memory backend for the same snapshot', async () => {
+    const provider = open();
+    const memory = new MemorySnapshotProvider();
+    const snapshot: MachineSnapshot = { ...sampleSnapshot(7), parent: 'p' };
+    await provider.save('same', snapshot);
+    await memory.save('same', snapshot);
+    expect(await provider.info('same')).toEqual(await memory.info('same'));
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { digestOf, encode, type MachineSnapshot } from '@omega/core';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FilesystemSnapshotProvider } from '../src/filesystem.js';
+import type { SnapshotProvider } from '../src/index.js';
+import { MemorySnapshotProvider } from '../src/memory.js';
+import { MockSnapshotProvider } from '../src/mock.js';
+import { snapshotArbitrary } from './arbitraries.js';
+
+const RUNS = { seed: 42, numRuns: 50 };
+
+describe('property: arbitrary snapshots round-trip exactly', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'omega-snapshot-property-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const backends: Record<string, () => SnapshotProvider> = {
+    memory: () => new MemorySnapshotProvider(),
+    filesystem: () => new FilesystemSnapshotProvider({ root: join(dir, 'root') }),
+    mock: () => new MockSnapshotProvider(),
+  };
+
+  for (const [backend, create] of Object.entries(backends)) {
+    it(`save then load on ${backend}`, async () => {
+      const provider = create();
+      await fc.assert(
+        fc.asyncProperty(snapshotArbitrary, async (snapshot) => {
+          const expected = encode(snapshot);
+          await provider.save('p', snapshot);
+          const loaded = (await provider.load('p')) as MachineSnapshot;
+          expect(encode(loaded)).toBe(expected);
+          expect(loaded).toEqual(snapshot);
+          expect(await provider.info('p')).toEqual({
+            name: 'p',
+            createdAt: snapshot.createdAt,
+            size: Buffer.byteLength(encode(loaded), 'utf8'),
+            digest: digestOf(snapshot),
+          });
+        }),
+        RUNS,
+      );
+      await provider.close();
+    });
+  }
+
+  it('export from memory then import into filesystem', async () => {
+    const memory = new MemorySnapshotProvider();
+    const filesystem = new FilesystemSnapshotProvider({ root: join(dir, 'root') });
+    const file = join(dir, 'p.snapshot');
+    await fc.assert(
+      fc.asyncProperty(snapshotArbitrary, async (snapshot) => {
+        await memory.save('p', snapshot);
+        await memory.export('p', file);
+        const imported = await filesystem.import(file, { overwrite: true });
+        expect(encode(imported.snapshot)).toBe(encode(snapshot));
+        expect(await filesystem.info('p')).toEqual(await memory.info('p'));
+      }),
+      { seed: 42, numRuns: 25 },
+    );
+  });
+});

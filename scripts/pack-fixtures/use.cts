@@ -1,0 +1,33 @@
+// Type-checks (nodenext, CommonJS) a use of every CommonJS subpath of the packed packages.
+import core = require('@omega/core');
+import testing = require('@omega/core/testing');
+import session = require('@omega/session');
+import sessionFs = require('@omega/session/filesystem');
+import sessionMemory = require('@omega/session/memory');
+import sessionMock = require('@omega/session/mock');
+import snapshot = require('@omega/snapshot');
+import snapshotFs = require('@omega/snapshot/filesystem');
+import snapshotMemory = require('@omega/snapshot/memory');
+import snapshotMock = require('@omega/snapshot/mock');
+import state = require('@omega/state');
+import stateFs = require('@omega/state/filesystem');
+import stateMemory = require('@omega/state/memory');
+import stateMock = require('@omega/state/mock');
+
+const providers: Array<session.SessionProvider | snapshot.SnapshotProvider | state.StateProvider> = [
+  new sessionFs.FilesystemSessionProvider({ root: '.omega' }),
+  new sessionMemory.MemorySessionProvider(),
+  new sessionMock.MockSessionProvider(),
+  new snapshotFs.FilesystemSnapshotProvider({ root: '.omega' }),
+  new snapshotMemory.MemorySnapshotProvider(),
+  new snapshotMock.MockSnapshotProvider(),
+  new stateFs.FilesystemStateProvider({ root: '.omega' }),
+  new stateMemory.MemoryStateProvider(),
+  new stateMock.MockStateProvider(),
+];
+
+export async function closeAll(): Promise<boolean> {
+  for (const provider of providers) await provider.close();
+  const s: core.State = core.emptyState();
+  return core.isVal(s) && testing.VALID_EDGE_NAMES.length > 0;
+}
