@@ -9,6 +9,7 @@ export * from './fs/root.js';
 export * from './lifecycle.js';
 export * from './mock.js';
 export * from './names.js';
+export * from './record-codec.js';
 export * from './records.js';
 export * from './serde.js';
 export * from './val.js';

@@ -1,33 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { sweepTempFiles, writeFileAtomic } from '../src/fs/atomic.js';
+import { failure, IMPOSSIBLE_PID, testWithTempDir } from './helpers.js';
 
-const test = base.extend<{ dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-atomic-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+const test = testWithTempDir('omega-fs-atomic-');
 
 const LEAVE_TEMP = fileURLToPath(new URL('./fixtures/leave-temp.mjs', import.meta.url));
-// Above Linux's largest pid_max (2^22), so no process can have it.
-const IMPOSSIBLE_PID = 99_999_999;
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('writeFileAtomic', () => {
   test('creates, then replaces, a file; only the target is left in the directory', async ({ dir }) => {

@@ -1,24 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test as base, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { isOmegaError } from '../src/errors.js';
 import type { DocumentStoreOptions } from '../src/fs/document-store.js';
 import { DocumentStore } from '../src/fs/document-store.js';
 import { INVALID_NAMES } from '../src/testing.js';
+import { failure, IMPOSSIBLE_PID, modeOf, testWithTempDir } from './helpers.js';
 
-const test = base.extend<{ dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-store-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+const test = testWithTempDir('omega-fs-store-');
 
-// Above Linux's largest pid_max (2^22), so no process can have it.
-const IMPOSSIBLE_PID = 99_999_999;
 const Header = z.object({ updatedAt: z.number() });
 type Header = z.infer<typeof Header>;
 
@@ -32,19 +23,6 @@ function storeIn(root: string, options: Partial<DocumentStoreOptions<Header>> = 
     header: Header,
     ...options,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function modeOf(path: string): Promise<number> {
-  return (await stat(path)).mode & 0o777;
 }
 
 describe('DocumentStore', () => {

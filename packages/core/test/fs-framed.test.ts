@@ -1,20 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test as base, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { isOmegaError } from '../src/errors.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from '../src/fs/framed.js';
+import { failure, testWithTempDir } from './helpers.js';
 
-const test = base.extend<{ dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-framed-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+const test = testWithTempDir('omega-fs-framed-');
 
 const Header = z.object({ createdAt: z.number().int(), tags: z.array(z.string()) });
 type Header = z.infer<typeof Header>;
@@ -22,15 +15,6 @@ const META = { format: 'omega.test', version: 2, name: 'doc-1' };
 const EXPECT = { format: 'omega.test', version: 2 };
 const HEADER: Header = { createdAt: 1_700_000_000_000, tags: ['a', 'b'] };
 const BODY = '{"text":"héllo wörld ✓","n":[1,2,3]}';
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function writeSample(dir: string): Promise<string> {
   const file = join(dir, 'doc-1.jsonl');

@@ -1,29 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { test as base, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { isOmegaError } from '../src/errors.js';
 import { acquireLock, withLock } from '../src/fs/lock.js';
+import { failure, IMPOSSIBLE_PID, testWithTempDir } from './helpers.js';
 
-const test = base.extend<{ dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-lock-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+const test = testWithTempDir('omega-fs-lock-');
 
 const COUNTER = fileURLToPath(new URL('./fixtures/lock-counter.mjs', import.meta.url));
 const HOLDER = fileURLToPath(new URL('./fixtures/lock-holder.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-// Above Linux's largest pid_max (2^22), so no process can have it.
-const IMPOSSIBLE_PID = 99_999_999;
 const HOST_TAG = Buffer.from(hostname()).toString('base64url');
 
 interface Child {
@@ -43,15 +35,6 @@ async function nextLine(child: Child): Promise<string> {
   if (next.done)
     throw new Error(`child ${child.process.pid} ended its output early (exit ${await child.exit})`);
   return next.value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function range(from: number, to: number): number[] {

@@ -4,9 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/fs/process.js';
-
-// Above Linux's largest pid_max (2^22), so no process can have it.
-const IMPOSSIBLE_PID = 99_999_999;
+import { IMPOSSIBLE_PID } from './helpers.js';
 
 function commandOf(pid: number): string {
   try {

@@ -1,32 +1,12 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test as base, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isOmegaError } from '../src/errors.js';
 import { entryFile, openStoreDir, refuseSymlink } from '../src/fs/root.js';
 import { INVALID_NAMES, VALID_EDGE_NAMES } from '../src/testing.js';
+import { failure, modeOf, testWithTempDir } from './helpers.js';
 
-const test = base.extend<{ dir: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'omega-fs-root-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-});
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function modeOf(path: string): Promise<number> {
-  return (await stat(path)).mode & 0o777;
-}
+const test = testWithTempDir('omega-fs-root-');
 
 describe('openStoreDir', () => {
   test('creates the root, its missing parents and the folder as 0700 whatever the umask', async ({ dir }) => {

@@ -1,13 +1,11 @@
 import {
   assertValidName,
-  CorruptDataError,
   DocumentStore,
-  decode,
+  decodeRecord,
   InvalidArgumentError,
-  isOmegaError,
   Lifecycle,
+  RecordShapes,
   type SessionData,
-  SessionDataSchema,
   type SessionInfo,
   TimestampSchema,
   z,
@@ -16,7 +14,6 @@ import type { DeleteSessionOptions, SaveSessionOptions, SessionProvider } from '
 import {
   assertVersion,
   expectedVersionOf,
-  firstIssue,
   SESSION_KIND,
   serializeSession,
   sessionNotFound,
@@ -98,25 +95,11 @@ export class FilesystemSessionProvider implements SessionProvider {
     assertValidName(SESSION_KIND, name);
     const document = await this.#store.read(name);
     if (!document) return null;
-    const where = { kind: SESSION_KIND, name, file: document.file };
-    let value: unknown;
-    try {
-      value = decode(document.body);
-    } catch (error) {
-      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      throw new CorruptDataError(`session file ${document.file} has an unreadable body: ${error.message}`, {
-        details: { ...error.details, ...where },
-        cause: error,
-      });
-    }
-    const parsed = SessionDataSchema.safeParse(value);
-    if (!parsed.success) {
-      const { path, reason } = firstIssue(parsed.error);
-      throw new CorruptDataError(`session file ${document.file} is not a session: ${reason} at ${path}`, {
-        details: { ...where, path, reason },
-      });
-    }
-    return parsed.data;
+    return decodeRecord(RecordShapes.sessionData, document.body, {
+      kind: SESSION_KIND,
+      name,
+      file: document.file,
+    });
   }
 
   async save(name: string, data: SessionData, options?: SaveSessionOptions): Promise<void> {

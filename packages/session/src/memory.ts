@@ -46,7 +46,7 @@ export class MemorySessionProvider implements SessionProvider {
     this.#lifecycle.assertOpen('load');
     assertValidName(SESSION_KIND, name);
     const stored = this.#sessions.get(name);
-    // The text was produced from schema-validated data by save(), so decoding it yields SessionData.
+    // The text is our own, written by save() after encodeRecord checked it, so decoding it yields SessionData.
     return stored ? (decode(stored.text) as SessionData) : null;
   }
 

@@ -1,11 +1,10 @@
 import {
   ConflictError,
-  encode,
+  encodeRecord,
   InvalidArgumentError,
   NotFoundError,
-  SessionDataSchema,
+  RecordShapes,
   TimestampSchema,
-  type z,
 } from '@omega/core';
 
 /** The kind every error and name check of this family reports. */
@@ -17,29 +16,13 @@ export interface SerializedSession {
   size: number;
 }
 
-/** The first issue of a failed parse: its path written as core writes value paths (`$.store.x[0]`). */
-export function firstIssue(error: z.ZodError): { path: string; reason: string } {
-  const issue = error.issues[0];
-  let path = '$';
-  for (const segment of issue?.path ?? []) {
-    path += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
-  }
-  return { path, reason: issue?.message ?? 'invalid session data' };
-}
-
 /**
- * Parses `data` with `SessionDataSchema` (so a missing `meta` becomes `{}`) and encodes it.
- * Throws `InvalidArgumentError` naming the session and the first bad path; nothing is stored by then.
+ * Checks `data` against the session shape (so a missing `meta` becomes `{}`) and encodes it, walking each
+ * value once. Throws `InvalidArgumentError` naming the session and the first bad path; nothing is stored
+ * by then.
  */
 export function serializeSession(name: string, data: unknown): SerializedSession {
-  const parsed = SessionDataSchema.safeParse(data);
-  if (!parsed.success) {
-    const { path, reason } = firstIssue(parsed.error);
-    throw new InvalidArgumentError(`cannot save session "${name}": ${reason} at ${path}`, {
-      details: { kind: SESSION_KIND, name, path, reason },
-    });
-  }
-  const text = encode(parsed.data);
+  const { text } = encodeRecord(RecordShapes.sessionData, data, { kind: SESSION_KIND, name });
   return { text, size: Buffer.byteLength(text, 'utf8') };
 }
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import {
   AlreadyExistsError,
   CorruptDataError,
+  encode,
   InvalidArgumentError,
   isValidName,
   type MachineSnapshot,
@@ -14,9 +15,9 @@ import {
 import {
   decodeDocument,
   type EncodedSnapshot,
-  encodeParsed,
   KIND,
   SnapshotHeaderSchema,
+  storedForm,
 } from './snapshot-record.js';
 
 /** Format tag and version of export files; the same from every backend. */
@@ -77,7 +78,9 @@ export async function readExportFile(path: unknown): Promise<ImportedFile> {
     );
   }
   const snapshot = decodeDocument({ name: doc.name, header: doc.header, body: doc.body, file });
-  return { name: doc.name, snapshot, stored: encodeParsed(snapshot, doc.header.digest), file };
+  // Re-encoded, so what is stored is this package's own text (and size), whatever spacing the file had.
+  const stored = storedForm(snapshot, encode(snapshot), doc.header.digest);
+  return { name: doc.name, snapshot, stored, file };
 }
 
 /** The error of an import over a snapshot of the same name with a different digest. */

@@ -29,7 +29,8 @@ export class MemorySnapshotProvider implements SnapshotProvider {
     this.#life.assertOpen('load');
     assertValidName(KIND, name);
     const stored = this.#snapshots.get(name);
-    // The text was encoded from a schema-checked snapshot by this process: decoding restores exactly that.
+    // The text was encoded by this process from a checked snapshot (encodeRecord): decoding restores exactly
+    // that, so no shape check is needed here.
     return stored ? (decode(stored.body) as MachineSnapshot) : null;
   }
 

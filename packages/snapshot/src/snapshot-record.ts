@@ -1,16 +1,13 @@
 import {
-  CorruptDataError,
-  decode,
+  corruptRecord,
+  decodeRecord,
   digestOf,
-  encode,
-  InvalidArgumentError,
-  isOmegaError,
+  encodeRecord,
   type MachineSnapshot,
-  MachineSnapshotSchema,
   NotFoundError,
+  RecordShapes,
   type SnapshotInfo,
   SnapshotInfoSchema,
-  type Val,
 } from '@omega/core';
 
 /** What names of this family are called in errors and in the name rule check. */
@@ -36,45 +33,19 @@ export interface SnapshotDocument {
   file: string;
 }
 
-/** Dotted path of a zod issue, in the `$.a[0].b` style serde uses. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
-    '$',
-  );
+/** The stored form of a validated snapshot whose serde text is `body`. */
+export function storedForm(snapshot: MachineSnapshot, body: string, digest: string): EncodedSnapshot {
+  return { body, createdAt: snapshot.createdAt, digest, size: Buffer.byteLength(body, 'utf8') };
 }
 
 /**
- * Validates `input` as a {@link MachineSnapshot} and encodes it. Throws `InvalidArgumentError` (details
- * { kind, name, path }) for a bad shape or a value that cannot be stored.
+ * Validates `input` as a {@link MachineSnapshot} and encodes it, walking its values once. Throws
+ * `InvalidArgumentError` (details { kind, name, path, reason }) for a bad shape or a value that cannot be
+ * stored.
  */
 export function encodeSnapshot(name: string, input: unknown): EncodedSnapshot {
-  const parsed = MachineSnapshotSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = formatPath(issue?.path ?? []);
-    throw new InvalidArgumentError(
-      `snapshot "${name}" is not a valid MachineSnapshot at ${path}: ${issue?.message}`,
-      {
-        details: { kind: KIND, name, path },
-      },
-    );
-  }
-  return encodeParsed(parsed.data);
-}
-
-/** Encodes a snapshot that already passed its schema; `digest` when it is known already (verified). */
-export function encodeParsed(
-  snapshot: MachineSnapshot,
-  digest: string = digestOf(snapshot),
-): EncodedSnapshot {
-  const body = encode(snapshot);
-  return {
-    body,
-    createdAt: snapshot.createdAt,
-    digest,
-    size: Buffer.byteLength(body, 'utf8'),
-  };
+  const { record, text } = encodeRecord(RecordShapes.machineSnapshot, input, { kind: KIND, name });
+  return storedForm(record, text, digestOf(record));
 }
 
 /** The {@link SnapshotInfo} of a stored snapshot. */
@@ -86,50 +57,21 @@ export function infoOf(
 }
 
 /**
- * Decodes and verifies a snapshot read from a file: serde text, schema, and agreement with the header
+ * Decodes and verifies a snapshot read from a file: serde text, shape, and agreement with the header
  * (createdAt and the digest recomputed from the decoded value). Anything else is a `CorruptDataError`
  * naming the file, so a hand-edited file that still parses is never taken for the original.
  */
 export function decodeDocument(doc: SnapshotDocument): MachineSnapshot {
-  const where = { kind: KIND, name: doc.name, file: doc.file };
-  let value: Val;
-  try {
-    value = decode(doc.body);
-  } catch (error) {
-    if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-    throw new CorruptDataError(`snapshot "${doc.name}" in ${doc.file} is corrupt: ${error.message}`, {
-      cause: error,
-      details: { ...error.details, ...where },
-    });
-  }
-  const parsed = MachineSnapshotSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = formatPath(issue?.path ?? []);
-    throw new CorruptDataError(
-      `snapshot "${doc.name}" in ${doc.file} is corrupt at ${path}: ${issue?.message}`,
-      {
-        details: { ...where, path, reason: issue?.message },
-      },
-    );
-  }
-  const snapshot = parsed.data;
+  const context = { kind: KIND, name: doc.name, file: doc.file };
+  const snapshot = decodeRecord(RecordShapes.machineSnapshot, doc.body, context);
   if (snapshot.createdAt !== doc.header.createdAt) {
-    throw new CorruptDataError(`snapshot "${doc.name}" in ${doc.file}: createdAt differs from its header`, {
-      details: { ...where, path: '$.createdAt', reason: 'createdAt differs from the header' },
-    });
+    throw corruptRecord(context, '$.createdAt', 'createdAt differs from the header');
   }
   const digest = digestOf(snapshot);
   if (digest !== doc.header.digest) {
-    throw new CorruptDataError(`snapshot "${doc.name}" in ${doc.file}: content does not match its digest`, {
-      details: {
-        ...where,
-        path: '$',
-        reason: 'digest mismatch',
-        expected: doc.header.digest,
-        actual: digest,
-      },
-    });
+    const error = corruptRecord(context, '$', 'digest mismatch');
+    Object.assign(error.details, { expected: doc.header.digest, actual: digest });
+    throw error;
   }
   return snapshot;
 }

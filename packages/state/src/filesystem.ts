@@ -1,21 +1,19 @@
 import { resolve } from 'node:path';
 import {
   assertValidName,
-  CorruptDataError,
   DocumentStore,
-  decode,
+  decodeRecord,
   emptyState,
   InvalidArgumentError,
-  isOmegaError,
   Lifecycle,
   NotFoundError,
+  RecordShapes,
   type State,
-  StateSchema,
   TimestampSchema,
   z,
 } from '@omega/core';
 import type { FilesystemStateProviderOptions, StateProvider } from './index.js';
-import { cloneValidState, encodeState, formatPath, STATE_KIND } from './validate.js';
+import { cloneValidState, encodeState, STATE_KIND } from './validate.js';
 
 /** Family fields of the first line of every state file, beside format, version, name and bodyBytes. */
 const StateFileHeaderSchema = z.object({ updatedAt: TimestampSchema });
@@ -66,24 +64,7 @@ export class FilesystemStateProvider implements StateProvider {
     const document = await this.#store.read(id);
     if (document === null) return null;
     const { file, body } = document;
-    let value: unknown;
-    try {
-      value = decode(body);
-    } catch (error) {
-      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      throw new CorruptDataError(`state "${id}" in ${file} does not decode: ${error.message}`, {
-        cause: error,
-        details: { ...error.details, kind: STATE_KIND, name: id, file },
-      });
-    }
-    const parsed = StateSchema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const path = formatPath(issue?.path ?? []);
-    throw new CorruptDataError(`state "${id}" in ${file} is not a valid State at ${path}`, {
-      cause: parsed.error,
-      details: { kind: STATE_KIND, name: id, file, path, reason: issue?.message ?? 'invalid' },
-    });
+    return decodeRecord(RecordShapes.state, body, { kind: STATE_KIND, name: id, file });
   }
 
   /** Validates `state` and atomically replaces the file of `id` with it. */

@@ -21,7 +21,7 @@ export class MemoryStateProvider implements StateProvider {
     this.#lifecycle.assertOpen('loadState');
     assertValidName(STATE_KIND, id);
     const text = this.#states.get(id);
-    // The text was encoded from a validated State, so decoding gives a State back.
+    // The text is our own, encoded from a validated State, so decoding gives a State back unchecked.
     return text === undefined ? null : (decode(text) as State);
   }
 

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
+import { issuePath } from '../record-codec.js';
 import type { FramedExpect, FramedHeader, FramedMeta } from './framed.js';
 
 const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
@@ -111,7 +112,7 @@ export function decodeHeader<H>(
   const result = schema.safeParse(fields);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw corrupt(file, jsonPath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
+    throw corrupt(file, issuePath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
   }
   return { name, version, header: result.data, bodyBytes };
 }
@@ -122,10 +123,4 @@ export function decodeBody(file: string, bytes: Buffer, end: number): string {
   const body = bytes.subarray(end + 1, bytes.length - 1);
   if (!isUtf8(body)) throw corrupt(file, 'body', 'body is not valid UTF-8');
   return body.toString('utf8');
-}
-
-function jsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
 }
