@@ -65,7 +65,11 @@ try {
   process.stdout.write(run('node', ['all.mjs'], project));
   process.stdout.write(run('node', ['all.cjs'], project));
   process.stdout.write(run('node', ['use.mjs'], project));
-  run(process.execPath, [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+  run(
+    process.execPath,
+    [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+    project,
+  );
   console.log(
     `check-tarballs: ${tarballs.length} tarballs install; every subpath imports, requires and type-checks`,
   );

@@ -1,10 +1,10 @@
+import { wideValArbitrary } from '@omega/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize, digestOf, sha256Hex } from '../src/canonical.js';
 import { isOmegaError } from '../src/errors.js';
 import { cloneVal, decode, encode } from '../src/serde.js';
 import type { Val } from '../src/val.js';
-import { valArbitrary } from './arbitraries.js';
 
 /** The same value built in reverse insertion order at every level: objects, Maps and Sets. */
 function reversed(value: Val): Val {
@@ -141,7 +141,7 @@ describe('canonicalize', () => {
 
   it('property: canonical after a round trip, a clone, or a reversed rebuild is unchanged', () => {
     fc.assert(
-      fc.property(valArbitrary, (value) => {
+      fc.property(wideValArbitrary, (value) => {
         const text = canonicalize(value);
         return (
           canonicalize(decode(encode(value))) === text &&

@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { sweepTempFiles, writeFileAtomic } from '../src/fs/atomic.js';
-import { failure, IMPOSSIBLE_PID, testWithTempDir } from './helpers.js';
+import { failure, IMPOSSIBLE_PID } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-atomic-');
 

@@ -1,12 +1,13 @@
 import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { isOmegaError } from '../src/errors.js';
 import type { DocumentStoreOptions } from '../src/fs/document-store.js';
 import { DocumentStore } from '../src/fs/document-store.js';
 import { INVALID_NAMES } from '../src/testing.js';
-import { failure, IMPOSSIBLE_PID, modeOf, testWithTempDir } from './helpers.js';
+import { failure, IMPOSSIBLE_PID, modeOf } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-store-');
 

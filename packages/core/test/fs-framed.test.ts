@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { isOmegaError } from '../src/errors.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from '../src/fs/framed.js';
-import { failure, testWithTempDir } from './helpers.js';
+import { failure } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-framed-');
 

@@ -6,10 +6,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { testWithTempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect } from 'vitest';
 import { isOmegaError } from '../src/errors.js';
 import { acquireLock, withLock } from '../src/fs/lock.js';
-import { failure, IMPOSSIBLE_PID, testWithTempDir } from './helpers.js';
+import { failure, IMPOSSIBLE_PID } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-lock-');
 

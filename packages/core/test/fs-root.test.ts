@@ -1,10 +1,11 @@
 import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { isOmegaError } from '../src/errors.js';
 import { entryFile, openStoreDir, refuseSymlink } from '../src/fs/root.js';
 import { INVALID_NAMES, VALID_EDGE_NAMES } from '../src/testing.js';
-import { failure, modeOf, testWithTempDir } from './helpers.js';
+import { failure, modeOf } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-root-');
 

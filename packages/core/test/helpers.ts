@@ -1,19 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { test as base } from 'vitest';
-
-/** A vitest `test` whose `dir` fixture is a fresh temp directory, removed after the test. */
-export function testWithTempDir(prefix: string) {
-  return base.extend<{ dir: string }>({
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-    dir: async ({}, use) => {
-      const dir = await mkdtemp(join(tmpdir(), prefix));
-      await use(dir);
-      await rm(dir, { recursive: true, force: true });
-    },
-  });
-}
+import { stat } from 'node:fs/promises';
 
 /** The rejection of `promise`; fails the test when it resolves. */
 export async function failure(promise: Promise<unknown>): Promise<unknown> {

@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
+import { wideValArbitrary } from '@omega/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unstorableValues } from '../src/testing.js';
 import { explainNotVal, isVal, type Val, ValSchema } from '../src/val.js';
-import { nestedArrays, valArbitrary } from './arbitraries.js';
+import { nestedArrays } from './values.js';
 
 describe('isVal and explainNotVal', () => {
   it.each<[string, unknown]>([
@@ -72,7 +73,7 @@ describe('isVal and explainNotVal', () => {
 
   it('property: every arbitrary value is a Val', () => {
     fc.assert(
-      fc.property(valArbitrary, (value) => isVal(value)),
+      fc.property(wideValArbitrary, (value) => isVal(value)),
       { seed: 42, numRuns: 200 },
     );
   });

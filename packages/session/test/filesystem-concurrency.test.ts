@@ -1,8 +1,8 @@
 import { emptyState } from '@omega/core';
+import { tempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemSessionProvider } from '../src/filesystem.js';
 import { assertBuilt, spawnFixture } from './children.js';
-import { tempDir } from './helpers.js';
 
 const WORKERS = 8;
 const INCREMENTS = 25;
@@ -11,7 +11,7 @@ describe('FilesystemSessionProvider across processes', () => {
   beforeAll(assertBuilt);
 
   it(`loses no update when ${WORKERS} processes compare-and-swap one session`, async () => {
-    const { dir, remove } = await tempDir();
+    const { dir, remove } = await tempDir('omega-session-');
     try {
       const provider = new FilesystemSessionProvider({ root: dir });
       await provider.save('counter', { state: emptyState(), meta: { counter: 0 } }, { expectedVersion: 0 });

@@ -1,11 +1,11 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, encode } from '@omega/core';
+import { tempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemSessionProvider } from '../src/filesystem.js';
 import { assertBuilt, type FixtureChild, spawnFixture } from './children.js';
 import { mulberry32, payload } from './fixtures/payload.mjs';
-import { tempDir } from './helpers.js';
 
 const KILLS = 100;
 const NAME = 'crash';
@@ -29,7 +29,7 @@ describe('FilesystemSessionProvider under kill -9', () => {
   it(`always leaves the last saved session or the new one, over ${KILLS} kills`, {
     timeout: 120_000,
   }, async () => {
-    const { dir, remove } = await tempDir();
+    const { dir, remove } = await tempDir('omega-session-');
     // Every writer started, kept so that a failing round still kills the ones left.
     const writers: FixtureChild[] = [];
     try {

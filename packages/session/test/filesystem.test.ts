@@ -13,14 +13,15 @@ import {
 import { join } from 'node:path';
 import { acquireLock, encode, isOmegaError, type OmegaError } from '@omega/core';
 import { INVALID_NAMES } from '@omega/core/testing';
+import { tempDir } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { FilesystemSessionProvider, type FilesystemSessionProviderOptions } from '../src/filesystem.js';
 import type { SessionProvider } from '../src/index.js';
-import { fakeClock, session, tempDir } from './helpers.js';
+import { fakeClock, session } from './helpers.js';
 
 describeSessionProvider('filesystem', async () => {
-  const { dir, remove } = await tempDir();
+  const { dir, remove } = await tempDir('omega-session-');
   const provider = new FilesystemSessionProvider({ root: dir });
   const cleanup = async (): Promise<void> => {
     await provider.close();
@@ -39,7 +40,7 @@ async function withStore(
   }) => Promise<void>,
   options: Omit<FilesystemSessionProviderOptions, 'root'> = {},
 ): Promise<void> {
-  const { dir, remove } = await tempDir();
+  const { dir, remove } = await tempDir('omega-session-');
   const root = join(dir, 'root');
   const provider = new FilesystemSessionProvider({ root, ...options });
   try {
@@ -130,7 +131,7 @@ describe('FilesystemSessionProvider: files', () => {
   });
 
   it('creates nothing on disk until the first call', async () => {
-    const { dir, remove } = await tempDir();
+    const { dir, remove } = await tempDir('omega-session-');
     try {
       const provider = new FilesystemSessionProvider({ root: join(dir, 'root') });
       expect(await readdir(dir)).toStrictEqual([]);
@@ -381,7 +382,7 @@ describe('FilesystemSessionProvider: confinement', () => {
   });
 
   it('refuses a sessions folder that is a symlink, creating nothing where it points', async () => {
-    const { dir, remove } = await tempDir();
+    const { dir, remove } = await tempDir('omega-session-');
     try {
       const root = join(dir, 'root');
       const elsewhere = join(dir, 'elsewhere');

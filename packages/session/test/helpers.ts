@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { emptyState, type SessionData } from '@omega/core';
 
 /** A small session whose content depends on `tag`. */
@@ -19,10 +16,4 @@ export function fakeClock(start: number, step: number): () => number {
     next += step;
     return reading;
   };
-}
-
-/** A fresh temporary directory and its removal. */
-export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'omega-session-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, isOmegaError, type MachineSnapshot, type OmegaError } from '@omega/core';
 import { INVALID_NAMES } from '@omega/core/testing';
+import { createTempDir, removeTempDir, tempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeSnapshotProvider } from '../src/conformance.js';
 import { readFramedText, sampleSnapshot, writeFramedText } from '../src/conformance-fixtures.js';
@@ -10,11 +10,8 @@ import { FilesystemSnapshotProvider, type FilesystemSnapshotProviderOptions } fr
 import { MemorySnapshotProvider } from '../src/memory.js';
 
 describeSnapshotProvider('filesystem', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'omega-snapshot-fs-'));
-  return {
-    provider: new FilesystemSnapshotProvider({ root }),
-    cleanup: () => rm(root, { recursive: true, force: true }),
-  };
+  const { dir: root, remove } = await tempDir('omega-snapshot-fs-');
+  return { provider: new FilesystemSnapshotProvider({ root }), cleanup: remove };
 });
 
 async function corruption(promise: Promise<unknown>): Promise<OmegaError> {
@@ -40,12 +37,12 @@ describe('FilesystemSnapshotProvider', () => {
   const fileOf = (name: string) => join(folder(), `${name}.jsonl`);
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'omega-snapshot-fs-test-'));
+    dir = await createTempDir('omega-snapshot-fs-test-');
     root = join(dir, 'root');
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   });
 
   it('stores one framed file per snapshot, 0600 inside a 0700 folder', async () => {

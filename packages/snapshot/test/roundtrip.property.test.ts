@@ -1,14 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf, encode, type MachineSnapshot } from '@omega/core';
+import { createTempDir, machineSnapshotArbitrary, removeTempDir } from '@omega/test-kit';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemSnapshotProvider } from '../src/filesystem.js';
 import type { SnapshotProvider } from '../src/index.js';
 import { MemorySnapshotProvider } from '../src/memory.js';
 import { MockSnapshotProvider } from '../src/mock.js';
-import { snapshotArbitrary } from './arbitraries.js';
 
 const RUNS = { seed: 42, numRuns: 50 };
 
@@ -16,11 +14,11 @@ describe('property: arbitrary snapshots round-trip exactly', () => {
   let dir: string;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'omega-snapshot-property-'));
+    dir = await createTempDir('omega-snapshot-property-');
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   });
 
   const backends: Record<string, () => SnapshotProvider> = {
@@ -33,7 +31,7 @@ describe('property: arbitrary snapshots round-trip exactly', () => {
     it(`save then load on ${backend}`, async () => {
       const provider = create();
       await fc.assert(
-        fc.asyncProperty(snapshotArbitrary, async (snapshot) => {
+        fc.asyncProperty(machineSnapshotArbitrary, async (snapshot) => {
           const expected = encode(snapshot);
           await provider.save('p', snapshot);
           const loaded = (await provider.load('p')) as MachineSnapshot;
@@ -57,7 +55,7 @@ describe('property: arbitrary snapshots round-trip exactly', () => {
     const filesystem = new FilesystemSnapshotProvider({ root: join(dir, 'root') });
     const file = join(dir, 'p.snapshot');
     await fc.assert(
-      fc.asyncProperty(snapshotArbitrary, async (snapshot) => {
+      fc.asyncProperty(machineSnapshotArbitrary, async (snapshot) => {
         await memory.save('p', snapshot);
         await memory.export('p', file);
         const imported = await filesystem.import(file, { overwrite: true });

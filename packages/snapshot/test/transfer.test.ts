@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode, type MachineSnapshot } from '@omega/core';
+import { createTempDir, removeTempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exoticSnapshot } from '../src/conformance-fixtures.js';
 import { FilesystemSnapshotProvider } from '../src/filesystem.js';
@@ -17,12 +16,12 @@ describe('export from one backend, import into another', () => {
   let stores = 0;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'omega-snapshot-transfer-'));
+    dir = await createTempDir('omega-snapshot-transfer-');
     stores = 0;
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   });
 
   /** A fresh store of `backend`; filesystem stores each get their own root. */

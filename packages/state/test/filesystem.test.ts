@@ -3,21 +3,19 @@ import { existsSync } from 'node:fs';
 import {
   lstat,
   mkdir,
-  mkdtemp,
   readdir,
   readFile,
   realpath,
   rename,
-  rm,
   stat,
   symlink,
   writeFile,
 } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOmegaError, type OmegaError, type State } from '@omega/core';
 import { INVALID_NAMES } from '@omega/core/testing';
+import { createTempDir, removeTempDir, tempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStateProvider } from '../src/conformance.js';
 import { FilesystemStateProvider } from '../src/filesystem.js';
@@ -29,11 +27,8 @@ const NOW = 1_700_000_000_000;
 describeStateProvider(
   'filesystem',
   async () => {
-    const root = await mkdtemp(join(tmpdir(), 'omega-state-'));
-    return {
-      provider: new FilesystemStateProvider({ root }),
-      cleanup: () => rm(root, { recursive: true, force: true }),
-    };
+    const { dir: root, remove } = await tempDir('omega-state-');
+    return { provider: new FilesystemStateProvider({ root }), cleanup: remove };
   },
   { reopen: async (provider) => new FilesystemStateProvider({ root: provider.root }) },
 );
@@ -44,13 +39,13 @@ describe('FilesystemStateProvider', () => {
   let folder = '';
 
   beforeEach(async () => {
-    dir = await realpath(await mkdtemp(join(tmpdir(), 'omega-state-fs-')));
+    dir = await realpath(await createTempDir('omega-state-fs-'));
     root = join(dir, 'root');
     folder = join(root, 'state');
   });
 
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   });
 
   function open(options: { durable?: boolean; now?: () => number } = {}): FilesystemStateProvider {

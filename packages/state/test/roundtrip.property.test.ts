@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { canonicalize, type State } from '@omega/core';
+import { stateArbitrary, tempDir } from '@omega/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FilesystemStateProvider } from '../src/filesystem.js';
 import type { StateProvider } from '../src/index.js';
 import { MemoryStateProvider } from '../src/memory.js';
 import { MockStateProvider } from '../src/mock.js';
-import { stateArbitrary } from './arbitraries.js';
 
 const RUNS = { seed: 42, numRuns: 50 };
 
@@ -21,11 +18,11 @@ const backends: Array<[string, Backend]> = [
   [
     'filesystem',
     async (body) => {
-      const root = await mkdtemp(join(tmpdir(), 'omega-state-prop-'));
+      const { dir: root, remove } = await tempDir('omega-state-prop-');
       try {
         await withProvider(new FilesystemStateProvider({ root, durable: false }), body);
       } finally {
-        await rm(root, { recursive: true, force: true });
+        await remove();
       }
     },
   ],
