@@ -9,10 +9,11 @@ import { sessionOfSize } from './data.js';
 import { compare } from './measure.js';
 import { type Row, writeReport } from './report.js';
 
+// Small operations are timed in batches, so timer resolution and scheduling noise do not dominate.
 const SIZES = [
-  { label: '1 KB', bytes: 1024, runs: 200 },
-  { label: '1 MB', bytes: 1024 * 1024, runs: 15 },
-  { label: '10 MB', bytes: 10 * 1024 * 1024, runs: 4 },
+  { label: '1 KB', bytes: 1024, samples: 15, batch: 200, ioBatch: 20 },
+  { label: '1 MB', bytes: 1024 * 1024, samples: 9, batch: 1, ioBatch: 1 },
+  { label: '10 MB', bytes: 10 * 1024 * 1024, samples: 5, batch: 1, ioBatch: 1 },
 ];
 
 async function main(): Promise<void> {
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
       const save = await compare(
         () => filesystem.save(name, data),
         () => floorSave(floorFile, data),
-        size.runs,
+        size.samples,
+        size.ioBatch,
       );
       rows.push({
         bench: 'filesystem session save vs stringify+write+fsync+rename+dir fsync',
@@ -44,7 +46,8 @@ async function main(): Promise<void> {
       const load = await compare(
         () => filesystem.load(name),
         () => floorLoad(floorFile),
-        size.runs,
+        size.samples,
+        size.batch,
       );
       rows.push({
         bench: 'filesystem session load vs readFileSync+JSON.parse',
@@ -57,7 +60,8 @@ async function main(): Promise<void> {
       const memSave = await compare(
         () => memory.save(name, data),
         () => JSON.stringify(data),
-        size.runs,
+        size.samples,
+        size.batch,
       );
       rows.push({
         bench: 'memory session save vs JSON.stringify',
@@ -69,7 +73,8 @@ async function main(): Promise<void> {
       const memLoad = await compare(
         () => memory.load(name),
         () => JSON.parse(text),
-        size.runs,
+        size.samples,
+        size.batch,
       );
       rows.push({
         bench: 'memory session load vs JSON.parse',
@@ -83,7 +88,8 @@ async function main(): Promise<void> {
       const enc = await compare(
         () => encode(data),
         () => JSON.stringify(data),
-        size.runs,
+        size.samples,
+        size.batch,
       );
       rows.push({
         bench: 'serde encode vs JSON.stringify (JSON-only data)',
@@ -95,7 +101,8 @@ async function main(): Promise<void> {
       const dec = await compare(
         () => decode(encoded),
         () => JSON.parse(text),
-        size.runs,
+        size.samples,
+        size.batch,
       );
       rows.push({
         bench: 'serde decode vs JSON.parse (JSON-only data)',
