@@ -123,6 +123,14 @@ describe('writeFramedFile / readFramedFile', () => {
     }
   });
 
+  test('a symlink is followed only when the caller asks', async ({ dir }) => {
+    const target = await writeSample(dir);
+    const link = join(dir, 'link.jsonl');
+    await symlink(target, link);
+    const followed = await readFramedFile(link, EXPECT, Header, { followSymlinks: true });
+    expect(followed).toMatchObject({ name: 'doc-1', header: HEADER, body: BODY, file: link });
+  });
+
   test('a directory in place of the file is corrupt', async ({ dir }) => {
     const inner = join(dir, 'dir.jsonl');
     await mkdir(inner);

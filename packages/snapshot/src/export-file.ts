@@ -64,7 +64,8 @@ export async function writeExportFile(
  */
 export async function readExportFile(path: unknown): Promise<ImportedFile> {
   const file = exportPath(path, null);
-  const doc = await readFramedFile(file, EXPORT_FORMAT, SnapshotHeaderSchema);
+  // The path is the caller's choice, outside any store: a symlink there is theirs to follow.
+  const doc = await readFramedFile(file, EXPORT_FORMAT, SnapshotHeaderSchema, { followSymlinks: true });
   if (doc === null) {
     throw new NotFoundError(`snapshot export file ${file} does not exist`, { details: { kind: KIND, file } });
   }

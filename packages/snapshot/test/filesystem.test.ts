@@ -257,6 +257,20 @@ describe('FilesystemSnapshotProvider', () => {
     await expect(stat(join(dir, 'leak.snapshot'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('follows a symlink at an import path the caller chose', async () => {
+    const provider = open();
+    const other = new MemorySnapshotProvider();
+    await other.save('linked', sampleSnapshot(4));
+    const real = join(dir, 'real.snapshot');
+    await other.export('linked', real);
+    const link = join(dir, 'link.snapshot');
+    await symlink(real, link);
+    const { name, snapshot } = await provider.import(link);
+    expect(name).toBe('linked');
+    expect(snapshot).toEqual(await other.load('linked'));
+    expect(await provider.info('linked')).toEqual(await other.info('linked'));
+  });
+
   it('refuses a snapshots folder that is a symlink', async () => {
     const elsewhere = join(dir, 'elsewhere');
     await mkdir(elsewhere);

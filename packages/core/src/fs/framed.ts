@@ -56,18 +56,28 @@ export async function writeFramedFile<H>(
   await writeFileAtomic(file, encodeFrame(file, meta, header, body), options);
 }
 
+/** Options of {@link readFramedFile}. */
+export interface ReadFramedOptions {
+  /**
+   * Follow a symlink at `file` (default false: a store never follows links inside its root). Set it for
+   * paths a caller chose, such as an export file to import.
+   */
+  followSymlinks?: boolean;
+}
+
 /**
- * Reads and validates a whole framed document; null when `file` does not exist. A symlink, a wrong
- * format tag, a newer version, a header failing `header`, a body whose length differs from `bodyBytes`,
- * a missing newline or a body that is not UTF-8 is a `CorruptDataError` with details
+ * Reads and validates a whole framed document; null when `file` does not exist. A symlink (unless
+ * followed), a wrong format tag, a newer version, a header failing `header`, a body whose length differs
+ * from `bodyBytes`, a missing newline or a body that is not UTF-8 is a `CorruptDataError` with details
  * `{ file, path, reason }`.
  */
 export async function readFramedFile<H>(
   file: string,
   expect: FramedExpect,
   header: z.ZodType<H>,
+  options: ReadFramedOptions = {},
 ): Promise<FramedDocument<H> | null> {
-  const handle = ReadableFile.open(file);
+  const handle = ReadableFile.open(file, options.followSymlinks === true);
   if (handle === null) return null;
   let bytes: Buffer;
   try {
