@@ -41,7 +41,9 @@ export async function writeReport(rows: Row[]): Promise<void> {
     '# Benchmark results',
     '',
     `Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}.`,
-    'Each ratio compares medians measured in alternating rounds within the same run.',
+    'Each ratio compares medians measured in alternating rounds within the same run; garbage is collected',
+    'before each sample, and 1 KB operations are timed in batches.',
+    '',
     '',
   ].join('\n');
   await writeFile(fileURLToPath(new URL('../results.md', import.meta.url)), `${header}${table}\n`);

@@ -1,23 +1,27 @@
 import {
   encode,
   isOmegaError,
-  type OmegaError,
-  type OmegaErrorCode,
   type SessionData,
   SessionDataSchema,
   type SessionInfo,
   type Val,
 } from '@omega/core';
-import { INVALID_NAMES, unstorableValues, VALID_EDGE_NAMES } from '@omega/core/testing';
+import {
+  exoticValues,
+  INVALID_NAMES,
+  type ProviderFixture,
+  rejectionOf,
+  unstorableValues,
+  VALID_EDGE_NAMES,
+} from '@omega/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionProvider } from './index.js';
 
-/** What a conformance factory returns: a fresh, empty provider and how to dispose of it. */
-export interface SessionProviderFixture {
-  provider: SessionProvider;
-  /** Runs after each test (after the suite may already have closed the provider). */
-  cleanup?: () => Promise<void>;
-}
+/**
+ * What a conformance factory returns: a fresh, empty provider and how to dispose of it (`cleanup` runs
+ * after each test, after the suite may already have closed the provider).
+ */
+export type SessionProviderFixture = ProviderFixture<SessionProvider>;
 
 /** Options of {@link describeSessionProvider}. */
 export interface SessionConformanceOptions {
@@ -96,9 +100,11 @@ export function describeSessionProvider(
         const loaded = await provider.load('exotic');
         expect(loaded).toStrictEqual(data);
         const store = loaded?.state.store.values as Record<string, Val>;
-        expect(Object.is(store.negZero, -0)).toBe(true);
+        expect(Object.is(store.negativeZero, -0)).toBe(true);
         expect(Number.isNaN(store.nan)).toBe(true);
-        expect('undef' in store).toBe(true);
+        expect('undefined' in store).toBe(true);
+        expect(Number.isNaN((store.invalidDate as Date).getTime())).toBe(true);
+        expect(Object.keys(store.ownProto as object)).toContain('__proto__');
         expect(Object.keys(loaded?.state.store ?? {})).toContain('__proto__');
         expect(Object.getPrototypeOf(loaded?.state.store)).toBe(Object.prototype);
       });
@@ -182,7 +188,7 @@ export function describeSessionProvider(
       });
 
       it('rejects NotFoundError naming the session when it does not exist', async () => {
-        const error = await expectOmegaError(provider.delete('nothing'), 'NOT_FOUND');
+        const error = await rejectionOf(() => provider.delete('nothing'), 'NOT_FOUND');
         expect(error.details).toMatchObject({ kind: 'session', name: 'nothing' });
       });
 
@@ -199,8 +205,8 @@ export function describeSessionProvider(
     describe('optimistic concurrency', () => {
       it('creates with expectedVersion 0 and refuses it once the session exists', async () => {
         await provider.save('c', sampleSession('created'), { expectedVersion: 0 });
-        const error = await expectOmegaError(
-          provider.save('c', sampleSession('clobber'), { expectedVersion: 0 }),
+        const error = await rejectionOf(
+          () => provider.save('c', sampleSession('clobber'), { expectedVersion: 0 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({
@@ -216,8 +222,8 @@ export function describeSessionProvider(
       it('saves when the expected version matches and refuses a stale one', async () => {
         await provider.save('c', sampleSession('v1'));
         await provider.save('c', sampleSession('v2'), { expectedVersion: 1 });
-        const error = await expectOmegaError(
-          provider.save('c', sampleSession('stale'), { expectedVersion: 1 }),
+        const error = await rejectionOf(
+          () => provider.save('c', sampleSession('stale'), { expectedVersion: 1 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
@@ -226,8 +232,8 @@ export function describeSessionProvider(
       });
 
       it('refuses an expected version for a session that does not exist, storing nothing', async () => {
-        const error = await expectOmegaError(
-          provider.save('ghost', sampleSession('ghost'), { expectedVersion: 3 }),
+        const error = await rejectionOf(
+          () => provider.save('ghost', sampleSession('ghost'), { expectedVersion: 3 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({ name: 'ghost', expectedVersion: 3, actualVersion: 0 });
@@ -269,7 +275,7 @@ export function describeSessionProvider(
       it('deletes only when the expected version matches', async () => {
         await provider.save('d', sampleSession('d1'));
         await provider.save('d', sampleSession('d2'));
-        const error = await expectOmegaError(provider.delete('d', { expectedVersion: 1 }), 'CONFLICT');
+        const error = await rejectionOf(() => provider.delete('d', { expectedVersion: 1 }), 'CONFLICT');
         expect(error.details).toMatchObject({
           kind: 'session',
           name: 'd',
@@ -282,20 +288,20 @@ export function describeSessionProvider(
       });
 
       it('rejects NotFoundError for a versioned delete of a missing session', async () => {
-        await expectOmegaError(provider.delete('none', { expectedVersion: 1 }), 'NOT_FOUND');
+        await rejectionOf(() => provider.delete('none', { expectedVersion: 1 }), 'NOT_FOUND');
       });
 
       it('rejects an expectedVersion that is not a non-negative integer, changing nothing', async () => {
         await provider.save('opt', sampleSession('opt'));
         for (const expectedVersion of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
           const options = { expectedVersion } as { expectedVersion: number };
-          const saved = await expectOmegaError(
-            provider.save('opt', sampleSession('bad'), options),
+          const saved = await rejectionOf(
+            () => provider.save('opt', sampleSession('bad'), options),
             'INVALID_ARGUMENT',
           );
           expect(saved.details).toMatchObject({ kind: 'session', name: 'opt' });
-          await expectOmegaError(provider.delete('opt', options), 'INVALID_ARGUMENT');
-          await expectOmegaError(provider.save('fresh', sampleSession('bad'), options), 'INVALID_ARGUMENT');
+          await rejectionOf(() => provider.delete('opt', options), 'INVALID_ARGUMENT');
+          await rejectionOf(() => provider.save('fresh', sampleSession('bad'), options), 'INVALID_ARGUMENT');
         }
         expect(await provider.load('opt')).toStrictEqual(sampleSession('opt'));
         expect((await provider.info('opt'))?.version).toBe(1);
@@ -315,10 +321,7 @@ export function describeSessionProvider(
       for (const [method, call] of calls) {
         it(`${method}() rejects InvalidNameError for every name breaking the rule`, async () => {
           for (const bad of INVALID_NAMES) {
-            const error = await expectOmegaError(
-              callAsync(() => call(provider, bad as string)),
-              'INVALID_NAME',
-            );
+            const error = await rejectionOf(() => call(provider, bad as string), 'INVALID_NAME');
             expect(error.details).toMatchObject({ kind: 'session' });
           }
           expect(await provider.list()).toStrictEqual([]);
@@ -399,7 +402,7 @@ export function describeSessionProvider(
       for (const [where, build] of places) {
         it(`rejects values that cannot be stored in ${where}, storing nothing`, async () => {
           for (const { label, value } of unstorableValues()) {
-            const error = await expectOmegaError(provider.save('bad', build(value)), 'INVALID_ARGUMENT');
+            const error = await rejectionOf(() => provider.save('bad', build(value)), 'INVALID_ARGUMENT');
             expect(error.details, label).toMatchObject({ kind: 'session', name: 'bad' });
             expect(error.details.path, label).toBeTypeOf('string');
             expect(await provider.exists('bad'), label).toBe(false);
@@ -412,8 +415,8 @@ export function describeSessionProvider(
         await provider.save('keep', sampleSession('keep'));
         const before = await infoOf(provider, 'keep');
         for (const { value } of unstorableValues()) {
-          await expectOmegaError(
-            provider.save('keep', withState({ control: value as Val })),
+          await rejectionOf(
+            () => provider.save('keep', withState({ control: value as Val })),
             'INVALID_ARGUMENT',
           );
         }
@@ -434,8 +437,8 @@ export function describeSessionProvider(
 
       for (const [label, data, field] of shapes) {
         it(`rejects a session with ${label}, naming the session and the path`, async () => {
-          const error = await expectOmegaError(
-            provider.save('shape', data as SessionData),
+          const error = await rejectionOf(
+            () => provider.save('shape', data as SessionData),
             'INVALID_ARGUMENT',
           );
           expect(error.details).toMatchObject({ kind: 'session', name: 'shape' });
@@ -462,12 +465,12 @@ export function describeSessionProvider(
           () => provider.exists('s'),
           () => provider.info('s'),
         ];
-        for (const call of calls) await expectOmegaError(callAsync(call), 'CLOSED');
+        for (const call of calls) await rejectionOf(call, 'CLOSED');
       });
 
       it('closes through Symbol.asyncDispose', async () => {
         await provider[Symbol.asyncDispose]();
-        await expectOmegaError(provider.list(), 'CLOSED');
+        await rejectionOf(() => provider.list(), 'CLOSED');
       });
     });
   });
@@ -492,33 +495,7 @@ function withState(patch: Partial<SessionData['state']>): SessionData {
   return { state: { ...base.state, ...patch }, meta: base.meta };
 }
 
-/** Every kind of value serde must carry, in every part of a session. */
-function exoticValues(): Record<string, Val> {
-  return {
-    undef: undefined,
-    big: 12345678901234567890123n,
-    negBig: -1n,
-    nan: Number.NaN,
-    inf: Number.POSITIVE_INFINITY,
-    ninf: Number.NEGATIVE_INFINITY,
-    negZero: -0,
-    max: Number.MAX_VALUE,
-    date: new Date(1_700_000_000_123),
-    map: new Map<Val, Val>([
-      [1, 'one'],
-      ['k', [1n, undefined]],
-      [null, new Set<Val>([1, 'x'])],
-      [{ object: 'key' }, new Date(0)],
-    ]),
-    set: new Set<Val>([1, 'two', 3n, new Uint8Array([7])]),
-    bytes: new Uint8Array([0, 1, 254, 255]),
-    noBytes: new Uint8Array(0),
-    tagLike: { $t: 'date', v: 'not a date' },
-    nested: [undefined, [new Map(), new Set()], { deep: -0 }],
-    text: 'é ☃ 😀 \u0000 \u2028 "quoted" \\',
-  };
-}
-
+/** Every kind of value ({@link exoticValues}) in every part of a session. */
 function exoticSession(): SessionData {
   return {
     state: {
@@ -550,26 +527,4 @@ async function infoOf(provider: SessionProvider, name: string): Promise<SessionI
   const info = await provider.info(name);
   expect(info, `info(${name})`).not.toBeNull();
   return info!;
-}
-
-/** Calls `call`, failing the test if it throws synchronously instead of returning a rejected promise. */
-function callAsync(call: () => Promise<unknown>): Promise<unknown> {
-  let pending: Promise<unknown> | undefined;
-  expect(() => {
-    pending = call();
-  }, 'an async method threw synchronously').not.toThrow();
-  expect(pending).toBeInstanceOf(Promise);
-  return pending!;
-}
-
-async function expectOmegaError(pending: Promise<unknown>, code: OmegaErrorCode): Promise<OmegaError> {
-  let error: unknown;
-  try {
-    await pending;
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error, `expected a rejection with ${code}`).toBeDefined();
-  expect(isOmegaError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-  return error as OmegaError;
 }

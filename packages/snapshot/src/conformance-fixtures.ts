@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { MachineSnapshot, Val } from '@omega/core';
+import { exoticValues } from '@omega/core/testing';
 
 /** A small snapshot whose content depends on `step`; `store.counter` is `1000 + step` (four digits). */
 export function sampleSnapshot(step = 1): MachineSnapshot {
@@ -21,32 +22,13 @@ export function sampleSnapshot(step = 1): MachineSnapshot {
   };
 }
 
-/** A snapshot holding every kind of value JSON loses, nested in control, store and kont. */
+/** A snapshot holding every kind of value JSON loses: all of {@link exoticValues} in the store, more in control and kont. */
 export function exoticSnapshot(): MachineSnapshot {
-  const exotic: Record<string, Val> = {
-    nothing: undefined,
-    big: 2n ** 70n,
-    negativeBig: -(2n ** 64n),
-    nan: Number.NaN,
-    negativeZero: -0,
-    infinity: Number.POSITIVE_INFINITY,
-    negativeInfinity: Number.NEGATIVE_INFINITY,
-    when: new Date(1_700_000_000_123),
-    map: new Map<Val, Val>([
-      ['key', 1],
-      [2n, new Set<Val>([1, 'x'])],
-      [new Date(0), { deep: [undefined, -0] }],
-    ]),
-    set: new Set<Val>([null, true, 'a', 3n]),
-    bytes: new Uint8Array([0, 1, 127, 128, 255]),
-    tagLookalike: { $t: 'not a tag', v: 1 },
-    nested: { list: [undefined, Number.NaN, new Uint8Array(0), new Map<Val, Val>()] },
-  };
   return {
     state: {
       control: new Map<Val, Val>([['pc', 3]]),
       env: { x: 'exotic' },
-      store: { exotic },
+      store: { exotic: exoticValues() },
       kont: [new Set<Val>([1]), -0, 10n],
       step: 3,
       status: 'halted',

@@ -1,22 +1,21 @@
+import { canonicalize, emptyState, type State, type Val } from '@omega/core';
 import {
-  canonicalize,
-  emptyState,
-  isOmegaError,
-  type OmegaError,
-  type OmegaErrorCode,
-  type State,
-  type Val,
-} from '@omega/core';
-import { INVALID_NAMES, unstorableValues, VALID_EDGE_NAMES } from '@omega/core/testing';
+  exoticValues,
+  INVALID_NAMES,
+  type ProviderFixture,
+  rejectionOf,
+  thrownBy,
+  unstorableValues,
+  VALID_EDGE_NAMES,
+} from '@omega/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateProvider } from './index.js';
 
-/** What the factory gives each test: a fresh provider over an empty store, and how to clean it up. */
-export interface StateProviderFixture<P extends StateProvider = StateProvider> {
-  provider: P;
-  /** Runs after the test, once the provider is closed (e.g. removes a temp directory). */
-  cleanup?: () => Promise<void>;
-}
+/**
+ * What the factory gives each test: a fresh provider over an empty store, and how to clean it up
+ * (`cleanup` runs after the test, once the provider is closed, e.g. to remove a temp directory).
+ */
+export type StateProviderFixture<P extends StateProvider = StateProvider> = ProviderFixture<P>;
 
 /** Optional capabilities of the backend under test. */
 export interface StateConformanceOptions<P extends StateProvider = StateProvider> {
@@ -117,12 +116,18 @@ export function describeStateProvider<P extends StateProvider>(
         await provider().saveState('rich', richState());
         const loaded = await provider().loadState('rich');
         expectSameState(loaded, richState());
-        const numbers = loaded?.store.numbers as number[];
+        const { control, store, kont } = loaded ?? fail('the saved state did not load');
+        const numbers = store.numbers as number[];
         expect(Object.is(numbers[1], -0)).toBe(true);
         expect(Number.isNaN(numbers[0])).toBe(true);
-        expect(Object.is(loaded?.kont[1], -0)).toBe(true);
-        expect(loaded?.store.bytes).toBeInstanceOf(Uint8Array);
-        expect(Object.hasOwn(loaded?.control as object, 'missing')).toBe(true);
+        expect(Object.is(kont[1], -0)).toBe(true);
+        expect(store.bytes).toBeInstanceOf(Uint8Array);
+        expect(Object.hasOwn(control as object, 'missing')).toBe(true);
+        expect(Object.is(store.negativeZero, -0)).toBe(true);
+        expect(Object.hasOwn(store, 'undefined')).toBe(true);
+        expect(Number.isNaN((store.invalidDate as Date).getTime())).toBe(true);
+        expect(Object.keys(store.ownProto as object)).toContain('__proto__');
+        expect(Object.getPrototypeOf(store.ownProto)).toBe(Object.prototype);
       });
 
       it('round-trips a large state', async () => {
@@ -175,7 +180,7 @@ export function describeStateProvider<P extends StateProvider>(
     describe('validation at save', () => {
       it('rejects a state of the wrong shape with InvalidArgumentError, storing nothing', async () => {
         for (const { label, value } of badShapes()) {
-          const error = await expectRejection(
+          const error = await rejectionOf(
             () => provider().saveState('bad', value as State),
             'INVALID_ARGUMENT',
           );
@@ -189,7 +194,7 @@ export function describeStateProvider<P extends StateProvider>(
       it('rejects values that cannot be stored, anywhere in the state, storing nothing', async () => {
         for (const { label, value } of unstorableValues()) {
           for (const [place, state] of placements(value)) {
-            const error = await expectRejection(() => provider().saveState('bad', state), 'INVALID_ARGUMENT');
+            const error = await rejectionOf(() => provider().saveState('bad', state), 'INVALID_ARGUMENT');
             expect(error.details, `${label} in ${place}`).toMatchObject({ kind: 'state', name: 'bad' });
           }
         }
@@ -201,8 +206,8 @@ export function describeStateProvider<P extends StateProvider>(
         await provider().saveState('kept', sampleState('before'));
         const [unstorable] = unstorableValues();
         const state = { ...sampleState('after'), control: unstorable?.value as Val };
-        await expectRejection(() => provider().saveState('kept', state), 'INVALID_ARGUMENT');
-        await expectRejection(
+        await rejectionOf(() => provider().saveState('kept', state), 'INVALID_ARGUMENT');
+        await rejectionOf(
           () => provider().saveState('kept', { step: 1 } as unknown as State),
           'INVALID_ARGUMENT',
         );
@@ -220,14 +225,14 @@ export function describeStateProvider<P extends StateProvider>(
       });
 
       it('rejects NotFoundError naming the state when there is none', async () => {
-        const error = await expectRejection(() => provider().deleteState('ghost'), 'NOT_FOUND');
+        const error = await rejectionOf(() => provider().deleteState('ghost'), 'NOT_FOUND');
         expect(error.details).toMatchObject({ kind: 'state', name: 'ghost' });
       });
 
       it('rejects NotFoundError on a second delete', async () => {
         await provider().saveState('once', sampleState('once'));
         await provider().deleteState('once');
-        await expectRejection(() => provider().deleteState('once'), 'NOT_FOUND');
+        await rejectionOf(() => provider().deleteState('once'), 'NOT_FOUND');
       });
 
       it('lets a deleted id be saved again', async () => {
@@ -276,7 +281,7 @@ export function describeStateProvider<P extends StateProvider>(
 
       it('throws InvalidArgumentError synchronously for a state of the wrong shape', () => {
         for (const { label, value } of badShapes()) {
-          const error = expectThrow(() => provider().cloneState(value as State), 'INVALID_ARGUMENT');
+          const error = thrownBy(() => provider().cloneState(value as State), 'INVALID_ARGUMENT');
           expect(error.details.kind, label).toBe('state');
         }
       });
@@ -284,7 +289,7 @@ export function describeStateProvider<P extends StateProvider>(
       it('throws InvalidArgumentError for values that cannot be stored', () => {
         for (const { value } of unstorableValues()) {
           for (const [, state] of placements(value)) {
-            expectThrow(() => provider().cloneState(state), 'INVALID_ARGUMENT');
+            thrownBy(() => provider().cloneState(state), 'INVALID_ARGUMENT');
           }
         }
       });
@@ -300,9 +305,9 @@ export function describeStateProvider<P extends StateProvider>(
       it('rejects every invalid id with InvalidNameError in every method taking one', async () => {
         for (const bad of INVALID_NAMES) {
           const id = bad as string;
-          await expectRejection(() => provider().loadState(id), 'INVALID_NAME');
-          await expectRejection(() => provider().saveState(id, sampleState('x')), 'INVALID_NAME');
-          await expectRejection(() => provider().deleteState(id), 'INVALID_NAME');
+          await rejectionOf(() => provider().loadState(id), 'INVALID_NAME');
+          await rejectionOf(() => provider().saveState(id, sampleState('x')), 'INVALID_NAME');
+          await rejectionOf(() => provider().deleteState(id), 'INVALID_NAME');
         }
         expect(await provider().listStates()).toStrictEqual([]);
       });
@@ -320,28 +325,28 @@ export function describeStateProvider<P extends StateProvider>(
       it('is idempotent', async () => {
         await provider().close();
         await provider().close();
-        await expectRejection(() => provider().listStates(), 'CLOSED');
+        await rejectionOf(() => provider().listStates(), 'CLOSED');
       });
 
       it('makes every method fail with ClosedError: sync ones throw, async ones reject', async () => {
         await provider().saveState('before', sampleState('before'));
         await provider().close();
-        expectThrow(() => provider().createState(), 'CLOSED');
-        expectThrow(() => provider().cloneState(sampleState('x')), 'CLOSED');
-        await expectRejection(() => provider().loadState('before'), 'CLOSED');
-        await expectRejection(() => provider().saveState('after', sampleState('after')), 'CLOSED');
-        await expectRejection(() => provider().deleteState('before'), 'CLOSED');
-        await expectRejection(() => provider().listStates(), 'CLOSED');
+        thrownBy(() => provider().createState(), 'CLOSED');
+        thrownBy(() => provider().cloneState(sampleState('x')), 'CLOSED');
+        await rejectionOf(() => provider().loadState('before'), 'CLOSED');
+        await rejectionOf(() => provider().saveState('after', sampleState('after')), 'CLOSED');
+        await rejectionOf(() => provider().deleteState('before'), 'CLOSED');
+        await rejectionOf(() => provider().listStates(), 'CLOSED');
       });
 
       it('reports ClosedError before checking the id', async () => {
         await provider().close();
-        await expectRejection(() => provider().loadState('../x'), 'CLOSED');
+        await rejectionOf(() => provider().loadState('../x'), 'CLOSED');
       });
 
       it('Symbol.asyncDispose closes the provider', async () => {
         await provider()[Symbol.asyncDispose]();
-        await expectRejection(() => provider().loadState('x'), 'CLOSED');
+        await rejectionOf(() => provider().loadState('x'), 'CLOSED');
       });
     });
 
@@ -366,7 +371,7 @@ export function describeStateProvider<P extends StateProvider>(
         expectSameState(await provider().loadState('shared'), sampleState('second'));
         await other.deleteState('shared');
         expect(await provider().loadState('shared')).toBeNull();
-        await expectRejection(() => provider().deleteState('shared'), 'NOT_FOUND');
+        await rejectionOf(() => provider().deleteState('shared'), 'NOT_FOUND');
       });
     });
   });
@@ -374,41 +379,6 @@ export function describeStateProvider<P extends StateProvider>(
 
 function fail(message: string): never {
   throw new Error(message);
-}
-
-function describeError(error: unknown): string {
-  return isOmegaError(error) ? `${error.name} ${error.code}: ${error.message}` : String(error);
-}
-
-/** Awaits a rejection with `code`; a synchronous throw or a resolution fails the test. */
-async function expectRejection(run: () => Promise<unknown>, code: OmegaErrorCode): Promise<OmegaError> {
-  let pending: Promise<unknown>;
-  try {
-    pending = run();
-  } catch (error) {
-    return fail(`threw synchronously instead of rejecting with ${code}: ${describeError(error)}`);
-  }
-  const outcome = await pending.then(
-    (value: unknown) => ({ rejected: false as const, value }),
-    (error: unknown) => ({ rejected: true as const, error }),
-  );
-  if (!outcome.rejected)
-    return fail(`resolved (to ${String(outcome.value)}) instead of rejecting with ${code}`);
-  expect(isOmegaError(outcome.error, code), `expected ${code}, got ${describeError(outcome.error)}`).toBe(
-    true,
-  );
-  return outcome.error as OmegaError;
-}
-
-/** Expects `run` to throw synchronously with `code`. */
-function expectThrow(run: () => unknown, code: OmegaErrorCode): OmegaError {
-  try {
-    run();
-  } catch (error) {
-    expect(isOmegaError(error, code), `expected ${code}, got ${describeError(error)}`).toBe(true);
-    return error as OmegaError;
-  }
-  return fail(`returned instead of throwing ${code}`);
 }
 
 /** Structural equality that also tells -0 from 0, `undefined` from a missing key, and Map from object. */
@@ -429,7 +399,7 @@ function sampleState(tag: string): State {
   };
 }
 
-/** A state holding every kind of value, each nested in control, store and kont. */
+/** A state holding every kind of value: all of {@link exoticValues} in the store, more in control and kont. */
 function richState(): State {
   return {
     control: {
@@ -439,29 +409,7 @@ function richState(): State {
       big: -(2n ** 70n),
     },
     env: { x: 'numbers', y: 'map', '': 'empty-variable' },
-    store: {
-      numbers: [
-        Number.NaN,
-        -0,
-        Number.POSITIVE_INFINITY,
-        Number.NEGATIVE_INFINITY,
-        0.1,
-        Number.MAX_SAFE_INTEGER,
-      ],
-      big: 12345678901234567890n,
-      map: new Map<Val, Val>([
-        ['k', 1],
-        [2n, new Set<Val>(['s', 3])],
-        [{ nested: true }, new Uint8Array([0, 1, 255])],
-      ]),
-      set: new Set<Val>([undefined, null, new Date(0), 'text']),
-      date: new Date(-1),
-      bytes: new Uint8Array([0, 127, 128, 255]),
-      empty: { bytes: new Uint8Array(0), map: new Map(), set: new Set(), list: [], object: {} },
-      tagLike: { $t: 'date', v: 'not a tag, a user key' },
-      text: 'quote " backslash \\ newline \n nul \u0000 line-sep \u2028 emoji 😀 lone \ud800',
-      nested: { deep: { deeper: [undefined, { bytes: new Uint8Array([7]), when: new Date(86_400_000) }] } },
-    },
+    store: exoticValues(),
     kont: [undefined, -0, 1n, new Map<Val, Val>([['frame', { $t: 'x' }]]), new Set<Val>([[1, 2]])],
     step: 3,
     status: 'halted',
