@@ -130,6 +130,20 @@ describe('DocumentStore', () => {
     expect(await store.names()).toEqual(['-also.good', 'good']);
   });
 
+  test('headers lists every document header sorted by name, reading no body', async ({ dir }) => {
+    const store = storeIn(dir);
+    await store.write('b', { updatedAt: 2 }, '"b"');
+    await store.write('a', { updatedAt: 1 }, '"a body"');
+    await writeFile(join(await store.directory(), '.hidden.jsonl'), 'not a document');
+    const headers = await store.headers();
+    expect(headers.map(({ name, header, bodyBytes }) => ({ name, header, bodyBytes }))).toEqual([
+      { name: 'a', header: { updatedAt: 1 }, bodyBytes: 8 },
+      { name: 'b', header: { updatedAt: 2 }, bodyBytes: 3 },
+    ]);
+    await writeFile(join(await store.directory(), 'c.jsonl'), '{"format":"omega.doc"');
+    expect(isOmegaError(await failure(store.headers()), 'CORRUPT_DATA')).toBe(true);
+  });
+
   test('bad names are InvalidNameError for every method, and nothing is created anywhere', async ({
     dir,
   }) => {

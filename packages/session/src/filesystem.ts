@@ -43,9 +43,6 @@ const SessionHeaderSchema = z.object({
 });
 type SessionHeader = z.infer<typeof SessionHeaderSchema>;
 
-// Bounds the files list() has open at once, so a large store cannot exhaust file descriptors.
-const LIST_CONCURRENCY = 16;
-
 /**
  * Sessions as one framed file each, `<root>/sessions/<name>.jsonl` (format `omega.session`, version 1):
  * a header line with the version and timestamps, then the serde text of the session. Saves are atomic
@@ -78,16 +75,7 @@ export class FilesystemSessionProvider implements SessionProvider {
 
   async list(): Promise<SessionInfo[]> {
     this.#lifecycle.assertOpen('list');
-    const names = await this.#store.names();
-    const infos: SessionInfo[] = [];
-    for (let start = 0; start < names.length; start += LIST_CONCURRENCY) {
-      const batch = await Promise.all(
-        names.slice(start, start + LIST_CONCURRENCY).map((name) => this.#info(name)),
-      );
-      // A session deleted between names() and its header read is simply no longer listed.
-      for (const info of batch) if (info) infos.push(info);
-    }
-    return infos;
+    return (await this.#store.headers()).map((document) => infoOf(document.name, document));
   }
 
   async load(name: string): Promise<SessionData | null> {
@@ -165,8 +153,11 @@ export class FilesystemSessionProvider implements SessionProvider {
 
   async #info(name: string): Promise<SessionInfo | null> {
     const document = await this.#store.readHeader(name);
-    if (!document) return null;
-    const { createdAt, updatedAt, sessionVersion } = document.header;
-    return { name, createdAt, updatedAt, version: sessionVersion, size: document.bodyBytes };
+    return document && infoOf(name, document);
   }
+}
+
+function infoOf(name: string, document: { header: SessionHeader; bodyBytes: number }): SessionInfo {
+  const { createdAt, updatedAt, sessionVersion } = document.header;
+  return { name, createdAt, updatedAt, version: sessionVersion, size: document.bodyBytes };
 }

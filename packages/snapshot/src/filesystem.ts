@@ -27,9 +27,6 @@ export interface FilesystemSnapshotProviderOptions {
   durable?: boolean;
 }
 
-// Bounds the header reads list() has in flight, so a large store cannot exhaust file descriptors.
-const LIST_CONCURRENCY = 32;
-
 /**
  * Snapshots as files under `<root>/snapshots/`, one framed document per snapshot (format
  * `omega.snapshot`, version 1, header { createdAt, digest }). Writes are atomic and durable; every read is
@@ -61,16 +58,9 @@ export class FilesystemSnapshotProvider implements SnapshotProvider {
 
   async list(): Promise<SnapshotInfo[]> {
     this.#life.assertOpen('list');
-    const names = await this.#store.names();
-    const infos: SnapshotInfo[] = [];
-    for (let start = 0; start < names.length; start += LIST_CONCURRENCY) {
-      const batch = await Promise.all(
-        names.slice(start, start + LIST_CONCURRENCY).map((name) => this.#info(name)),
-      );
-      // A snapshot deleted while listing is simply not listed.
-      for (const info of batch) if (info) infos.push(info);
-    }
-    return infos;
+    return (await this.#store.headers()).map((doc) =>
+      infoOf(doc.name, { ...doc.header, size: doc.bodyBytes }),
+    );
   }
 
   async save(name: string, snapshot: MachineSnapshot): Promise<void> {
@@ -153,8 +143,6 @@ export class FilesystemSnapshotProvider implements SnapshotProvider {
 
   async #info(name: string): Promise<SnapshotInfo | null> {
     const doc = await this.#store.readHeader(name);
-    return doc
-      ? infoOf(name, { createdAt: doc.header.createdAt, digest: doc.header.digest, size: doc.bodyBytes })
-      : null;
+    return doc && infoOf(name, { ...doc.header, size: doc.bodyBytes });
   }
 }

@@ -132,6 +132,19 @@ export class DocumentStore<H> {
   }
 
   /**
+   * The header of every document, sorted by name: what a family's `list()` reports, without reading any
+   * body. A document removed while listing is left out; a damaged one is a `CorruptDataError`.
+   */
+  async headers(): Promise<FramedHeader<H>[]> {
+    const headers: FramedHeader<H>[] = [];
+    for (const name of await this.names()) {
+      const header = await this.readHeader(name);
+      if (header) headers.push(header);
+    }
+    return headers;
+  }
+
+  /**
    * Runs `fn` holding the cross-process lock of document `name` (see {@link acquireLock}), for
    * read-modify-write; the lock lives in `<folder>/.locks/<name>`.
    */
