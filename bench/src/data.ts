@@ -1,16 +1,5 @@
-import type { SessionData } from '@omega/core';
-
-/** Small, fast, seeded PRNG (mulberry32): benchmark data is the same in every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@omega/core/testing';
+import type { SessionData } from '@omega/session';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'lambda', 'apply', 'closure', 'frame', 'token', 'prompt'];
 
@@ -20,7 +9,7 @@ const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'lambda', 'apply', 'closure', 
  * plain JSON is a fair baseline.
  */
 export function sessionOfSize(bytes: number, seed = 7): SessionData {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const word = () => WORDS[Math.floor(random() * WORDS.length)] ?? 'x';
   const store: Record<string, SessionData['state']['store'][string]> = {};
   const env: Record<string, string> = {};

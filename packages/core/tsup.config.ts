@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
+import { ENTRIES, sources } from '../../scripts/entries.mjs';
 
+// Entries come from scripts/entries.mjs, which also derives this package's `exports`.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts'],
+  entry: sources(ENTRIES.core),
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,5 +1,6 @@
 // Type-checks (nodenext, CommonJS) a use of every CommonJS subpath of the packed packages.
 import core = require('@omega/core');
+import coreFs = require('@omega/core/fs');
 import testing = require('@omega/core/testing');
 import session = require('@omega/session');
 import sessionFs = require('@omega/session/filesystem');
@@ -29,5 +30,5 @@ const providers: Array<session.SessionProvider | snapshot.SnapshotProvider | sta
 export async function closeAll(): Promise<boolean> {
   for (const provider of providers) await provider.close();
   const s: core.State = core.emptyState();
-  return core.isVal(s) && testing.VALID_EDGE_NAMES.length > 0;
+  return core.isVal(s) && testing.VALID_EDGE_NAMES.length > 0 && Object.keys(coreFs).length > 0;
 }

@@ -1,7 +1,8 @@
 // Type-checks (nodenext, ESM) a use of every public subpath of the packed packages.
-import { decode, digestOf, emptyState, encode, isOmegaError, type SessionData } from '@omega/core';
+import { decode, digestOf, emptyState, encode, isOmegaError } from '@omega/core';
+import * as coreFs from '@omega/core/fs';
 import { INVALID_NAMES, unstorableValues } from '@omega/core/testing';
-import type { SessionProvider } from '@omega/session';
+import type { SessionData, SessionProvider } from '@omega/session';
 import { describeSessionProvider } from '@omega/session/conformance';
 import { FilesystemSessionProvider } from '@omega/session/filesystem';
 import { MemorySessionProvider } from '@omega/session/memory';
@@ -51,6 +52,7 @@ export async function use(): Promise<number> {
     (snapshot?.name.length ?? 0) +
     Number(ok) +
     suites.length +
+    Object.keys(coreFs).length +
     mock.calls.length
   );
 }

@@ -1,13 +1,10 @@
 export { z } from 'zod';
 export * from './canonical.js';
+export * from './documents.js';
 export * from './errors.js';
-export * from './fs/atomic.js';
-export * from './fs/document-store.js';
-export * from './fs/framed.js';
-export * from './fs/lock.js';
-export * from './fs/root.js';
+export * from './front.js';
 export * from './lifecycle.js';
-export * from './mock.js';
+export * from './methods.js';
 export * from './names.js';
 export * from './record-codec.js';
 export * from './records.js';

@@ -172,7 +172,7 @@ export function dateToJson(date: Date): number | null {
 }
 
 /** Where and why `value` is not a `Val`, or `null` when it is one. */
-export function rejectionOf(value: unknown): { path: string; reason: string } | null {
+export function whyNotVal(value: unknown): { path: string; reason: string } | null {
   try {
     if (!isPlainJson(value)) valToJson(value, false);
     return null;
@@ -204,6 +204,13 @@ export function unstorable(error: unknown): unknown {
     cause: rejection === error ? undefined : error,
     details: { path, reason },
   });
+}
+
+/** `$.store.a[0]`: a zod issue path written the way serde writes value paths. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let text = '$';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : keySegment(String(key));
+  return text;
 }
 
 /** `path` shortened for a message (details keep it whole): a value nested 1000 deep has a long one. */

@@ -1,11 +1,18 @@
 import { ClosedError } from './errors.js';
+import { assertValidName } from './names.js';
 
 /** Tracks whether a provider is closed; every public method asks it first. */
 export class Lifecycle {
   #closed = false;
 
-  /** @param provider Name of the owning provider, for error messages. */
-  constructor(readonly provider: string) {}
+  /**
+   * @param provider Name of the owning provider, for error messages.
+   * @param kind What the provider's names name (`session`, ...), for {@link Lifecycle.assertNamed}.
+   */
+  constructor(
+    readonly provider: string,
+    readonly kind = 'record',
+  ) {}
 
   get closed(): boolean {
     return this.#closed;
@@ -18,6 +25,15 @@ export class Lifecycle {
         details: { provider: this.provider, method },
       });
     }
+  }
+
+  /**
+   * The checks every method taking a stored name makes first: {@link Lifecycle.assertOpen}, then the
+   * name rule (an `InvalidNameError` naming {@link Lifecycle.kind}).
+   */
+  assertNamed(method: string, name: unknown): asserts name is string {
+    this.assertOpen(method);
+    assertValidName(this.kind, name);
   }
 
   /** Marks closed; returns false when it already was, so close() stays idempotent. */

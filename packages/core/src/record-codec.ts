@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError, isOmegaError } from './errors.js';
-import { keySegment, shortPath } from './json.js';
+import { issuePath, shortPath } from './json.js';
 import { cloneVal, decode, encode } from './serde.js';
 import type { Val } from './val.js';
+
+export { issuePath } from './json.js';
 
 /** Whose record is being saved or read: named in every error's message and details. */
 export interface RecordContext {
@@ -12,13 +14,6 @@ export interface RecordContext {
   name?: string;
   /** The file it was read from, when it came from one. */
   file?: string;
-}
-
-/** `$.store.a[0]`: a zod issue path written the way serde writes value paths. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  let text = '$';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : keySegment(String(key));
-  return text;
 }
 
 function subject(context: RecordContext): string {

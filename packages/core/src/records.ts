@@ -44,8 +44,23 @@ export const StateStatusSchema = z.enum(['running', 'halted', 'error']);
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 
-function defineRecords(val: z.ZodType<Val>, valAccepts: ((value: unknown) => boolean) | null) {
-  const state = z.object({
+/**
+ * The parts a family builds its record schemas from, in two versions. `checked` parts validate every
+ * value themselves (for `parseRecord` and a family's public schemas). `shape` parts check everything but
+ * the values inside, which serde checks in the same walk that encodes or decodes them: use them only with
+ * `encodeRecord`/`decodeRecord`/`cloneRecord`, so each value is walked once.
+ */
+export interface RecordParts {
+  /** One {@link Val}. */
+  val: z.ZodType<Val>;
+  /** A string-keyed record of Vals (kept in place, own `"__proto__"` keys included). */
+  valRecord: ReturnType<typeof recordOf<Val>>;
+  /** A CESK machine {@link State}. */
+  state: ReturnType<typeof stateOf>;
+}
+
+function stateOf(val: z.ZodType<Val>, valAccepts: ((value: unknown) => boolean) | null) {
+  return z.object({
     control: val,
     env: recordOf(z.string(), isString),
     store: recordOf(val, valAccepts),
@@ -53,76 +68,26 @@ function defineRecords(val: z.ZodType<Val>, valAccepts: ((value: unknown) => boo
     step: z.number().int().nonnegative(),
     status: StateStatusSchema,
   });
-  return {
-    state,
-    sessionData: z.object({
-      state,
-      meta: recordOf(val, valAccepts).default({}),
-    }),
-    machineSnapshot: z.object({
-      state,
-      createdAt: TimestampSchema,
-      label: z.string().optional(),
-      /** Name of the snapshot this one was taken after, if any. */
-      parent: z.string().optional(),
-    }),
-  };
 }
 
-const checked = defineRecords(ValSchema, isVal);
+function partsOf(val: z.ZodType<Val>, valAccepts: ((value: unknown) => boolean) | null): RecordParts {
+  return { val, valRecord: recordOf(val, valAccepts), state: stateOf(val, valAccepts) };
+}
 
-// Serde has the last word on values: encode rejects what is not a Val, decode yields only Vals.
-const serdeCheckedVal = z.custom<Val>();
+/** Record parts that validate every value: see {@link RecordParts}. */
+export const CheckedParts: RecordParts = partsOf(ValSchema, isVal);
 
-/**
- * Structure-only twins of {@link StateSchema}, {@link SessionDataSchema} and
- * {@link MachineSnapshotSchema}: they check everything but the values inside, which serde checks in
- * the same walk that encodes or decodes them. Use them only together with `encodeRecord`/`decodeRecord`,
- * so each value is walked once.
- */
-export const RecordShapes = defineRecords(serdeCheckedVal, null);
+/** Structure-only record parts, for the record codec: see {@link RecordParts}. */
+export const ShapeParts: RecordParts = partsOf(z.custom<Val>(), null);
 
 /**
  * CESK machine state: Control, Environment (variable to store address), Store (address to value),
- * Kontinuation, plus a step counter and a status.
+ * Kontinuation, plus a step counter and a status. Shared by the state, session and snapshot families.
  */
-export const StateSchema = checked.state;
+export const StateSchema = CheckedParts.state;
 export type State = z.infer<typeof StateSchema>;
 
 /** A fresh, empty machine state. */
 export function emptyState(): State {
   return { control: null, env: {}, store: {}, kont: [], step: 0, status: 'running' };
 }
-
-/** What a session persists: the machine state and free-form metadata. */
-export const SessionDataSchema = checked.sessionData;
-export type SessionData = z.infer<typeof SessionDataSchema>;
-/** {@link SessionData} as a caller may pass it (fields with defaults may be left out). */
-export type SessionDataInput = z.input<typeof SessionDataSchema>;
-
-/** What `list()` and `info()` report of a stored session. */
-export const SessionInfoSchema = z.object({
-  name: NameSchema,
-  createdAt: TimestampSchema,
-  updatedAt: TimestampSchema,
-  /** Bumped by every save; a new session starts at 1. */
-  version: z.number().int().positive(),
-  /** Bytes of the serialized {@link SessionData}. */
-  size: z.number().int().nonnegative(),
-});
-export type SessionInfo = z.infer<typeof SessionInfoSchema>;
-
-/** A checkpoint of a machine. */
-export const MachineSnapshotSchema = checked.machineSnapshot;
-export type MachineSnapshot = z.infer<typeof MachineSnapshotSchema>;
-
-/** What `list()` reports of a stored snapshot. */
-export const SnapshotInfoSchema = z.object({
-  name: NameSchema,
-  createdAt: TimestampSchema,
-  /** Bytes of the serialized snapshot. */
-  size: z.number().int().nonnegative(),
-  /** SHA-256 (hex) of the snapshot's canonical encoding. */
-  digest: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;

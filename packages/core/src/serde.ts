@@ -66,7 +66,7 @@ export function decode(text: string): Val {
   try {
     return revive(json) as Val;
   } catch (error) {
-    throw corrupt(error);
+    throw undecodable(error);
   }
 }
 
@@ -105,7 +105,7 @@ export function fromJsonValue(json: unknown): Val {
   try {
     return reviver.value(json) as Val;
   } catch (error) {
-    throw corrupt(error);
+    throw undecodable(error);
   }
 }
 
@@ -124,7 +124,7 @@ export function cloneVal<T extends Val>(value: T): T {
   }
 }
 
-function corrupt(error: unknown): unknown {
+function undecodable(error: unknown): unknown {
   const rejection = asRejection(error);
   if (rejection === null) return error;
   const { path, reason } = rejection;
@@ -390,7 +390,7 @@ function cloneObjectLike(obj: object, ancestors: Set<object> | null, depth: numb
   if (isArray) copy = cloneArray(obj, ancestors, depth - 1);
   else if (obj instanceof Map) copy = cloneMap(obj, ancestors, depth - 1);
   else if (obj instanceof Set) copy = cloneSet(obj, ancestors, depth - 1);
-  else copy = cloneRecord(obj as Record<string, unknown>, ancestors, depth - 1);
+  else copy = cloneObject(obj as Record<string, unknown>, ancestors, depth - 1);
   ancestors?.delete(obj);
   return copy;
 }
@@ -410,7 +410,7 @@ function cloneArray(items: readonly unknown[], ancestors: Set<object> | null, de
   return out;
 }
 
-function cloneRecord(source: Record<string, unknown>, ancestors: Set<object> | null, depth: number) {
+function cloneObject(source: Record<string, unknown>, ancestors: Set<object> | null, depth: number) {
   const out: Record<string, unknown> = {};
   let key = '';
   try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rejectionOf } from './json.js';
+import { whyNotVal } from './json.js';
 
 /**
  * A value of the Omega language: plain data. JSON values plus what JSON loses
@@ -26,12 +26,12 @@ export type Val =
  * `null` when it is one. Nesting deeper than 1000 containers is not a Val: it could not be stored.
  */
 export function explainNotVal(value: unknown): { path: string; reason: string } | null {
-  return rejectionOf(value);
+  return whyNotVal(value);
 }
 
 /** True when `value` is a {@link Val}. */
 export function isVal(value: unknown): value is Val {
-  return rejectionOf(value) === null;
+  return whyNotVal(value) === null;
 }
 
 /** Zod schema accepting exactly the {@link Val}s. */

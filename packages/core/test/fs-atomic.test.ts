@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testWithTempDir } from '@omega/test-kit';
+import { spawnChild, testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { sweepTempFiles, writeFileAtomic } from '../src/fs/atomic.js';
-import { failure, IMPOSSIBLE_PID } from './helpers.js';
+import { IMPOSSIBLE_PID } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-atomic-');
 
@@ -66,15 +64,17 @@ describe('writeFileAtomic', () => {
     const target = join(dir, 'occupied');
     await mkdir(target);
     await writeFile(join(target, 'inside'), 'x');
-    const error = await failure(writeFileAtomic(target, 'data'));
-    expect((error as NodeJS.ErrnoException).code).toMatch(/^(EISDIR|ENOTEMPTY|EEXIST)$/);
+    await expect(writeFileAtomic(target, 'data')).rejects.toSatisfy((error: NodeJS.ErrnoException) =>
+      ['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes(error.code ?? ''),
+    );
     expect((await readdir(dir)).sort()).toEqual(['occupied']);
     expect(await readdir(target)).toEqual(['inside']);
   });
 
   test('a missing directory rejects with the system error and creates nothing', async ({ dir }) => {
-    const error = await failure(writeFileAtomic(join(dir, 'missing', 'doc.txt'), 'data'));
-    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+    await expect(writeFileAtomic(join(dir, 'missing', 'doc.txt'), 'data')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });
@@ -107,17 +107,10 @@ describe('sweepTempFiles', () => {
   });
 
   test('removes the temp file of a writer process that has exited', async ({ dir }) => {
-    const child = spawn(process.execPath, [LEAVE_TEMP, join(dir, 'doc.jsonl')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-    const temp = output.trim();
-    expect(temp).toContain(`.doc.jsonl.${child.pid}.`);
+    const writer = spawnChild(LEAVE_TEMP, [join(dir, 'doc.jsonl')]);
+    const temp = await writer.nextLine();
+    expect(await writer.exited).toMatchObject({ code: 0 });
+    expect(temp).toContain(`.doc.jsonl.${writer.child.pid}.`);
     expect(await readdir(dir)).toHaveLength(1);
 
     expect(await sweepTempFiles(dir)).toEqual([temp]);

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
-import { isOmegaError } from '../src/errors.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from '../src/fs/framed.js';
-import { failure } from './helpers.js';
+import { rejectionOf } from '../src/testing.js';
 
 const test = testWithTempDir('omega-fs-framed-');
 
@@ -95,14 +94,11 @@ describe('writeFramedFile / readFramedFile', () => {
   test('a header setting a reserved field, or not an object, is an InvalidArgumentError', async ({ dir }) => {
     const file = join(dir, 'x.jsonl');
     for (const key of ['format', 'version', 'name', 'bodyBytes']) {
-      const error = await failure(writeFramedFile(file, META, { [key]: 1 }, BODY));
-      expect(isOmegaError(error, 'INVALID_ARGUMENT')).toBe(true);
-      expect((error as { details: unknown }).details).toMatchObject({ file, path: `$.${key}` });
+      const error = await rejectionOf(writeFramedFile(file, META, { [key]: 1 }, BODY), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ file, path: `$.${key}` });
     }
     for (const header of [null, [1], 'text', { n: 1n }]) {
-      expect(isOmegaError(await failure(writeFramedFile(file, META, header, BODY)), 'INVALID_ARGUMENT')).toBe(
-        true,
-      );
+      await rejectionOf(writeFramedFile(file, META, header, BODY), 'INVALID_ARGUMENT');
     }
     expect(await readdir(dir)).toEqual([]);
   });
@@ -117,9 +113,8 @@ describe('writeFramedFile / readFramedFile', () => {
     const link = join(dir, 'link.jsonl');
     await symlink(target, link);
     for (const read of [readFramedFile, readFramedHeader]) {
-      const error = await failure(read(link, EXPECT, Header));
-      expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as { details: unknown }).details).toMatchObject({ file: link, reason: 'symlink' });
+      const error = await rejectionOf(read(link, EXPECT, Header), 'CORRUPT_DATA');
+      expect(error.details).toMatchObject({ file: link, reason: 'symlink' });
     }
   });
 
@@ -135,9 +130,8 @@ describe('writeFramedFile / readFramedFile', () => {
     const inner = join(dir, 'dir.jsonl');
     await mkdir(inner);
     for (const read of [readFramedFile, readFramedHeader]) {
-      const error = await failure(read(inner, EXPECT, Header));
-      expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as { details: unknown }).details).toMatchObject({
+      const error = await rejectionOf(read(inner, EXPECT, Header), 'CORRUPT_DATA');
+      expect(error.details).toMatchObject({
         file: inner,
         reason: 'not a regular file',
       });
@@ -150,9 +144,8 @@ describe('writeFramedFile / readFramedFile', () => {
       const fifo = join(dir, 'fifo.jsonl');
       execFileSync('mkfifo', [fifo]);
       for (const read of [readFramedFile, readFramedHeader]) {
-        const error = await failure(read(fifo, EXPECT, Header));
-        expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-        expect((error as { details: unknown }).details).toMatchObject({
+        const error = await rejectionOf(read(fifo, EXPECT, Header), 'CORRUPT_DATA');
+        expect(error.details).toMatchObject({
           file: fifo,
           reason: 'not a regular file',
         });
@@ -243,9 +236,8 @@ describe('corrupt framed files are CorruptDataError naming the file and the firs
     await writeFile(file, damage(await readFile(file, 'utf8')));
     const readers = headerToo ? [readFramedFile, readFramedHeader] : [readFramedFile];
     for (const read of readers) {
-      const error = await failure(read(file, EXPECT, Header));
-      expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as { details: unknown }).details).toMatchObject({
+      const error = await rejectionOf(read(file, EXPECT, Header), 'CORRUPT_DATA');
+      expect(error.details).toMatchObject({
         file,
         path,
         reason: expect.any(String),
@@ -258,9 +250,8 @@ describe('corrupt framed files are CorruptDataError naming the file and the firs
     const bytes = await readFile(file);
     bytes[bytes.length - 3] = 0xff;
     await writeFile(file, bytes);
-    const error = await failure(readFramedFile(file, EXPECT, Header));
-    expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-    expect((error as { details: unknown }).details).toMatchObject({ file, path: 'body' });
+    const error = await rejectionOf(readFramedFile(file, EXPECT, Header), 'CORRUPT_DATA');
+    expect(error.details).toMatchObject({ file, path: 'body' });
   });
 
   test('a header line longer than the first read is still found', async ({ dir }) => {
@@ -269,7 +260,7 @@ describe('corrupt framed files are CorruptDataError naming the file and the firs
     await writeFramedFile(file, META, { ...HEADER, tags }, BODY);
     expect((await readFramedHeader(file, EXPECT, Header))?.header.tags).toEqual(tags);
     await writeFile(file, headerLine({ tags }));
-    const error = await failure(readFramedHeader(file, EXPECT, Header));
-    expect((error as { details: unknown }).details).toMatchObject({ file, path: '$' });
+    const error = await rejectionOf(readFramedHeader(file, EXPECT, Header), 'CORRUPT_DATA');
+    expect(error.details).toMatchObject({ file, path: '$' });
   });
 });

@@ -2,10 +2,9 @@ import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
-import { isOmegaError } from '../src/errors.js';
 import { entryFile, openStoreDir, refuseSymlink } from '../src/fs/root.js';
-import { INVALID_NAMES, VALID_EDGE_NAMES } from '../src/testing.js';
-import { failure, modeOf } from './helpers.js';
+import { INVALID_NAMES, rejectionOf, thrownBy, VALID_EDGE_NAMES } from '../src/testing.js';
+import { modeOf } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-root-');
 
@@ -46,9 +45,8 @@ describe('openStoreDir', () => {
     await mkdir(outside);
     await mkdir(join(dir, 'root'));
     await symlink(outside, join(dir, 'root', 'sessions'));
-    const error = await failure(openStoreDir(join(dir, 'root'), 'sessions'));
-    expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-    expect((error as { details: unknown }).details).toMatchObject({
+    const error = await rejectionOf(openStoreDir(join(dir, 'root'), 'sessions'), 'CORRUPT_DATA');
+    expect(error.details).toMatchObject({
       file: join(dir, 'root', 'sessions'),
       reason: 'symlink',
     });
@@ -56,17 +54,16 @@ describe('openStoreDir', () => {
 
   test('refuses a folder that is a file', async ({ dir }) => {
     await writeFile(join(dir, 'sessions'), '');
-    const error = await failure(openStoreDir(dir, 'sessions'));
-    expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-    expect((error as { details: unknown }).details).toMatchObject({ file: join(dir, 'sessions') });
+    const error = await rejectionOf(openStoreDir(dir, 'sessions'), 'CORRUPT_DATA');
+    expect(error.details).toMatchObject({ file: join(dir, 'sessions') });
   });
 
   test('rejects folders breaking the name rule and empty roots, creating nothing', async ({ dir }) => {
     const root = join(dir, 'root');
     for (const folder of INVALID_NAMES) {
-      expect(isOmegaError(await failure(openStoreDir(root, folder as string)), 'INVALID_NAME')).toBe(true);
+      await rejectionOf(openStoreDir(root, folder as string), 'INVALID_NAME');
     }
-    expect(isOmegaError(await failure(openStoreDir('', 'sessions')), 'INVALID_ARGUMENT')).toBe(true);
+    await rejectionOf(openStoreDir('', 'sessions'), 'INVALID_ARGUMENT');
     expect(await readdir(dir)).toEqual([]);
   });
 });
@@ -81,26 +78,17 @@ describe('entryFile', () => {
 
   test('rejects every invalid name with an InvalidNameError naming the kind', () => {
     for (const name of INVALID_NAMES) {
-      let caught: unknown;
-      try {
-        entryFile('/store/s', 'snapshot', name as string, '.jsonl');
-      } catch (error) {
-        caught = error;
-      }
-      expect(isOmegaError(caught, 'INVALID_NAME')).toBe(true);
-      expect((caught as { details: unknown }).details).toMatchObject({ kind: 'snapshot' });
+      const error = thrownBy(
+        () => entryFile('/store/s', 'snapshot', name as string, '.jsonl'),
+        'INVALID_NAME',
+      );
+      expect(error.details).toMatchObject({ kind: 'snapshot' });
     }
   });
 
   test('rejects an extension that could change the directory', () => {
     for (const extension of ['', '.', '/x', '../x', '.a/b', 'a.b']) {
-      let caught: unknown;
-      try {
-        entryFile('/store/s', 'session', 'ok', extension);
-      } catch (error) {
-        caught = error;
-      }
-      expect(isOmegaError(caught, 'INVALID_ARGUMENT')).toBe(true);
+      thrownBy(() => entryFile('/store/s', 'session', 'ok', extension), 'INVALID_ARGUMENT');
     }
   });
 });
@@ -112,8 +100,7 @@ describe('refuseSymlink', () => {
     await refuseSymlink(file);
     await refuseSymlink(join(dir, 'missing'));
     await symlink(file, join(dir, 'link'));
-    const error = await failure(refuseSymlink(join(dir, 'link')));
-    expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-    expect((error as { details: unknown }).details).toEqual({ file: join(dir, 'link'), reason: 'symlink' });
+    const error = await rejectionOf(refuseSymlink(join(dir, 'link')), 'CORRUPT_DATA');
+    expect(error.details).toEqual({ file: join(dir, 'link'), reason: 'symlink' });
   });
 });

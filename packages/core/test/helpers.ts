@@ -1,15 +1,5 @@
 import { stat } from 'node:fs/promises';
 
-/** The rejection of `promise`; fails the test when it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Permission bits of a path. */
 export async function modeOf(path: string): Promise<number> {
   return (await stat(path)).mode & 0o777;

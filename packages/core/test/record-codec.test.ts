@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { isOmegaError, type OmegaError } from '../src/errors.js';
 import { cloneRecord, decodeRecord, encodeRecord, issuePath, parseRecord } from '../src/record-codec.js';
-import { emptyState, RecordShapes, StateSchema } from '../src/records.js';
+import { emptyState, ShapeParts, StateSchema } from '../src/records.js';
 import { encode } from '../src/serde.js';
 
 function caught(fn: () => unknown): OmegaError {
@@ -16,6 +17,9 @@ function caught(fn: () => unknown): OmegaError {
 
 const context = { kind: 'session', name: 'run-1' };
 
+// A record shaped as a family builds one from the structure-only parts: a state and free-form values.
+const RecordShape = z.object({ state: ShapeParts.state, meta: ShapeParts.valRecord.default({}) });
+
 describe('record codec', () => {
   it('writes zod paths as serde writes value paths', () => {
     expect(issuePath(['state', 'store', 'a b', 0, 'x'])).toBe('$.state.store["a b"][0].x');
@@ -23,23 +27,21 @@ describe('record codec', () => {
 
   it('encodes a valid record and decodes it back exactly', () => {
     const data = { state: { ...emptyState(), store: { big: 2n ** 64n, when: new Date(5) } } };
-    const { record, text } = encodeRecord(RecordShapes.sessionData, data, context);
+    const { record, text } = encodeRecord(RecordShape, data, context);
     expect(record.meta).toEqual({});
     expect(text).toBe(encode(record));
-    expect(decodeRecord(RecordShapes.sessionData, text, context)).toEqual(record);
+    expect(decodeRecord(RecordShape, text, context)).toEqual(record);
   });
 
   it('reports a bad shape as InvalidArgumentError naming the record and the path', () => {
-    const error = caught(() =>
-      encodeRecord(RecordShapes.sessionData, { state: { ...emptyState(), step: -1 } }, context),
-    );
+    const error = caught(() => encodeRecord(RecordShape, { state: { ...emptyState(), step: -1 } }, context));
     expect(isOmegaError(error, 'INVALID_ARGUMENT')).toBe(true);
     expect(error.details).toMatchObject({ kind: 'session', name: 'run-1', path: '$.state.step' });
   });
 
   it('reports a value serde cannot store with its path, through the structure-only shape', () => {
     const data = { state: { ...emptyState(), store: { f: { g: () => 1 } } }, meta: {} };
-    const error = caught(() => encodeRecord(RecordShapes.sessionData, data, context));
+    const error = caught(() => encodeRecord(RecordShape, data, context));
     expect(isOmegaError(error, 'INVALID_ARGUMENT')).toBe(true);
     expect(error.details).toMatchObject({
       kind: 'session',
@@ -51,11 +53,11 @@ describe('record codec', () => {
 
   it('clones with validation and no shared objects', () => {
     const state = { ...emptyState(), store: { a: { list: [1, 2] } } };
-    const copy = cloneRecord(RecordShapes.state, state, { kind: 'state' });
+    const copy = cloneRecord(ShapeParts.state, state, { kind: 'state' });
     expect(copy).toEqual(state);
     expect(copy.store.a).not.toBe(state.store.a);
     const error = caught(() =>
-      cloneRecord(RecordShapes.state, { ...emptyState(), kont: [Symbol('s')] }, { kind: 'state' }),
+      cloneRecord(ShapeParts.state, { ...emptyState(), kont: [Symbol('s')] }, { kind: 'state' }),
     );
     expect(error.details).toEqual({ kind: 'state', path: '$.kont[0]', reason: 'a symbol' });
   });
@@ -77,9 +79,7 @@ describe('record codec', () => {
     ],
     ['a missing field', encode({ meta: {} }), '$.state'],
   ])('reports %s in stored text as CorruptDataError naming the file', (_label, text, path) => {
-    const error = caught(() =>
-      decodeRecord(RecordShapes.sessionData, text, { ...context, file: '/x/run-1.jsonl' }),
-    );
+    const error = caught(() => decodeRecord(RecordShape, text, { ...context, file: '/x/run-1.jsonl' }));
     expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
     expect(error.details).toMatchObject({ kind: 'session', name: 'run-1', file: '/x/run-1.jsonl', path });
   });

@@ -6,7 +6,7 @@ import { isOmegaError, type OmegaError, type OmegaErrorCode } from '../src/error
 import { cloneVal, decode, encode, fromJsonValue, toJsonValue } from '../src/serde.js';
 import { unstorableValues } from '../src/testing.js';
 import type { Val } from '../src/val.js';
-import { nestedArrays, objectsOf, sameVal } from './values.js';
+import { expectSameVal, keyOrders, nestedArrays, objectsOf } from './values.js';
 
 function errorOf(code: OmegaErrorCode, action: () => unknown): OmegaError {
   try {
@@ -57,7 +57,7 @@ describe('encode and decode', () => {
     ['undefined in an array', [undefined, 1], '[{"$t":"undefined"},1]'],
   ])('writes %s as a tag and reads it back exactly', (_label, value, text) => {
     expect(encode(value)).toBe(text);
-    expect(sameVal(decode(text), value)).toBe(true);
+    expectSameVal(decode(text), value);
   });
 
   it('writes plain JSON exactly as JSON.stringify does', () => {
@@ -97,7 +97,7 @@ describe('encode and decode', () => {
     const value = Object.assign(Object.create(null) as Record<string, Val>, { a: 1, n: undefined });
     const back = decode(encode(value)) as Record<string, Val>;
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
-    expect(sameVal(back, value)).toBe(true);
+    expectSameVal(back, value);
   });
 
   it('keeps an own "__proto__" key as data, never as the prototype', () => {
@@ -105,7 +105,7 @@ describe('encode and decode', () => {
     const back = decode(encode(value)) as Record<string, Val>;
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
     expect(Object.keys(back)).toEqual(['a', '__proto__']);
-    expect(sameVal(back, value)).toBe(true);
+    expectSameVal(back, value);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const escaped = decode('{"$t":"object","v":{"$t":1,"__proto__":{"$t":"-0"}}}') as Record<string, Val>;
     expect(Object.getPrototypeOf(escaped)).toBe(Object.prototype);
@@ -129,21 +129,29 @@ describe('encode and decode', () => {
     };
     const back = decode(encode(value)) as typeof value;
     expect(Object.keys(back)).toEqual(['z', 'y']);
+    const nested = { b: 1, a: { d: [{ f: 1, e: 2 }], c: 3 } };
+    expect(keyOrders(decode(encode(nested)))).toStrictEqual([
+      ['b', 'a'],
+      ['d', 'c'],
+      ['f', 'e'],
+    ]);
     expect([...back.z.keys()]).toEqual(['b', 'a']);
     expect([...back.y]).toEqual([3, 1, 2]);
   });
 
   it('round-trips values nested to the depth limit, Maps included', () => {
     const arrays = nestedArrays(1000, [1n]);
-    expect(sameVal(decode(encode(arrays)), arrays)).toBe(true);
+    expectSameVal(decode(encode(arrays)), arrays);
     let maps: Val = 'leaf';
     for (let i = 1; i <= 1000; i++) maps = new Map<Val, Val>([[i, maps]]);
-    expect(sameVal(decode(encode(maps)), maps)).toBe(true);
+    expectSameVal(decode(encode(maps)), maps);
   });
 
   it('property: decode(encode(v)) equals v', () => {
     fc.assert(
-      fc.property(wideValArbitrary, (value) => sameVal(decode(encode(value)), value)),
+      fc.property(wideValArbitrary, (value) => {
+        expectSameVal(decode(encode(value)), value);
+      }),
       { seed: 42, numRuns: 400 },
     );
   });
@@ -300,7 +308,7 @@ describe('toJsonValue and fromJsonValue', () => {
     const value = { when: new Date(3), bytes: new Uint8Array([7]), $t: 'x' };
     const document = JSON.parse(JSON.stringify({ format: 'omega.test', body: toJsonValue(value) }));
     const frozen = deepFreeze(document.body);
-    expect(sameVal(fromJsonValue(frozen), value)).toBe(true);
+    expectSameVal(fromJsonValue(frozen), value);
     expect(frozen).toEqual(JSON.parse(encode(value)));
   });
 
@@ -321,7 +329,8 @@ describe('toJsonValue and fromJsonValue', () => {
     fc.assert(
       fc.property(wideValArbitrary, (value) => {
         const json = toJsonValue(value);
-        return sameVal(fromJsonValue(json), value) && JSON.stringify(json) === encode(value);
+        expectSameVal(fromJsonValue(json), value);
+        return JSON.stringify(json) === encode(value);
       }),
       { seed: 42, numRuns: 300 },
     );
@@ -338,7 +347,7 @@ describe('cloneVal', () => {
       bare: Object.assign(Object.create(null) as Record<string, Val>, { $t: 'x' }),
     };
     const copy = cloneVal(value);
-    expect(sameVal(copy, value)).toBe(true);
+    expectSameVal(copy, value);
     const originals = objectsOf(value);
     expect([...objectsOf(copy)].filter((object) => originals.has(object))).toEqual([]);
     expect(Object.getPrototypeOf((copy as { bytes: Uint8Array }).bytes)).toBe(Uint8Array.prototype);
@@ -348,7 +357,7 @@ describe('cloneVal', () => {
     const value = withOwnKey('__proto__', [withOwnKey('__proto__', 1)]);
     const copy = cloneVal(value);
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
-    expect(sameVal(copy, value)).toBe(true);
+    expectSameVal(copy, value);
   });
 
   it('property: cloneVal(v) equals v and shares no object with it', () => {
@@ -356,7 +365,8 @@ describe('cloneVal', () => {
       fc.property(wideValArbitrary, (value) => {
         const copy = cloneVal(value);
         const originals = objectsOf(value);
-        return sameVal(copy, value) && [...objectsOf(copy)].every((object) => !originals.has(object));
+        expectSameVal(copy, value);
+        return [...objectsOf(copy)].every((object) => !originals.has(object));
       }),
       { seed: 42, numRuns: 300 },
     );

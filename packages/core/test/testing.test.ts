@@ -1,10 +1,24 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../src/canonical.js';
 import { ClosedError, NotFoundError, OmegaError } from '../src/errors.js';
 import { cloneVal, decode, encode, fromJsonValue, toJsonValue } from '../src/serde.js';
-import { exoticValues, rejectionOf, thrownBy } from '../src/testing.js';
+import {
+  assertSameValue,
+  check,
+  editFramedFile,
+  exoticValues,
+  mulberry32,
+  readFramedText,
+  rejectionOf,
+  thrownBy,
+  valueDifference,
+  writeFramedText,
+} from '../src/testing.js';
 import type { Val } from '../src/val.js';
-import { objectsOf, sameVal } from './values.js';
+import { expectSameVal, objectsOf } from './values.js';
 
 /** The plain Error a helper fails with (not an OmegaError, so a suite cannot mistake it for success). */
 async function failureOf(pending: Promise<unknown>): Promise<Error> {
@@ -193,11 +207,11 @@ describe('exoticValues', () => {
   it('round-trips exactly through encode and decode', () => {
     const values = exoticValues();
     const decoded = decode(encode(values)) as Record<string, Val>;
-    expect(sameVal(decoded, values)).toBe(true);
+    expectSameVal(decoded, values);
     expect(canonicalize(decoded)).toBe(canonicalize(values));
     expect(encode(decoded)).toBe(encode(values));
     for (const [key, value] of Object.entries(values)) {
-      expect(sameVal(decode(encode(value)), value), key).toBe(true);
+      expectSameVal(decode(encode(value)), value, key);
     }
     expect(Object.is(decoded.negativeZero, -0)).toBe(true);
     expect(Object.is(decoded.zero, 0)).toBe(true);
@@ -219,16 +233,197 @@ describe('exoticValues', () => {
   it('round-trips exactly through toJsonValue/fromJsonValue and cloneVal', () => {
     const values = exoticValues();
     const viaJson = fromJsonValue(JSON.parse(JSON.stringify(toJsonValue(values))));
-    expect(sameVal(viaJson, values)).toBe(true);
+    expectSameVal(viaJson, values);
     expect(canonicalize(viaJson)).toBe(canonicalize(values));
     const clone = cloneVal(values);
-    expect(sameVal(clone, values)).toBe(true);
+    expectSameVal(clone, values);
     expect(canonicalize(clone)).toBe(canonicalize(values));
   });
 
   it('is fresh on every call: no object is shared between two records', () => {
     const first = objectsOf(exoticValues());
     for (const object of objectsOf(exoticValues())) expect(first.has(object)).toBe(false);
+  });
+});
+
+describe('valueDifference and assertSameValue', () => {
+  it('find no difference between a value and itself or an exact copy', () => {
+    for (const value of Object.values(exoticValues())) {
+      expect(valueDifference(value, value)).toBeNull();
+    }
+    expect(valueDifference(exoticValues(), exoticValues())).toBeNull();
+    expect(valueDifference(cloneVal(exoticValues()), exoticValues())).toBeNull();
+    expect(() => assertSameValue(exoticValues(), exoticValues())).not.toThrow();
+  });
+
+  it('compare primitives with Object.is: NaN is NaN, -0 is not 0', () => {
+    expect(valueDifference(Number.NaN, Number.NaN)).toBeNull();
+    expect(valueDifference(Number.NaN, 0)).toBe('$: NaN instead of 0');
+    expect(valueDifference(-0, -0)).toBeNull();
+    expect(valueDifference(-0, 0)).not.toBeNull();
+    expect(valueDifference(0, -0)).not.toBeNull();
+    expect(valueDifference([0], [-0])).toMatch(/^\$\[0\]: /);
+    expect(valueDifference(1n, 1n)).toBeNull();
+    expect(valueDifference(1n, 1)).toBe('$: 1n instead of 1');
+    expect(valueDifference('1', 1)).toBe('$: "1" instead of 1');
+    expect(valueDifference(null, undefined)).toBe('$: null instead of undefined');
+    expect(valueDifference(undefined, null)).toBe('$: undefined instead of null');
+    expect(valueDifference({}, null)).toBe('$: an Object instead of null');
+  });
+
+  it('tell a key holding undefined from a missing key', () => {
+    expect(valueDifference({ a: undefined }, { a: undefined })).toBeNull();
+    expect(valueDifference({ a: undefined }, {})).toBe('$: unexpected key "a"');
+    expect(valueDifference({}, { a: undefined })).toBe('$: missing key "a"');
+    expect(valueDifference({ a: 1, b: undefined }, { a: 1 })).toBe('$: unexpected key "b"');
+  });
+
+  it('ignore the order of object keys', () => {
+    expect(valueDifference({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toBeNull();
+  });
+
+  it('keep the order of Map entries, Set elements and array items', () => {
+    const map = (entries: Array<[unknown, unknown]>) => new Map(entries);
+    expect(
+      valueDifference(
+        map([
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+        map([
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      valueDifference(
+        map([
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+        map([
+          [2, 'b'],
+          [1, 'a'],
+        ]),
+      ),
+    ).toBe('$.<key 0>: 1 instead of 2');
+    expect(valueDifference(map([[1, 'a']]), map([[1, 'b']]))).toBe('$.<value 0>: "a" instead of "b"');
+    expect(valueDifference(new Set([1, 2]), new Set([1, 2]))).toBeNull();
+    expect(valueDifference(new Set([1, 2]), new Set([2, 1]))).toBe('$.<element 0>: 1 instead of 2');
+    expect(valueDifference(new Set([1]), new Set([1, 2]))).toBe('$: 1 entries instead of 2');
+    expect(valueDifference([1, 2], [2, 1])).toBe('$[0]: 1 instead of 2');
+    expect(valueDifference([1], [1, undefined])).toBe('$: 1 entries instead of 2');
+  });
+
+  it('never take one kind of container for another', () => {
+    expect(valueDifference(new Map(), {})).toBe('$: a Map instead of an object');
+    expect(valueDifference({}, new Map())).toBe('$: an object instead of a Map');
+    expect(valueDifference(new Set(), [])).toBe('$: a Set instead of an array');
+    expect(valueDifference([1, 2], new Uint8Array([1, 2]))).toBe('$: an array instead of a Uint8Array');
+    expect(valueDifference({ 0: 1, length: 1 }, [1])).toBe('$: an object instead of an array');
+    expect(valueDifference(new (class Point {})(), {})).toBe('$: a Point instead of an object');
+    expect(valueDifference(Object.create(null), {})).toBeNull();
+  });
+
+  it('compare Dates by time and byte arrays by bytes', () => {
+    expect(valueDifference(new Date(5), new Date(5))).toBeNull();
+    expect(valueDifference(new Date(Number.NaN), new Date(Number.NaN))).toBeNull();
+    expect(valueDifference(new Date(1), new Date(2))).toBe('$: Date 1 instead of 2');
+    expect(valueDifference(5, new Date(5))).toBe('$: 5 instead of a Date');
+    expect(valueDifference(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBeNull();
+    expect(valueDifference(Buffer.from([1, 2]), new Uint8Array([1, 2]))).toBeNull();
+    expect(valueDifference(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(
+      '$: bytes [1,2] instead of [1,3]',
+    );
+    expect(valueDifference(new Uint8Array([1]), new Uint8Array([1, 0]))).toBe(
+      '$: bytes [1] instead of [1,0]',
+    );
+  });
+
+  it('say where a nested difference is', () => {
+    const actual = { store: { 'a b': [1, { x: 2 }] } };
+    const expected = { store: { 'a b': [1, { x: 3 }] } };
+    expect(valueDifference(actual, expected)).toBe('$.store["a b"][1].x: 2 instead of 3');
+    expect(() => assertSameValue(actual, expected)).toThrow(new Error('$.store["a b"][1].x: 2 instead of 3'));
+    expect(() => assertSameValue(actual, expected, 'loaded state')).toThrow(
+      new Error('loaded state: $.store["a b"][1].x: 2 instead of 3'),
+    );
+  });
+
+  it('assertSameValue fails with a plain Error, not an OmegaError', () => {
+    const error = syncFailureOf(() => assertSameValue(1, 2));
+    expect(error.message).toBe('$: 1 instead of 2');
+  });
+});
+
+describe('check', () => {
+  it('passes when the condition holds, and throws a plain Error with the message otherwise', () => {
+    expect(() => check(true, 'unused')).not.toThrow();
+    expect(syncFailureOf(() => check(false, 'it broke')).message).toBe('it broke');
+  });
+});
+
+describe('mulberry32', () => {
+  it('gives the same sequence for the same seed, as the reference mulberry32 does', () => {
+    const take = (seed: number, count: number) => {
+      const next = mulberry32(seed);
+      return Array.from({ length: count }, () => next());
+    };
+    expect(take(42, 3)).toEqual([0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
+    expect(take(42, 1000)).toEqual(take(42, 1000));
+    expect(take(7, 1000)).toEqual(take(7, 1000));
+    expect(take(1, 10)).not.toEqual(take(2, 10));
+  });
+
+  it('takes the seed as an unsigned 32-bit integer', () => {
+    const first = (seed: number) => mulberry32(seed)();
+    expect(first(2 ** 32 + 5)).toBe(first(5));
+    expect(first(-1)).toBe(first(2 ** 32 - 1));
+  });
+
+  it('keeps independent generators apart', () => {
+    const a = mulberry32(9);
+    const b = mulberry32(9);
+    const fromA = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(fromA);
+  });
+
+  it('gives numbers in [0, 1), spread over the range', () => {
+    const next = mulberry32(12345);
+    const values = Array.from({ length: 10_000 }, () => next());
+    expect(values.filter((value) => !(value >= 0 && value < 1))).toEqual([]);
+    const buckets = new Array<number>(10).fill(0);
+    for (const value of values) buckets[Math.floor(value * 10)]! += 1;
+    expect(buckets.filter((count) => count < 800)).toEqual([]);
+  });
+});
+
+describe('framed text', () => {
+  const test = testWithTempDir('omega-framed-text-');
+
+  test('readFramedText reads the header line and the body; writeFramedText keeps bodyBytes true', async ({
+    dir,
+  }) => {
+    const file = join(dir, 'doc.jsonl');
+    await writeFramedText(file, { header: { format: 'omega.x', bodyBytes: 1 }, body: '"é"' });
+    expect(await readFile(file, 'utf8')).toBe('{"format":"omega.x","bodyBytes":4}\n"é"\n');
+    expect(await readFramedText(file)).toEqual({ header: { format: 'omega.x', bodyBytes: 4 }, body: '"é"' });
+  });
+
+  test('editFramedFile rewrites through an edit, keeping the framing', async ({ dir }) => {
+    const file = join(dir, 'doc.jsonl');
+    await writeFramedText(file, { header: { format: 'omega.x', n: 1 }, body: '1' });
+    await editFramedFile(file, ({ header, body }) => ({ header: { ...header, n: 2 }, body: `${body}234` }));
+    expect(await readFile(file, 'utf8')).toBe('{"format":"omega.x","n":2,"bodyBytes":4}\n1234\n');
+  });
+
+  test('readFramedText fails on a file that is not two newline-terminated lines', async ({ dir }) => {
+    const file = join(dir, 'doc.jsonl');
+    for (const text of ['', '{}', '{}\nbody']) {
+      await writeFile(file, text);
+      await expect(readFramedText(file)).rejects.toThrow(`${file} is not two newline-terminated lines`);
+    }
   });
 });
 

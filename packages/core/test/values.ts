@@ -1,35 +1,40 @@
+import { expect } from 'vitest';
+import { assertSameValue } from '../src/testing.js';
 import type { Val } from '../src/val.js';
 
 /**
- * Exact equality of two `Val`s as serde promises it: `Object.is` on primitives (NaN equals NaN, -0 differs
- * from 0), object keys in the same order, Map entries and Set elements in the same order. A `Buffer`
- * equals a `Uint8Array` of the same bytes, a null-prototype object a plain one, and an array hole
- * `undefined`.
+ * Exact equality of two `Val`s as serde promises it: the kit's {@link assertSameValue} (`Object.is` on
+ * primitives, Map entries and Set elements in order, ...), and, since serde also keeps the insertion
+ * order of object keys (which `assertSameValue` ignores), the same key order in every object.
  */
-export function sameVal(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
-  if (a instanceof Date) return b instanceof Date && Object.is(a.getTime(), b.getTime());
-  if (a instanceof Uint8Array) {
-    return b instanceof Uint8Array && a.length === b.length && a.every((byte, i) => byte === b[i]);
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameVal(a[i], b[i])) return false;
-    return true;
-  }
-  if (a instanceof Map) {
-    return b instanceof Map && a.size === b.size && sameVal([...a].flat(), [...b].flat());
-  }
-  if (a instanceof Set) return b instanceof Set && a.size === b.size && sameVal([...a], [...b]);
-  if (!isPlainRecord(b)) return false;
-  const keys = Object.keys(a);
-  if (!sameVal(keys, Object.keys(b))) return false;
-  return keys.every((key) => sameVal((a as Record<string, unknown>)[key], b[key]));
+export function expectSameVal(actual: unknown, expected: unknown, label?: string): void {
+  assertSameValue(actual, expected, label);
+  expect(keyOrders(actual), label).toStrictEqual(keyOrders(expected));
 }
 
-function isPlainRecord(value: object): value is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/**
+ * The own keys of every plain object in `value`, depth first (Map keys and values, Set elements and
+ * array items in order): two equal values with equal lists have their keys in the same order everywhere.
+ */
+export function keyOrders(value: unknown, found: string[][] = []): string[][] {
+  if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) {
+    return found;
+  }
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      keyOrders(key, found);
+      keyOrders(item, found);
+    }
+    return found;
+  }
+  if (value instanceof Set || Array.isArray(value)) {
+    for (const item of value) keyOrders(item, found);
+    return found;
+  }
+  const keys = Object.keys(value);
+  found.push(keys);
+  for (const key of keys) keyOrders((value as Record<string, unknown>)[key], found);
+  return found;
 }
 
 /** Every object reachable from `value` (containers, Dates, byte arrays and their buffers). */

@@ -1,30 +1,28 @@
+import { encode, isOmegaError, type Val } from '@omega/core';
 import {
-  encode,
-  isOmegaError,
-  type SessionData,
-  SessionDataSchema,
-  type SessionInfo,
-  type Val,
-} from '@omega/core';
-import {
+  assertSameValue,
+  type ConformanceOptions,
+  describeConformance,
   exoticValues,
-  INVALID_NAMES,
+  type NamedRecords,
   type ProviderFixture,
   rejectionOf,
   unstorableValues,
   VALID_EDGE_NAMES,
+  valueDifference,
 } from '@omega/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionProvider } from './index.js';
+import * as vitest from 'vitest';
+import { expect, it } from 'vitest';
+import { type SessionData, SessionDataSchema, type SessionInfo, type SessionProvider } from './index.js';
+import { METHODS } from './methods.js';
+import { KIND } from './rules.js';
 
-/**
- * What a conformance factory returns: a fresh, empty provider and how to dispose of it (`cleanup` runs
- * after each test, after the suite may already have closed the provider).
- */
-export type SessionProviderFixture = ProviderFixture<SessionProvider>;
+/** What a conformance factory returns: a fresh, empty provider and how to dispose of it afterwards. */
+export type SessionProviderFixture<P extends SessionProvider = SessionProvider> = ProviderFixture<P>;
 
 /** Options of {@link describeSessionProvider}. */
-export interface SessionConformanceOptions {
+export interface SessionConformanceOptions<P extends SessionProvider = SessionProvider>
+  extends ConformanceOptions<P> {
   /**
    * How far, in milliseconds, the backend's clock may be from this process's `Date.now()` when the suite
    * checks `createdAt`/`updatedAt` (default 0: the backend uses the local clock).
@@ -32,73 +30,74 @@ export interface SessionConformanceOptions {
   clockToleranceMs?: number;
 }
 
+const RECORDS: NamedRecords<SessionProvider> = {
+  save: (provider, name, seed) => provider.save(name, sampleSession(`seed ${seed}`)),
+  expected: (seed) => sampleSession(`seed ${seed}`),
+  load: (provider, name) => provider.load(name),
+  delete: (provider, name) => provider.delete(name),
+  names: async (provider) => (await provider.list()).map((info) => info.name),
+  info: { one: (provider, name) => provider.info(name), all: (provider) => provider.list() },
+};
+
 /**
- * The `SessionProvider` contract as a vitest suite. Call it at the top level of a test file;
- * `factory` must return a fresh, empty provider for every test.
+ * The `SessionProvider` contract as a vitest suite. Call it at the top level of a test file; `factory`
+ * must return a fresh, empty provider for every test (the suite closes it, then calls `cleanup`).
+ *
+ * @example
+ * describeSessionProvider('memory', async () => ({ provider: new MemorySessionProvider() }));
  */
-export function describeSessionProvider(
+export function describeSessionProvider<P extends SessionProvider>(
   name: string,
-  factory: () => Promise<SessionProviderFixture>,
-  options: SessionConformanceOptions = {},
+  factory: () => Promise<SessionProviderFixture<P>>,
+  options: SessionConformanceOptions<P> = {},
 ): void {
   const tolerance = options.clockToleranceMs ?? 0;
-
-  describe(`SessionProvider conformance: ${name}`, () => {
-    let provider: SessionProvider;
-    let cleanup: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ provider, cleanup } = await factory());
-    });
-
-    afterEach(async () => {
-      await cleanup?.();
-    });
-
-    describe('save and load', () => {
+  const suite = { family: 'SessionProvider', kind: KIND, methods: METHODS, records: RECORDS };
+  describeConformance(vitest, suite, name, factory, options, ({ provider: current, group }) => {
+    group('save and load', () => {
       it('loads what was saved', async () => {
         const data = sampleSession('one');
-        await provider.save('one', data);
-        expect(await provider.load('one')).toStrictEqual(data);
+        await current().save('one', data);
+        assertSameValue(await current().load('one'), data);
       });
 
       it('returns null, false and null for a session that was never saved', async () => {
-        await provider.save('other', sampleSession('other'));
-        expect(await provider.load('missing')).toBeNull();
-        expect(await provider.exists('missing')).toBe(false);
-        expect(await provider.info('missing')).toBeNull();
+        await current().save('other', sampleSession('other'));
+        expect(await current().load('missing')).toBeNull();
+        expect(await current().exists('missing')).toBe(false);
+        expect(await current().info('missing')).toBeNull();
       });
 
       it('reports a saved session as existing', async () => {
-        await provider.save('here', sampleSession('here'));
-        expect(await provider.exists('here')).toBe(true);
+        await current().save('here', sampleSession('here'));
+        expect(await current().exists('here')).toBe(true);
       });
 
       it('replaces the data on a second save (last writer wins)', async () => {
-        await provider.save('s', sampleSession('first'));
+        await current().save('s', sampleSession('first'));
         const second = sampleSession('second');
-        await provider.save('s', second);
-        expect(await provider.load('s')).toStrictEqual(second);
+        await current().save('s', second);
+        assertSameValue(await current().load('s'), second);
       });
 
       it('keeps sessions apart', async () => {
-        await provider.save('a', sampleSession('a'));
-        await provider.save('b', sampleSession('b'));
-        expect(await provider.load('a')).toStrictEqual(sampleSession('a'));
-        expect(await provider.load('b')).toStrictEqual(sampleSession('b'));
+        await current().save('a', sampleSession('a'));
+        await current().save('b', sampleSession('b'));
+        assertSameValue(await current().load('a'), sampleSession('a'));
+        assertSameValue(await current().load('b'), sampleSession('b'));
       });
 
       it('stores a missing meta as {}', async () => {
         const { state } = sampleSession('no-meta');
-        await provider.save('no-meta', { state } as SessionData);
-        expect(await provider.load('no-meta')).toStrictEqual({ state, meta: {} });
+        await current().save('no-meta', { state } as SessionData);
+        assertSameValue(await current().load('no-meta'), { state, meta: {} });
       });
 
       it('round-trips every kind of value in the store, control, continuation and meta', async () => {
         const data = exoticSession();
-        await provider.save('exotic', data);
-        const loaded = await provider.load('exotic');
-        expect(loaded).toStrictEqual(data);
+        await current().save('exotic', data);
+        const loaded = await current().load('exotic');
+        assertSameValue(loaded, data);
         const store = loaded?.state.store.values as Record<string, Val>;
         expect(Object.is(store.negativeZero, -0)).toBe(true);
         expect(Number.isNaN(store.nan)).toBe(true);
@@ -110,20 +109,20 @@ export function describeSessionProvider(
       });
     });
 
-    describe('versions and info', () => {
+    group('versions and info', () => {
       it('starts a new session at version 1 and bumps the version on every save', async () => {
         for (let version = 1; version <= 3; version++) {
-          await provider.save('v', sampleSession(`v${version}`));
-          expect((await provider.info('v'))?.version).toBe(version);
+          await current().save('v', sampleSession(`v${version}`));
+          expect((await current().info('v'))?.version).toBe(version);
         }
       });
 
       it('keeps createdAt across saves and sets updatedAt from the clock', async () => {
         const before = Date.now();
-        await provider.save('t', sampleSession('t1'));
-        const first = await infoOf(provider, 't');
-        await provider.save('t', sampleSession('t2'));
-        const second = await infoOf(provider, 't');
+        await current().save('t', sampleSession('t1'));
+        const first = await infoOf(current(), 't');
+        await current().save('t', sampleSession('t2'));
+        const second = await infoOf(current(), 't');
         const after = Date.now();
         expect(first.createdAt).toBeGreaterThanOrEqual(before - tolerance);
         expect(first.updatedAt).toBe(first.createdAt);
@@ -136,77 +135,44 @@ export function describeSessionProvider(
       it('reports size as the UTF-8 byte length of the serialized session', async () => {
         const plain = sampleSession('size');
         const exotic = exoticSession();
-        await provider.save('plain', plain);
-        await provider.save('exotic', exotic);
-        expect((await infoOf(provider, 'plain')).size).toBe(serializedSize(plain));
-        expect((await infoOf(provider, 'exotic')).size).toBe(serializedSize(exotic));
+        await current().save('plain', plain);
+        await current().save('exotic', exotic);
+        expect((await infoOf(current(), 'plain')).size).toBe(serializedSize(plain));
+        expect((await infoOf(current(), 'exotic')).size).toBe(serializedSize(exotic));
         expect(serializedSize(exotic)).toBeGreaterThan(encode(exotic).length);
       });
 
       it('reports the name and the same fields in info() and list()', async () => {
-        await provider.save('n', sampleSession('n'));
-        await provider.save('n', sampleSession('n2'));
-        const info = await infoOf(provider, 'n');
+        await current().save('n', sampleSession('n'));
+        await current().save('n', sampleSession('n2'));
+        const info = await infoOf(current(), 'n');
         expect(info).toMatchObject({ name: 'n', version: 2, size: serializedSize(sampleSession('n2')) });
-        expect(await provider.list()).toStrictEqual([info]);
+        expect(await current().list()).toStrictEqual([info]);
       });
     });
 
-    describe('list', () => {
-      it('is empty for a new provider', async () => {
-        expect(await provider.list()).toStrictEqual([]);
-      });
-
-      it('lists every session once, sorted by name (code unit order)', async () => {
-        for (const session of ['beta', 'alpha', 'Zeta', '_u', '-d', 'a..b', '0']) {
-          await provider.save(session, sampleSession(session));
-        }
-        await provider.save('alpha', sampleSession('alpha again'));
-        const listed = await provider.list();
-        expect(listed.map((info) => info.name)).toStrictEqual([
-          '-d',
-          '0',
-          'Zeta',
-          '_u',
-          'a..b',
-          'alpha',
-          'beta',
-        ]);
-        for (const info of listed) expect(info).toStrictEqual(await provider.info(info.name));
-      });
-    });
-
-    describe('delete', () => {
-      it('removes the session', async () => {
-        await provider.save('gone', sampleSession('gone'));
-        await provider.save('kept', sampleSession('kept'));
-        await provider.delete('gone');
-        expect(await provider.exists('gone')).toBe(false);
-        expect(await provider.load('gone')).toBeNull();
-        expect(await provider.info('gone')).toBeNull();
-        expect((await provider.list()).map((info) => info.name)).toStrictEqual(['kept']);
-      });
-
-      it('rejects NotFoundError naming the session when it does not exist', async () => {
-        const error = await rejectionOf(() => provider.delete('nothing'), 'NOT_FOUND');
-        expect(error.details).toMatchObject({ kind: 'session', name: 'nothing' });
+    group('delete', () => {
+      it('reports a deleted session as not existing', async () => {
+        await current().save('gone', sampleSession('gone'));
+        await current().delete('gone');
+        expect(await current().exists('gone')).toBe(false);
       });
 
       it('starts a session saved again after delete at version 1', async () => {
-        await provider.save('again', sampleSession('first life'));
-        await provider.save('again', sampleSession('first life 2'));
-        await provider.delete('again');
-        await provider.save('again', sampleSession('second life'));
-        expect((await provider.info('again'))?.version).toBe(1);
-        expect(await provider.load('again')).toStrictEqual(sampleSession('second life'));
+        await current().save('again', sampleSession('first life'));
+        await current().save('again', sampleSession('first life 2'));
+        await current().delete('again');
+        await current().save('again', sampleSession('second life'));
+        expect((await current().info('again'))?.version).toBe(1);
+        assertSameValue(await current().load('again'), sampleSession('second life'));
       });
     });
 
-    describe('optimistic concurrency', () => {
+    group('optimistic concurrency', () => {
       it('creates with expectedVersion 0 and refuses it once the session exists', async () => {
-        await provider.save('c', sampleSession('created'), { expectedVersion: 0 });
+        await current().save('c', sampleSession('created'), { expectedVersion: 0 });
         const error = await rejectionOf(
-          () => provider.save('c', sampleSession('clobber'), { expectedVersion: 0 }),
+          () => current().save('c', sampleSession('clobber'), { expectedVersion: 0 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({
@@ -215,142 +181,115 @@ export function describeSessionProvider(
           expectedVersion: 0,
           actualVersion: 1,
         });
-        expect(await provider.load('c')).toStrictEqual(sampleSession('created'));
-        expect((await provider.info('c'))?.version).toBe(1);
+        assertSameValue(await current().load('c'), sampleSession('created'));
+        expect((await current().info('c'))?.version).toBe(1);
       });
 
       it('saves when the expected version matches and refuses a stale one', async () => {
-        await provider.save('c', sampleSession('v1'));
-        await provider.save('c', sampleSession('v2'), { expectedVersion: 1 });
+        await current().save('c', sampleSession('v1'));
+        await current().save('c', sampleSession('v2'), { expectedVersion: 1 });
         const error = await rejectionOf(
-          () => provider.save('c', sampleSession('stale'), { expectedVersion: 1 }),
+          () => current().save('c', sampleSession('stale'), { expectedVersion: 1 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
-        expect(await provider.load('c')).toStrictEqual(sampleSession('v2'));
-        expect((await provider.info('c'))?.version).toBe(2);
+        assertSameValue(await current().load('c'), sampleSession('v2'));
+        expect((await current().info('c'))?.version).toBe(2);
       });
 
       it('refuses an expected version for a session that does not exist, storing nothing', async () => {
         const error = await rejectionOf(
-          () => provider.save('ghost', sampleSession('ghost'), { expectedVersion: 3 }),
+          () => current().save('ghost', sampleSession('ghost'), { expectedVersion: 3 }),
           'CONFLICT',
         );
         expect(error.details).toMatchObject({ name: 'ghost', expectedVersion: 3, actualVersion: 0 });
-        expect(await provider.exists('ghost')).toBe(false);
+        expect(await current().exists('ghost')).toBe(false);
       });
 
       it('lets exactly one of several concurrent savers with the same expected version win', async () => {
-        await provider.save('race', sampleSession('start'));
+        await current().save('race', sampleSession('start'));
         const writers = Array.from({ length: 8 }, (_, i) => sampleSession(`writer ${i}`));
         const outcomes = await Promise.allSettled(
-          writers.map((data) => provider.save('race', data, { expectedVersion: 1 })),
+          writers.map((data) => current().save('race', data, { expectedVersion: 1 })),
         );
         const winners = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [i] : []));
         expect(winners).toHaveLength(1);
         for (const outcome of outcomes) {
           if (outcome.status === 'rejected') expect(isOmegaError(outcome.reason, 'CONFLICT')).toBe(true);
         }
-        expect((await provider.info('race'))?.version).toBe(2);
-        expect(await provider.load('race')).toStrictEqual(writers[winners[0]!]);
+        expect((await current().info('race'))?.version).toBe(2);
+        assertSameValue(await current().load('race'), writers[winners[0]!]);
       });
 
       it('lets exactly one of several concurrent creators with expectedVersion 0 win', async () => {
         const outcomes = await Promise.allSettled(
           Array.from({ length: 6 }, (_, i) =>
-            provider.save('first', sampleSession(`creator ${i}`), { expectedVersion: 0 }),
+            current().save('first', sampleSession(`creator ${i}`), { expectedVersion: 0 }),
           ),
         );
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-        expect((await provider.info('first'))?.version).toBe(1);
+        expect((await current().info('first'))?.version).toBe(1);
       });
 
       it('applies every concurrent save without an expected version, one at a time', async () => {
         const writers = Array.from({ length: 6 }, (_, i) => sampleSession(`lww ${i}`));
-        await Promise.all(writers.map((data) => provider.save('lww', data)));
-        expect((await provider.info('lww'))?.version).toBe(writers.length);
-        expect(writers).toContainEqual(await provider.load('lww'));
+        await Promise.all(writers.map((data) => current().save('lww', data)));
+        expect((await current().info('lww'))?.version).toBe(writers.length);
+        const loaded = await current().load('lww');
+        expect(writers.some((data) => valueDifference(loaded, data) === null)).toBe(true);
       });
 
       it('deletes only when the expected version matches', async () => {
-        await provider.save('d', sampleSession('d1'));
-        await provider.save('d', sampleSession('d2'));
-        const error = await rejectionOf(() => provider.delete('d', { expectedVersion: 1 }), 'CONFLICT');
+        await current().save('d', sampleSession('d1'));
+        await current().save('d', sampleSession('d2'));
+        const error = await rejectionOf(() => current().delete('d', { expectedVersion: 1 }), 'CONFLICT');
         expect(error.details).toMatchObject({
           kind: 'session',
           name: 'd',
           expectedVersion: 1,
           actualVersion: 2,
         });
-        expect(await provider.exists('d')).toBe(true);
-        await provider.delete('d', { expectedVersion: 2 });
-        expect(await provider.exists('d')).toBe(false);
+        expect(await current().exists('d')).toBe(true);
+        await current().delete('d', { expectedVersion: 2 });
+        expect(await current().exists('d')).toBe(false);
       });
 
       it('rejects NotFoundError for a versioned delete of a missing session', async () => {
-        await rejectionOf(() => provider.delete('none', { expectedVersion: 1 }), 'NOT_FOUND');
+        await rejectionOf(() => current().delete('none', { expectedVersion: 1 }), 'NOT_FOUND');
       });
 
       it('rejects an expectedVersion that is not a non-negative integer, changing nothing', async () => {
-        await provider.save('opt', sampleSession('opt'));
+        await current().save('opt', sampleSession('opt'));
         for (const expectedVersion of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
           const options = { expectedVersion } as { expectedVersion: number };
           const saved = await rejectionOf(
-            () => provider.save('opt', sampleSession('bad'), options),
+            () => current().save('opt', sampleSession('bad'), options),
             'INVALID_ARGUMENT',
           );
           expect(saved.details).toMatchObject({ kind: 'session', name: 'opt' });
-          await rejectionOf(() => provider.delete('opt', options), 'INVALID_ARGUMENT');
-          await rejectionOf(() => provider.save('fresh', sampleSession('bad'), options), 'INVALID_ARGUMENT');
+          await rejectionOf(() => current().delete('opt', options), 'INVALID_ARGUMENT');
+          await rejectionOf(() => current().save('fresh', sampleSession('bad'), options), 'INVALID_ARGUMENT');
         }
-        expect(await provider.load('opt')).toStrictEqual(sampleSession('opt'));
-        expect((await provider.info('opt'))?.version).toBe(1);
-        expect(await provider.exists('fresh')).toBe(false);
+        assertSameValue(await current().load('opt'), sampleSession('opt'));
+        expect((await current().info('opt'))?.version).toBe(1);
+        expect(await current().exists('fresh')).toBe(false);
       });
     });
 
-    describe('names', () => {
-      const calls: Array<[string, (p: SessionProvider, name: string) => Promise<unknown>]> = [
-        ['load', (p, n) => p.load(n)],
-        ['save', (p, n) => p.save(n, sampleSession('bad name'))],
-        ['delete', (p, n) => p.delete(n)],
-        ['exists', (p, n) => p.exists(n)],
-        ['info', (p, n) => p.info(n)],
-      ];
-
-      for (const [method, call] of calls) {
-        it(`${method}() rejects InvalidNameError for every name breaking the rule`, async () => {
-          for (const bad of INVALID_NAMES) {
-            const error = await rejectionOf(() => call(provider, bad as string), 'INVALID_NAME');
-            expect(error.details).toMatchObject({ kind: 'session' });
-          }
-          expect(await provider.list()).toStrictEqual([]);
-        });
-      }
-
-      it('accepts names at the edges of the rule', async () => {
+    group('names', () => {
+      it('reports existence and info under names at the edges of the rule', async () => {
         for (const edge of VALID_EDGE_NAMES) {
-          await provider.save(edge, sampleSession(edge));
-          expect(await provider.exists(edge)).toBe(true);
-          expect(await provider.load(edge)).toStrictEqual(sampleSession(edge));
-          expect((await provider.info(edge))?.name).toBe(edge);
+          await current().save(edge, sampleSession(edge));
+          expect(await current().exists(edge)).toBe(true);
+          expect((await current().info(edge))?.name).toBe(edge);
         }
-        const listed = (await provider.list()).map((info) => info.name);
-        expect(listed).toStrictEqual([...VALID_EDGE_NAMES].sort());
-      });
-
-      it('treats names as case-sensitive', async () => {
-        await provider.save('Case', sampleSession('upper'));
-        await provider.save('case', sampleSession('lower'));
-        expect(await provider.load('Case')).toStrictEqual(sampleSession('upper'));
-        expect(await provider.load('case')).toStrictEqual(sampleSession('lower'));
       });
     });
 
-    describe('no shared references', () => {
+    group('no shared references', () => {
       it('is not changed by mutating what was saved', async () => {
         const data = exoticSession();
-        await provider.save('iso', data);
+        await current().save('iso', data);
         const store = data.state.store.values as Record<string, Val>;
         store.added = 'late';
         (store.map as Map<Val, Val>).set('late', 1);
@@ -358,33 +297,33 @@ export function describeSessionProvider(
         (data.state.kont as Val[]).push('late');
         (data.meta.list as Val[]).push('late');
         data.state.step = 1000;
-        expect(await provider.load('iso')).toStrictEqual(exoticSession());
+        assertSameValue(await current().load('iso'), exoticSession());
       });
 
       it('hands out copies: changing a loaded session alters neither the store nor other loads', async () => {
-        await provider.save('iso', exoticSession());
-        const first = (await provider.load('iso'))!;
-        const second = await provider.load('iso');
+        await current().save('iso', exoticSession());
+        const first = (await current().load('iso'))!;
+        const second = await current().load('iso');
         expect(second).not.toBe(first);
         const store = first.state.store.values as Record<string, Val>;
         (store.set as Set<Val>).add('late');
         (store.date as Date).setTime(0);
         first.meta.owner = 'someone else';
         first.state.env.x = 'elsewhere';
-        expect(second).toStrictEqual(exoticSession());
-        expect(await provider.load('iso')).toStrictEqual(exoticSession());
+        assertSameValue(second, exoticSession());
+        assertSameValue(await current().load('iso'), exoticSession());
       });
 
       it('hands out infos that are the caller’s to mutate', async () => {
-        await provider.save('iso', sampleSession('iso'));
-        const info = await infoOf(provider, 'iso');
+        await current().save('iso', sampleSession('iso'));
+        const info = await infoOf(current(), 'iso');
         const expected = { ...info };
         info.version = 99;
-        expect(await provider.info('iso')).toStrictEqual(expected);
+        expect(await current().info('iso')).toStrictEqual(expected);
       });
     });
 
-    describe('validation at save', () => {
+    group('validation at save', () => {
       const places: Array<[string, (bad: unknown) => SessionData]> = [
         ['the control', (bad) => withState({ control: bad as Val })],
         ['a store value', (bad) => withState({ store: { ok: 1, bad: bad as Val } })],
@@ -402,26 +341,26 @@ export function describeSessionProvider(
       for (const [where, build] of places) {
         it(`rejects values that cannot be stored in ${where}, storing nothing`, async () => {
           for (const { label, value } of unstorableValues()) {
-            const error = await rejectionOf(() => provider.save('bad', build(value)), 'INVALID_ARGUMENT');
+            const error = await rejectionOf(() => current().save('bad', build(value)), 'INVALID_ARGUMENT');
             expect(error.details, label).toMatchObject({ kind: 'session', name: 'bad' });
             expect(error.details.path, label).toBeTypeOf('string');
-            expect(await provider.exists('bad'), label).toBe(false);
+            expect(await current().exists('bad'), label).toBe(false);
           }
-          expect(await provider.list()).toStrictEqual([]);
+          expect(await current().list()).toStrictEqual([]);
         });
       }
 
       it('keeps the previous version when a save is rejected', async () => {
-        await provider.save('keep', sampleSession('keep'));
-        const before = await infoOf(provider, 'keep');
+        await current().save('keep', sampleSession('keep'));
+        const before = await infoOf(current(), 'keep');
         for (const { value } of unstorableValues()) {
           await rejectionOf(
-            () => provider.save('keep', withState({ control: value as Val })),
+            () => current().save('keep', withState({ control: value as Val })),
             'INVALID_ARGUMENT',
           );
         }
-        expect(await provider.info('keep')).toStrictEqual(before);
-        expect(await provider.load('keep')).toStrictEqual(sampleSession('keep'));
+        expect(await current().info('keep')).toStrictEqual(before);
+        assertSameValue(await current().load('keep'), sampleSession('keep'));
       });
 
       const shapes: Array<[string, unknown, string]> = [
@@ -438,40 +377,14 @@ export function describeSessionProvider(
       for (const [label, data, field] of shapes) {
         it(`rejects a session with ${label}, naming the session and the path`, async () => {
           const error = await rejectionOf(
-            () => provider.save('shape', data as SessionData),
+            () => current().save('shape', data as SessionData),
             'INVALID_ARGUMENT',
           );
           expect(error.details).toMatchObject({ kind: 'session', name: 'shape' });
           expect(String(error.details.path)).toContain(field);
-          expect(await provider.exists('shape')).toBe(false);
+          expect(await current().exists('shape')).toBe(false);
         });
       }
-    });
-
-    describe('close', () => {
-      it('is idempotent', async () => {
-        await provider.close();
-        await expect(provider.close()).resolves.toBeUndefined();
-      });
-
-      it('makes every method reject ClosedError', async () => {
-        await provider.save('s', sampleSession('s'));
-        await provider.close();
-        const calls: Array<() => Promise<unknown>> = [
-          () => provider.list(),
-          () => provider.load('s'),
-          () => provider.save('s', sampleSession('after')),
-          () => provider.delete('s'),
-          () => provider.exists('s'),
-          () => provider.info('s'),
-        ];
-        for (const call of calls) await rejectionOf(call, 'CLOSED');
-      });
-
-      it('closes through Symbol.asyncDispose', async () => {
-        await provider[Symbol.asyncDispose]();
-        await rejectionOf(() => provider.list(), 'CLOSED');
-      });
     });
   });
 }

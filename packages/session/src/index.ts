@@ -1,16 +1,29 @@
-import type { Closable, SessionData, SessionInfo } from '@omega/core';
+import { CheckedParts, type Closable, NameSchema, type RecordParts, TimestampSchema, z } from '@omega/core';
 
-export {
-  emptyState,
-  type SessionData,
-  type SessionDataInput,
-  SessionDataSchema,
-  type SessionInfo,
-  SessionInfoSchema,
-  type State,
-  StateSchema,
-  type Val,
-} from '@omega/core';
+export { emptyState, type State, StateSchema, type Val } from '@omega/core';
+
+/** The session record over a set of record parts (checked ones for the public schema). */
+export function sessionDataOf(parts: RecordParts) {
+  return z.object({ state: parts.state, meta: parts.valRecord.default({}) });
+}
+
+/** What a session persists: the machine state and free-form metadata. */
+export const SessionDataSchema = sessionDataOf(CheckedParts);
+export type SessionData = z.infer<typeof SessionDataSchema>;
+/** {@link SessionData} as a caller may pass it (fields with defaults may be left out). */
+export type SessionDataInput = z.input<typeof SessionDataSchema>;
+
+/** What `list()` and `info()` report of a stored session. */
+export const SessionInfoSchema = z.object({
+  name: NameSchema,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  /** Bumped by every save; a new session starts at 1. */
+  version: z.number().int().positive(),
+  /** Bytes of the serialized {@link SessionData}. */
+  size: z.number().int().nonnegative(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
 /** Options of {@link SessionProvider.save}. */
 export interface SaveSessionOptions {

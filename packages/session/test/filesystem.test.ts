@@ -11,8 +11,9 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireLock, encode, isOmegaError, type OmegaError } from '@omega/core';
-import { INVALID_NAMES } from '@omega/core/testing';
+import { encode, isOmegaError, type OmegaError } from '@omega/core';
+import { acquireLock } from '@omega/core/fs';
+import { editFramedFile, INVALID_NAMES } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
@@ -20,15 +21,14 @@ import { FilesystemSessionProvider, type FilesystemSessionProviderOptions } from
 import type { SessionProvider } from '../src/index.js';
 import { fakeClock, session } from './helpers.js';
 
-describeSessionProvider('filesystem', async () => {
-  const { dir, remove } = await tempDir('omega-session-');
-  const provider = new FilesystemSessionProvider({ root: dir });
-  const cleanup = async (): Promise<void> => {
-    await provider.close();
-    await remove();
-  };
-  return { provider, cleanup };
-});
+describeSessionProvider(
+  'filesystem',
+  async () => {
+    const { dir, remove } = await tempDir('omega-session-');
+    return { provider: new FilesystemSessionProvider({ root: dir }), cleanup: remove };
+  },
+  { reopen: async (provider) => new FilesystemSessionProvider({ root: provider.root }) },
+);
 
 /** Runs `body` with a provider on a fresh root, removing the root afterwards. */
 async function withStore(
@@ -66,15 +66,11 @@ async function expectCorrupt(pending: Promise<unknown>, file: string): Promise<O
 }
 
 /** Rewrites a session file through `edit`, keeping the header's bodyBytes consistent with the new body. */
-async function handEdit(
+function handEdit(
   file: string,
   edit: (header: Record<string, unknown>, body: string) => { header: Record<string, unknown>; body: string },
 ): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  const newline = text.indexOf('\n');
-  const edited = edit(JSON.parse(text.slice(0, newline)), text.slice(newline + 1, -1));
-  const header = { ...edited.header, bodyBytes: Buffer.byteLength(edited.body) };
-  await writeFile(file, `${JSON.stringify(header)}\n${edited.body}\n`);
+  return editFramedFile(file, ({ header, body }) => edit(header, body));
 }
 
 /** Every path under `dir` with its type and size, to show that nothing was created or changed. */

@@ -1,4 +1,7 @@
-import { emptyState, type SessionData } from '@omega/core';
+import { fileURLToPath } from 'node:url';
+import { emptyState } from '@omega/core';
+import { assertBuilt } from '@omega/test-kit';
+import type { SessionData } from '../src/index.js';
 
 /** A small session whose content depends on `tag`. */
 export function session(tag: string): SessionData {
@@ -16,4 +19,14 @@ export function fakeClock(start: number, step: number): () => number {
     next += step;
     return reading;
   };
+}
+
+/** Path of a file in test/fixtures: the children the slow tests start. */
+export function fixture(file: string): string {
+  return fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
+}
+
+/** Fails clearly when the package is not built: the fixtures import `@omega/session/filesystem`. */
+export function assertSessionBuilt(): Promise<void> {
+  return assertBuilt(fileURLToPath(new URL('../dist/filesystem.js', import.meta.url)));
 }

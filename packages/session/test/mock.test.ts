@@ -1,5 +1,6 @@
-import { ConflictError, isOmegaError, MockFailureError } from '@omega/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConflictError, isOmegaError } from '@omega/core';
+import { MockFailureError } from '@omega/core/testing';
+import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { MockSessionProvider } from '../src/mock.js';
 import { fakeClock, session } from './helpers.js';
@@ -7,10 +8,6 @@ import { fakeClock, session } from './helpers.js';
 describeSessionProvider('mock', async () => ({ provider: new MockSessionProvider() }));
 
 describe('MockSessionProvider', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('records every call in order with its arguments and result', async () => {
     const mock = new MockSessionProvider({ now: fakeClock(10, 1) });
     await mock.save('s', session('s'));
@@ -62,19 +59,8 @@ describe('MockSessionProvider', () => {
     expect(await mock.list()).toStrictEqual([]);
   });
 
-  it('delays completion by latencyMs', async () => {
-    vi.useFakeTimers();
-    const mock = new MockSessionProvider({ latencyMs: 50 });
-    let settled = false;
-    const pending = mock.exists('s').then((exists) => {
-      settled = true;
-      return exists;
-    });
-    await vi.advanceTimersByTimeAsync(49);
-    expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(settled).toBe(true);
-    expect(await pending).toBe(false);
+  it('takes latencyMs from its options (the generated mock applies it; tested in @omega/core)', () => {
+    expect(new MockSessionProvider({ latencyMs: 50 }).latencyMs).toBe(50);
   });
 
   it('records close, and the ClosedError of calls after it', async () => {
@@ -83,6 +69,34 @@ describe('MockSessionProvider', () => {
     await mock.list().catch(() => undefined);
     expect(mock.calls.map((call) => call.method)).toStrictEqual(['close', 'list']);
     expect(isOmegaError(mock.calls[1]?.error, 'CLOSED')).toBe(true);
+  });
+
+  it('refuses method names it does not have: at compile time, and at run time from untyped code', () => {
+    const mock = new MockSessionProvider();
+    // @ts-expect-error 'laod' is not a method of SessionProvider
+    expect(() => mock.failNext('laod')).toThrow(/no method "laod"/);
+    // @ts-expect-error 'lst' is not a method of SessionProvider
+    expect(() => mock.failOn('lst', 1)).toThrow(/no method "lst"/);
+    // @ts-expect-error exists() resolves to a boolean, not a string
+    mock.returnNext('exists', 'yes');
+    expect(mock.calls).toStrictEqual([]);
+  });
+
+  it('records the arguments exactly as passed: a left-out option is not recorded, an explicit undefined is', async () => {
+    const mock = new MockSessionProvider();
+    await mock.save('s', session('s'));
+    await mock.save('s', session('s'), undefined);
+    await mock.delete('s');
+    expect(mock.callsOf('save').map((call) => call.args.length)).toStrictEqual([2, 3]);
+    expect(mock.callsOf('delete')[0]?.args).toStrictEqual(['s']);
+  });
+
+  it('names itself in the ClosedError of a call after close', async () => {
+    const mock = new MockSessionProvider();
+    await mock.close();
+    const error = await mock.load('s').catch((caught: unknown) => caught);
+    expect(isOmegaError(error, 'CLOSED')).toBe(true);
+    expect((error as Error).message).toContain('MockSessionProvider.load()');
   });
 
   it('forgets calls and scripts on reset but keeps the sessions', async () => {

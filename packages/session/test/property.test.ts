@@ -1,9 +1,10 @@
-import { encode, SessionDataSchema } from '@omega/core';
+import { encode } from '@omega/core';
 import { sessionDataArbitrary, tempDir } from '@omega/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FilesystemSessionProvider } from '../src/filesystem.js';
 import type { SessionProvider } from '../src/index.js';
+import { SessionDataSchema } from '../src/index.js';
 import { MemorySessionProvider } from '../src/memory.js';
 import { MockSessionProvider } from '../src/mock.js';
 

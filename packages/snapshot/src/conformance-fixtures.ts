@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import type { MachineSnapshot, Val } from '@omega/core';
-import { exoticValues } from '@omega/core/testing';
+import type { Val } from '@omega/core';
+import { editFramedFile, exoticValues } from '@omega/core/testing';
+import type { MachineSnapshot } from './index.js';
 
 /** A small snapshot whose content depends on `step`; `store.counter` is `1000 + step` (four digits). */
 export function sampleSnapshot(step = 1): MachineSnapshot {
@@ -39,28 +39,14 @@ export function exoticSnapshot(): MachineSnapshot {
   };
 }
 
-/** The header line and body of a framed file (a store file or an export file), for hand-editing. */
-export interface FramedText {
-  header: Record<string, unknown>;
-  body: string;
-}
-
-/** Reads a framed file as text: the JSON header line, then the body line. */
-export async function readFramedText(file: string): Promise<FramedText> {
-  const text = await readFile(file, 'utf8');
-  const newline = text.indexOf('\n');
-  if (newline < 0 || !text.endsWith('\n')) throw new Error(`${file} is not two newline-terminated lines`);
-  return {
-    header: JSON.parse(text.slice(0, newline)) as Record<string, unknown>,
-    body: text.slice(newline + 1, -1),
-  };
-}
-
 /**
- * Writes a framed file from a header and body, setting `bodyBytes` to the body's real length, so the
- * framing stays intact and only what the caller edited is wrong.
+ * Changes one value in the body of a framed file (a store file or an export file) holding
+ * `sampleSnapshot(1)`: the JSON and the framing stay valid, only the digest no longer matches.
  */
-export async function writeFramedText(file: string, { header, body }: FramedText): Promise<void> {
-  const bodyBytes = Buffer.byteLength(body, 'utf8');
-  await writeFile(file, `${JSON.stringify({ ...header, bodyBytes })}\n${body}\n`);
+export function changeSampleValue(file: string): Promise<void> {
+  return editFramedFile(file, (doc) => {
+    const body = doc.body.replace('"counter":1001', '"counter":1002');
+    if (body === doc.body) throw new Error(`${file} does not hold sampleSnapshot(1)`);
+    return { ...doc, body };
+  });
 }

@@ -6,28 +6,20 @@ import {
   encode,
   InvalidArgumentError,
   isValidName,
-  type MachineSnapshot,
   NAME_RULE,
   NotFoundError,
-  readFramedFile,
-  writeFramedFile,
 } from '@omega/core';
-import {
-  decodeDocument,
-  type EncodedSnapshot,
-  KIND,
-  SnapshotHeaderSchema,
-  storedForm,
-} from './snapshot-record.js';
+import { readFramedFile, writeFramedFile } from '@omega/core/fs';
+import type { MachineSnapshot } from './index.js';
+import { DOCUMENTS, decodeSnapshot, KIND, type StoredSnapshot, storedForm } from './rules.js';
 
 /** Format tag and version of export files; the same from every backend. */
 export const EXPORT_FORMAT = { format: 'omega.snapshot-export', version: 1 } as const;
 
 /** A verified export file: the embedded name, the snapshot, and its re-encoded stored form. */
-export interface ImportedFile {
+export interface ImportedFile extends StoredSnapshot {
   name: string;
   snapshot: MachineSnapshot;
-  stored: EncodedSnapshot;
   file: string;
 }
 
@@ -44,18 +36,12 @@ function exportPath(path: unknown, name: string | null): string {
 export async function writeExportFile(
   path: unknown,
   name: string,
-  stored: EncodedSnapshot,
+  stored: StoredSnapshot,
   options: { durable?: boolean } = {},
 ): Promise<void> {
   const file = exportPath(path, name);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFramedFile(
-    file,
-    { ...EXPORT_FORMAT, name },
-    { createdAt: stored.createdAt, digest: stored.digest },
-    stored.body,
-    options,
-  );
+  await writeFramedFile(file, { ...EXPORT_FORMAT, name }, stored.header, stored.body, options);
 }
 
 /**
@@ -65,7 +51,7 @@ export async function writeExportFile(
 export async function readExportFile(path: unknown): Promise<ImportedFile> {
   const file = exportPath(path, null);
   // The path is the caller's choice, outside any store: a symlink there is theirs to follow.
-  const doc = await readFramedFile(file, EXPORT_FORMAT, SnapshotHeaderSchema, { followSymlinks: true });
+  const doc = await readFramedFile(file, EXPORT_FORMAT, DOCUMENTS.header, { followSymlinks: true });
   if (doc === null) {
     throw new NotFoundError(`snapshot export file ${file} does not exist`, { details: { kind: KIND, file } });
   }
@@ -78,10 +64,9 @@ export async function readExportFile(path: unknown): Promise<ImportedFile> {
       },
     );
   }
-  const snapshot = decodeDocument({ name: doc.name, header: doc.header, body: doc.body, file });
+  const snapshot = decodeSnapshot({ name: doc.name, header: doc.header, body: doc.body, file }, false);
   // Re-encoded, so what is stored is this package's own text (and size), whatever spacing the file had.
-  const stored = storedForm(snapshot, encode(snapshot), doc.header.digest);
-  return { name: doc.name, snapshot, stored, file };
+  return { name: doc.name, snapshot, ...storedForm(snapshot, encode(snapshot), doc.header.digest), file };
 }
 
 /** The error of an import over a snapshot of the same name with a different digest. */

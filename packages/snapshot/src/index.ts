@@ -1,14 +1,33 @@
-import type { Closable, MachineSnapshot, SnapshotInfo } from '@omega/core';
+import { CheckedParts, type Closable, NameSchema, type RecordParts, TimestampSchema, z } from '@omega/core';
 
-export {
-  emptyState,
-  type MachineSnapshot,
-  MachineSnapshotSchema,
-  type SnapshotInfo,
-  SnapshotInfoSchema,
-  type State,
-  StateSchema,
-} from '@omega/core';
+export { emptyState, type State, StateSchema } from '@omega/core';
+
+/** The snapshot record over a set of record parts (checked ones for the public schema). */
+export function machineSnapshotOf(parts: RecordParts) {
+  return z.object({
+    state: parts.state,
+    createdAt: TimestampSchema,
+    label: z.string().optional(),
+    /** Name of the snapshot this one was taken after, if any. */
+    parent: z.string().optional(),
+  });
+}
+
+/** A checkpoint of a machine: its state, when it was taken, and optionally a label and its parent. */
+export const MachineSnapshotSchema = machineSnapshotOf(CheckedParts);
+export type MachineSnapshot = z.infer<typeof MachineSnapshotSchema>;
+
+/** What `list()` and `info()` report of a stored snapshot. */
+export const SnapshotInfoSchema = z.object({
+  name: NameSchema,
+  /** The snapshot's own `createdAt`. */
+  createdAt: TimestampSchema,
+  /** Bytes of the serialized snapshot. */
+  size: z.number().int().nonnegative(),
+  /** SHA-256 (hex) of the snapshot's canonical encoding. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;
 
 /** Options of {@link SnapshotProvider.import}. */
 export interface ImportSnapshotOptions {

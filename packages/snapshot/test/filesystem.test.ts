@@ -1,18 +1,23 @@
 import { mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestOf, isOmegaError, type MachineSnapshot, type OmegaError } from '@omega/core';
-import { INVALID_NAMES } from '@omega/core/testing';
+import { digestOf, isOmegaError, type OmegaError } from '@omega/core';
+import { assertSameValue, editFramedFile, INVALID_NAMES, readFramedText } from '@omega/core/testing';
 import { createTempDir, removeTempDir, tempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeSnapshotProvider } from '../src/conformance.js';
-import { readFramedText, sampleSnapshot, writeFramedText } from '../src/conformance-fixtures.js';
+import { changeSampleValue, sampleSnapshot } from '../src/conformance-fixtures.js';
 import { FilesystemSnapshotProvider, type FilesystemSnapshotProviderOptions } from '../src/filesystem.js';
+import type { MachineSnapshot } from '../src/index.js';
 import { MemorySnapshotProvider } from '../src/memory.js';
 
-describeSnapshotProvider('filesystem', async () => {
-  const { dir: root, remove } = await tempDir('omega-snapshot-fs-');
-  return { provider: new FilesystemSnapshotProvider({ root }), cleanup: remove };
-});
+describeSnapshotProvider(
+  'filesystem',
+  async () => {
+    const { dir: root, remove } = await tempDir('omega-snapshot-fs-');
+    return { provider: new FilesystemSnapshotProvider({ root }), cleanup: remove };
+  },
+  { reopen: async (provider) => new FilesystemSnapshotProvider({ root: provider.root }) },
+);
 
 async function corruption(promise: Promise<unknown>): Promise<OmegaError> {
   const error = await promise.then(
@@ -63,23 +68,14 @@ describe('FilesystemSnapshotProvider', () => {
     expect((await readdir(folder())).filter((entry) => !entry.startsWith('.'))).toEqual(['s.jsonl']);
   });
 
-  it('keeps snapshots across providers on the same root', async () => {
-    const first = open();
-    await first.save('kept', sampleSnapshot(1));
-    await first.close();
-    const second = open();
-    expect(await second.load('kept')).toEqual(sampleSnapshot(1));
-    expect((await second.list()).map((info) => info.name)).toEqual(['kept']);
-  });
-
   it('round-trips with durable: false, including export and import', async () => {
     const provider = open({ durable: false });
     const file = join(dir, 'exports', 'fast.snapshot');
     await provider.save('fast', sampleSnapshot(3));
-    expect(await provider.load('fast')).toEqual(sampleSnapshot(3));
+    assertSameValue(await provider.load('fast'), sampleSnapshot(3));
     await provider.export('fast', file);
     await provider.delete('fast');
-    expect(await provider.import(file)).toEqual({ name: 'fast', snapshot: sampleSnapshot(3) });
+    assertSameValue(await provider.import(file), { name: 'fast', snapshot: sampleSnapshot(3) });
   });
 
   it('rejects a missing or empty root with InvalidArgumentError', () => {
@@ -104,53 +100,39 @@ describe('FilesystemSnapshotProvider', () => {
       {
         label: 'a body that is not JSON',
         header: false,
-        damage: async (file) =>
-          writeFramedText(file, { ...(await readFramedText(file)), body: '{"state": nope' }),
+        damage: (file) => editFramedFile(file, (doc) => ({ ...doc, body: '{"state": nope' })),
       },
       {
         label: 'a value changed in the body, JSON still valid',
         header: false,
-        damage: async (file) => {
-          const doc = await readFramedText(file);
-          const body = doc.body.replace('"counter":1001', '"counter":1002');
-          expect(body).not.toBe(doc.body);
-          await writeFramedText(file, { ...doc, body });
-        },
+        damage: changeSampleValue,
       },
       {
         label: 'a body of the wrong shape',
         header: false,
-        damage: async (file) => {
-          const doc = await readFramedText(file);
-          await writeFramedText(file, {
+        damage: (file) =>
+          editFramedFile(file, (doc) => ({
             ...doc,
             body: doc.body.replace('"status":"running"', '"status":"paused"'),
-          });
-        },
+          })),
       },
       {
         label: 'a different digest in the header',
         header: false,
-        damage: async (file) => {
-          const doc = await readFramedText(file);
-          await writeFramedText(file, { ...doc, header: { ...doc.header, digest: 'a'.repeat(64) } });
-        },
+        damage: (file) =>
+          editFramedFile(file, (doc) => ({ ...doc, header: { ...doc.header, digest: 'a'.repeat(64) } })),
       },
       {
         label: 'a header field of the wrong type',
         header: true,
-        damage: async (file) => {
-          const doc = await readFramedText(file);
-          await writeFramedText(file, { ...doc, header: { ...doc.header, createdAt: 'yesterday' } });
-        },
+        damage: (file) =>
+          editFramedFile(file, (doc) => ({ ...doc, header: { ...doc.header, createdAt: 'yesterday' } })),
       },
       {
         label: 'a wrong format tag',
         header: true,
-        damage: async (file) => {
-          const doc = await readFramedText(file);
-          await writeFramedText(file, { ...doc, header: { ...doc.header, format: 'omega.session' } });
-        },
+        damage: (file) =>
+          editFramedFile(file, (doc) => ({ ...doc, header: { ...doc.header, format: 'omega.session' } })),
       },
       {
         label: 'a file truncated in its header',
@@ -199,14 +181,16 @@ describe('FilesystemSnapshotProvider', () => {
       const file = join(dir, 'in.snapshot');
       await provider.save('s', sampleSnapshot(1));
       await provider.export('s', file);
-      const doc = await readFramedText(fileOf('s'));
-      await writeFramedText(fileOf('s'), { ...doc, header: { ...doc.header, digest: 'b'.repeat(64) } });
+      await editFramedFile(fileOf('s'), (doc) => ({
+        ...doc,
+        header: { ...doc.header, digest: 'b'.repeat(64) },
+      }));
       await corruption(provider.import(file));
-      expect(await provider.import(file, { overwrite: true })).toEqual({
+      assertSameValue(await provider.import(file, { overwrite: true }), {
         name: 's',
         snapshot: sampleSnapshot(1),
       });
-      expect(await provider.load('s')).toEqual(sampleSnapshot(1));
+      assertSameValue(await provider.load('s'), sampleSnapshot(1));
     });
   });
 
@@ -215,8 +199,7 @@ describe('FilesystemSnapshotProvider', () => {
     await provider.save('valid', sampleSnapshot());
     const smuggled = join(dir, 'smuggled.snapshot');
     await provider.export('valid', smuggled);
-    const doc = await readFramedText(smuggled);
-    await writeFramedText(smuggled, { ...doc, header: { ...doc.header, name: '../x' } });
+    await editFramedFile(smuggled, (doc) => ({ ...doc, header: { ...doc.header, name: '../x' } }));
     const before = await tree(dir);
     for (const bad of INVALID_NAMES) {
       const name = bad as string;
@@ -267,7 +250,7 @@ describe('FilesystemSnapshotProvider', () => {
     await symlink(real, link);
     const { name, snapshot } = await provider.import(link);
     expect(name).toBe('linked');
-    expect(snapshot).toEqual(await other.load('linked'));
+    assertSameValue(snapshot, await other.load('linked'));
     expect(await provider.info('linked')).toEqual(await other.info('linked'));
   });
 

@@ -1,3 +1,4 @@
+import { assertSameValue } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
 import { describeSnapshotProvider } from '../src/conformance.js';
 import { sampleSnapshot } from '../src/conformance-fixtures.js';
@@ -12,6 +13,6 @@ describe('MemorySnapshotProvider', () => {
     await one.save('s', sampleSnapshot(1));
     expect(await two.load('s')).toBeNull();
     await two.save('s', sampleSnapshot(2));
-    expect(await one.load('s')).toEqual(sampleSnapshot(1));
+    assertSameValue(await one.load('s'), sampleSnapshot(1));
   });
 });

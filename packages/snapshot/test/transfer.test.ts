@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { encode, type MachineSnapshot } from '@omega/core';
+import { encode } from '@omega/core';
 import { createTempDir, removeTempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exoticSnapshot } from '../src/conformance-fixtures.js';
 import { FilesystemSnapshotProvider } from '../src/filesystem.js';
-import type { SnapshotProvider } from '../src/index.js';
+import type { MachineSnapshot, SnapshotProvider } from '../src/index.js';
 import { MemorySnapshotProvider } from '../src/memory.js';
 import { MockSnapshotProvider } from '../src/mock.js';
 

@@ -1,15 +1,20 @@
-import { canonicalize, emptyState, type State, type Val } from '@omega/core';
+import { emptyState, type State, type Val } from '@omega/core';
 import {
+  assertSameValue,
+  type ConformanceOptions,
+  describeConformance,
   exoticValues,
-  INVALID_NAMES,
+  type NamedRecords,
   type ProviderFixture,
   rejectionOf,
   thrownBy,
   unstorableValues,
-  VALID_EDGE_NAMES,
 } from '@omega/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as vitest from 'vitest';
+import { expect, it } from 'vitest';
 import type { StateProvider } from './index.js';
+import { METHODS } from './methods.js';
+import { KIND } from './rules.js';
 
 /**
  * What the factory gives each test: a fresh provider over an empty store, and how to clean it up
@@ -17,19 +22,26 @@ import type { StateProvider } from './index.js';
  */
 export type StateProviderFixture<P extends StateProvider = StateProvider> = ProviderFixture<P>;
 
-/** Optional capabilities of the backend under test. */
-export interface StateConformanceOptions<P extends StateProvider = StateProvider> {
-  /**
-   * For backends whose data outlives the provider object: open another provider over the same store as
-   * `provider`. Enables the persistence tests (saves survive `close()`; two instances see each other's
-   * writes). Without it that group is skipped.
-   */
-  reopen?: (provider: P) => Promise<StateProvider>;
-}
+/**
+ * Options of {@link describeStateProvider}: `reopen` (for backends whose data outlives the provider
+ * object; enables the persistence group), `timeoutMs` and `skip`.
+ */
+export type StateConformanceOptions<P extends StateProvider = StateProvider> = ConformanceOptions<P>;
+
+/** The shared record groups store a state holding every kind of value, told apart by its step. */
+const RECORDS: NamedRecords<StateProvider> = {
+  save: (provider, id, seed) => provider.saveState(id, seededState(seed)),
+  expected: seededState,
+  load: (provider, id) => provider.loadState(id),
+  delete: (provider, id) => provider.deleteState(id),
+  names: (provider) => provider.listStates(),
+};
 
 /**
  * The `StateProvider` contract as a vitest suite. Call it at the top level of a test file; every test
- * gets a fresh provider from `factory`, closes it and calls its `cleanup` afterwards.
+ * gets a fresh provider from `factory`, closes it and calls its `cleanup` afterwards. Besides the groups
+ * every family gets (close, the name rule, named records, persistence), it checks what is particular to
+ * states: `createState`, exact round trips, isolation from the caller's objects, validation, `cloneState`.
  *
  * @example
  * describeStateProvider('memory', async () => ({ provider: new MemoryStateProvider() }));
@@ -39,36 +51,11 @@ export function describeStateProvider<P extends StateProvider>(
   factory: () => Promise<StateProviderFixture<P>>,
   options: StateConformanceOptions<P> = {},
 ): void {
-  describe(`StateProvider conformance: ${name}`, () => {
-    let fixture: StateProviderFixture<P> | undefined;
-    const reopened: StateProvider[] = [];
-
-    beforeEach(async () => {
-      fixture = await factory();
-    });
-
-    afterEach(async () => {
-      const done = fixture;
-      fixture = undefined;
-      for (const extra of reopened.splice(0)) await extra.close();
-      await done?.provider.close();
-      await done?.cleanup?.();
-    });
-
-    function provider(): P {
-      if (fixture === undefined) return fail('the factory has not provided a provider');
-      return fixture.provider;
-    }
-
-    async function reopen(): Promise<StateProvider> {
-      const opened = await options.reopen!(provider());
-      reopened.push(opened);
-      return opened;
-    }
-
-    describe('createState', () => {
+  const suite = { family: 'StateProvider', kind: KIND, methods: METHODS, records: RECORDS };
+  describeConformance(vitest, suite, name, factory, options, ({ provider, group }) => {
+    group('createState', () => {
       it('returns an empty running state at step 0', () => {
-        expect(provider().createState()).toStrictEqual(emptyState());
+        assertSameValue(provider().createState(), emptyState());
       });
 
       it('returns a new object on every call', () => {
@@ -76,46 +63,20 @@ export function describeStateProvider<P extends StateProvider>(
         first.store.a0 = 1;
         first.kont.push('frame');
         first.env.x = 'a0';
-        expect(provider().createState()).toStrictEqual(emptyState());
+        assertSameValue(provider().createState(), emptyState());
       });
 
       it('gives a state that saves and loads back', async () => {
         await provider().saveState('fresh', provider().createState());
-        expectSameState(await provider().loadState('fresh'), emptyState());
+        assertSameValue(await provider().loadState('fresh'), emptyState());
       });
     });
 
-    describe('saveState and loadState', () => {
-      it('loadState of an id never saved is null', async () => {
-        expect(await provider().loadState('never-saved')).toBeNull();
-      });
-
-      it('a saved state loads back equal', async () => {
-        await provider().saveState('run-1', sampleState('one'));
-        expectSameState(await provider().loadState('run-1'), sampleState('one'));
-      });
-
-      it('a second save replaces the first', async () => {
-        await provider().saveState('run-1', sampleState('one'));
-        await provider().saveState('run-1', { ...sampleState('two'), step: 8, status: 'halted' });
-        expectSameState(await provider().loadState('run-1'), {
-          ...sampleState('two'),
-          step: 8,
-          status: 'halted',
-        });
-      });
-
-      it('keeps ids independent', async () => {
-        await provider().saveState('left', sampleState('left'));
-        await provider().saveState('right', sampleState('right'));
-        expectSameState(await provider().loadState('left'), sampleState('left'));
-        expectSameState(await provider().loadState('right'), sampleState('right'));
-      });
-
+    group('saveState and loadState', () => {
       it('round-trips every kind of value exactly, nested anywhere', async () => {
         await provider().saveState('rich', richState());
         const loaded = await provider().loadState('rich');
-        expectSameState(loaded, richState());
+        assertSameValue(loaded, richState());
         const { control, store, kont } = loaded ?? fail('the saved state did not load');
         const numbers = store.numbers as number[];
         expect(Object.is(numbers[1], -0)).toBe(true);
@@ -131,9 +92,8 @@ export function describeStateProvider<P extends StateProvider>(
       });
 
       it('round-trips a large state', async () => {
-        const large = largeState();
-        await provider().saveState('large', large);
-        expectSameState(await provider().loadState('large'), largeState());
+        await provider().saveState('large', largeState());
+        assertSameValue(await provider().loadState('large'), largeState());
       });
 
       it('concurrent saves of one id leave exactly one of them, whole', async () => {
@@ -141,30 +101,23 @@ export function describeStateProvider<P extends StateProvider>(
         await Promise.all(states.map((state) => provider().saveState('contended', state)));
         const loaded = await provider().loadState('contended');
         expect(loaded).not.toBeNull();
-        expectSameState(loaded, states[loaded?.step ?? -1] ?? fail(`unexpected step ${loaded?.step}`));
-      });
-
-      it('concurrent saves of different ids are all kept', async () => {
-        const ids = Array.from({ length: 12 }, (_, i) => `id-${String(i).padStart(2, '0')}`);
-        await Promise.all(ids.map((id) => provider().saveState(id, sampleState(id))));
-        expect(await provider().listStates()).toStrictEqual(ids);
-        for (const id of ids) expectSameState(await provider().loadState(id), sampleState(id));
+        assertSameValue(loaded, states[loaded?.step ?? -1] ?? fail(`unexpected step ${loaded?.step}`));
       });
     });
 
-    describe('no shared references', () => {
+    group('no shared references', () => {
       it('mutating a state after saving it does not change what is stored', async () => {
         const state = richState();
         await provider().saveState('kept', state);
         mutateDeeply(state);
-        expectSameState(await provider().loadState('kept'), richState());
+        assertSameValue(await provider().loadState('kept'), richState());
       });
 
       it('mutating a loaded state does not change what is stored', async () => {
         await provider().saveState('kept', richState());
         const loaded = await provider().loadState('kept');
         mutateDeeply(loaded ?? fail('the saved state did not load'));
-        expectSameState(await provider().loadState('kept'), richState());
+        assertSameValue(await provider().loadState('kept'), richState());
       });
 
       it('two loads return distinct objects', async () => {
@@ -177,7 +130,7 @@ export function describeStateProvider<P extends StateProvider>(
       });
     });
 
-    describe('validation at save', () => {
+    group('validation at save', () => {
       it('rejects a state of the wrong shape with InvalidArgumentError, storing nothing', async () => {
         for (const { label, value } of badShapes()) {
           const error = await rejectionOf(
@@ -211,61 +164,15 @@ export function describeStateProvider<P extends StateProvider>(
           () => provider().saveState('kept', { step: 1 } as unknown as State),
           'INVALID_ARGUMENT',
         );
-        expectSameState(await provider().loadState('kept'), sampleState('before'));
+        assertSameValue(await provider().loadState('kept'), sampleState('before'));
       });
     });
 
-    describe('deleteState', () => {
-      it('removes the state', async () => {
-        await provider().saveState('doomed', sampleState('doomed'));
-        await provider().saveState('kept', sampleState('kept'));
-        await provider().deleteState('doomed');
-        expect(await provider().loadState('doomed')).toBeNull();
-        expectSameState(await provider().loadState('kept'), sampleState('kept'));
-      });
-
-      it('rejects NotFoundError naming the state when there is none', async () => {
-        const error = await rejectionOf(() => provider().deleteState('ghost'), 'NOT_FOUND');
-        expect(error.details).toMatchObject({ kind: 'state', name: 'ghost' });
-      });
-
-      it('rejects NotFoundError on a second delete', async () => {
-        await provider().saveState('once', sampleState('once'));
-        await provider().deleteState('once');
-        await rejectionOf(() => provider().deleteState('once'), 'NOT_FOUND');
-      });
-
-      it('lets a deleted id be saved again', async () => {
-        await provider().saveState('again', sampleState('first'));
-        await provider().deleteState('again');
-        await provider().saveState('again', sampleState('second'));
-        expectSameState(await provider().loadState('again'), sampleState('second'));
-      });
-    });
-
-    describe('listStates', () => {
-      it('is empty for a new store', async () => {
-        expect(await provider().listStates()).toStrictEqual([]);
-      });
-
-      it('lists each saved id once, sorted by code unit', async () => {
-        for (const id of ['m', '_x', 'Zed', '0', '-dash', 'a.b', 'm'])
-          await provider().saveState(id, sampleState(id));
-        expect(await provider().listStates()).toStrictEqual(['-dash', '0', 'Zed', '_x', 'a.b', 'm']);
-      });
-
-      it('reflects deletes', async () => {
-        for (const id of ['a', 'b', 'c']) await provider().saveState(id, sampleState(id));
-        await provider().deleteState('b');
-        expect(await provider().listStates()).toStrictEqual(['a', 'c']);
-      });
-    });
-
-    describe('cloneState', () => {
+    group('cloneState', () => {
       it('returns an equal state that shares no object with the original', () => {
         const original = richState();
         const clone = provider().cloneState(original);
-        expectSameState(clone, richState());
+        assertSameValue(clone, richState());
         expect(clone).not.toBe(original);
         for (const key of ['nested', 'map', 'set', 'date', 'bytes', 'numbers'] as const) {
           expect(clone.store[key], key).not.toBe(original.store[key]);
@@ -273,10 +180,10 @@ export function describeStateProvider<P extends StateProvider>(
         expect(clone.kont).not.toBe(original.kont);
         expect(clone.env).not.toBe(original.env);
         mutateDeeply(clone);
-        expectSameState(original, richState());
+        assertSameValue(original, richState());
         const again = provider().cloneState(original);
         mutateDeeply(original);
-        expectSameState(again, richState());
+        assertSameValue(again, richState());
       });
 
       it('throws InvalidArgumentError synchronously for a state of the wrong shape', () => {
@@ -297,81 +204,7 @@ export function describeStateProvider<P extends StateProvider>(
       it('clones a loaded state', async () => {
         await provider().saveState('source', richState());
         const loaded = await provider().loadState('source');
-        expectSameState(provider().cloneState(loaded ?? fail('the saved state did not load')), richState());
-      });
-    });
-
-    describe('names', () => {
-      it('rejects every invalid id with InvalidNameError in every method taking one', async () => {
-        for (const bad of INVALID_NAMES) {
-          const id = bad as string;
-          await rejectionOf(() => provider().loadState(id), 'INVALID_NAME');
-          await rejectionOf(() => provider().saveState(id, sampleState('x')), 'INVALID_NAME');
-          await rejectionOf(() => provider().deleteState(id), 'INVALID_NAME');
-        }
-        expect(await provider().listStates()).toStrictEqual([]);
-      });
-
-      it('accepts ids at the edges of the rule', async () => {
-        for (const id of VALID_EDGE_NAMES) await provider().saveState(id, sampleState(id));
-        expect(await provider().listStates()).toStrictEqual([...VALID_EDGE_NAMES].sort());
-        for (const id of VALID_EDGE_NAMES) expectSameState(await provider().loadState(id), sampleState(id));
-        for (const id of VALID_EDGE_NAMES) await provider().deleteState(id);
-        expect(await provider().listStates()).toStrictEqual([]);
-      });
-    });
-
-    describe('close', () => {
-      it('is idempotent', async () => {
-        await provider().close();
-        await provider().close();
-        await rejectionOf(() => provider().listStates(), 'CLOSED');
-      });
-
-      it('makes every method fail with ClosedError: sync ones throw, async ones reject', async () => {
-        await provider().saveState('before', sampleState('before'));
-        await provider().close();
-        thrownBy(() => provider().createState(), 'CLOSED');
-        thrownBy(() => provider().cloneState(sampleState('x')), 'CLOSED');
-        await rejectionOf(() => provider().loadState('before'), 'CLOSED');
-        await rejectionOf(() => provider().saveState('after', sampleState('after')), 'CLOSED');
-        await rejectionOf(() => provider().deleteState('before'), 'CLOSED');
-        await rejectionOf(() => provider().listStates(), 'CLOSED');
-      });
-
-      it('reports ClosedError before checking the id', async () => {
-        await provider().close();
-        await rejectionOf(() => provider().loadState('../x'), 'CLOSED');
-      });
-
-      it('Symbol.asyncDispose closes the provider', async () => {
-        await provider()[Symbol.asyncDispose]();
-        await rejectionOf(() => provider().loadState('x'), 'CLOSED');
-      });
-    });
-
-    const persistent = options.reopen !== undefined;
-    const persistenceTitle = persistent
-      ? 'persistence'
-      : 'persistence (skipped: no options.reopen, the data does not outlive the provider)';
-    describe.skipIf(!persistent)(persistenceTitle, () => {
-      it('a state saved before close loads from a new provider', async () => {
-        await provider().saveState('durable', richState());
-        await provider().close();
-        const next = await reopen();
-        expect(await next.listStates()).toStrictEqual(['durable']);
-        expectSameState(await next.loadState('durable'), richState());
-      });
-
-      it("two providers over one store see each other's saves and deletes", async () => {
-        const other = await reopen();
-        await provider().saveState('shared', sampleState('first'));
-        expectSameState(await other.loadState('shared'), sampleState('first'));
-        await other.saveState('shared', sampleState('second'));
-        expectSameState(await provider().loadState('shared'), sampleState('second'));
-        await other.deleteState('shared');
-        expect(await provider().loadState('shared')).toBeNull();
-        await rejectionOf(() => provider().deleteState('shared'), 'NOT_FOUND');
+        assertSameValue(provider().cloneState(loaded ?? fail('the saved state did not load')), richState());
       });
     });
   });
@@ -379,13 +212,6 @@ export function describeStateProvider<P extends StateProvider>(
 
 function fail(message: string): never {
   throw new Error(message);
-}
-
-/** Structural equality that also tells -0 from 0, `undefined` from a missing key, and Map from object. */
-function expectSameState(actual: State | null, expected: State): void {
-  expect(actual).not.toBeNull();
-  expect(actual).toStrictEqual(expected);
-  expect(canonicalize(actual as Val)).toBe(canonicalize(expected));
 }
 
 function sampleState(tag: string): State {
@@ -397,6 +223,11 @@ function sampleState(tag: string): State {
     step: 7,
     status: 'running',
   };
+}
+
+/** The state the shared record groups store with `seed`: {@link richState} at step `seed`. */
+function seededState(seed: number): State {
+  return { ...richState(), step: seed };
 }
 
 /** A state holding every kind of value: all of {@link exoticValues} in the store, more in control and kont. */

@@ -3,12 +3,12 @@ import type { Closable, State } from '@omega/core';
 export {
   type Closable,
   emptyState,
-  type MockOptions,
   type State,
   StateSchema,
   StateStatusSchema,
   type Val,
 } from '@omega/core';
+export type { MockOptions } from '@omega/core/testing';
 
 /**
  * Stores CESK machine states by id (the id follows the one naming rule, `NAME_RULE` in `@omega/core`).

@@ -1,15 +1,12 @@
-import { ConflictError, isOmegaError, MockFailureError } from '@omega/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConflictError, isOmegaError } from '@omega/core';
+import { MockFailureError } from '@omega/core/testing';
+import { describe, expect, it } from 'vitest';
 import { describeStateProvider } from '../src/conformance.js';
 import { MockStateProvider } from '../src/mock.js';
 
 describeStateProvider('mock', async () => ({ provider: new MockStateProvider() }));
 
 describe('MockStateProvider', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('records every call in order with its arguments and result', async () => {
     const mock = new MockStateProvider();
     const state = mock.createState();
@@ -31,6 +28,9 @@ describe('MockStateProvider', () => {
     expect(mock.calls[5]?.args).toStrictEqual(['run']);
     expect(mock.calls[0]?.result).toBe(state);
     expect(mock.calls[1]?.args).toStrictEqual(['run', state]);
+    expect(mock.calls[1]?.args[1]).toBe(state);
+    expect(mock.calls[3]?.args[0]).toBe(state);
+    expect(mock.calls[4]?.args).toStrictEqual([]);
     expect(mock.calls[2]?.args).toStrictEqual(['run']);
     expect(mock.calls[2]?.result).toBe(loaded);
     expect(mock.callsOf('listStates')).toHaveLength(1);
@@ -99,19 +99,8 @@ describe('MockStateProvider', () => {
     expect(await mock.listStates()).toStrictEqual([]);
   });
 
-  it('latencyMs delays async calls', async () => {
-    vi.useFakeTimers();
-    const mock = new MockStateProvider({ latencyMs: 50 });
-    let settled = false;
-    const pending = mock.listStates().then((ids) => {
-      settled = true;
-      return ids;
-    });
-    await vi.advanceTimersByTimeAsync(49);
-    expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(settled).toBe(true);
-    expect(await pending).toStrictEqual([]);
+  it('takes latencyMs from its options (the generated mock applies it; tested in @omega/core)', () => {
+    expect(new MockStateProvider({ latencyMs: 50 }).latencyMs).toBe(50);
   });
 
   it('reset forgets calls and scripts but keeps the data', async () => {
@@ -128,5 +117,15 @@ describe('MockStateProvider', () => {
     await mock.close();
     await expect(mock.listStates()).rejects.toSatisfy((error) => isOmegaError(error, 'CLOSED'));
     expect(mock.calls.map((call) => call.method)).toStrictEqual(['close', 'listStates']);
+  });
+
+  it('refuses an unknown method (at compile time, and at run time) or a wrong canned result', () => {
+    const mock = new MockStateProvider();
+    // @ts-expect-error: there is no method loadStat
+    expect(() => mock.failNext('loadStat')).toThrow(/no method "loadStat"/);
+    // @ts-expect-error: listStates resolves to string[]
+    mock.returnNext('listStates', 42);
+    mock.reset();
+    expect(mock.calls).toStrictEqual([]);
   });
 });

@@ -1,7 +1,7 @@
-import { canonicalize, type State } from '@omega/core';
+import { assertSameValue } from '@omega/core/testing';
 import { stateArbitrary, tempDir } from '@omega/test-kit';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { FilesystemStateProvider } from '../src/filesystem.js';
 import type { StateProvider } from '../src/index.js';
 import { MemoryStateProvider } from '../src/memory.js';
@@ -39,20 +39,13 @@ async function withProvider(
   }
 }
 
-function expectExactly(actual: State | null, expected: State): void {
-  // Not toStrictEqual: it compares `constructor` properties as class markers, and a Val may own one.
-  expect(actual).toEqual(expected);
-  // canonicalize tells -0 from 0 and undefined from a missing key, which toEqual does not.
-  expect(canonicalize(actual as State)).toBe(canonicalize(expected));
-}
-
 describe.each(backends)('property: %s', (_name, backend) => {
   it('any state saves and loads back exactly', () =>
     backend((provider) =>
       fc.assert(
         fc.asyncProperty(stateArbitrary, async (state) => {
           await provider.saveState('prop', state);
-          expectExactly(await provider.loadState('prop'), state);
+          assertSameValue(await provider.loadState('prop'), state);
         }),
         RUNS,
       ),
@@ -62,7 +55,7 @@ describe.each(backends)('property: %s', (_name, backend) => {
     backend(async (provider) =>
       fc.assert(
         fc.property(stateArbitrary, (state) => {
-          expectExactly(provider.cloneState(state), state);
+          assertSameValue(provider.cloneState(state), state);
         }),
         RUNS,
       ),

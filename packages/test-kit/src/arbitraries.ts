@@ -1,6 +1,20 @@
 import { Buffer } from 'node:buffer';
-// Types only: at run time this file needs fast-check alone, so core's own tests can use it unbuilt.
-import type { MachineSnapshot, SessionData, State, Val } from '@omega/core';
+// Types only, by path into core's source: at run time this file needs fast-check alone, so core's own tests
+// can use it unbuilt, and no package dependency makes core (whose tests use this kit) and this kit a cycle.
+import type { State, Val } from '../../core/src/index.js';
+
+// The session and snapshot records, written here structurally: families depend on this kit, not it on them.
+interface SessionData {
+  state: State;
+  meta: Record<string, Val>;
+}
+interface MachineSnapshot {
+  state: State;
+  createdAt: number;
+  label?: string;
+  parent?: string;
+}
+
 import fc from 'fast-check';
 
 /**

@@ -5,4 +5,5 @@ export {
   valArbitrary,
   wideValArbitrary,
 } from './arbitraries.js';
+export { assertBuilt, type ChildProcessLines, type SpawnOptions, spawnChild } from './children.js';
 export { createTempDir, removeTempDir, type TempDir, tempDir, testWithTempDir } from './temp.js';

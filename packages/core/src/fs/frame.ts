@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
-import { issuePath } from '../record-codec.js';
+import { issuePath } from '../json.js';
 import type { FramedExpect, FramedHeader, FramedMeta } from './framed.js';
 
 const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
@@ -55,7 +55,7 @@ export function headerEnd(bytes: Buffer): number {
 }
 
 /** A {@link CorruptDataError} naming the file, the first bad JSON path and why. */
-export function corrupt(file: string, path: string, reason: string): CorruptDataError {
+export function corruptFile(file: string, path: string, reason: string): CorruptDataError {
   return new CorruptDataError(`corrupt file ${file}: ${reason} (at ${path})`, {
     details: { file, path, reason },
   });
@@ -77,33 +77,33 @@ export function decodeHeader<H>(
   try {
     parsed = JSON.parse(bytes.toString('utf8', 0, end));
   } catch {
-    throw corrupt(file, '$', 'header line is not valid JSON');
+    throw corruptFile(file, '$', 'header line is not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw corrupt(file, '$', 'header line is not a JSON object');
+    throw corruptFile(file, '$', 'header line is not a JSON object');
   }
   const { format, version, name, bodyBytes, ...fields } = parsed as Record<string, unknown>;
   if (format !== expect.format) {
-    throw corrupt(file, '$.format', `format is ${JSON.stringify(format)}, expected "${expect.format}"`);
+    throw corruptFile(file, '$.format', `format is ${JSON.stringify(format)}, expected "${expect.format}"`);
   }
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw corrupt(file, '$.version', 'version is not a positive integer');
+    throw corruptFile(file, '$.version', 'version is not a positive integer');
   }
   if (version > expect.version) {
-    throw corrupt(
+    throw corruptFile(
       file,
       '$.version',
       `version ${version} is newer than ${expect.version}, the newest this reader knows`,
     );
   }
-  if (typeof name !== 'string') throw corrupt(file, '$.name', 'name is not a string');
+  if (typeof name !== 'string') throw corruptFile(file, '$.name', 'name is not a string');
   if (typeof bodyBytes !== 'number' || !Number.isSafeInteger(bodyBytes) || bodyBytes < 0) {
-    throw corrupt(file, '$.bodyBytes', 'bodyBytes is not a non-negative integer');
+    throw corruptFile(file, '$.bodyBytes', 'bodyBytes is not a non-negative integer');
   }
   // Header line, its newline, the body and the body's newline: anything else is truncation or appending.
   const actualBody = fileBytes - end - 2;
   if (actualBody !== bodyBytes) {
-    throw corrupt(
+    throw corruptFile(
       file,
       '$.bodyBytes',
       `body holds ${Math.max(actualBody, 0)} bytes, header says ${bodyBytes}`,
@@ -112,15 +112,15 @@ export function decodeHeader<H>(
   const result = schema.safeParse(fields);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw corrupt(file, issuePath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
+    throw corruptFile(file, issuePath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
   }
   return { name, version, header: result.data, bodyBytes };
 }
 
 /** The body of a whole framed file whose header line ends at `end`; checks its closing newline and UTF-8. */
 export function decodeBody(file: string, bytes: Buffer, end: number): string {
-  if (bytes[bytes.length - 1] !== NEWLINE) throw corrupt(file, 'body', 'missing newline after the body');
+  if (bytes[bytes.length - 1] !== NEWLINE) throw corruptFile(file, 'body', 'missing newline after the body');
   const body = bytes.subarray(end + 1, bytes.length - 1);
-  if (!isUtf8(body)) throw corrupt(file, 'body', 'body is not valid UTF-8');
+  if (!isUtf8(body)) throw corruptFile(file, 'body', 'body is not valid UTF-8');
   return body.toString('utf8');
 }

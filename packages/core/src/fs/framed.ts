@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { WriteOptions } from './atomic.js';
 import { writeFileAtomic } from './atomic.js';
-import { corrupt, decodeBody, decodeHeader, encodeFrame, headerEnd } from './frame.js';
+import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd } from './frame.js';
 import { ReadableFile } from './read.js';
 
 /** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
@@ -86,7 +86,7 @@ export async function readFramedFile<H>(
     handle.close();
   }
   const end = headerEnd(bytes);
-  if (end < 0) throw corrupt(file, '$', 'missing newline after the header line');
+  if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
   const decoded = decodeHeader(file, bytes, end, bytes.length, expect, header);
   return { ...decoded, body: decodeBody(file, bytes, end), file };
 }
@@ -115,6 +115,6 @@ export async function readFramedHeader<H>(
   } finally {
     handle.close();
   }
-  if (end < 0) throw corrupt(file, '$', 'missing newline after the header line');
+  if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
   return { ...decodeHeader(file, bytes, end, size, expect, header), file };
 }

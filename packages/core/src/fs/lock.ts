@@ -1,4 +1,4 @@
-import { chmod, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, CorruptDataError, InvalidArgumentError } from '../errors.js';
@@ -27,6 +27,8 @@ import { FILE_MODE, tempNameFor } from './temp.js';
  *   handed out again. Process crashes lose nothing.
  * - Re-entrance: a holder that acquires the same lock again waits for itself until timeout.
  * - Tampering: deleting the token or the directory while held makes release() report the loss.
+ * - Fences across discard(): a holder that discards the directory (its document is gone) ends the fence
+ *   sequence; the next acquirer initialises a new directory whose fences start again at 1.
  */
 
 /** Options of {@link acquireLock} and {@link withLock}. */
@@ -43,6 +45,11 @@ export interface FileLock {
   readonly dir: string;
   /** Releases the lock; idempotent. Rejects with `ConflictError` if the lock was lost while held. */
   release(): Promise<void>;
+  /**
+   * Releases the lock and removes its directory, for a lock whose resource is gone. A contender that
+   * arrives meanwhile initialises the directory anew (fences restart). Rejects like release().
+   */
+  discard(): Promise<void>;
   /** Same as {@link FileLock.release}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -134,13 +141,35 @@ class HeldLock implements FileLock {
     return this.#released;
   }
 
+  discard(): Promise<void> {
+    this.#released ??= this.#remove();
+    return this.#released;
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.release();
   }
 
   async #free(): Promise<void> {
     if (await moveToken(this.dir, this.#entry, `${this.fence}.free`)) return;
-    throw new ConflictError(`lock ${this.dir} was lost while held with fence ${this.fence}`, {
+    throw this.#lost();
+  }
+
+  async #remove(): Promise<void> {
+    try {
+      await unlink(join(this.dir, this.#entry));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw this.#lost();
+      throw error;
+    }
+    // A contender may already have initialised a new token here: then the directory is theirs.
+    await rmdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST' && error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  #lost(): ConflictError {
+    return new ConflictError(`lock ${this.dir} was lost while held with fence ${this.fence}`, {
       details: { lock: this.dir, fence: this.fence, reason: 'lost' },
     });
   }

@@ -1,32 +1,64 @@
 import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { testWithTempDir } from '@omega/test-kit';
+import { join, resolve } from 'node:path';
+import { tempDir, testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
-import { isOmegaError } from '../src/errors.js';
-import type { DocumentStoreOptions } from '../src/fs/document-store.js';
-import { DocumentStore } from '../src/fs/document-store.js';
-import { INVALID_NAMES } from '../src/testing.js';
-import { failure, IMPOSSIBLE_PID, modeOf } from './helpers.js';
+import type { DocumentSpec } from '../src/documents.js';
+import { FilesystemDocumentBackend, type FilesystemDocumentOptions } from '../src/fs/document-backend.js';
+import { INVALID_NAMES, rejectionOf, thrownBy } from '../src/testing.js';
+import { CONTRACT_SPEC, describeDocumentBackendContract } from './document-backend-contract.js';
+import { IMPOSSIBLE_PID, modeOf } from './helpers.js';
 
-const test = testWithTempDir('omega-fs-store-');
+const test = testWithTempDir('omega-fs-backend-');
 
 const Header = z.object({ updatedAt: z.number() });
 type Header = z.infer<typeof Header>;
 
-function storeIn(root: string, options: Partial<DocumentStoreOptions<Header>> = {}): DocumentStore<Header> {
-  return new DocumentStore({
-    root,
-    folder: 'docs',
-    kind: 'doc',
-    format: 'omega.doc',
-    version: 1,
-    header: Header,
-    ...options,
-  });
+const SPEC: DocumentSpec<Header> = {
+  folder: 'docs',
+  kind: 'doc',
+  format: 'omega.doc',
+  version: 1,
+  header: Header,
+};
+
+function storeIn(
+  root: string,
+  options: Partial<FilesystemDocumentOptions> = {},
+  spec: Partial<DocumentSpec<Header>> = {},
+): FilesystemDocumentBackend<Header> {
+  return new FilesystemDocumentBackend({ ...SPEC, ...spec }, { root, ...options });
 }
 
-describe('DocumentStore', () => {
+/** A promise and the function that resolves it: orders concurrent work without sleeping. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+describeDocumentBackendContract('FilesystemDocumentBackend', async () => {
+  const { dir, remove } = await tempDir('omega-fs-contract-');
+  return { backend: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir }), cleanup: remove };
+});
+
+describeDocumentBackendContract('FilesystemDocumentBackend, durable: false', async () => {
+  const { dir, remove } = await tempDir('omega-fs-contract-');
+  return {
+    backend: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir, durable: false }),
+    cleanup: remove,
+  };
+});
+
+describe('FilesystemDocumentBackend', () => {
+  test('is not trusted, and keeps its root as an absolute path', () => {
+    const store = storeIn('relative/root');
+    expect(store.trusted).toBe(false);
+    expect(store.root).toBe(resolve('relative/root'));
+  });
+
   test('creates nothing until first used, then the folder under the root', async ({ dir }) => {
     const root = join(dir, '.omega');
     const store = storeIn(root);
@@ -36,13 +68,10 @@ describe('DocumentStore', () => {
     expect((await readdir(join(root, 'docs'))).sort()).toEqual(['.locks']);
   });
 
-  test('write, read, readHeader, names and remove', async ({ dir }) => {
+  test('read and readHeader name the file each document is stored in', async ({ dir }) => {
     const store = storeIn(dir);
-    expect(await store.read('b')).toBeNull();
-    expect(await store.readHeader('b')).toBeNull();
-    await store.write('b', { updatedAt: 1 }, '{"v":1}');
-    await store.write('a', { updatedAt: 2 }, '"α"');
     await store.write('b', { updatedAt: 3 }, '{"v":2}');
+    await store.write('a', { updatedAt: 2 }, '"α"');
     const file = join(dir, 'docs', 'b.jsonl');
     expect(await store.read('b')).toEqual({
       name: 'b',
@@ -59,30 +88,28 @@ describe('DocumentStore', () => {
       bodyBytes: 4,
       file: join(dir, 'docs', 'a.jsonl'),
     });
-    expect(await store.names()).toEqual(['a', 'b']);
+    expect((await store.headers()).map((header) => header.file)).toEqual([
+      join(dir, 'docs', 'a.jsonl'),
+      file,
+    ]);
     expect(await store.remove('b')).toBe(true);
-    expect(await store.remove('b')).toBe(false);
-    expect(await store.read('b')).toBeNull();
-    expect(await store.names()).toEqual(['a']);
+    expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['.locks', 'a.jsonl']);
   });
 
-  test('durable: false round trips', async ({ dir }) => {
-    const store = storeIn(dir, { durable: false });
-    await store.write('x', { updatedAt: 1 }, '[]');
-    await store.create('y', { updatedAt: 2 }, '{}');
-    expect((await store.read('x'))?.body).toBe('[]');
-    expect((await store.read('y'))?.body).toBe('{}');
-    expect(await store.remove('x')).toBe(true);
+  test('documents outlive the backend: another one over the same root reads them', async ({ dir }) => {
+    const first = storeIn(dir);
+    await first.write('kept', { updatedAt: 1 }, '"kept"');
+    await first.close();
+    expect((await storeIn(dir).read('kept'))?.body).toBe('"kept"');
   });
 
-  test('create fails with AlreadyExistsError when the document exists, leaving it and no temp file', async ({
+  test('create fails with AlreadyExistsError naming the file, leaving the document and no temp file', async ({
     dir,
   }) => {
     const store = storeIn(dir);
     await store.create('one', { updatedAt: 1 }, '"first"');
-    const error = await failure(store.create('one', { updatedAt: 2 }, '"second"'));
-    expect(isOmegaError(error, 'ALREADY_EXISTS')).toBe(true);
-    expect((error as { details: unknown }).details).toEqual({
+    const error = await rejectionOf(store.create('one', { updatedAt: 2 }, '"second"'), 'ALREADY_EXISTS');
+    expect(error.details).toEqual({
       kind: 'doc',
       name: 'one',
       file: join(dir, 'docs', 'one.jsonl'),
@@ -91,21 +118,14 @@ describe('DocumentStore', () => {
     expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['.locks', 'one.jsonl']);
   });
 
-  test('of concurrent creators of one name exactly one wins', async ({ dir }) => {
+  test('concurrent creators of one name leave one document and no temp file', async ({ dir }) => {
     const store = storeIn(dir);
     const results = await Promise.allSettled(
       Array.from({ length: 16 }, (_, i) =>
         store.create('race', { updatedAt: i }, JSON.stringify({ writer: i })),
       ),
     );
-    const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
-    expect(winners).toHaveLength(1);
-    for (const result of results) {
-      if (result.status === 'rejected') expect(isOmegaError(result.reason, 'ALREADY_EXISTS')).toBe(true);
-    }
-    const stored = await store.read('race');
-    expect(stored?.body).toBe(JSON.stringify({ writer: winners[0] }));
-    expect(stored?.header).toEqual({ updatedAt: winners[0] });
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['.locks', 'race.jsonl']);
   });
 
@@ -141,7 +161,7 @@ describe('DocumentStore', () => {
       { name: 'b', header: { updatedAt: 2 }, bodyBytes: 3 },
     ]);
     await writeFile(join(await store.directory(), 'c.jsonl'), '{"format":"omega.doc"');
-    expect(isOmegaError(await failure(store.headers()), 'CORRUPT_DATA')).toBe(true);
+    await rejectionOf(store.headers(), 'CORRUPT_DATA');
   });
 
   test('bad names are InvalidNameError for every method, and nothing is created anywhere', async ({
@@ -159,9 +179,8 @@ describe('DocumentStore', () => {
         store.withLock(name, async () => 1),
       ];
       for (const call of calls) {
-        const error = await failure(call);
-        expect(isOmegaError(error, 'INVALID_NAME')).toBe(true);
-        expect((error as { details: unknown }).details).toMatchObject({ kind: 'doc', name });
+        const error = await rejectionOf(call, 'INVALID_NAME');
+        expect(error.details).toMatchObject({ kind: 'doc', name });
       }
     }
     expect(await readdir(dir)).toEqual([]);
@@ -191,9 +210,8 @@ describe('DocumentStore', () => {
     const folder = await store.directory();
     await rename(join(folder, 'a.jsonl'), join(folder, 'b.jsonl'));
     for (const read of [() => store.read('b'), () => store.readHeader('b')]) {
-      const error = await failure(read());
-      expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as { details: unknown }).details).toMatchObject({
+      const error = await rejectionOf(read, 'CORRUPT_DATA');
+      expect(error.details).toMatchObject({
         file: join(folder, 'b.jsonl'),
         path: '$.name',
       });
@@ -201,10 +219,10 @@ describe('DocumentStore', () => {
   });
 
   test('a document of another format or with a bad header is corrupt', async ({ dir }) => {
-    await storeIn(dir, { format: 'omega.other' }).write('a', { updatedAt: 1 }, '1');
+    await storeIn(dir, {}, { format: 'omega.other' }).write('a', { updatedAt: 1 }, '1');
     const store = storeIn(dir);
-    const wrongFormat = await failure(store.read('a'));
-    expect((wrongFormat as { details: unknown }).details).toMatchObject({ path: '$.format' });
+    const wrongFormat = await rejectionOf(store.read('a'), 'CORRUPT_DATA');
+    expect(wrongFormat.details).toMatchObject({ path: '$.format' });
     const file = join(dir, 'docs', 'a.jsonl');
     await writeFile(
       file,
@@ -212,9 +230,8 @@ describe('DocumentStore', () => {
         .replace('omega.other', 'omega.doc')
         .replace('"updatedAt":1', '"updatedAt":"x"'),
     );
-    const badHeader = await failure(store.readHeader('a'));
-    expect(isOmegaError(badHeader, 'CORRUPT_DATA')).toBe(true);
-    expect((badHeader as { details: unknown }).details).toMatchObject({ file, path: '$.updatedAt' });
+    const badHeader = await rejectionOf(store.readHeader('a'), 'CORRUPT_DATA');
+    expect(badHeader.details).toMatchObject({ file, path: '$.updatedAt' });
   });
 
   test('a symlink planted in the folder is refused on read, write and remove; its target is untouched', async ({
@@ -231,9 +248,8 @@ describe('DocumentStore', () => {
       () => store.write('x', { updatedAt: 1 }, '1'),
       () => store.remove('x'),
     ]) {
-      const error = await failure(call());
-      expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as { details: unknown }).details).toEqual({ file: link, reason: 'symlink' });
+      const error = await rejectionOf(call, 'CORRUPT_DATA');
+      expect(error.details).toEqual({ file: link, reason: 'symlink' });
     }
     expect(await readFile(outside, 'utf8')).toBe('precious');
   });
@@ -254,9 +270,7 @@ describe('DocumentStore', () => {
     expect(await readdir(join(folder, '.locks'))).toEqual([]);
   });
 
-  test('withLock serialises read-modify-write of one document and passes increasing fences', async ({
-    dir,
-  }) => {
+  test('withLock keeps its lock in <folder>/.locks/<name> while the document exists', async ({ dir }) => {
     const store = storeIn(dir);
     await store.write('n', { updatedAt: 0 }, '0');
     const fences = await Promise.all(
@@ -273,21 +287,92 @@ describe('DocumentStore', () => {
     expect(await readdir(join(dir, 'docs', '.locks'))).toEqual(['n']);
   });
 
+  test('a document removed under its own lock takes the lock directory with it; other lock directories stay', async ({
+    dir,
+  }) => {
+    const store = storeIn(dir);
+    const locks = join(dir, 'docs', '.locks');
+    await store.write('gone', { updatedAt: 1 }, '1');
+    await store.write('kept', { updatedAt: 1 }, '1');
+    await store.write('other', { updatedAt: 1 }, '1');
+    await store.withLock('kept', async () => undefined);
+    await store.withLock('other', async () => undefined);
+    expect(await store.withLock('gone', async () => store.remove('gone'))).toBe(true);
+    expect((await readdir(locks)).sort()).toEqual(['kept', 'other']);
+    // Removing another document under a lock leaves both lock directories alone.
+    expect(await store.withLock('kept', async () => store.remove('other'))).toBe(true);
+    expect((await readdir(locks)).sort()).toEqual(['kept', 'other']);
+    // Nothing removed under the lock (no such document): the lock directory stays.
+    expect(await store.withLock('never', async () => store.remove('never'))).toBe(false);
+    expect((await readdir(locks)).sort()).toEqual(['kept', 'never', 'other']);
+    expect(await store.names()).toEqual(['kept']);
+  });
+
+  test('a name whose lock directory went with its document can be locked again, its fences starting anew', async ({
+    dir,
+  }) => {
+    const store = storeIn(dir);
+    const locks = join(dir, 'docs', '.locks');
+    await store.write('x', { updatedAt: 1 }, '1');
+    expect(await store.withLock('x', async (fence) => fence)).toBe(1);
+    expect(await store.withLock('x', async (fence) => fence)).toBe(2);
+    await store.withLock('x', async () => store.remove('x'));
+    expect(await readdir(locks)).toEqual([]);
+    const fence = await store.withLock('x', async (fence) => {
+      await store.create('x', { updatedAt: 2 }, '2');
+      return fence;
+    });
+    expect(fence).toBe(1);
+    expect(await readdir(locks)).toEqual(['x']);
+    expect((await store.read('x'))?.body).toBe('2');
+  });
+
+  test('a holder waiting on another backend gets the lock once the document and its lock directory are gone', async ({
+    dir,
+  }) => {
+    const first = storeIn(dir);
+    const second = storeIn(dir);
+    await first.write('x', { updatedAt: 1 }, '1');
+    const inFirst = gate();
+    const letFirstOut = gate();
+    const holding = first.withLock('x', async () => {
+      inFirst.open();
+      await letFirstOut.opened;
+      return first.remove('x');
+    });
+    await inFirst.opened;
+    // Held: the second backend times out at once.
+    await rejectionOf(
+      storeIn(dir, { lockTimeoutMs: 0 }).withLock('x', async () => 0),
+      'CONFLICT',
+    );
+    const waiting = second.withLock('x', async (fence) => ({ fence, document: await second.read('x') }));
+    letFirstOut.open();
+    expect(await holding).toBe(true);
+    expect(await waiting).toEqual({ fence: 1, document: null });
+    expect(await readdir(join(dir, 'docs', '.locks'))).toEqual(['x']);
+  });
+
   test('a lock timeout is a ConflictError', async ({ dir }) => {
     const store = storeIn(dir, { lockTimeoutMs: 10 });
-    const error = await store.withLock('held', () => failure(store.withLock('held', async () => 1)));
-    expect(isOmegaError(error, 'CONFLICT')).toBe(true);
+    await store.withLock('held', () =>
+      rejectionOf(
+        store.withLock('held', async () => 1),
+        'CONFLICT',
+      ),
+    );
   });
 
   test('bad options are rejected when constructing', () => {
-    for (const options of [{ version: 0 }, { version: 1.5 }, { folder: '../up' }, { folder: '' }]) {
-      let caught: unknown;
-      try {
-        storeIn('/unused', options);
-      } catch (error) {
-        caught = error;
-      }
-      expect(isOmegaError(caught)).toBe(true);
+    for (const version of [0, 1.5]) thrownBy(() => storeIn('/unused', {}, { version }), 'INVALID_ARGUMENT');
+    for (const folder of ['../up', '']) thrownBy(() => storeIn('/unused', {}, { folder }), 'INVALID_NAME');
+    for (const root of ['', undefined, 42]) {
+      const error = thrownBy(() => storeIn(root as string), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ kind: 'doc', option: 'root' });
     }
+    thrownBy(
+      () => new FilesystemDocumentBackend(SPEC, undefined as unknown as FilesystemDocumentOptions),
+      'INVALID_ARGUMENT',
+    );
   });
 });

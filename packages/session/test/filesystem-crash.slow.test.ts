@@ -1,11 +1,13 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireLock, encode } from '@omega/core';
-import { tempDir } from '@omega/test-kit';
+import { encode } from '@omega/core';
+import { acquireLock } from '@omega/core/fs';
+import { mulberry32 } from '@omega/core/testing';
+import { type ChildProcessLines, spawnChild, tempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemSessionProvider } from '../src/filesystem.js';
-import { assertBuilt, type FixtureChild, spawnFixture } from './children.js';
-import { mulberry32, payload } from './fixtures/payload.mjs';
+import { payload } from './fixtures/payload.mjs';
+import { assertSessionBuilt, fixture } from './helpers.js';
 
 const KILLS = 100;
 const NAME = 'crash';
@@ -24,14 +26,14 @@ function progress(lines: readonly string[]): { begun?: number; done?: number } {
 }
 
 describe('FilesystemSessionProvider under kill -9', () => {
-  beforeAll(assertBuilt);
+  beforeAll(assertSessionBuilt);
 
   it(`always leaves the last saved session or the new one, over ${KILLS} kills`, {
     timeout: 120_000,
   }, async () => {
     const { dir, remove } = await tempDir('omega-session-');
     // Every writer started, kept so that a failing round still kills the ones left.
-    const writers: FixtureChild[] = [];
+    const writers: ChildProcessLines[] = [];
     try {
       const random = mulberry32(42);
       const initial = new FilesystemSessionProvider({ root: dir });
@@ -48,7 +50,7 @@ describe('FilesystemSessionProvider under kill -9', () => {
 
       // Round r's writer saves payloads r*1000, r*1000+1, ...; it waits for "go" before its first save.
       const start = (round: number): void => {
-        writers.push(spawnFixture('crash-writer.mjs', [dir, NAME, String(round * 1_000)]));
+        writers.push(spawnChild(fixture('crash-writer.mjs'), [dir, NAME, String(round * 1_000)]));
       };
 
       for (let round = 1; round <= KILLS; round++) {

@@ -1,14 +1,14 @@
 import { emptyState } from '@omega/core';
-import { tempDir } from '@omega/test-kit';
+import { spawnChild, tempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemSessionProvider } from '../src/filesystem.js';
-import { assertBuilt, spawnFixture } from './children.js';
+import { assertSessionBuilt, fixture } from './helpers.js';
 
 const WORKERS = 8;
 const INCREMENTS = 25;
 
 describe('FilesystemSessionProvider across processes', () => {
-  beforeAll(assertBuilt);
+  beforeAll(assertSessionBuilt);
 
   it(`loses no update when ${WORKERS} processes compare-and-swap one session`, async () => {
     const { dir, remove } = await tempDir('omega-session-');
@@ -17,7 +17,7 @@ describe('FilesystemSessionProvider across processes', () => {
       await provider.save('counter', { state: emptyState(), meta: { counter: 0 } }, { expectedVersion: 0 });
 
       const workers = Array.from({ length: WORKERS }, () =>
-        spawnFixture('cas-worker.mjs', [dir, 'counter', String(INCREMENTS)]),
+        spawnChild(fixture('cas-worker.mjs'), [dir, 'counter', String(INCREMENTS)]),
       );
       // Start barrier: no worker begins before all are up, so they really contend.
       for (const worker of workers) expect(await worker.nextLine()).toBe('ready');

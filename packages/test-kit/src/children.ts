@@ -2,10 +2,9 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 
-/** A fixture child process whose stdout is read line by line. */
-export interface FixtureChild {
+/** A child process whose stdout is read line by line. */
+export interface ChildProcessLines {
   child: ChildProcessByStdio<Writable, Readable, Readable>;
   /** Every stdout line so far. */
   lines: string[];
@@ -15,22 +14,31 @@ export interface FixtureChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Path of a file in test/fixtures. */
-export function fixture(file: string): string {
-  return fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
-}
-
-/** Fails clearly when the package is not built: the fixtures import `@omega/session/filesystem`. */
-export async function assertBuilt(): Promise<void> {
-  const built = fileURLToPath(new URL('../dist/filesystem.js', import.meta.url));
-  await access(built).catch(() => {
-    throw new Error(`${built} is missing: run \`pnpm build\` in packages/session before these tests`);
+/** Fails with a clear message when `file` (a package's built entry a child imports) is missing. */
+export async function assertBuilt(file: string): Promise<void> {
+  await access(file).catch(() => {
+    throw new Error(`${file} is missing: run \`pnpm build\` before these tests (their children import dist)`);
   });
 }
 
-/** Starts `node <fixture> ...args`. */
-export function spawnFixture(file: string, args: readonly string[]): FixtureChild {
-  const child = spawn(process.execPath, [fixture(file), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Options of {@link spawnChild}. */
+export interface SpawnOptions {
+  /** Node.js options before the script, e.g. `['--import', 'tsx']` to run TypeScript sources. */
+  nodeArgs?: readonly string[];
+}
+
+/**
+ * Starts `node [nodeArgs] <script> ...args` with piped stdio: the one child-process harness of every
+ * package's tests. Its stdout is read line by line (`nextLine`, `lines`), its stderr kept for messages.
+ */
+export function spawnChild(
+  script: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcessLines {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiting: Array<(line: string | undefined) => void> = [];
   const pending: string[] = [];
@@ -63,7 +71,7 @@ export function spawnFixture(file: string, args: readonly string[]): FixtureChil
     if (line !== undefined) return line;
     const exit = await exited;
     throw new Error(
-      `${file} ended (code ${exit.code}, signal ${exit.signal}) without a line; stderr:\n${exit.stderr}`,
+      `${script} ended (code ${exit.code}, signal ${exit.signal}) without a line; stderr:\n${exit.stderr}`,
     );
   };
   return { child, lines, nextLine, exited };

@@ -1,35 +1,24 @@
 import { readdir, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { z } from 'zod';
-import { AlreadyExistsError, InvalidArgumentError } from '../errors.js';
+import { dirname, join, resolve } from 'node:path';
+import { checkDocumentSpec, type DocumentBackend, type DocumentSpec, documentExists } from '../documents.js';
+import { InvalidArgumentError } from '../errors.js';
 import { assertValidName, isValidName } from '../names.js';
 import { sweepTempFiles } from './atomic.js';
 import { makePrivateDir, syncDirectory } from './dirs.js';
-import { corrupt, encodeFrame } from './frame.js';
+import { corruptFile, encodeFrame } from './frame.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from './framed.js';
-import type { LockOptions } from './lock.js';
-import { withLock } from './lock.js';
+import { acquireLock, type LockOptions } from './lock.js';
 import { entryFile, openStoreDir, refuseSymlink } from './root.js';
 import { linkTemp, writeTempFile } from './temp.js';
 
-/** Options of a {@link DocumentStore}. */
-export interface DocumentStoreOptions<H> {
-  /** Store root directory (created if missing). */
+/** Options of a {@link FilesystemDocumentBackend}. */
+export interface FilesystemDocumentOptions {
+  /** Store root directory (created with missing parents on first use); resolved to an absolute path at construction. */
   root: string;
-  /** The family folder under the root, e.g. `sessions`. */
-  folder: string;
-  /** What the names name, for errors: `session`, `snapshot`, ... */
-  kind: string;
-  /** Format tag of every document, e.g. `omega.session`. */
-  format: string;
-  /** Current format version (documents of versions 1..version are read). */
-  version: number;
-  /** Schema of the family fields of the header line. */
-  header: z.ZodType<H>;
   /** fsync writes and removals (default true); false keeps them atomic but not power-loss safe. */
   durable?: boolean;
-  /** How long {@link DocumentStore.withLock} waits for a live holder (default 30 000 ms). */
+  /** How long {@link FilesystemDocumentBackend.withLock} waits for a live holder (default 30 000 ms). */
   lockTimeoutMs?: number;
 }
 
@@ -37,24 +26,36 @@ const EXTENSION = '.jsonl';
 const LOCKS_FOLDER = '.locks';
 
 /**
- * One family folder of framed documents, `<root>/<folder>/<name>.jsonl`, created on first use (mode
- * 0700; documents 0600). Every method checks the name first (an `InvalidNameError`, nothing touched on
- * disk), refuses symlinks, and validates what it reads (a `CorruptDataError` naming the file).
+ * The filesystem {@link DocumentBackend}: one family folder of framed documents,
+ * `<root>/<folder>/<name>.jsonl`, created on first use (mode 0700; documents 0600). Every method checks
+ * the name first (an `InvalidNameError`, nothing touched on disk), refuses symlinks, and validates what it
+ * reads (a `CorruptDataError` naming the file). Writes are atomic replaces, durable by default; the lock
+ * is cross-process ({@link acquireLock}), and a document's lock directory goes with the document when it
+ * is removed under that lock.
  */
-export class DocumentStore<H> {
-  readonly #options: DocumentStoreOptions<H>;
+export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
+  readonly trusted = false;
+  /** The store root, as an absolute path. */
+  readonly root: string;
+  readonly #spec: DocumentSpec<H>;
   readonly #durable: boolean;
+  readonly #lockOptions: LockOptions;
   #dir: Promise<string> | undefined;
+  // Names whose lock this object holds, and those of them whose document was removed meanwhile.
+  readonly #locked = new Set<string>();
+  readonly #removedWhileLocked = new Set<string>();
 
-  constructor(options: DocumentStoreOptions<H>) {
-    if (!Number.isSafeInteger(options.version) || options.version < 1) {
-      throw new InvalidArgumentError(`document store version must be a positive integer`, {
-        details: { kind: options.kind, folder: options.folder, version: options.version },
+  constructor(spec: DocumentSpec<H>, options: FilesystemDocumentOptions) {
+    checkDocumentSpec(spec);
+    if (typeof options?.root !== 'string' || options.root === '') {
+      throw new InvalidArgumentError(`a filesystem ${spec.kind} store needs a non-empty root directory`, {
+        details: { kind: spec.kind, option: 'root', value: options?.root },
       });
     }
-    assertValidName('folder', options.folder);
-    this.#options = { ...options };
+    this.root = resolve(options.root);
+    this.#spec = spec;
     this.#durable = options.durable ?? true;
+    this.#lockOptions = options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs };
   }
 
   /**
@@ -72,14 +73,14 @@ export class DocumentStore<H> {
   /** The whole document `name`, or null when there is none. */
   async read(name: string): Promise<FramedDocument<H> | null> {
     const file = await this.#file(name);
-    const document = await readFramedFile(file, this.#options, this.#options.header);
+    const document = await readFramedFile(file, this.#spec, this.#spec.header);
     return document && this.#checkName(document, name);
   }
 
   /** Only the header line of document `name`, or null when there is none. */
   async readHeader(name: string): Promise<FramedHeader<H> | null> {
     const file = await this.#file(name);
-    const header = await readFramedHeader(file, this.#options, this.#options.header);
+    const header = await readFramedHeader(file, this.#spec, this.#spec.header);
     return header && this.#checkName(header, name);
   }
 
@@ -88,6 +89,7 @@ export class DocumentStore<H> {
     const file = await this.#file(name);
     await refuseSymlink(file);
     await writeFramedFile(file, this.#meta(name), header, body, { durable: this.#durable });
+    this.#removedWhileLocked.delete(name);
   }
 
   /**
@@ -98,11 +100,8 @@ export class DocumentStore<H> {
     const file = await this.#file(name);
     const chunks = encodeFrame(file, this.#meta(name), header, body);
     const temp = await writeTempFile(file, chunks, this.#durable);
-    if (!(await linkTemp(temp, file, this.#durable))) {
-      throw new AlreadyExistsError(`${this.#options.kind} ${JSON.stringify(name)} already exists`, {
-        details: { kind: this.#options.kind, name, file },
-      });
-    }
+    if (!(await linkTemp(temp, file, this.#durable))) throw documentExists(this.#spec.kind, name, file);
+    this.#removedWhileLocked.delete(name);
   }
 
   /** Removes document `name`; false when there was none. */
@@ -116,6 +115,7 @@ export class DocumentStore<H> {
       throw error;
     }
     if (this.#durable) await syncDirectory(dirname(file));
+    if (this.#locked.has(name)) this.#removedWhileLocked.add(name);
     return true;
   }
 
@@ -146,18 +146,39 @@ export class DocumentStore<H> {
 
   /**
    * Runs `fn` holding the cross-process lock of document `name` (see {@link acquireLock}), for
-   * read-modify-write; the lock lives in `<folder>/.locks/<name>`.
+   * read-modify-write; the lock lives in `<folder>/.locks/<name>/`. When `fn` removed the document, the
+   * lock directory is removed with it, so a store keeps no lock per name it ever held: a document created
+   * again later starts a new fence sequence.
    */
   async withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T> {
-    assertValidName(this.#options.kind, name);
-    const dir = join(await this.directory(), LOCKS_FOLDER, name);
-    const options: LockOptions = {};
-    if (this.#options.lockTimeoutMs !== undefined) options.timeoutMs = this.#options.lockTimeoutMs;
-    return withLock(dir, fn, options);
+    assertValidName(this.#spec.kind, name);
+    const lock = await acquireLock(join(await this.directory(), LOCKS_FOLDER, name), this.#lockOptions);
+    this.#locked.add(name);
+    let result: T;
+    try {
+      result = await fn(lock.fence);
+    } catch (error) {
+      const removed = this.#unlock(name);
+      // The caller needs fn's failure; a failed release beside it would only hide it.
+      await (removed ? lock.discard() : lock.release()).catch(() => undefined);
+      throw error;
+    }
+    if (this.#unlock(name)) await lock.discard();
+    else await lock.release();
+    return result;
+  }
+
+  /** Nothing to release: every call opens and closes what it uses. */
+  async close(): Promise<void> {}
+
+  // Forgets that `name` is locked here; true when its document was removed meanwhile.
+  #unlock(name: string): boolean {
+    this.#locked.delete(name);
+    return this.#removedWhileLocked.delete(name);
   }
 
   async #open(): Promise<string> {
-    const dir = await openStoreDir(this.#options.root, this.#options.folder);
+    const dir = await openStoreDir(this.root, this.#spec.folder);
     const locks = join(dir, LOCKS_FOLDER);
     await makePrivateDir(locks, false);
     await refuseSymlink(locks);
@@ -167,17 +188,17 @@ export class DocumentStore<H> {
   }
 
   async #file(name: string): Promise<string> {
-    assertValidName(this.#options.kind, name);
-    return entryFile(await this.directory(), this.#options.kind, name, EXTENSION);
+    assertValidName(this.#spec.kind, name);
+    return entryFile(await this.directory(), this.#spec.kind, name, EXTENSION);
   }
 
   #meta(name: string): { format: string; version: number; name: string } {
-    return { format: this.#options.format, version: this.#options.version, name };
+    return { format: this.#spec.format, version: this.#spec.version, name };
   }
 
   #checkName<D extends FramedHeader<H>>(document: D, name: string): D {
     if (document.name === name) return document;
-    throw corrupt(
+    throw corruptFile(
       document.file,
       '$.name',
       `stored name ${JSON.stringify(document.name)} is not ${JSON.stringify(name)}`,

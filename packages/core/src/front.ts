@@ -1,0 +1,62 @@
+import type { DocumentBackend } from './documents.js';
+import { InvalidArgumentError } from './errors.js';
+import { type Closable, Lifecycle } from './lifecycle.js';
+import { TimestampSchema } from './records.js';
+
+/** Options every document-family backend takes. */
+export interface FrontOptions {
+  /** Clock of the timestamps the family stores, in milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+}
+
+/**
+ * Base of every family front (the family's rules over a {@link DocumentBackend}): holds the backend, the
+ * lifecycle and the clock, and closes the backend. A family's front extends it and writes each method
+ * once; its memory, filesystem and PostgreSQL backends are that front over another backend.
+ */
+export class DocumentFront<H> implements Closable {
+  /** Closed checks and the name rule: every method calls it first. */
+  protected readonly lifecycle: Lifecycle;
+  /** Where the documents live. */
+  protected readonly backend: DocumentBackend<H>;
+  readonly #now: () => number;
+
+  /**
+   * @param provider The provider's class name, named by `ClosedError`s.
+   * @param kind What the family's names name, named by `InvalidNameError`s.
+   */
+  constructor(provider: string, kind: string, backend: DocumentBackend<H>, options: FrontOptions = {}) {
+    this.lifecycle = new Lifecycle(provider, kind);
+    this.backend = backend;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A reading of the clock for a write of record `name` ({@link readClock}). */
+  protected timestamp(name: string): number {
+    return readClock(this.#now, this.lifecycle.kind, name);
+  }
+
+  /** Later calls reject with `ClosedError`; documents outlive it where the backend keeps them. Idempotent. */
+  async close(): Promise<void> {
+    if (this.lifecycle.markClosed()) await this.backend.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Reads a clock option for a write of record `name`, refusing what is not a timestamp (it would make an
+ * unreadable record) with an `InvalidArgumentError` naming the record.
+ */
+export function readClock(now: () => number, kind: string, name: string): number {
+  const value = now();
+  if (!TimestampSchema.safeParse(value).success) {
+    throw new InvalidArgumentError(
+      `now() returned ${String(value)}, not a non-negative integer of milliseconds`,
+      { details: { kind, name, option: 'now', value } },
+    );
+  }
+  return value;
+}

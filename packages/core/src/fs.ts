@@ -1,0 +1,10 @@
+/**
+ * The backend author's filesystem toolkit: durable atomic writes, framed documents, the cross-process
+ * lock, root confinement, and the filesystem {@link DocumentBackend}. Only filesystem backends (and
+ * families whose interface reads or writes a caller's file) import it.
+ */
+export * from './fs/atomic.js';
+export * from './fs/document-backend.js';
+export * from './fs/framed.js';
+export * from './fs/lock.js';
+export * from './fs/root.js';

@@ -1,0 +1,236 @@
+import { InvalidArgumentError } from '../errors.js';
+import { Lifecycle } from '../lifecycle.js';
+import type { ArgsOf, MethodName, MethodTable, ResultOf } from '../methods.js';
+
+/** A method a mock of `P` records and scripts: every method of its table, and `close`. */
+export type MockMethod<P> = MethodName<P> | 'close';
+
+// `close` is a method of every provider but of no method table: index P with it only where it exists.
+type Member<P, K> = K extends keyof P ? P[K] : never;
+
+/** One recorded call of method `K` of a mock of `P`. */
+export type MockCall<P, K extends MockMethod<P> = MockMethod<P>> =
+  K extends MockMethod<P>
+    ? {
+        method: K;
+        /** The arguments exactly as the caller passed them (an argument left out is not there). */
+        args: ArgsOf<Member<P, K>>;
+        /** Present when the call returned (or resolved). */
+        result?: ResultOf<Member<P, K>>;
+        /** Present when the call threw (or rejected). */
+        error?: unknown;
+      }
+    : never;
+
+/** Options every mock provider accepts. */
+export interface MockOptions {
+  /** Delay added before every asynchronous call completes, in milliseconds. */
+  latencyMs?: number;
+}
+
+/** What a mock adds to the interface it implements: the record of calls and the script. */
+export interface MockControls<P> {
+  /** Every call in order, with its arguments and its result or error. */
+  readonly calls: MockCall<P>[];
+  /** Delay added to asynchronous calls, in milliseconds. */
+  latencyMs: number;
+  /** Calls recorded for one method. */
+  callsOf<K extends MockMethod<P>>(method: K): MockCall<P, K>[];
+  /**
+   * Make the next call of `method` fail with `error` (a {@link MockFailureError} by default). A name that is
+   * not a method is a compile error, and an `InvalidArgumentError` from untyped code.
+   */
+  failNext(method: MockMethod<P>, error?: unknown): this;
+  /** Make the `nth` call (1-based, counted since creation or {@link MockControls.reset}) of `method` fail. */
+  failOn(method: MockMethod<P>, nth: number, error?: unknown): this;
+  /** Make the next call of `method` return `result` without touching the stored data. */
+  returnNext<K extends MockMethod<P>>(method: K, result: ResultOf<Member<P, K>>): this;
+  /** Forget recorded calls, scripts and call counts (stored data is kept). */
+  reset(): void;
+}
+
+/** The class a mock generator returns: `new (options) => P & MockControls<P>`. */
+export type MockConstructor<P, O> = new (options?: O & MockOptions) => P & MockControls<P>;
+
+/** The error a scripted failure throws when none was given. */
+export class MockFailureError extends Error {
+  constructor(
+    readonly method: string,
+    readonly callNumber: number,
+  ) {
+    super(`scripted failure of ${method}() on call ${callNumber}`);
+    this.name = 'MockFailureError';
+  }
+}
+
+type Script = { kind: 'fail'; error?: unknown } | { kind: 'return'; result: unknown };
+type Recorded = { method: string; args: unknown[]; result?: unknown; error?: unknown };
+type Callable = Record<string, (...args: unknown[]) => unknown> & { close(): Promise<void> };
+
+// The generated methods reach the recorder through these keys (a class's #private fields are out of reach
+// of functions defined outside its body).
+const CALL = Symbol('call');
+const CALL_SYNC = Symbol('callSync');
+
+/** The recorder behind every generated mock: call log, scripts, latency, and its own closed state. */
+class MockRecorder {
+  readonly calls: Recorded[] = [];
+  latencyMs: number;
+  readonly #inner: Callable;
+  readonly #lifecycle: Lifecycle;
+  readonly #methods: ReadonlySet<string>;
+  readonly #next = new Map<string, Script[]>();
+  readonly #nth = new Map<string, Map<number, Script>>();
+  readonly #counts = new Map<string, number>();
+
+  constructor(provider: string, methods: ReadonlySet<string>, inner: Callable, options: MockOptions) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.#inner = inner;
+    this.#lifecycle = new Lifecycle(provider);
+    this.#methods = methods;
+  }
+
+  callsOf(method: string): Recorded[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  failNext(method: string, error?: unknown): this {
+    this.#queue(this.#known(method), { kind: 'fail', error });
+    return this;
+  }
+
+  failOn(method: string, nth: number, error?: unknown): this {
+    if (!Number.isInteger(nth) || nth < 1) {
+      throw new RangeError(`failOn: nth must be a positive integer, got ${nth}`);
+    }
+    const byNumber = this.#nth.get(this.#known(method)) ?? new Map<number, Script>();
+    this.#nth.set(method, byNumber);
+    byNumber.set(nth, { kind: 'fail', error });
+    return this;
+  }
+
+  returnNext(method: string, result: unknown): this {
+    this.#queue(this.#known(method), { kind: 'return', result });
+    return this;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.#next.clear();
+    this.#nth.clear();
+    this.#counts.clear();
+  }
+
+  /** Recorded like every other call; later calls reject with `ClosedError` naming this mock. Idempotent. */
+  close(): Promise<void> {
+    return this[CALL]('close', []) as Promise<void>;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async [CALL](method: string, args: unknown[]): Promise<unknown> {
+    const call: Recorded = { method, args };
+    this.calls.push(call);
+    const script = this.#take(method);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    try {
+      const result = script ? this.#play(script, method) : await this.#run(method, args);
+      call.result = result;
+      return result;
+    } catch (error) {
+      call.error = error;
+      throw error;
+    }
+  }
+
+  /** Synchronous methods throw rather than reject; latency does not apply to them. */
+  [CALL_SYNC](method: string, args: unknown[]): unknown {
+    const call: Recorded = { method, args };
+    this.calls.push(call);
+    const script = this.#take(method);
+    try {
+      const result = script ? this.#play(script, method) : this.#run(method, args);
+      call.result = result;
+      return result;
+    } catch (error) {
+      call.error = error;
+      throw error;
+    }
+  }
+
+  #run(method: string, args: unknown[]): unknown {
+    if (method === 'close') return this.#lifecycle.markClosed() ? this.#inner.close() : undefined;
+    // Checked here, so a ClosedError names this mock and not the provider keeping its data.
+    this.#lifecycle.assertOpen(method);
+    return this.#inner[method]!(...args);
+  }
+
+  // Typed callers cannot pass an unknown name; this catches the untyped ones, whose script would never fire.
+  #known(method: string): string {
+    if (this.#methods.has(method)) return method;
+    throw new InvalidArgumentError(`${this.#lifecycle.provider} has no method ${JSON.stringify(method)}`, {
+      details: { provider: this.#lifecycle.provider, method, methods: [...this.#methods] },
+    });
+  }
+
+  #queue(method: string, script: Script): void {
+    const queue = this.#next.get(method) ?? [];
+    this.#next.set(method, queue);
+    queue.push(script);
+  }
+
+  #take(method: string): Script | undefined {
+    const count = (this.#counts.get(method) ?? 0) + 1;
+    this.#counts.set(method, count);
+    const byNumber = this.#nth.get(method)?.get(count);
+    if (byNumber) {
+      this.#nth.get(method)?.delete(count);
+      return byNumber;
+    }
+    return this.#next.get(method)?.shift();
+  }
+
+  #play(script: Script, method: string): unknown {
+    if (script.kind === 'return') return script.result;
+    throw script.error ?? new MockFailureError(method, this.#counts.get(method) ?? 0);
+  }
+}
+
+/**
+ * Generates the mock of a family from its method table: a class named `provider` whose instances
+ * implement `P` by delegating to `inner(options)` (which keeps the data), record every call in `calls`,
+ * and play back `failNext`, `failOn`, `returnNext` and `latencyMs`. Unscripted, a mock behaves exactly
+ * like its inner provider, except that a call after `close()` is a `ClosedError` naming the mock.
+ *
+ * @example
+ * export class MockSessionProvider extends mockProvider('MockSessionProvider', SESSION_METHODS,
+ *   (options: MemorySessionProviderOptions) => new MemorySessionProvider(options)) {}
+ */
+export function mockProvider<P extends object, O extends object>(
+  provider: string,
+  table: MethodTable<P>,
+  inner: (options: O & MockOptions) => P & { close(): Promise<void> },
+): MockConstructor<P, O> {
+  const methods = new Set([...Object.keys(table), 'close']);
+  class Mock extends MockRecorder {
+    constructor(options: O & MockOptions = {} as O & MockOptions) {
+      super(provider, methods, inner(options) as unknown as Callable, options);
+    }
+  }
+  for (const [method, spec] of Object.entries(table) as Array<[string, { sync?: boolean }]>) {
+    const body =
+      spec.sync === true
+        ? function (this: MockRecorder, ...args: unknown[]) {
+            return this[CALL_SYNC](method, args);
+          }
+        : function (this: MockRecorder, ...args: unknown[]) {
+            return this[CALL](method, args);
+          };
+    Object.defineProperty(body, 'name', { value: method });
+    Object.defineProperty(Mock.prototype, method, { value: body, writable: true, configurable: true });
+  }
+  Object.defineProperty(Mock, 'name', { value: provider });
+  return Mock as unknown as MockConstructor<P, O>;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { checkDocumentSpec, documentExists, MemoryDocumentBackend } from '../src/documents.js';
+import { thrownBy } from '../src/testing.js';
+import { CONTRACT_SPEC, describeDocumentBackendContract } from './document-backend-contract.js';
+
+describeDocumentBackendContract('MemoryDocumentBackend', async () => ({
+  backend: new MemoryDocumentBackend(CONTRACT_SPEC),
+}));
+
+describe('MemoryDocumentBackend', () => {
+  it('is trusted: everything in it was written by this process', () => {
+    expect(new MemoryDocumentBackend(CONTRACT_SPEC).trusted).toBe(true);
+  });
+
+  it('reports no file for what it stores', async () => {
+    const backend = new MemoryDocumentBackend(CONTRACT_SPEC);
+    await backend.write('a', { updatedAt: 1 }, '1');
+    expect(await backend.read('a')).not.toHaveProperty('file');
+    expect(await backend.readHeader('a')).not.toHaveProperty('file');
+  });
+
+  it('close lets the documents go', async () => {
+    const backend = new MemoryDocumentBackend(CONTRACT_SPEC);
+    await backend.write('a', { updatedAt: 1 }, '1');
+    await backend.close();
+    expect(await backend.names()).toEqual([]);
+  });
+
+  it('is constructed only from a valid spec', () => {
+    for (const version of [0, 1.5]) {
+      thrownBy(() => new MemoryDocumentBackend({ ...CONTRACT_SPEC, version }), 'INVALID_ARGUMENT');
+    }
+    for (const folder of ['../up', '']) {
+      thrownBy(() => new MemoryDocumentBackend({ ...CONTRACT_SPEC, folder }), 'INVALID_NAME');
+    }
+  });
+});
+
+describe('checkDocumentSpec', () => {
+  it('accepts a valid spec', () => {
+    expect(() => checkDocumentSpec(CONTRACT_SPEC)).not.toThrow();
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, 2 ** 53])('rejects version %s, naming the spec', (version) => {
+    const error = thrownBy(() => checkDocumentSpec({ ...CONTRACT_SPEC, version }), 'INVALID_ARGUMENT');
+    expect(error.details).toEqual({ kind: 'doc', folder: 'docs', version });
+  });
+
+  it.each(['', '..', '.hidden', 'a/b'])('rejects folder %j as an InvalidNameError', (folder) => {
+    const error = thrownBy(() => checkDocumentSpec({ ...CONTRACT_SPEC, folder }), 'INVALID_NAME');
+    expect(error.details).toMatchObject({ kind: 'folder', name: folder });
+  });
+});
+
+describe('documentExists', () => {
+  it('names the kind, the name and the file when there is one', () => {
+    const error = documentExists('doc', 'a', '/x/a.jsonl');
+    expect(error.code).toBe('ALREADY_EXISTS');
+    expect(error.message).toBe('doc "a" already exists');
+    expect(error.details).toEqual({ kind: 'doc', name: 'a', file: '/x/a.jsonl' });
+    expect(documentExists('doc', 'a').details).toEqual({ kind: 'doc', name: 'a' });
+  });
+});

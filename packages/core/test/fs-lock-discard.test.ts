@@ -1,0 +1,146 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testWithTempDir } from '@omega/test-kit';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { acquireLock, type FileLock } from '../src/fs/lock.js';
+import { rejectionOf } from '../src/testing.js';
+
+// rmdir passes through, after an optional hook: lets a test act between a discard's two steps.
+const hooks = vi.hoisted(() => ({ beforeRmdir: undefined as ((path: string) => Promise<void>) | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const rmdir = async (...args: Parameters<typeof actual.rmdir>): Promise<void> => {
+    const hook = hooks.beforeRmdir;
+    hooks.beforeRmdir = undefined;
+    await hook?.(String(args[0]));
+    return actual.rmdir(...args);
+  };
+  return { ...actual, rmdir, default: { ...actual, rmdir } };
+});
+
+afterEach(() => {
+  hooks.beforeRmdir = undefined;
+});
+
+const test = testWithTempDir('omega-fs-lock-discard-');
+
+describe('FileLock.discard', () => {
+  test('releases the lock and removes its directory', async ({ dir }) => {
+    const lockDir = join(dir, 'locks', 'doc');
+    const lock = await acquireLock(lockDir);
+    expect(await readdir(join(dir, 'locks'))).toEqual(['doc']);
+    await lock.discard();
+    expect(await readdir(join(dir, 'locks'))).toEqual([]);
+  });
+
+  test('a second discard or release after discard does nothing', async ({ dir }) => {
+    const lockDir = join(dir, 'lock');
+    const lock = await acquireLock(lockDir);
+    await lock.discard();
+    await expect(lock.discard()).resolves.toBeUndefined();
+    await expect(lock.release()).resolves.toBeUndefined();
+    await expect(lock[Symbol.asyncDispose]()).resolves.toBeUndefined();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('discard after release does nothing: a released lock no longer owns the directory', async ({
+    dir,
+  }) => {
+    const lockDir = join(dir, 'lock');
+    const lock = await acquireLock(lockDir);
+    await lock.release();
+    await expect(lock.discard()).resolves.toBeUndefined();
+    expect(await readdir(lockDir)).toEqual([`${lock.fence}.free`]);
+    const next = await acquireLock(lockDir);
+    expect(next.fence).toBe(lock.fence + 1);
+    await next.release();
+  });
+
+  test('concurrent discards of one lock remove it once', async ({ dir }) => {
+    const lock = await acquireLock(join(dir, 'lock'));
+    await Promise.all([lock.discard(), lock.discard(), lock.release()]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('the next acquirer after a discard starts a new directory and a new fence sequence', async ({
+    dir,
+  }) => {
+    const lockDir = join(dir, 'lock');
+    for (let i = 0; i < 3; i++) await (await acquireLock(lockDir)).release();
+    const held = await acquireLock(lockDir);
+    expect(held.fence).toBe(4);
+    await held.discard();
+    const next = await acquireLock(lockDir);
+    expect(next.fence).toBe(1);
+    expect(await readdir(lockDir)).toHaveLength(1);
+    await next.release();
+    expect(await readdir(lockDir)).toEqual(['1.free']);
+  });
+
+  test('contenders waiting during a discard get the lock, one at a time', async ({ dir }) => {
+    const lockDir = join(dir, 'lock');
+    const held = await acquireLock(lockDir);
+    let inside = 0;
+    let most = 0;
+    const contenders = Array.from({ length: 4 }, async () => {
+      const lock = await acquireLock(lockDir, { timeoutMs: 30_000 });
+      inside += 1;
+      most = Math.max(most, inside);
+      const fence = lock.fence;
+      // Yields to the other contenders while held.
+      expect(await readdir(lockDir)).toHaveLength(1);
+      inside -= 1;
+      await lock.release();
+      return fence;
+    });
+    // The lock is still held: a contender that will not wait is refused.
+    await rejectionOf(acquireLock(lockDir, { timeoutMs: 0 }), 'CONFLICT');
+    await held.discard();
+    const fences = await Promise.all(contenders);
+    expect(most).toBe(1);
+    expect([...fences].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    expect(await readdir(lockDir)).toEqual(['4.free']);
+  });
+
+  test('a contender that initialised the directory anew before the discard removed it keeps it', async ({
+    dir,
+  }) => {
+    const lockDir = join(dir, 'lock');
+    const held = await acquireLock(lockDir);
+    let contender: FileLock | undefined;
+    // Between the discard's removal of its token and its rmdir, a contender takes the empty directory.
+    hooks.beforeRmdir = async (path) => {
+      if (path === lockDir) contender = await acquireLock(lockDir, { timeoutMs: 0 });
+    };
+    await held.discard();
+    expect(contender?.fence).toBe(1);
+    expect(await readdir(lockDir)).toHaveLength(1);
+    await rejectionOf(acquireLock(lockDir, { timeoutMs: 0 }), 'CONFLICT');
+    await contender?.release();
+    expect(await readdir(lockDir)).toEqual(['1.free']);
+  });
+
+  test('a discard whose empty directory is already gone succeeds', async ({ dir }) => {
+    const lockDir = join(dir, 'lock');
+    const held = await acquireLock(lockDir);
+    let removed = false;
+    hooks.beforeRmdir = async (path) => {
+      if (path !== lockDir) return;
+      await rm(lockDir, { recursive: true });
+      removed = true;
+    };
+    await held.discard();
+    expect(removed).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('a discard of a lock lost while held rejects with ConflictError', async ({ dir }) => {
+    const lockDir = join(dir, 'lock');
+    const lock = await acquireLock(lockDir);
+    await rm(lockDir, { recursive: true });
+    const error = await rejectionOf(lock.discard(), 'CONFLICT');
+    expect(error.details).toEqual({ lock: lockDir, fence: lock.fence, reason: 'lost' });
+    // The outcome is kept: asking again gives the same answer.
+    await rejectionOf(lock.release(), 'CONFLICT');
+  });
+});

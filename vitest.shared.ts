@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The vitest config of every package (each vitest.config.ts re-exports it). Tests are
+ * `test/**\/*.test.ts`; those named `*.slow.test.ts` (many child processes, kill -9 loops) are their own
+ * project, so turbo can cache the fast ones:
+ *   vitest run --project fast   the `test` script (turbo task `test`, cached)
+ *   vitest run --project slow   the `test:slow` script (turbo task `test:slow`, never cached; it passes
+ *                               --passWithNoTests, as not every package has slow tests)
+ *   vitest run                  both
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'] },
+      },
+      { extends: true, test: { name: 'slow', include: ['test/**/*.slow.test.ts'] } },
+    ],
+  },
+});
