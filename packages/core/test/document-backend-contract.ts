@@ -273,6 +273,61 @@ export function describeDocumentBackendContract(label: string, open: () => Promi
       expect(secondFence).toBeGreaterThan(firstFence);
     });
 
+    test('update writes what next makes of the current header, null for a new document', async ({
+      backend,
+    }) => {
+      const seen: Array<number | null> = [];
+      const bump = (current: StoredHeader<ContractHeader> | null) => {
+        seen.push(current?.header.updatedAt ?? null);
+        const updatedAt = (current?.header.updatedAt ?? 0) + 1;
+        return { header: { updatedAt }, body: `v${updatedAt}` };
+      };
+      await backend.update('u', bump);
+      await backend.update('u', bump);
+      expect(seen).toEqual([null, 1]);
+      expect(withoutFile(await backend.read('u'))).toEqual({
+        name: 'u',
+        version: 3,
+        header: { updatedAt: 2 },
+        bodyBytes: 2,
+        body: 'v2',
+      });
+    });
+
+    test('update changes nothing when next throws, and passes the error on', async ({ backend }) => {
+      await backend.write('u', { updatedAt: 1 }, 'kept');
+      const thrown = new Error('refused');
+      await expect(
+        backend.update('u', () => {
+          throw thrown;
+        }),
+      ).rejects.toBe(thrown);
+      expect((await backend.read('u'))?.body).toBe('kept');
+      await backend.update('u', () => ({ header: { updatedAt: 2 }, body: 'next' }));
+      expect((await backend.read('u'))?.body).toBe('next');
+    });
+
+    test('concurrent updates of one name lose none, also beside a lock holder', async ({ backend }) => {
+      const bump = (current: StoredHeader<ContractHeader> | null) => {
+        const updatedAt = (current?.header.updatedAt ?? 0) + 1;
+        return { header: { updatedAt }, body: String(updatedAt) };
+      };
+      const holding = gate();
+      const release = gate();
+      const holder = backend.withLock('n', async () => {
+        holding.open();
+        await release.opened;
+        // A read-modify-write of its own: updates queued meanwhile must not slip in between.
+        const current = await backend.readHeader('n');
+        await backend.write('n', { updatedAt: (current?.header.updatedAt ?? 0) + 100 }, 'holder');
+      });
+      await holding.opened;
+      const updates = Array.from({ length: 10 }, () => backend.update('n', bump));
+      release.open();
+      await Promise.all([holder, ...updates]);
+      expect((await backend.readHeader('n'))?.header.updatedAt).toBe(110);
+    });
+
     test('invalid names are an InvalidNameError naming the kind from every method, storing nothing', async ({
       backend,
     }) => {
@@ -284,6 +339,7 @@ export function describeDocumentBackendContract(label: string, open: () => Promi
           () => backend.create(name, { updatedAt: 1 }, '1'),
           () => backend.remove(name),
           () => backend.withLock(name, async () => expect.unreachable('fn ran under an invalid name')),
+          () => backend.update(name, () => expect.unreachable('next ran under an invalid name')),
         ];
         for (const call of calls) {
           const error = await rejectionOf(call, 'INVALID_NAME');

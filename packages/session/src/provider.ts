@@ -22,8 +22,9 @@ export type SessionFrontOptions = FrontOptions;
 
 /**
  * The session family's rules, written once over a {@link DocumentBackend}: every backend (memory,
- * filesystem, PostgreSQL) is this front over its own port. Saves and versioned deletes run under the
- * backend's per-name lock, so versions are exact across every process the backend is shared with.
+ * filesystem, PostgreSQL) is this front over its own port. A save is the port's read-modify-write
+ * (`update`) and a delete runs under its per-name lock, so versions are exact across every process the
+ * backend is shared with.
  */
 export class SessionFront extends DocumentFront<SessionHeader> implements SessionProvider {
   /** @param provider The provider's class name, for errors. */
@@ -47,8 +48,8 @@ export class SessionFront extends DocumentFront<SessionHeader> implements Sessio
     const expectedVersion = expectedVersionOf(name, options);
     // Encoded before taking the lock, so the lock is held only for the read-check-write.
     const body = encodeSession(name, data);
-    await this.backend.withLock(name, async () => {
-      const current = (await this.backend.readHeader(name))?.header;
+    await this.backend.update(name, (stored) => {
+      const current = stored?.header;
       assertVersion(name, expectedVersion, current?.sessionVersion ?? 0);
       const now = this.timestamp(name);
       const header = {
@@ -56,7 +57,7 @@ export class SessionFront extends DocumentFront<SessionHeader> implements Sessio
         updatedAt: now,
         sessionVersion: (current?.sessionVersion ?? 0) + 1,
       };
-      await this.backend.write(name, header, body);
+      return { header, body };
     });
   }
 

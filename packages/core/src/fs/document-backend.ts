@@ -1,6 +1,13 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkDocumentSpec, type DocumentBackend, type DocumentSpec, documentExists } from '../documents.js';
+import {
+  checkDocumentSpec,
+  type DocumentBackend,
+  type DocumentSpec,
+  documentExists,
+  type StoredHeader,
+  updateUnderLock,
+} from '../documents.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertValidName, isValidName } from '../names.js';
 import { sweepTempFiles } from './atomic.js';
@@ -142,6 +149,14 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
       if (header) headers.push(header);
     }
     return headers;
+  }
+
+  /** Read-modify-write of document `name` under its cross-process lock ({@link updateUnderLock}). */
+  update(
+    name: string,
+    next: (current: StoredHeader<H> | null) => { header: H; body: string },
+  ): Promise<void> {
+    return updateUnderLock(this, name, next);
   }
 
   /**

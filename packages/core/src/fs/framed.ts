@@ -88,7 +88,9 @@ export async function readFramedFile<H>(
   const end = headerEnd(bytes);
   if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
   const decoded = decodeHeader(file, bytes, end, bytes.length, expect, header);
-  return { ...decoded, body: decodeBody(file, bytes, end), file };
+  // Field by field: an object spread costs about a microsecond, as much as a small read.
+  const { name, version, header: fields, bodyBytes } = decoded;
+  return { name, version, header: fields, bodyBytes, body: decodeBody(file, bytes, end), file };
 }
 
 /**
@@ -116,5 +118,6 @@ export async function readFramedHeader<H>(
     handle.close();
   }
   if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
-  return { ...decodeHeader(file, bytes, end, size, expect, header), file };
+  const { name, version, header: fields, bodyBytes } = decodeHeader(file, bytes, end, size, expect, header);
+  return { name, version, header: fields, bodyBytes, file };
 }
