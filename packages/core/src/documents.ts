@@ -198,8 +198,13 @@ export class MemoryDocumentBackend<H> implements DocumentBackend<H> {
     // A name's entry exists while it is held, and queues the waiters' wake-ups: an uncontended lock costs
     // no promise of its own (this is the memory backend's hot path).
     let waiters = this.#locks.get(name);
-    if (waiters === undefined) this.#locks.set(name, (waiters = []));
-    else await new Promise<void>((wake) => waiters!.push(wake));
+    if (waiters === undefined) {
+      waiters = [];
+      this.#locks.set(name, waiters);
+    } else {
+      const queue = waiters;
+      await new Promise<void>((wake) => queue.push(wake));
+    }
     try {
       return await fn(++this.#fence);
     } finally {
