@@ -9,6 +9,19 @@ export const TASKS = [
   'review',
 ];
 
+/**
+ * The task list a run gives a session: the first one is {@link TASKS}; a session that halted gets the next
+ * one, numbered, so every run adds steps and answers instead of redoing the old ones.
+ */
+export function taskList(round: number): string[] {
+  return round === 1 ? [...TASKS] : TASKS.map((task) => `${task} (list ${round})`);
+}
+
+/** Which task list a state is on: one list per {@link TASKS}.length steps. */
+export function roundOf(state: State): number {
+  return Math.floor(Math.max(state.step - 1, 0) / TASKS.length) + 1;
+}
+
 /** A deterministic stand-in for a model call, so every run prints the same transcript. */
 function fakeModel(task: string, step: number): { text: string; tokens: number } {
   return { text: `done: ${task}`, tokens: 40 + ((step * 17) % 23) };

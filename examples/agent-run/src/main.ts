@@ -1,30 +1,63 @@
 import path from 'node:path';
+import type { State } from '@omega/core';
 import { FilesystemSessionProvider } from '@omega/session/filesystem';
 import { FilesystemSnapshotProvider } from '@omega/snapshot/filesystem';
 import { FilesystemStateProvider } from '@omega/state/filesystem';
-import { step, TASKS } from './agent.js';
+import { roundOf, step, TASKS, taskList } from './agent.js';
 
+// `pnpm example` (scripts/example.mjs) sets OMEGA_ROOT to the repository's `.omega/`; run on its own, the
+// store is `.omega/` under the current directory.
 const root = path.resolve(process.env.OMEGA_ROOT ?? '.omega');
 const replicaRoot = path.join(root, 'replica');
 const exportFile = path.join(root, 'exports', 'final.snapshot.jsonl');
+// Paths are printed relative to where `pnpm` was started (pnpm sets INIT_CWD), not the package folder.
+const shown = (file: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), file) || '.';
 const say = (line: string) => console.log(line);
+
+/** `--steps N`: stop after N steps, as an interrupted run would; the next run continues from there. */
+function stepsLimit(args: string[]): number {
+  const at = args.findIndex((arg) => arg === '--steps' || arg.startsWith('--steps='));
+  if (at === -1) return Number.POSITIVE_INFINITY;
+  const text = args[at]?.includes('=') ? args[at]?.split('=')[1] : args[at + 1];
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--steps wants a positive integer, got ${text}`);
+  return limit;
+}
+const limit = stepsLimit(process.argv.slice(2));
 
 await using states = new FilesystemStateProvider({ root });
 await using sessions = new FilesystemSessionProvider({ root });
 await using snapshots = new FilesystemSnapshotProvider({ root });
 await using replica = new FilesystemSnapshotProvider({ root: replicaRoot });
 
-say(`store: ${root}`);
-let state = states.createState();
-state.kont = [...TASKS];
+say(`store: ${shown(root)} (delete it to start over)`);
 const before = await sessions.info('agent-run');
+const saved = before ? await sessions.load('agent-run') : null;
 let version = before?.version ?? 0;
-say(
-  `session agent-run: ${before ? `at version ${version} from an earlier run; this run continues from there` : 'new'}`,
-);
+let state: State;
+if (saved === null) {
+  state = states.createState();
+  state.kont = taskList(1);
+  say(`session agent-run: new; starting task list 1 (${TASKS.length} tasks)`);
+} else if (saved.state.status === 'running') {
+  // An earlier run stopped part-way (--steps, or killed): pick its machine state up where it was saved.
+  state = saved.state;
+  say(
+    `session agent-run: version ${version}, stopped after step ${state.step} with ${state.kont.length} tasks left; this run continues from step ${state.step + 1}`,
+  );
+} else {
+  // The earlier run finished its task list: keep its answers and give the same machine the next list.
+  const round = roundOf(saved.state) + 1;
+  state = { ...saved.state, control: null, kont: taskList(round), status: 'running' };
+  say(
+    `session agent-run: version ${version}, task list ${round - 1} done after step ${state.step}; this run continues with task list ${round} from step ${state.step + 1}`,
+  );
+}
 
-while (state.status === 'running') {
+let taken = 0;
+while (state.status === 'running' && taken < limit) {
   state = step(state);
+  taken += 1;
   await states.saveState('agent', state);
   // Compare-and-swap: a second process saving the same session in between would make this a ConflictError.
   await sessions.save(
@@ -34,32 +67,38 @@ while (state.status === 'running') {
   );
   version += 1;
   say(`step ${state.step}: ${JSON.stringify(state.control)} -> session version ${version}`);
-  if (state.step === 2) {
+  if (state.step % TASKS.length === 2) {
     await snapshots.save('checkpoint', {
       state: states.cloneState(state),
       createdAt: Date.now(),
-      label: 'after step 2',
+      label: `after step ${state.step}`,
     });
-    say('snapshot checkpoint taken');
+    say(`snapshot checkpoint taken after step ${state.step}`);
   }
 }
 
-await snapshots.save('final', { state, createdAt: Date.now(), label: 'halted', parent: 'checkpoint' });
-for (const info of await snapshots.list())
-  say(`snapshot ${info.name}: ${info.size} bytes, sha256 ${info.digest.slice(0, 16)}…`);
+if (state.status === 'running') {
+  say(
+    `stopped after step ${state.step} (--steps ${limit}), ${state.kont.length} tasks left: run it again to continue from step ${state.step + 1}`,
+  );
+} else {
+  await snapshots.save('final', { state, createdAt: Date.now(), label: 'halted', parent: 'checkpoint' });
+  for (const info of await snapshots.list())
+    say(`snapshot ${info.name}: ${info.size} bytes, sha256 ${info.digest.slice(0, 16)}…`);
 
-await snapshots.export('final', exportFile);
-say(`exported final to ${path.relative(process.cwd(), exportFile)}`);
-const imported = await replica.import(exportFile, { overwrite: true });
-const [copy] = (await replica.list()).filter((info) => info.name === imported.name);
-const original = await snapshots.info('final');
-say(
-  `imported ${imported.name} into ${path.relative(process.cwd(), replicaRoot)}: digest ${copy?.digest === original?.digest ? 'matches' : 'DIFFERS'}`,
-);
+  await snapshots.export('final', exportFile);
+  say(`exported final to ${shown(exportFile)}`);
+  const imported = await replica.import(exportFile, { overwrite: true });
+  const [copy] = (await replica.list()).filter((info) => info.name === imported.name);
+  const original = await snapshots.info('final');
+  say(
+    `imported ${imported.name} into ${shown(replicaRoot)}: digest ${copy?.digest === original?.digest ? 'matches' : 'DIFFERS'}`,
+  );
+}
 
 const reloaded = await sessions.load('agent-run');
 const stored = await states.loadState('agent');
 say(
-  `reloaded session: step ${reloaded?.state.step}, status ${reloaded?.state.status}, ${Object.keys(reloaded?.state.store ?? {}).length} answers`,
+  `reloaded session: version ${version}, step ${reloaded?.state.step}, status ${reloaded?.state.status}, ${Object.keys(reloaded?.state.store ?? {}).length} answers`,
 );
 say(`state agent matches session: ${JSON.stringify(stored?.env) === JSON.stringify(reloaded?.state.env)}`);

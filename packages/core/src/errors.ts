@@ -8,7 +8,9 @@ export type OmegaErrorCode =
   | 'CONFLICT'
   | 'BUDGET_EXCEEDED'
   | 'CAPABILITY_DENIED'
-  | 'CLOSED';
+  | 'CLOSED'
+  /** A failure a test scripted on a mock provider (`MockFailureError` of `@omega/core/testing`). */
+  | 'SCRIPTED_FAILURE';
 
 // A registry-wide symbol, so two installed copies of @omega/core recognise each other's errors.
 const MARKER = Symbol.for('omega.providers.error');

@@ -4,8 +4,26 @@ import { type Closable, Lifecycle } from './lifecycle.js';
 
 /** Options every document-family backend takes. */
 export interface FrontOptions {
-  /** Clock of the timestamps the family stores, in milliseconds since the epoch (default `Date.now`). */
+  /**
+   * Clock of the timestamps the family stores, in milliseconds since the epoch (default `Date.now`). What
+   * is not a function is an `InvalidArgumentError` from the constructor.
+   */
   now?: () => number;
+}
+
+// At construction, so a bad option fails where it was given and not at some later save.
+function checkFrontOptions(provider: string, kind: string, options: FrontOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${provider} options must be an object, got ${String(options)}`, {
+      details: { provider, kind, value: options },
+    });
+  }
+  const { now } = options;
+  if (now !== undefined && typeof now !== 'function') {
+    throw new InvalidArgumentError(`${provider}: option now must be a function returning milliseconds`, {
+      details: { provider, kind, option: 'now', value: now },
+    });
+  }
 }
 
 /**
@@ -25,6 +43,7 @@ export class DocumentFront<H> implements Closable {
    * @param kind What the family's names name, named by `InvalidNameError`s.
    */
   constructor(provider: string, kind: string, backend: DocumentBackend<H>, options: FrontOptions = {}) {
+    checkFrontOptions(provider, kind, options);
     this.lifecycle = new Lifecycle(provider, kind);
     this.backend = backend;
     this.#now = options.now ?? Date.now;

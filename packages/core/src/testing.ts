@@ -5,7 +5,11 @@
  * generated mocks work in any runtime.
  */
 export {
+  assertOptionsRefused,
   assertSameValue,
+  BAD_CLOCK_OPTIONS,
+  BAD_FILESYSTEM_OPTIONS,
+  BAD_MOCK_OPTIONS,
   check,
   describeOutcome,
   rejectionOf,
@@ -16,6 +20,7 @@ export {
   exoticValues,
   INVALID_NAMES,
   mulberry32,
+  OBJECT_KEY_NAMES,
   unstorableValues,
   VALID_EDGE_NAMES,
 } from './testing/fixtures.js';
@@ -28,6 +33,7 @@ export {
   type MockMethod,
   type MockOptions,
   mockProvider,
+  recordedCopy,
 } from './testing/mock.js';
 export type { NamedRecords } from './testing/record-groups.js';
 export {

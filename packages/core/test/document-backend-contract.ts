@@ -1,7 +1,7 @@
 import { test as baseTest, describe, expect } from 'vitest';
 import { z } from 'zod';
 import type { DocumentBackend, DocumentSpec, StoredHeader } from '../src/documents.js';
-import { INVALID_NAMES, rejectionOf, VALID_EDGE_NAMES } from '../src/testing.js';
+import { INVALID_NAMES, OBJECT_KEY_NAMES, rejectionOf, VALID_EDGE_NAMES } from '../src/testing.js';
 
 /** The header of the contract's documents. */
 export const ContractHeader = z.object({ updatedAt: z.number() });
@@ -145,6 +145,37 @@ export function describeDocumentBackendContract(label: string, open: () => Promi
         await backend.create(name, { updatedAt: 2 }, '2');
       }
       expect(await backend.names()).toStrictEqual([...VALID_EDGE_NAMES].sort());
+    });
+
+    test('names a plain object has (__proto__, constructor, ...) are like any other', async ({ backend }) => {
+      for (const name of OBJECT_KEY_NAMES) {
+        expect(await backend.read(name)).toBeNull();
+        expect(await backend.readHeader(name)).toBeNull();
+        expect(await backend.remove(name)).toBe(false);
+      }
+      expect(await backend.names()).toStrictEqual([]);
+      expect(await backend.headers()).toStrictEqual([]);
+      for (const [i, name] of OBJECT_KEY_NAMES.entries()) {
+        await backend.create(name, { updatedAt: i }, `${i}`);
+        await backend.update(name, (current) => ({
+          header: { updatedAt: (current?.header.updatedAt ?? -1) + 10 },
+          body: `${i}`,
+        }));
+      }
+      const sorted = [...OBJECT_KEY_NAMES].sort();
+      expect(await backend.names()).toStrictEqual(sorted);
+      expect((await backend.headers()).map((header) => header.name)).toStrictEqual(sorted);
+      for (const [i, name] of OBJECT_KEY_NAMES.entries()) {
+        expect(withoutFile(await backend.read(name))).toEqual({
+          name,
+          version: 3,
+          header: { updatedAt: i + 10 },
+          bodyBytes: `${i}`.length,
+          body: `${i}`,
+        });
+        expect(await backend.remove(name)).toBe(true);
+      }
+      expect(await backend.names()).toStrictEqual([]);
     });
 
     test('create makes a new document', async ({ backend }) => {

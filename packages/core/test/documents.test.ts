@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDocumentSpec, documentExists, MemoryDocumentBackend } from '../src/documents.js';
+import { DocumentFront, type FrontOptions } from '../src/front.js';
 import { thrownBy } from '../src/testing.js';
 import { CONTRACT_SPEC, describeDocumentBackendContract } from './document-backend-contract.js';
 
@@ -59,5 +60,35 @@ describe('documentExists', () => {
     expect(error.message).toBe('doc "a" already exists');
     expect(error.details).toEqual({ kind: 'doc', name: 'a', file: '/x/a.jsonl' });
     expect(documentExists('doc', 'a').details).toEqual({ kind: 'doc', name: 'a' });
+  });
+});
+
+describe('DocumentFront', () => {
+  class Front extends DocumentFront<{ updatedAt: number }> {
+    constructor(options?: FrontOptions) {
+      super('TestFront', 'doc', new MemoryDocumentBackend(CONTRACT_SPEC), options);
+    }
+    stamp(name: string): number {
+      return this.timestamp(name);
+    }
+  }
+
+  it('refuses a now that is not a function, or options that are not an object, at construction', () => {
+    for (const now of [42, 'Date.now', null, {}]) {
+      const error = thrownBy(() => new Front({ now } as unknown as FrontOptions), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ provider: 'TestFront', kind: 'doc', option: 'now' });
+      expect(error.details.value).toBe(now);
+    }
+    for (const options of [null, 7, 'options']) {
+      const error = thrownBy(() => new Front(options as unknown as FrontOptions), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ provider: 'TestFront', kind: 'doc' });
+    }
+  });
+
+  it('accepts no options, an empty object, or a clock function', () => {
+    expect(new Front().stamp('a')).toBeTypeOf('number');
+    expect(new Front({}).stamp('a')).toBeTypeOf('number');
+    expect(new Front({ now: () => 7 }).stamp('a')).toBe(7);
+    expect(new Front({ now: undefined }).stamp('a')).toBeTypeOf('number');
   });
 });

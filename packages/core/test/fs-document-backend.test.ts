@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tempDir, testWithTempDir } from '@omega/test-kit';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { z } from 'zod';
 import type { DocumentSpec } from '../src/documents.js';
 import { FilesystemDocumentBackend, type FilesystemDocumentOptions } from '../src/fs/document-backend.js';
@@ -374,5 +374,47 @@ describe('FilesystemDocumentBackend', () => {
       () => new FilesystemDocumentBackend(SPEC, undefined as unknown as FilesystemDocumentOptions),
       'INVALID_ARGUMENT',
     );
+  });
+
+  test('a bad durable or lockTimeoutMs is an InvalidArgumentError from the constructor, naming the option', () => {
+    const bad: Array<[keyof FilesystemDocumentOptions, unknown]> = [
+      ['durable', 'yes'],
+      ['durable', 0],
+      ['durable', null],
+      ['lockTimeoutMs', -1],
+      ['lockTimeoutMs', Number.NaN],
+      ['lockTimeoutMs', '100'],
+      ['lockTimeoutMs', null],
+      ['lockTimeoutMs', Number.NEGATIVE_INFINITY],
+    ];
+    for (const [option, value] of bad) {
+      const error = thrownBy(() => storeIn('/unused', { [option]: value }), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ kind: 'doc', option });
+      expect(Object.is(error.details.value, value)).toBe(true);
+    }
+    for (const options of [
+      { durable: false },
+      { lockTimeoutMs: 0 },
+      { lockTimeoutMs: Number.POSITIVE_INFINITY },
+    ])
+      expect(() => storeIn('/unused', options)).not.toThrow();
+  });
+
+  test('resolves a relative root at construction: a later change of directory does not move the store', async ({
+    dir,
+  }) => {
+    const relativeRoot = relative(process.cwd(), join(dir, 'store'));
+    expect(isAbsolute(relativeRoot)).toBe(false);
+    const store = storeIn(relativeRoot);
+    expect(store.root).toBe(resolve(relativeRoot));
+    // path.resolve reads process.cwd(): pretend the process moved (process.chdir is refused in workers).
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(join(dir, 'elsewhere'));
+    try {
+      await store.write('kept', { updatedAt: 1 }, '1');
+      expect(await store.directory()).toBe(join(dir, 'store', 'docs'));
+    } finally {
+      cwd.mockRestore();
+    }
+    expect(await readdir(join(dir, 'store', 'docs'))).toContain('kept.jsonl');
   });
 });

@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
 import { afterEach, describe, expect, vi } from 'vitest';
+import type { ConflictError } from '../src/errors.js';
 import { acquireLock, type FileLock } from '../src/fs/lock.js';
 import { rejectionOf } from '../src/testing.js';
 
@@ -36,9 +37,10 @@ describe('FileLock.discard', () => {
   test('a second discard or release after discard does nothing', async ({ dir }) => {
     const lockDir = join(dir, 'lock');
     const lock = await acquireLock(lockDir);
-    await lock.discard();
-    await expect(lock.discard()).resolves.toBeUndefined();
-    await expect(lock.release()).resolves.toBeUndefined();
+    expect(await lock.discard()).toBe(true);
+    // The first outcome stands: the lock was released, and is not reported lost.
+    await expect(lock.discard()).resolves.toBe(true);
+    await expect(lock.release()).resolves.toBe(true);
     await expect(lock[Symbol.asyncDispose]()).resolves.toBeUndefined();
     expect(await readdir(dir)).toEqual([]);
   });
@@ -49,7 +51,7 @@ describe('FileLock.discard', () => {
     const lockDir = join(dir, 'lock');
     const lock = await acquireLock(lockDir);
     await lock.release();
-    await expect(lock.discard()).resolves.toBeUndefined();
+    await expect(lock.discard()).resolves.toBe(true);
     expect(await readdir(lockDir)).toEqual([`${lock.fence}.free`]);
     const next = await acquireLock(lockDir);
     expect(next.fence).toBe(lock.fence + 1);
@@ -134,13 +136,16 @@ describe('FileLock.discard', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  test('a discard of a lock lost while held rejects with ConflictError', async ({ dir }) => {
+  test('a discard of a lock lost while held resolves false and reports the loss once', async ({ dir }) => {
     const lockDir = join(dir, 'lock');
-    const lock = await acquireLock(lockDir);
+    const onLost = vi.fn<(error: ConflictError) => void>();
+    const lock = await acquireLock(lockDir, { onLost });
     await rm(lockDir, { recursive: true });
-    const error = await rejectionOf(lock.discard(), 'CONFLICT');
-    expect(error.details).toEqual({ lock: lockDir, fence: lock.fence, reason: 'lost' });
+    expect(await lock.discard()).toBe(false);
+    expect(onLost).toHaveBeenCalledOnce();
+    expect(onLost.mock.calls[0]![0].details).toEqual({ lock: lockDir, fence: lock.fence, reason: 'lost' });
     // The outcome is kept: asking again gives the same answer.
-    await rejectionOf(lock.release(), 'CONFLICT');
+    expect(await lock.release()).toBe(false);
+    expect(onLost).toHaveBeenCalledOnce();
   });
 });

@@ -50,7 +50,7 @@ describe('acquireLock across processes', () => {
     let expected = 1;
     for (let kill = 0; kill < 2; kill++) {
       const holder = spawnChild(HOLDER, [lockDir]);
-      expect(await holder.nextLine()).toBe(`held ${expected}`);
+      expect(await holder.nextLine()).toBe(`held ${expected} pid ${holder.child.pid}`);
       const busy = await rejectionOf(acquireLock(lockDir, { timeoutMs: 0 }), 'CONFLICT');
       expect(busy.details).toMatchObject({
         holder: { pid: holder.child.pid, host: hostname(), fence: expected },

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../src/fs/process.js';
+import { holderState, isProcessAlive, thisProcess } from '../src/fs/process.js';
 import { IMPOSSIBLE_PID } from './helpers.js';
 
 function commandOf(pid: number): string {
@@ -57,6 +57,43 @@ describe('isProcessAlive', () => {
     } finally {
       parent.kill('SIGKILL');
       await once(parent, 'exit');
+    }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('holderState', () => {
+  const me = thisProcess();
+
+  it('records this process with its start time, pid namespace and boot id', () => {
+    expect(me.pid).toBe(process.pid);
+    expect(me.start).toMatch(/^\d+$/);
+    expect(me.pidNs).toMatch(/^\d+$/);
+    expect(me.boot).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim());
+    expect(holderState(me)).toBe('alive');
+  });
+
+  it('is dead for a pid no process has, or one whose process started at another time', async () => {
+    expect(holderState({ ...me, pid: IMPOSSIBLE_PID })).toBe('dead');
+    expect(holderState({ ...me, start: String(Number(me.start) + 1) })).toBe('dead');
+    const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    const pid = child.pid!;
+    const start = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[19]!;
+    expect(holderState({ ...me, pid, start })).toBe('alive');
+    expect(holderState({ ...me, pid, start: '1' })).toBe('dead');
+    child.stdin.end();
+    await once(child, 'exit');
+    expect(holderState({ ...me, pid, start })).toBe('dead');
+  });
+
+  it('is unknown for a holder of another pid or time namespace, boot or unknown identity, even pid 1', () => {
+    for (const pid of [1, process.pid, IMPOSSIBLE_PID]) {
+      expect(holderState({ ...me, pid, pidNs: '1' })).toBe('unknown');
+      expect(holderState({ ...me, pid, timeNs: '1' })).toBe('unknown');
+      expect(holderState({ ...me, pid, boot: '00000000-0000-4000-8000-000000000000' })).toBe('unknown');
+      expect(holderState({ ...me, pid, boot: '' })).toBe('unknown');
+      expect(holderState({ ...me, pid, start: '' })).toBe('unknown');
     }
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { InvalidArgumentError } from '../src/errors.js';
+import { InvalidArgumentError, isOmegaError, OmegaError } from '../src/errors.js';
 import { type Closable, Lifecycle } from '../src/lifecycle.js';
 import type { MethodTable } from '../src/methods.js';
 import {
@@ -172,8 +172,10 @@ describe('mockProvider', () => {
     const custom = new Error('third time');
     mock.failOn('increment', 4, custom);
     await expect(mock.increment(1)).rejects.toBe(custom);
-    for (const nth of [0, -1, 1.5, Number.NaN])
-      expect(() => mock.failOn('increment', nth)).toThrow(RangeError);
+    for (const nth of [0, -1, 1.5, Number.NaN]) {
+      const error = thrownBy(() => mock.failOn('increment', nth), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ provider: 'MockCounter', method: 'increment' });
+    }
   });
 
   it('returnNext returns a canned result without running the body', async () => {
@@ -352,5 +354,146 @@ describe('mockProvider', () => {
       get: { name: 0, sample: (name) => [name] },
     };
     expect([missing, notSync, badSample]).toHaveLength(3);
+  });
+});
+
+/** A provider whose arguments and results are objects the caller can change afterwards. */
+interface Shelf extends Closable {
+  /** Keeps `item` (the object itself) under `label`. */
+  put(
+    label: string,
+    item: Record<string, unknown>,
+    options?: { tags?: string[]; onStored?: () => void },
+  ): Promise<void>;
+  /** The object kept under `label` (the same object, so a change to it is seen by the next take). */
+  take(label: string): Promise<Record<string, unknown> | null>;
+  /** The kept objects, synchronously (the provider's own array). */
+  all(): Array<Record<string, unknown>>;
+}
+
+class MemoryShelf implements Shelf {
+  readonly #items = new Map<string, Record<string, unknown>>();
+  readonly #all: Array<Record<string, unknown>> = [];
+  async put(label: string, item: Record<string, unknown>, options?: { onStored?: () => void }) {
+    this.#items.set(label, item);
+    this.#all.push(item);
+    options?.onStored?.();
+  }
+  async take(label: string) {
+    return this.#items.get(label) ?? null;
+  }
+  all() {
+    return this.#all;
+  }
+  async close() {}
+  [Symbol.asyncDispose]() {
+    return this.close();
+  }
+}
+
+class MockShelf extends mockProvider<Shelf, object>(
+  'MockShelf',
+  {
+    put: { name: 0, sample: (name) => [name, {}] },
+    take: { name: 0, sample: (name) => [name] },
+    all: { sync: true, sample: () => [] },
+  },
+  () => new MemoryShelf(),
+) {}
+
+describe('mockProvider hardening', () => {
+  it('fails a scripted call with an OmegaError of code SCRIPTED_FAILURE naming the call', async () => {
+    const mock = new MockCounter();
+    mock.failNext('increment').failOn('peek', 1);
+    const error = await mock.increment(1).catch((caught: unknown) => caught);
+    expect(isOmegaError(error)).toBe(true);
+    expect(isOmegaError(error, 'SCRIPTED_FAILURE')).toBe(true);
+    expect(error).toBeInstanceOf(OmegaError);
+    expect(error).toBeInstanceOf(MockFailureError);
+    expect(error).toMatchObject({
+      name: 'MockFailureError',
+      code: 'SCRIPTED_FAILURE',
+      method: 'increment',
+      callNumber: 1,
+      details: { provider: 'MockCounter', method: 'increment', callNumber: 1 },
+    });
+    const sync = thrownBy(() => mock.peek(), 'SCRIPTED_FAILURE');
+    expect(sync.details).toEqual({ provider: 'MockCounter', method: 'peek', callNumber: 1 });
+    expect(new MockFailureError('load', 3)).toMatchObject({ details: { method: 'load', callNumber: 3 } });
+  });
+
+  it('refuses failOn for a call number already made, which would never fire', async () => {
+    const mock = new MockCounter();
+    await mock.increment(1);
+    await mock.increment(1);
+    for (const nth of [1, 2]) {
+      const error = thrownBy(() => mock.failOn('increment', nth), 'INVALID_ARGUMENT');
+      expect(error.details).toEqual({ provider: 'MockCounter', method: 'increment', nth, callsSoFar: 2 });
+    }
+    // Other methods count their own calls; the next call of this one can still be scripted.
+    mock.failOn('peek', 1).failOn('increment', 3);
+    await expect(mock.increment(1)).rejects.toMatchObject({ callNumber: 3 });
+    expect(() => mock.peek()).toThrow(MockFailureError);
+    mock.reset();
+    mock.failOn('increment', 1);
+    await expect(mock.increment(1)).rejects.toMatchObject({ callNumber: 1 });
+  });
+
+  it('records copies of arguments and results, unchanged by later changes to the objects', async () => {
+    const mock = new MockShelf();
+    const item: Record<string, unknown> = { n: 1, when: new Date(5), map: new Map([[1, { deep: 1 }]]) };
+    const options = { tags: ['a'] };
+    await mock.put('x', item, options);
+    item.n = 2;
+    (item.when as Date).setTime(6);
+    ((item.map as Map<number, { deep: number }>).get(1) as { deep: number }).deep = 2;
+    options.tags.push('b');
+    const taken = await mock.take('x');
+    expect(taken).toBe(item);
+    taken!.n = 3;
+    const listed = mock.all();
+    listed.push({ extra: true });
+    assertSameValue(mock.calls[0]?.args, [
+      'x',
+      { n: 1, when: new Date(5), map: new Map([[1, { deep: 1 }]]) },
+      { tags: ['a'] },
+    ]);
+    assertSameValue(mock.calls[1]?.result, { n: 2, when: new Date(6), map: new Map([[1, { deep: 2 }]]) });
+    assertSameValue(mock.calls[2]?.result, [{ n: 3, when: new Date(6), map: new Map([[1, { deep: 2 }]]) }]);
+  });
+
+  it('records what neither cloneVal nor structuredClone can copy as the original', async () => {
+    const mock = new MockShelf();
+    const onStored = vi.fn();
+    const options = { onStored };
+    const item = { n: 1n, nested: { s: new Set([1]) } };
+    await mock.put('x', item, options);
+    expect(onStored).toHaveBeenCalledOnce();
+    const [, recordedItem, recordedOptions] = mock.calls[0]!.args as unknown[];
+    expect(recordedOptions).toBe(options);
+    expect(recordedItem).not.toBe(item);
+    assertSameValue(recordedItem, { n: 1n, nested: { s: new Set([1]) } });
+    // structuredClone copies what is not a Val (an Error here) when cloneVal cannot.
+    const error = new Error('boom');
+    await mock.put('y', { error });
+    const copied = (mock.calls[1]!.args[1] as { error: Error }).error;
+    expect(copied).not.toBe(error);
+    expect(copied.message).toBe('boom');
+  });
+
+  it('refuses a latencyMs that is not a finite number >= 0, at construction and when set', () => {
+    for (const latencyMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5', null]) {
+      const error = thrownBy(() => new MockCounter({ latencyMs: latencyMs as number }), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ provider: 'MockCounter', option: 'latencyMs' });
+      expect(Object.is(error.details.value, latencyMs)).toBe(true);
+    }
+    const mock = new MockCounter({ latencyMs: 0 });
+    thrownBy(() => {
+      mock.latencyMs = -5;
+    }, 'INVALID_ARGUMENT');
+    expect(mock.latencyMs).toBe(0);
+    mock.latencyMs = 2.5;
+    expect(mock.latencyMs).toBe(2.5);
+    thrownBy(() => new MockCounter(null as never), 'INVALID_ARGUMENT');
   });
 });

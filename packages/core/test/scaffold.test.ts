@@ -29,7 +29,10 @@ const DOCUMENTS = documentSpec({ kind: 'thing', folder: 'things', header: z.obje
 /** A correct front; `flaw` names a rule a broken variant forgets. */
 class ThingFront extends DocumentFront<Record<string, never>> implements Things {
   #count = 0;
-  constructor(readonly flaw?: 'closed' | 'name' | 'list-order') {
+  // The 'plain-object' flaw: names indexed in a plain object, so 'constructor' is there in an empty store
+  // and '__proto__' is not stored at all.
+  readonly #plain: Record<string, string> = {};
+  constructor(readonly flaw?: 'closed' | 'name' | 'list-order' | 'plain-object') {
     super('ThingFront', 'thing', new MemoryDocumentBackend(DOCUMENTS));
   }
   async get(name: string) {
@@ -37,21 +40,27 @@ class ThingFront extends DocumentFront<Record<string, never>> implements Things 
     // The flaw: a lookup that treats a name breaking the rule as one that is simply not there.
     if (this.flaw === 'name' && !isValidName(name)) return null;
     this.lifecycle.assertNamed('get', name);
+    if (this.flaw === 'plain-object') return name in this.#plain ? this.#plain[name]! : null;
     return (await this.backend.read(name))?.body ?? null;
   }
   async put(name: string, value: string) {
     this.lifecycle.assertNamed('put', name);
-    await this.backend.write(name, {}, value);
+    if (this.flaw === 'plain-object') this.#plain[name] = value;
+    else await this.backend.write(name, {}, value);
   }
   async remove(name: string) {
     this.lifecycle.assertNamed('remove', name);
-    if (!(await this.backend.remove(name))) {
+    const removed =
+      this.flaw === 'plain-object'
+        ? name in this.#plain && delete this.#plain[name]
+        : await this.backend.remove(name);
+    if (!removed) {
       throw new NotFoundError(`no thing ${name}`, { details: { kind: 'thing', name } });
     }
   }
   async names() {
     if (this.flaw !== 'closed') this.lifecycle.assertOpen('names');
-    const names = await this.backend.names();
+    const names = this.flaw === 'plain-object' ? Object.keys(this.#plain).sort() : await this.backend.names();
     return this.flaw === 'list-order' ? names.reverse() : names;
   }
   count() {
@@ -170,6 +179,20 @@ describe('describeConformance', () => {
     await expect(suite.run('lists every name once, sorted by UTF-16 code unit')).rejects.toThrow(
       /instead of/,
     );
+  });
+
+  it('fails a provider that indexes names in a plain object, and only on names such an object has', async () => {
+    const suite = declare('plain-object');
+    const failed: string[] = [];
+    for (const title of suite.tests.keys()) {
+      await suite.run(title).catch(() => failed.push(title.split(' > ').at(-1)!));
+    }
+    expect(failed).toStrictEqual([
+      'treats names a plain object has (__proto__, constructor, ...) as any other name',
+    ]);
+    await expect(
+      suite.run('treats names a plain object has (__proto__, constructor, ...) as any other name'),
+    ).rejects.toThrow(/"__proto__" never saved must read as null/);
   });
 
   it('closes every provider a test opened, then cleans up', async () => {

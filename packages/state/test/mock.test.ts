@@ -24,16 +24,29 @@ describe('MockStateProvider', () => {
       'deleteState',
     ]);
     expect(mock.calls[3]?.args).toStrictEqual([state]);
-    expect(mock.calls[3]?.result).toBe(clone);
+    expect(mock.calls[3]?.result).toStrictEqual(clone);
     expect(mock.calls[5]?.args).toStrictEqual(['run']);
-    expect(mock.calls[0]?.result).toBe(state);
+    expect(mock.calls[0]?.result).toStrictEqual(state);
     expect(mock.calls[1]?.args).toStrictEqual(['run', state]);
-    expect(mock.calls[1]?.args[1]).toBe(state);
-    expect(mock.calls[3]?.args[0]).toBe(state);
     expect(mock.calls[4]?.args).toStrictEqual([]);
     expect(mock.calls[2]?.args).toStrictEqual(['run']);
-    expect(mock.calls[2]?.result).toBe(loaded);
+    expect(mock.calls[2]?.result).toStrictEqual(loaded);
     expect(mock.callsOf('listStates')).toHaveLength(1);
+  });
+
+  it('records copies: changing a state after the call does not change what was recorded', async () => {
+    const mock = new MockStateProvider();
+    const state = mock.createState();
+    const before = structuredClone(state);
+    await mock.saveState('run', state);
+    const loaded = await mock.loadState('run');
+    state.env.changed = 'yes';
+    loaded!.env.changed = 'too';
+    expect(mock.calls[0]?.result).not.toBe(state);
+    expect(mock.calls[1]?.args[1]).not.toBe(state);
+    expect(mock.calls[0]?.result).toStrictEqual(before);
+    expect(mock.calls[1]?.args).toStrictEqual(['run', before]);
+    expect(mock.calls[2]?.result).toStrictEqual(before);
   });
 
   it('records the error of a call that failed', async () => {

@@ -23,9 +23,12 @@ import { linkTemp, writeTempFile } from './temp.js';
 export interface FilesystemDocumentOptions {
   /** Store root directory (created with missing parents on first use); resolved to an absolute path at construction. */
   root: string;
-  /** fsync writes and removals (default true); false keeps them atomic but not power-loss safe. */
+  /** fsync writes and removals (default true); false keeps them atomic but not power-loss safe. A boolean. */
   durable?: boolean;
-  /** How long {@link FilesystemDocumentBackend.withLock} waits for a live holder (default 30 000 ms). */
+  /**
+   * How long {@link FilesystemDocumentBackend.withLock} waits for a live holder (default 30 000 ms): a
+   * number >= 0 (`Infinity` waits as long as the holder lives).
+   */
   lockTimeoutMs?: number;
 }
 
@@ -59,10 +62,24 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
         details: { kind: spec.kind, option: 'root', value: options?.root },
       });
     }
+    const { durable, lockTimeoutMs } = options;
+    if (durable !== undefined && typeof durable !== 'boolean') {
+      throw new InvalidArgumentError(`option durable of a filesystem ${spec.kind} store must be a boolean`, {
+        details: { kind: spec.kind, option: 'durable', value: durable },
+      });
+    }
+    // Infinity is allowed: wait for a live holder as long as it lives.
+    if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== 'number' || !(lockTimeoutMs >= 0))) {
+      throw new InvalidArgumentError(
+        `option lockTimeoutMs of a filesystem ${spec.kind} store must be a number >= 0, got ${String(lockTimeoutMs)}`,
+        { details: { kind: spec.kind, option: 'lockTimeoutMs', value: lockTimeoutMs } },
+      );
+    }
+    // Resolved now: a later process.chdir must not move the store.
     this.root = resolve(options.root);
     this.#spec = spec;
-    this.#durable = options.durable ?? true;
-    this.#lockOptions = options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs };
+    this.#durable = durable ?? true;
+    this.#lockOptions = lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs };
   }
 
   /**

@@ -3,38 +3,80 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { makePrivateDir } from './dirs.js';
-import { isProcessAlive, thisHost } from './process.js';
+import { freeName, type Holder, heldName, parseToken, type Token } from './holder.js';
+import { holderState, thisProcess } from './process.js';
 import { FILE_MODE, tempNameFor } from './temp.js';
 
 /*
- * How the lock works. A lock directory holds exactly one empty "token" file whose name is the state:
- *   <fence>.free                      free; <fence> was the last fencing token handed out (0: never held)
- *   <fence>.<pid>.<host>.lock         held by process <pid> on <host> (base64url) with that fencing token
+ * How the lock works. A lock directory holds exactly one empty "token" file whose name is the state
+ * (holder.ts has the exact format, at most 255 bytes):
+ *   <fence>.free                          free; <fence> was the last fencing token handed out (0: never held)
+ *   <fence>.<beat>.<lease>.<holder>.lock  held with that fencing token by <holder>: its pid, the start
+ *                                         time of that process, its pid and time namespaces, the boot id,
+ *                                         the host; <beat> counts its heartbeats
  * Every transition renames the token from the name a contender listed to the next state's name.
  * rename() of one source succeeds for exactly one caller (the others get ENOENT), so it is a
  * compare-and-swap on the whole state: two contenders never both win, a contender that listed long ago
- * fails, and the fence grows by one per acquisition. A holder killed with SIGKILL leaves its name
- * behind; its pid is dead, so the next contender takes the token over at once (no stale timers).
- * The directory is created with its first token through a rename of a prepared temp directory, which
- * fails when a token already exists, so a late initialiser never mints a second token.
+ * fails, and the fence grows by one per acquisition.
+ *
+ * When a holder is dead. A contender takes a held token over only when the holder is certainly gone:
+ * - Checked: a holder of the same boot and pid (and time) namespace as the contender, with /proc showing
+ *   that namespace, is dead when no process has its pid, when the process with its pid started at
+ *   another time (the pid was reused), or when it is a zombie. Then the token is taken at once. A
+ *   holder with our pid and start time is this process: waited for (not re-entrant).
+ * - Leased: any other holder (another pid namespace, as in containers, another boot or host, a /proc
+ *   that cannot tell) is never judged by its pid, which means another process or none over there.
+ *   Instead, while it holds, it renames its token to the next <beat> every lease/5 ms (the heartbeat);
+ *   a contender that has watched one and the same name for <lease> ms (the holder's own lease, read from
+ *   the name, timed on the contender's monotonic clock) takes it over by renaming exactly that name.
+ *   A beat in between changes the name, so that rename fails: a holder that keeps beating is never
+ *   taken over, and no clocks are compared between processes.
+ * The heartbeat also tells a holder that lost its token (its rename fails): see release() for what is
+ * reported then. The directory is created with its first token through a rename of a prepared temp
+ * directory, which fails when a token already exists, so a late initialiser never mints a second token.
+ *
+ * Constants. The heartbeat is lease/5: a holder is taken over only after missing five beats in a row, so
+ * a busy event loop (a long synchronous serialisation, a GC pause) of up to ~4/5 of the lease does not
+ * lose the lock. The default lease, 10 s, bounds how long a dead holder that cannot be checked (a killed
+ * container; pid 1 restarted in a new namespace) blocks others: each new contender watches for 10 s,
+ * a third of the default 30 s timeout, so the first waiter after a crash gets the lock. A beat every 2 s
+ * is one rename, only while a lock is held that long.
  *
  * What it does NOT guarantee:
- * - Processes on other hosts: a holder from another host is never judged dead (we cannot check its pid),
- *   so it is waited for; and on a network filesystem rename atomicity and listing freshness depend on
- *   the server. Use it for processes of one host on a local filesystem.
- * - pid reuse: if a dead holder's pid now belongs to another process, the lock looks held until timeout.
+ * - A holder that cannot be checked and stops its event loop for longer than its lease (a debugger,
+ *   SIGSTOP, a synchronous job) is taken over; its fence is then stale and release() reports the loss.
+ * - Processes on other hosts over a network filesystem: the lease works whatever the clocks, but rename
+ *   atomicity and listing freshness depend on the server. Use it on a local filesystem.
+ * - Platforms without /proc (macOS, Windows): a holder on the same host is judged by its pid alone, so
+ *   if a dead holder's pid now belongs to another process, the lock looks held until timeout.
  * - Power loss: transitions are not fsync'd, so after an operating system crash the last fences may be
  *   handed out again. Process crashes lose nothing.
  * - Re-entrance: a holder that acquires the same lock again waits for itself until timeout.
- * - Tampering: deleting the token or the directory while held makes release() report the loss.
+ * - Tampering: deleting the token or the directory while held is reported as a loss.
  * - Fences across discard(): a holder that discards the directory (its document is gone) ends the fence
  *   sequence; the next acquirer initialises a new directory whose fences start again at 1.
+ * - Tokens of earlier versions (<fence>.<pid>.<host>.lock) carry no heartbeat: they are leased with the
+ *   default lease, so do not run an earlier version against the same store at the same time.
  */
 
 /** Options of {@link acquireLock} and {@link withLock}. */
 export interface LockOptions {
   /** How long to wait for a live holder before a `ConflictError`, in milliseconds (default 30 000). */
   timeoutMs?: number;
+  /**
+   * The lease of this holder, in milliseconds (default 10 000): it renews it every `leaseMs / 5` ms
+   * while it holds, and a contender that cannot check whether this process runs (another pid namespace
+   * or host) takes the lock over after seeing no renewal for `leaseMs`. A contender waiting for such a
+   * holder needs a `timeoutMs` above the holder's lease. Small values are for tests.
+   */
+  leaseMs?: number;
+  /**
+   * Called once when the lock turns out to have been lost while held (taken over after this process
+   * missed its heartbeats, or its token was deleted): by the heartbeat, or by release() or discard().
+   * What was written meanwhile stays written; another holder may have run concurrently. Default: a
+   * process warning with code `OMEGA_LOCK_LOST`. Errors it throws are ignored.
+   */
+  onLost?: (error: ConflictError) => void;
 }
 
 /** A held cross-process lock. */
@@ -43,39 +85,44 @@ export interface FileLock {
   readonly fence: number;
   /** The lock directory, as an absolute path. */
   readonly dir: string;
-  /** Releases the lock; idempotent. Rejects with `ConflictError` if the lock was lost while held. */
-  release(): Promise<void>;
+  /** True once the lock is known to have been lost while held (see {@link LockOptions.onLost}). */
+  readonly lost: boolean;
+  /**
+   * Releases the lock; idempotent. Resolves `true` when this call or an earlier one released it, `false`
+   * when it had been lost while held (then `onLost` was called). It does not reject for a lost lock:
+   * what the holder wrote has landed whatever happened to the lock, and a caller must not take it for
+   * a failed write. It rejects only when the filesystem fails (the lock may then still be held).
+   */
+  release(): Promise<boolean>;
   /**
    * Releases the lock and removes its directory, for a lock whose resource is gone. A contender that
-   * arrives meanwhile initialises the directory anew (fences restart). Rejects like release().
+   * arrives meanwhile initialises the directory anew (fences restart). Resolves like release().
    */
-  discard(): Promise<void>;
+  discard(): Promise<boolean>;
   /** Same as {@link FileLock.release}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-interface Token {
-  entry: string;
-  fence: number;
-  holder: { pid: number; host: string } | null;
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_LEASE_MS = 10_000;
+// setInterval's largest delay; a longer lease would never expire in practice anyway.
+const MAX_LEASE_MS = 2 ** 31 - 1;
+const HEARTBEATS_PER_LEASE = 5;
 const MIN_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 50;
-const FREE_TOKEN = /^(\d+)\.free$/;
-const HELD_TOKEN = /^(\d+)\.(\d+)\.([A-Za-z0-9_-]*)\.lock$/;
 
 /**
  * Acquires the cross-process lock kept in directory `dir` (resolved to an absolute path once; created
- * on first use with mode 0700, its parent too). A holder whose process died on this host is taken over
- * at once; a live holder is waited for, with jittered exponential backoff, up to `timeoutMs`, then a
- * `ConflictError` with details `{ lock, holder: { pid, host, fence }, timeoutMs }`. Concurrent
- * acquirers in one process exclude each other too. Not re-entrant. If a process dies while creating
- * the directory, it leaves a temp directory next to it for {@link sweepTempFiles} on the parent.
+ * on first use with mode 0700, its parent too). A holder that certainly died is taken over at once; one
+ * that cannot be checked (another pid namespace or host) once its lease expired; a live holder is waited
+ * for, with jittered exponential backoff, up to `timeoutMs`, then a `ConflictError` with details
+ * `{ lock, holder: { pid, host, fence }, timeoutMs }`. Concurrent acquirers in one process exclude each
+ * other too. Not re-entrant. If a process dies while creating the directory, it leaves a temp directory
+ * next to it for {@link sweepTempFiles} on the parent.
  */
 export async function acquireLock(dir: string, options: LockOptions = {}): Promise<FileLock> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new InvalidArgumentError('a lock directory must be a non-empty path', { details: { lock: dir } });
   }
@@ -84,19 +131,43 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
       details: { lock: dir, timeoutMs },
     });
   }
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < HEARTBEATS_PER_LEASE || leaseMs > MAX_LEASE_MS) {
+    throw new InvalidArgumentError(
+      `lock leaseMs must be an integer from ${HEARTBEATS_PER_LEASE} to ${MAX_LEASE_MS}, got ${String(leaseMs)}`,
+      { details: { lock: dir, leaseMs } },
+    );
+  }
+  if (options.onLost !== undefined && typeof options.onLost !== 'function') {
+    throw new InvalidArgumentError('lock onLost must be a function', { details: { lock: dir } });
+  }
   // Resolved once, so that `..` never depends on directories that do not exist yet.
   const lockDir = resolve(dir);
-  const host = Buffer.from(thisHost(), 'utf8').toString('base64url');
+  const me: Holder = { ...thisProcess(), leaseMs };
   const deadline = Date.now() + timeoutMs;
+  // The held name being watched for a lease to expire, and since when (monotonic clock).
+  let watched: { entry: string; since: number } | undefined;
   let backoff = MIN_BACKOFF_MS;
   for (;;) {
     const token = await readToken(lockDir);
+    let takeOver = token !== null && token.holder === null;
+    if (token?.holder) {
+      const state = holderState(token.holder);
+      if (state === 'unknown') {
+        const now = performance.now();
+        if (watched?.entry !== token.entry) watched = { entry: token.entry, since: now };
+        else takeOver = now - watched.since >= token.holder.leaseMs;
+      } else {
+        takeOver = state === 'dead';
+      }
+    }
     if (token === null) {
       if (await initialise(lockDir)) continue;
-    } else if (token.holder === null || (token.holder.host === host && !isProcessAlive(token.holder.pid))) {
+    } else if (takeOver) {
       const fence = token.fence + 1;
-      const entry = `${fence}.${process.pid}.${host}.lock`;
-      if (await moveToken(lockDir, token.entry, entry)) return new HeldLock(lockDir, fence, entry);
+      const entry = heldName(fence, 0, me);
+      if (await moveToken(lockDir, token.entry, entry)) {
+        return new HeldLock(lockDir, fence, me, options.onLost ?? warnLost);
+      }
       continue;
     }
     if (Date.now() >= deadline) throw timeoutError(lockDir, token, timeoutMs);
@@ -105,7 +176,12 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
   }
 }
 
-/** Runs `fn` holding the lock in `dir` (see {@link acquireLock}), passing its fence; always releases. */
+/**
+ * Runs `fn` holding the lock in `dir` (see {@link acquireLock}), passing its fence; always releases.
+ * Resolves with what `fn` returns, even when the lock turns out to have been lost meanwhile: what `fn`
+ * wrote has landed, so failing would invite a retry that applies it twice; the loss goes to
+ * `options.onLost` instead. Rejects with `fn`'s error when it throws, or when releasing fails on I/O.
+ */
 export async function withLock<T>(
   dir: string,
   fn: (fence: number) => Promise<T>,
@@ -124,63 +200,109 @@ export async function withLock<T>(
   return result;
 }
 
+function warnLost(error: ConflictError): void {
+  process.emitWarning(error.message, { code: 'OMEGA_LOCK_LOST' });
+}
+
 class HeldLock implements FileLock {
   readonly dir: string;
   readonly fence: number;
-  readonly #entry: string;
-  #released: Promise<void> | undefined;
+  readonly #holder: Holder;
+  readonly #onLost: (error: ConflictError) => void;
+  readonly #heartbeat: NodeJS.Timeout;
+  #entry: string;
+  #beat = 0;
+  #lost = false;
+  // Renames of the token, one at a time: heartbeats, then the release or discard.
+  #renames: Promise<unknown> = Promise.resolve();
+  #released: Promise<boolean> | undefined;
 
-  constructor(dir: string, fence: number, entry: string) {
+  constructor(dir: string, fence: number, holder: Holder, onLost: (error: ConflictError) => void) {
     this.dir = dir;
     this.fence = fence;
-    this.#entry = entry;
+    this.#holder = holder;
+    this.#onLost = onLost;
+    this.#entry = heldName(fence, 0, holder);
+    this.#heartbeat = setInterval(() => this.#beatOnce(), Math.floor(holder.leaseMs / HEARTBEATS_PER_LEASE));
+    // A held lock must not keep a process alive that has nothing else to do.
+    this.#heartbeat.unref();
   }
 
-  release(): Promise<void> {
-    this.#released ??= this.#free();
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  release(): Promise<boolean> {
+    this.#released ??= this.#end(() => this.#free());
     return this.#released;
   }
 
-  discard(): Promise<void> {
-    this.#released ??= this.#remove();
+  discard(): Promise<boolean> {
+    this.#released ??= this.#end(() => this.#remove());
     return this.#released;
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.release();
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.release();
   }
 
-  async #free(): Promise<void> {
-    if (await moveToken(this.dir, this.#entry, `${this.fence}.free`)) return;
-    throw this.#lost();
+  #beatOnce(): void {
+    this.#renames = this.#renames.then(async () => {
+      if (this.#released !== undefined || this.#lost) return;
+      const next = heldName(this.fence, this.#beat + 1, this.#holder);
+      try {
+        if (await moveToken(this.dir, this.#entry, next)) {
+          this.#entry = next;
+          this.#beat++;
+        } else {
+          this.#markLost();
+        }
+      } catch {
+        // A transient failure skips one beat; the lease allows for several.
+      }
+    });
   }
 
-  async #remove(): Promise<void> {
+  async #end(step: () => Promise<boolean>): Promise<boolean> {
+    clearInterval(this.#heartbeat);
+    await this.#renames;
+    if (this.#lost) return false;
+    if (await step()) return true;
+    this.#markLost();
+    return false;
+  }
+
+  async #free(): Promise<boolean> {
+    return moveToken(this.dir, this.#entry, freeName(this.fence));
+  }
+
+  async #remove(): Promise<boolean> {
     try {
       await unlink(join(this.dir, this.#entry));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw this.#lost();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
     // A contender may already have initialised a new token here: then the directory is theirs.
     await rmdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST' && error.code !== 'ENOENT') throw error;
     });
+    return true;
   }
 
-  #lost(): ConflictError {
-    return new ConflictError(`lock ${this.dir} was lost while held with fence ${this.fence}`, {
+  #markLost(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    clearInterval(this.#heartbeat);
+    const error = new ConflictError(`lock ${this.dir} was lost while held with fence ${this.fence}`, {
       details: { lock: this.dir, fence: this.fence, reason: 'lost' },
     });
+    try {
+      this.#onLost(error);
+    } catch {
+      // The report is best effort: the holder's outcome does not depend on it.
+    }
   }
-}
-
-function parseToken(entry: string): Token | null {
-  const free = FREE_TOKEN.exec(entry);
-  if (free) return { entry, fence: Number(free[1]), holder: null };
-  const held = HELD_TOKEN.exec(entry);
-  if (!held) return null;
-  return { entry, fence: Number(held[1]), holder: { pid: Number(held[2]), host: held[3]! } };
 }
 
 // A listing concurrent with a rename may show the token under both names, or neither (readdir is not
@@ -201,7 +323,7 @@ async function readToken(dir: string): Promise<Token | null> {
   }
   let best: Token | null = null;
   for (const entry of entries) {
-    const token = parseToken(entry);
+    const token = parseToken(entry, DEFAULT_LEASE_MS);
     if (token !== null && (best === null || token.fence > best.fence)) best = token;
   }
   return best;
@@ -244,11 +366,7 @@ function timeoutError(dir: string, token: Token | null, timeoutMs: number): Erro
       details: { file: dir, reason: 'no lock token' },
     });
   }
-  const holder = {
-    pid: token.holder.pid,
-    host: Buffer.from(token.holder.host, 'base64url').toString('utf8'),
-    fence: token.fence,
-  };
+  const holder = { pid: token.holder.pid, host: token.holder.host, fence: token.fence };
   return new ConflictError(
     `lock ${dir} still held after ${timeoutMs} ms by pid ${holder.pid} on ${holder.host} (fence ${holder.fence})`,
     { details: { lock: dir, holder, timeoutMs } },

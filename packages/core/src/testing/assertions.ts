@@ -149,3 +149,46 @@ function kindOf(value: object): string {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null ? 'an object' : describeOutcome(value);
 }
+
+/** Options no provider accepts: a clock that is not a function. */
+export const BAD_CLOCK_OPTIONS: ReadonlyArray<[option: string, value: unknown]> = [
+  ['now', 42],
+  ['now', 'Date.now'],
+  ['now', null],
+];
+
+/** Options no filesystem provider accepts (besides {@link BAD_CLOCK_OPTIONS} where it has a clock). */
+export const BAD_FILESYSTEM_OPTIONS: ReadonlyArray<[option: string, value: unknown]> = [
+  ['durable', 'yes'],
+  ['durable', 1],
+  ['lockTimeoutMs', -1],
+  ['lockTimeoutMs', Number.NaN],
+  ['lockTimeoutMs', '1000'],
+  ['root', ''],
+  ['root', 42],
+];
+
+/** Options no mock accepts. */
+export const BAD_MOCK_OPTIONS: ReadonlyArray<[option: string, value: unknown]> = [
+  ['latencyMs', -1],
+  ['latencyMs', Number.NaN],
+  ['latencyMs', Number.POSITIVE_INFINITY],
+  ['latencyMs', '5'],
+];
+
+/**
+ * Throws an `Error` unless `construct` refuses each bad option synchronously with an
+ * `InvalidArgumentError` whose `details.option` names it: options are checked at construction.
+ */
+export function assertOptionsRefused(
+  construct: (options: Record<string, unknown>) => unknown,
+  cases: ReadonlyArray<[option: string, value: unknown]>,
+): void {
+  for (const [option, value] of cases) {
+    const error = thrownBy(() => construct({ [option]: value }), 'INVALID_ARGUMENT');
+    check(
+      error.details.option === option,
+      `${option}: ${describeOutcome(value)} was refused as ${String(error.details.option)}`,
+    );
+  }
+}

@@ -29,6 +29,20 @@ export const VALID_EDGE_NAMES: readonly string[] = [
   'a..b',
 ];
 
+/**
+ * Valid names that a plain JavaScript object already has (own or inherited): a backend that indexes names
+ * in `{}` finds them in an empty store, or drops `__proto__`. Every backend must treat them as any other
+ * name: never saved, they read as null and are not listed; saved, they round-trip and list once.
+ */
+export const OBJECT_KEY_NAMES: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+];
+
 /** Build values that cannot be stored: each must be an `InvalidArgumentError` at save time. */
 export function unstorableValues(): Array<{ label: string; value: unknown }> {
   const cycle: Record<string, unknown> = { a: 1 };

@@ -1,6 +1,8 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, OmegaError } from '../errors.js';
 import { Lifecycle } from '../lifecycle.js';
 import type { ArgsOf, MethodName, MethodTable, ResultOf } from '../methods.js';
+import { cloneVal } from '../serde.js';
+import type { Val } from '../val.js';
 
 /** A method a mock of `P` records and scripts: every method of its table, and `close`. */
 export type MockMethod<P> = MethodName<P> | 'close';
@@ -13,9 +15,12 @@ export type MockCall<P, K extends MockMethod<P> = MockMethod<P>> =
   K extends MockMethod<P>
     ? {
         method: K;
-        /** The arguments exactly as the caller passed them (an argument left out is not there). */
+        /**
+         * Copies of the arguments as they were when the call was made (an argument left out is not there),
+         * so a caller changing its objects afterwards does not change the record ({@link recordedCopy}).
+         */
         args: ArgsOf<Member<P, K>>;
-        /** Present when the call returned (or resolved). */
+        /** Present when the call returned (or resolved): a copy of the result, as it was then. */
         result?: ResultOf<Member<P, K>>;
         /** Present when the call threw (or rejected). */
         error?: unknown;
@@ -24,15 +29,18 @@ export type MockCall<P, K extends MockMethod<P> = MockMethod<P>> =
 
 /** Options every mock provider accepts. */
 export interface MockOptions {
-  /** Delay added before every asynchronous call completes, in milliseconds. */
+  /**
+   * Delay added before every asynchronous call completes, in milliseconds: a finite number >= 0 (default
+   * 0), else an `InvalidArgumentError` from the constructor (or from the `latencyMs` setter).
+   */
   latencyMs?: number;
 }
 
 /** What a mock adds to the interface it implements: the record of calls and the script. */
 export interface MockControls<P> {
-  /** Every call in order, with its arguments and its result or error. */
+  /** Every call in order, with copies of its arguments and result ({@link recordedCopy}), or its error. */
   readonly calls: MockCall<P>[];
-  /** Delay added to asynchronous calls, in milliseconds. */
+  /** Delay added to asynchronous calls, in milliseconds; setting what is not a finite number >= 0 is an `InvalidArgumentError`. */
   latencyMs: number;
   /** Calls recorded for one method. */
   callsOf<K extends MockMethod<P>>(method: K): MockCall<P, K>[];
@@ -41,7 +49,11 @@ export interface MockControls<P> {
    * not a method is a compile error, and an `InvalidArgumentError` from untyped code.
    */
   failNext(method: MockMethod<P>, error?: unknown): this;
-  /** Make the `nth` call (1-based, counted since creation or {@link MockControls.reset}) of `method` fail. */
+  /**
+   * Make the `nth` call (1-based, counted since creation or {@link MockControls.reset}) of `method` fail. An
+   * `nth` that is not a positive integer, or a call number already made, is an `InvalidArgumentError`
+   * (such a script would never fire).
+   */
   failOn(method: MockMethod<P>, nth: number, error?: unknown): this;
   /** Make the next call of `method` return `result` without touching the stored data. */
   returnNext<K extends MockMethod<P>>(method: K, result: ResultOf<Member<P, K>>): this;
@@ -52,15 +64,53 @@ export interface MockControls<P> {
 /** The class a mock generator returns: `new (options) => P & MockControls<P>`. */
 export type MockConstructor<P, O> = new (options?: O & MockOptions) => P & MockControls<P>;
 
-/** The error a scripted failure throws when none was given. */
-export class MockFailureError extends Error {
+/**
+ * The error a scripted failure throws when none was given: an `OmegaError` with code `SCRIPTED_FAILURE`
+ * (so code under test that checks `isOmegaError` sees it as one), details `{ method, callNumber }` and
+ * `provider` when known.
+ */
+export class MockFailureError extends OmegaError {
   constructor(
     readonly method: string,
     readonly callNumber: number,
+    provider?: string,
   ) {
-    super(`scripted failure of ${method}() on call ${callNumber}`);
-    this.name = 'MockFailureError';
+    super('SCRIPTED_FAILURE', `scripted failure of ${method}() on call ${callNumber}`, {
+      details: provider === undefined ? { method, callNumber } : { provider, method, callNumber },
+    });
   }
+}
+
+/**
+ * What a mock records of an argument or a result: a deep copy, so later changes to the caller's objects
+ * (or to the returned ones) do not reach the record. A `Val` is copied with `cloneVal` (Maps, Sets, Dates,
+ * bytes, bigints, `undefined` and `-0` kept exactly); anything else `structuredClone` can copy (a plain
+ * options object holding something that is not a `Val`, an `Error`) is copied with it; what neither can
+ * copy (a function, a class instance holding one, a platform object such as an `AbortSignal`) is recorded
+ * as the original itself.
+ */
+export function recordedCopy<T>(value: T): T {
+  // Primitives need no copy (and cloneVal would refuse a symbol).
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return cloneVal(value as Val) as T;
+  } catch {
+    try {
+      return structuredClone(value);
+    } catch {
+      return value;
+    }
+  }
+}
+
+function checkLatency(provider: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw new InvalidArgumentError(
+    `${provider}: latencyMs must be a finite number >= 0, got ${String(value)}`,
+    {
+      details: { provider, option: 'latencyMs', value },
+    },
+  );
 }
 
 type Script = { kind: 'fail'; error?: unknown } | { kind: 'return'; result: unknown };
@@ -75,7 +125,7 @@ const CALL_SYNC = Symbol('callSync');
 /** The recorder behind every generated mock: call log, scripts, latency, and its own closed state. */
 class MockRecorder {
   readonly calls: Recorded[] = [];
-  latencyMs: number;
+  #latencyMs: number;
   readonly #inner: Callable;
   readonly #lifecycle: Lifecycle;
   readonly #methods: ReadonlySet<string>;
@@ -83,11 +133,25 @@ class MockRecorder {
   readonly #nth = new Map<string, Map<number, Script>>();
   readonly #counts = new Map<string, number>();
 
-  constructor(provider: string, methods: ReadonlySet<string>, inner: Callable, options: MockOptions) {
-    this.latencyMs = options.latencyMs ?? 0;
-    this.#inner = inner;
+  // Options are checked before the inner provider is made from them, so a bad one fails here, first.
+  constructor(provider: string, methods: ReadonlySet<string>, inner: () => Callable, options: MockOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`${provider} options must be an object, got ${String(options)}`, {
+        details: { provider, value: options },
+      });
+    }
+    this.#latencyMs = options.latencyMs === undefined ? 0 : checkLatency(provider, options.latencyMs);
+    this.#inner = inner();
     this.#lifecycle = new Lifecycle(provider);
     this.#methods = methods;
+  }
+
+  get latencyMs(): number {
+    return this.#latencyMs;
+  }
+
+  set latencyMs(value: number) {
+    this.#latencyMs = checkLatency(this.#lifecycle.provider, value);
   }
 
   callsOf(method: string): Recorded[] {
@@ -100,10 +164,21 @@ class MockRecorder {
   }
 
   failOn(method: string, nth: number, error?: unknown): this {
+    const provider = this.#lifecycle.provider;
+    this.#known(method);
     if (!Number.isInteger(nth) || nth < 1) {
-      throw new RangeError(`failOn: nth must be a positive integer, got ${nth}`);
+      throw new InvalidArgumentError(`${provider}.failOn: nth must be a positive integer, got ${nth}`, {
+        details: { provider, method, nth },
+      });
     }
-    const byNumber = this.#nth.get(this.#known(method)) ?? new Map<number, Script>();
+    const made = this.#counts.get(method) ?? 0;
+    if (nth <= made) {
+      throw new InvalidArgumentError(
+        `${provider}.failOn: call ${nth} of ${method}() was already made (${made} so far), so it would never fail`,
+        { details: { provider, method, nth, callsSoFar: made } },
+      );
+    }
+    const byNumber = this.#nth.get(method) ?? new Map<number, Script>();
     this.#nth.set(method, byNumber);
     byNumber.set(nth, { kind: 'fail', error });
     return this;
@@ -131,13 +206,13 @@ class MockRecorder {
   }
 
   async [CALL](method: string, args: unknown[]): Promise<unknown> {
-    const call: Recorded = { method, args };
+    const call: Recorded = { method, args: args.map(recordedCopy) };
     this.calls.push(call);
     const script = this.#take(method);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     try {
       const result = script ? this.#play(script, method) : await this.#run(method, args);
-      call.result = result;
+      call.result = recordedCopy(result);
       return result;
     } catch (error) {
       call.error = error;
@@ -147,12 +222,12 @@ class MockRecorder {
 
   /** Synchronous methods throw rather than reject; latency does not apply to them. */
   [CALL_SYNC](method: string, args: unknown[]): unknown {
-    const call: Recorded = { method, args };
+    const call: Recorded = { method, args: args.map(recordedCopy) };
     this.calls.push(call);
     const script = this.#take(method);
     try {
       const result = script ? this.#play(script, method) : this.#run(method, args);
-      call.result = result;
+      call.result = recordedCopy(result);
       return result;
     } catch (error) {
       call.error = error;
@@ -194,7 +269,9 @@ class MockRecorder {
 
   #play(script: Script, method: string): unknown {
     if (script.kind === 'return') return script.result;
-    throw script.error ?? new MockFailureError(method, this.#counts.get(method) ?? 0);
+    throw (
+      script.error ?? new MockFailureError(method, this.#counts.get(method) ?? 0, this.#lifecycle.provider)
+    );
   }
 }
 
@@ -216,7 +293,7 @@ export function mockProvider<P extends object, O extends object>(
   const methods = new Set([...Object.keys(table), 'close']);
   class Mock extends MockRecorder {
     constructor(options: O & MockOptions = {} as O & MockOptions) {
-      super(provider, methods, inner(options) as unknown as Callable, options);
+      super(provider, methods, () => inner(options) as unknown as Callable, options);
     }
   }
   for (const [method, spec] of Object.entries(table) as Array<[string, { sync?: boolean }]>) {

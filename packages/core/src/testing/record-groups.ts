@@ -1,6 +1,6 @@
 import type { Closable } from '../lifecycle.js';
 import { assertSameValue, check, rejectionOf } from './assertions.js';
-import { VALID_EDGE_NAMES } from './fixtures.js';
+import { OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
 import type { FamilySuite, SuiteContext, TestFramework } from './scaffold.js';
 
 /**
@@ -103,6 +103,32 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
         await expectRecord(suite, provider(), name, seed);
       for (const name of VALID_EDGE_NAMES) await records.delete(provider(), name);
       assertSameValue(await records.names(provider()), []);
+    });
+
+    it('treats names a plain object has (__proto__, constructor, ...) as any other name', async () => {
+      for (const name of OBJECT_KEY_NAMES) {
+        check((await records.load(provider(), name)) === null, `"${name}" never saved must read as null`);
+        if (records.info)
+          check((await records.info.one(provider(), name)) === null, `info of "${name}" never saved`);
+        const error = await rejectionOf(() => records.delete(provider(), name), 'NOT_FOUND');
+        check(error.details.name === name, `NotFoundError name is ${String(error.details.name)}`);
+      }
+      assertSameValue(await records.names(provider()), [], 'names of a store where nothing was saved');
+      for (const [seed, name] of OBJECT_KEY_NAMES.entries()) await records.save(provider(), name, seed);
+      const sorted = [...OBJECT_KEY_NAMES].sort();
+      assertSameValue(await records.names(provider()), sorted);
+      if (records.info) {
+        const listed = await records.info.all(provider());
+        check(listed.length === sorted.length, `list gave ${listed.length} entries for ${sorted.length}`);
+        for (const [i, name] of sorted.entries())
+          assertSameValue(listed[i], await records.info.one(provider(), name), `list entry of "${name}"`);
+      }
+      for (const [seed, name] of OBJECT_KEY_NAMES.entries())
+        await expectRecord(suite, provider(), name, seed);
+      for (const name of OBJECT_KEY_NAMES) await records.delete(provider(), name);
+      assertSameValue(await records.names(provider()), []);
+      for (const name of OBJECT_KEY_NAMES)
+        check((await records.load(provider(), name)) === null, `"${name}" deleted must read as null`);
     });
 
     it('keeps every one of concurrent saves of different names', async () => {

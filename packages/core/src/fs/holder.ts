@@ -1,0 +1,108 @@
+import type { ProcessIdentity } from './process.js';
+
+/*
+ * Token names of the lock (see lock.ts). A name is at most 255 bytes, so the holder is encoded compactly:
+ *   <fence>.free
+ *   <fence>.<beat>.<leaseMs>.<pid>.<start>.<pidNs>.<timeNs>.<boot>.<host>.lock
+ * <beat> counts the holder's heartbeats, <leaseMs> is how long a contender that cannot check the holder
+ * waits for the next one, <start>/<pidNs>/<timeNs> are decimal (empty when unknown), <boot> is the boot
+ * id's 16 bytes in base64url (22 characters) and <host> the first 64 bytes of the host name in base64url
+ * (at most 86). With 16-digit fences and beats, 10-digit leases, pids and namespaces and a 20-digit start
+ * time, the longest name is 213 bytes.
+ * The name of earlier versions, <fence>.<pid>.<host>.lock, is read as a holder that cannot be checked
+ * with the default lease.
+ */
+
+/** A holder as recorded in its token's name. */
+export interface Holder extends ProcessIdentity {
+  leaseMs: number;
+}
+
+/** A parsed token name. */
+export interface Token {
+  entry: string;
+  fence: number;
+  /** Heartbeats of the holder so far (0 for a free token). */
+  beat: number;
+  holder: Holder | null;
+}
+
+const HOST_BYTES = 64;
+const FREE = /^(\d+)\.free$/;
+const HELD =
+  /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.(\d*)\.(\d*)\.(\d*)\.([A-Za-z0-9_-]{22}|)\.([A-Za-z0-9_-]*)\.lock$/;
+const LEGACY = /^(\d+)\.(\d+)\.([A-Za-z0-9_-]*)\.lock$/;
+
+/** The name of a free token whose last fence was `fence`. */
+export function freeName(fence: number): string {
+  return `${fence}.free`;
+}
+
+/** The name of the token held by `holder` with fencing token `fence`, after `beat` heartbeats. */
+export function heldName(fence: number, beat: number, holder: Holder): string {
+  const host = Buffer.from(holder.host, 'utf8').subarray(0, HOST_BYTES).toString('base64url');
+  return [
+    fence,
+    beat,
+    holder.leaseMs,
+    holder.pid,
+    holder.start,
+    holder.pidNs,
+    holder.timeNs,
+    encodeBoot(holder.boot),
+    host,
+    'lock',
+  ].join('.');
+}
+
+/** Parses a token name; null for a name that is not a token. */
+export function parseToken(entry: string, legacyLeaseMs: number): Token | null {
+  const free = FREE.exec(entry);
+  if (free) return { entry, fence: Number(free[1]), beat: 0, holder: null };
+  const held = HELD.exec(entry);
+  if (held) {
+    const [, fence, beat, leaseMs, pid, start, pidNs, timeNs, boot, host] = held as unknown as string[];
+    return {
+      entry,
+      fence: Number(fence),
+      beat: Number(beat),
+      holder: {
+        leaseMs: Number(leaseMs),
+        pid: Number(pid),
+        start: start!,
+        pidNs: pidNs!,
+        timeNs: timeNs!,
+        boot: decodeBoot(boot!),
+        host: Buffer.from(host!, 'base64url').toString('utf8'),
+      },
+    };
+  }
+  const legacy = LEGACY.exec(entry);
+  if (!legacy) return null;
+  return {
+    entry,
+    fence: Number(legacy[1]),
+    beat: 0,
+    holder: {
+      leaseMs: legacyLeaseMs,
+      pid: Number(legacy[2]),
+      start: '',
+      pidNs: '',
+      timeNs: '',
+      boot: '',
+      host: Buffer.from(legacy[3]!, 'base64url').toString('utf8'),
+    },
+  };
+}
+
+const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function encodeBoot(boot: string): string {
+  return BOOT_ID.test(boot) ? Buffer.from(boot.replaceAll('-', ''), 'hex').toString('base64url') : '';
+}
+
+function decodeBoot(encoded: string): string {
+  if (encoded === '') return '';
+  const hex = Buffer.from(encoded, 'base64url').toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
