@@ -1,9 +1,12 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnChild, testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
-import { sweepTempFiles, writeFileAtomic } from '../src/fs/atomic.js';
+import { sweepTempFiles, UNCHECKED_TEMP_AGE_MS, writeFileAtomic } from '../src/fs/atomic.js';
+import { encodeBoot } from '../src/fs/holder.js';
+import { thisProcess } from '../src/fs/process.js';
+import { tempNameFor, tempOwner } from '../src/fs/temp.js';
 import { IMPOSSIBLE_PID } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-atomic-');
@@ -79,7 +82,48 @@ describe('writeFileAtomic', () => {
   });
 });
 
+/** A temp name as written by a process with this identity (this process's, with `changes` applied). */
+function tempNameOf(changes: Partial<ReturnType<typeof thisProcess>>, hex = '0123456789ab'): string {
+  const owner = { ...thisProcess(), ...changes };
+  return `.doc.jsonl.${[owner.pid, owner.start, owner.pidNs, owner.timeNs, encodeBoot(owner.boot)].join('~')}.${hex}.tmp`;
+}
+
+describe('temp names', () => {
+  test('record the writer: pid, start time, namespaces and boot id, read back by tempOwner', () => {
+    const name = tempNameFor('doc.jsonl');
+    const { pid, start, pidNs, timeNs, boot } = thisProcess();
+    expect(tempOwner(name)).toEqual({ pid, identity: { pid, start, pidNs, timeNs, boot } });
+    expect(Buffer.byteLength(tempNameFor(`${'x'.repeat(128)}.jsonl`))).toBeLessThanOrEqual(255);
+    expect(tempOwner(`.doc.jsonl.${process.pid}.0123456789ab.tmp`)).toEqual({
+      pid: process.pid,
+      identity: null,
+    });
+    expect(tempOwner('doc.jsonl')).toBeNull();
+  });
+});
+
 describe('sweepTempFiles', () => {
+  test.skipIf(process.platform !== 'linux')(
+    'judges a writer by its identity: the same pid with another start time is dead; another namespace is not judged',
+    async ({ dir }) => {
+      const live = tempNameOf({}, 'aaaaaaaaaaaa');
+      // This pid, but started at another time: the pid was reused, its writer is gone.
+      const reused = tempNameOf({ start: '1' }, 'bbbbbbbbbbbb');
+      // A writer in another pid namespace (a container): its pid says nothing here.
+      const elsewhere = tempNameOf({ pid: IMPOSSIBLE_PID, pidNs: '1' }, 'cccccccccccc');
+      for (const name of [live, reused, elsewhere]) await writeFile(join(dir, name), 'partial');
+
+      expect(await sweepTempFiles(dir)).toEqual([join(dir, reused)]);
+      expect((await readdir(dir)).sort()).toEqual([live, elsewhere].sort());
+
+      // Unchecked writers are swept once their temp file is old enough that no write can still be running.
+      const old = new Date(Date.now() - UNCHECKED_TEMP_AGE_MS - 1000);
+      await utimes(join(dir, elsewhere), old, old);
+      expect(await sweepTempFiles(dir)).toEqual([join(dir, elsewhere)]);
+      expect(await readdir(dir)).toEqual([live]);
+    },
+  );
+
   test('removes temp files and directories of dead writers, keeps live ones and other files', async ({
     dir,
   }) => {

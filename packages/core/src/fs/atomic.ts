@@ -1,6 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from './process.js';
+import { holderState, isProcessAlive, thisHost } from './process.js';
 import { replaceWithTemp, tempOwner, toChunks, writeTempFile } from './temp.js';
 
 /** Options of a write. */
@@ -30,9 +30,17 @@ export async function writeFileAtomic(
 }
 
 /**
+ * How old a temp entry of a writer that cannot be checked (another pid namespace, as in containers, or
+ * another boot) must be before it is swept: writes take seconds, so an hour means its writer is gone.
+ */
+export const UNCHECKED_TEMP_AGE_MS = 60 * 60 * 1000;
+
+/**
  * Removes the temp entries that writers killed midway left in `dir` (named as by
- * {@link writeFileAtomic}) whose writer pid no longer runs on this host; a live writer's temp file is
- * kept. Returns the removed paths; a missing `dir` has none.
+ * {@link writeFileAtomic}): those whose writer certainly no longer runs (its pid is gone, or taken by a
+ * process that started at another time), and those of writers that cannot be checked from here once
+ * they are {@link UNCHECKED_TEMP_AGE_MS} old. A live writer's temp file is kept. Returns the removed
+ * paths; a missing `dir` has none.
  */
 export async function sweepTempFiles(dir: string): Promise<string[]> {
   let entries: string[];
@@ -45,11 +53,25 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const entry of entries) {
     const owner = tempOwner(entry);
-    if (owner === null || isProcessAlive(owner)) continue;
+    if (owner === null) continue;
     const path = join(dir, entry);
+    const state =
+      owner.identity === null
+        ? isProcessAlive(owner.pid)
+          ? 'alive'
+          : 'dead'
+        : holderState({ ...owner.identity, host: thisHost() });
+    if (state === 'alive' || (state === 'unknown' && !(await olderThan(path, UNCHECKED_TEMP_AGE_MS))))
+      continue;
     // A lock being initialised uses a temp directory, hence recursive; force: another sweeper may win.
     await rm(path, { recursive: true, force: true });
     removed.push(path);
   }
   return removed;
+}
+
+// False when `path` is gone (another sweeper won) or younger than `ageMs`.
+async function olderThan(path: string, ageMs: number): Promise<boolean> {
+  const stats = await lstat(path).catch(() => null);
+  return stats !== null && Date.now() - stats.mtimeMs >= ageMs;
 }

@@ -97,11 +97,13 @@ export function parseToken(entry: string, legacyLeaseMs: number): Token | null {
 
 const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function encodeBoot(boot: string): string {
+/** A boot id in 22 base64url characters (empty when it is not one). */
+export function encodeBoot(boot: string): string {
   return BOOT_ID.test(boot) ? Buffer.from(boot.replaceAll('-', ''), 'hex').toString('base64url') : '';
 }
 
-function decodeBoot(encoded: string): string {
+/** The boot id {@link encodeBoot} encoded. */
+export function decodeBoot(encoded: string): string {
   if (encoded === '') return '';
   const hex = Buffer.from(encoded, 'base64url').toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -3,13 +3,21 @@ import type { FileHandle } from 'node:fs/promises';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { syncDirectory } from './dirs.js';
+import { decodeBoot, encodeBoot } from './holder.js';
+import { type ProcessIdentity, thisProcess } from './process.js';
 
 /** Mode of every file a store creates: owner read and write only. */
 export const FILE_MODE = 0o600;
 
-// `.<basename>.<pid>.<12 hex digits>.tmp`: the pid lets a sweeper tell a dead writer's leftovers from
-// a live writer's work in progress.
-const TEMP_NAME = /^\.(.+)\.(\d+)\.([0-9a-f]{12})\.tmp$/;
+// `.<basename>.<pid>~<start>~<pidNs>~<timeNs>~<boot>.<12 hex digits>.tmp`: the writer's identity (see
+// process.ts) lets a sweeper tell a dead writer's leftovers from a live writer's work in progress, also
+// across pid namespaces, where a pid alone means another process or none. At most 229 bytes for a
+// 134-byte base (a 128-character name and `.jsonl`). Earlier versions wrote `.<basename>.<pid>.<hex>.tmp`.
+const TEMP_NAME = /^\.(.+)\.(\d+)~(\d*)~(\d*)~(\d*)~([A-Za-z0-9_-]{22}|)\.([0-9a-f]{12})\.tmp$/;
+const LEGACY_TEMP_NAME = /^\.(.+)\.(\d+)\.([0-9a-f]{12})\.tmp$/;
+
+/** Who made a temp entry: its identity, or only its pid for a name of an earlier version. */
+export type TempOwner = { pid: number; identity: Omit<ProcessIdentity, 'host'> | null };
 
 /** A fresh temp path next to `file` (same directory, so a rename or link onto `file` is atomic). */
 export function tempPathFor(file: string): string {
@@ -18,13 +26,27 @@ export function tempPathFor(file: string): string {
 
 /** The temp name for an entry called `base`, owned by this process. */
 export function tempNameFor(base: string): string {
-  return `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const me = thisProcess();
+  const owner = [me.pid, me.start, me.pidNs, me.timeNs, encodeBoot(me.boot)].join('~');
+  return `.${base}.${owner}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
-/** The pid of the process that made temp entry `entry`, or null when `entry` is not a temp name. */
-export function tempOwner(entry: string): number | null {
+/** Who made temp entry `entry`, or null when `entry` is not a temp name. */
+export function tempOwner(entry: string): TempOwner | null {
   const match = TEMP_NAME.exec(entry);
-  return match ? Number(match[2]) : null;
+  if (match) {
+    const [, , pid, start, pidNs, timeNs, boot] = match as unknown as string[];
+    const identity = {
+      pid: Number(pid),
+      start: start!,
+      pidNs: pidNs!,
+      timeNs: timeNs!,
+      boot: decodeBoot(boot!),
+    };
+    return { pid: identity.pid, identity };
+  }
+  const legacy = LEGACY_TEMP_NAME.exec(entry);
+  return legacy ? { pid: Number(legacy[2]), identity: null } : null;
 }
 
 /** Data as the list of buffers to write, without copying buffers the caller gave. */
