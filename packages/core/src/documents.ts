@@ -78,6 +78,11 @@ export interface DocumentBackend<H> {
   withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T>;
   /** Releases what the backend holds; documents outlive it where the backend persists them. */
   close(): Promise<void>;
+  /**
+   * For backends that keep files: whether `path` (a caller's file, such as an export target) lies inside
+   * the folder of the documents, where writing it would put a foreign file among them. Absent: it cannot.
+   */
+  contains?(path: string): Promise<boolean>;
 }
 
 /**

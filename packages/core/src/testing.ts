@@ -16,6 +16,7 @@ export {
   thrownBy,
   valueDifference,
 } from './testing/assertions.js';
+export { describeFilesystemFaults, type FilesystemFaultsOptions } from './testing/filesystem-groups.js';
 export {
   exoticValues,
   INVALID_NAMES,

@@ -13,8 +13,9 @@ import {
 import { join } from 'node:path';
 import { encode, isOmegaError, type OmegaError } from '@omega/core';
 import { acquireLock } from '@omega/core/fs';
-import { editFramedFile, INVALID_NAMES } from '@omega/core/testing';
+import { describeFilesystemFaults, editFramedFile, INVALID_NAMES } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { FilesystemSessionProvider, type FilesystemSessionProviderOptions } from '../src/filesystem.js';
@@ -394,4 +395,14 @@ describe('FilesystemSessionProvider: confinement', () => {
       await remove();
     }
   });
+});
+
+describeFilesystemFaults(vitest, {
+  kind: 'session',
+  folder: 'sessions',
+  open: (root) => new FilesystemSessionProvider({ root }),
+  save: (provider, name) => provider.save(name, session('faults')),
+  load: (provider, name) => provider.load(name),
+  list: async (provider) => (await provider.list()).map((info) => info.name),
+  remove: (provider, name) => provider.delete(name),
 });

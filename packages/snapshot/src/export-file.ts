@@ -76,3 +76,11 @@ export function importConflict(name: string, file: string): AlreadyExistsError {
     { details: { kind: KIND, name, file } },
   );
 }
+
+/** The error of an export whose target lies among the documents of the store it is exported from. */
+export function exportInsideStore(name: string, path: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `cannot export snapshot "${name}" to ${path}: the path is inside the store's snapshots folder`,
+    { details: { kind: KIND, name, file: path, reason: 'inside the snapshots folder' } },
+  );
+}

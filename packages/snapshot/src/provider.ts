@@ -1,5 +1,5 @@
 import { type DocumentBackend, DocumentFront, isOmegaError } from '@omega/core';
-import { importConflict, readExportFile, writeExportFile } from './export-file.js';
+import { exportInsideStore, importConflict, readExportFile, writeExportFile } from './export-file.js';
 import type { ImportSnapshotOptions, MachineSnapshot, SnapshotInfo, SnapshotProvider } from './index.js';
 import { decodeSnapshot, encodeSnapshot, infoOf, KIND, notFound, type SnapshotHeader } from './rules.js';
 
@@ -51,6 +51,9 @@ export class SnapshotFront extends DocumentFront<SnapshotHeader> implements Snap
     if (!document) throw notFound(name);
     // Verified before it leaves the store: an export never launders a damaged document into a valid one.
     if (!this.backend.trusted) decodeSnapshot(document, false);
+    // An export file among the store's documents would make listing the store fail.
+    if (typeof path === 'string' && (await this.backend.contains?.(path)))
+      throw exportInsideStore(name, path);
     await writeExportFile(path, name, document, { durable: this.#durable });
   }
 

@@ -1,8 +1,16 @@
 import { mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, isOmegaError, type OmegaError } from '@omega/core';
-import { assertSameValue, editFramedFile, INVALID_NAMES, readFramedText } from '@omega/core/testing';
+import {
+  assertSameValue,
+  describeFilesystemFaults,
+  editFramedFile,
+  INVALID_NAMES,
+  readFramedText,
+  rejectionOf,
+} from '@omega/core/testing';
 import { createTempDir, removeTempDir, tempDir } from '@omega/test-kit';
+import * as vitest from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeSnapshotProvider } from '../src/conformance.js';
 import { changeSampleValue, sampleSnapshot } from '../src/conformance-fixtures.js';
@@ -254,6 +262,27 @@ describe('FilesystemSnapshotProvider', () => {
     expect(await provider.info('linked')).toEqual(await other.info('linked'));
   });
 
+  it('refuses an export target inside the snapshots folder, through a symlink too, so the store still lists', async () => {
+    const provider = open();
+    await provider.save('kept', sampleSnapshot(1));
+    const outside = join(dir, 'elsewhere');
+    await mkdir(outside);
+    await symlink(root, join(outside, 'store-link'));
+    for (const target of [
+      join(folder(), 'exported.jsonl'),
+      join(folder(), 'new', 'kept.snapshot'),
+      join(outside, 'store-link', 'snapshots', 'via-link.jsonl'),
+    ]) {
+      const error = await rejectionOf(() => provider.export('kept', target), 'INVALID_ARGUMENT');
+      expect(error.details).toMatchObject({ kind: 'snapshot', name: 'kept', file: target });
+    }
+    expect((await provider.list()).map((info) => info.name)).toEqual(['kept']);
+    // The rest of the root is the caller's: an exports folder beside the family folders is fine.
+    await provider.export('kept', join(root, 'exports', 'kept.snapshot'));
+    await provider.export('kept', join(outside, 'kept.snapshot'));
+    expect(await readdir(outside)).toContain('kept.snapshot');
+  });
+
   it('refuses a snapshots folder that is a symlink', async () => {
     const elsewhere = join(dir, 'elsewhere');
     await mkdir(elsewhere);
@@ -289,4 +318,14 @@ describe('FilesystemSnapshotProvider', () => {
     await memory.save('same', snapshot);
     expect(await provider.info('same')).toEqual(await memory.info('same'));
   });
+});
+
+describeFilesystemFaults(vitest, {
+  kind: 'snapshot',
+  folder: 'snapshots',
+  open: (root) => new FilesystemSnapshotProvider({ root }),
+  save: (provider, name) => provider.save(name, sampleSnapshot()),
+  load: (provider, name) => provider.load(name),
+  list: async (provider) => (await provider.list()).map((info) => info.name),
+  remove: (provider, name) => provider.delete(name),
 });

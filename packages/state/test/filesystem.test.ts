@@ -12,8 +12,10 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OmegaError, State } from '@omega/core';
+import { emptyState } from '@omega/core';
 import {
   assertSameValue,
+  describeFilesystemFaults,
   editFramedFile,
   type FramedText,
   INVALID_NAMES,
@@ -22,6 +24,7 @@ import {
   thrownBy,
 } from '@omega/core/testing';
 import { createTempDir, removeTempDir, tempDir } from '@omega/test-kit';
+import * as vitest from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStateProvider } from '../src/conformance.js';
 import { FilesystemStateProvider } from '../src/filesystem.js';
@@ -313,4 +316,14 @@ describe('FilesystemStateProvider', () => {
       expect(await readdir(outside)).toStrictEqual([]);
     });
   });
+});
+
+describeFilesystemFaults(vitest, {
+  kind: 'state',
+  folder: 'state',
+  open: (root) => new FilesystemStateProvider({ root }),
+  save: (provider, name) => provider.saveState(name, emptyState()),
+  load: (provider, name) => provider.loadState(name),
+  list: (provider) => provider.listStates(),
+  remove: (provider, name) => provider.deleteState(name),
 });

@@ -1,5 +1,6 @@
-import { readdir, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import {
   checkDocumentSpec,
   type DocumentBackend,
@@ -16,7 +17,7 @@ import { corruptFile, encodeFrame } from './frame.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from './framed.js';
 import { acquireLock, type LockOptions } from './lock.js';
-import { entryFile, openStoreDir, refuseSymlink } from './root.js';
+import { checkStoreDir, entryFile, openStoreDir, refuseNonFile, refuseSymlink } from './root.js';
 import { linkTemp, writeTempFile } from './temp.js';
 
 /** Options of a {@link FilesystemDocumentBackend}. */
@@ -33,6 +34,12 @@ export interface FilesystemDocumentOptions {
 }
 
 const EXTENSION = '.jsonl';
+
+// A family folder deleted under a running provider lists nothing.
+function missingAsEmpty(error: unknown): Dirent[] {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+  throw error;
+}
 const LOCKS_FOLDER = '.locks';
 
 /**
@@ -97,21 +104,21 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   /** The whole document `name`, or null when there is none. */
   async read(name: string): Promise<FramedDocument<H> | null> {
     const file = await this.#file(name);
-    const document = await readFramedFile(file, this.#spec, this.#spec.header);
+    const document = await this.#reading(readFramedFile(file, this.#spec, this.#spec.header));
     return document && this.#checkName(document, name);
   }
 
   /** Only the header line of document `name`, or null when there is none. */
   async readHeader(name: string): Promise<FramedHeader<H> | null> {
     const file = await this.#file(name);
-    const header = await readFramedHeader(file, this.#spec, this.#spec.header);
+    const header = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
     return header && this.#checkName(header, name);
   }
 
   /** Creates or atomically replaces document `name`. */
   async write(name: string, header: H, body: string): Promise<void> {
-    const file = await this.#file(name);
-    await refuseSymlink(file);
+    const file = await this.#file(name, true);
+    await refuseNonFile(file);
     await writeFramedFile(file, this.#meta(name), header, body, { durable: this.#durable });
     this.#removedWhileLocked.delete(name);
   }
@@ -121,7 +128,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * (details `{ kind, name, file }`) otherwise. Of concurrent creators exactly one wins.
    */
   async create(name: string, header: H, body: string): Promise<void> {
-    const file = await this.#file(name);
+    const file = await this.#file(name, true);
     const chunks = encodeFrame(file, this.#meta(name), header, body);
     const temp = await writeTempFile(file, chunks, this.#durable);
     if (!(await linkTemp(temp, file, this.#durable))) throw documentExists(this.#spec.kind, name, file);
@@ -130,8 +137,8 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
 
   /** Removes document `name`; false when there was none. */
   async remove(name: string): Promise<boolean> {
-    const file = await this.#file(name);
-    await refuseSymlink(file);
+    const file = await this.#file(name, true);
+    await refuseNonFile(file);
     try {
       await unlink(file);
     } catch (error) {
@@ -145,7 +152,8 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
 
   /** Names of the stored documents, sorted: regular files `<valid name>.jsonl` only. */
   async names(): Promise<string[]> {
-    const entries = await readdir(await this.directory(), { withFileTypes: true });
+    const dir = await this.directory();
+    const entries = await this.#reading(readdir(dir, { withFileTypes: true }).catch(missingAsEmpty));
     const names: string[] = [];
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.endsWith(EXTENSION)) continue;
@@ -184,7 +192,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    */
   async withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T> {
     assertValidName(this.#spec.kind, name);
-    const lock = await acquireLock(join(await this.directory(), LOCKS_FOLDER, name), this.#lockOptions);
+    const lock = await acquireLock(join(await this.#liveDirectory(), LOCKS_FOLDER, name), this.#lockOptions);
     this.#locked.add(name);
     let result: T;
     try {
@@ -198,6 +206,29 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     if (this.#unlock(name)) await lock.discard();
     else await lock.release();
     return result;
+  }
+
+  /**
+   * Whether `path` lies inside this store's folder of documents (`<root>/<folder>`), following symlinks of
+   * the part of it that exists (a path not created yet is judged by its nearest existing parent). The rest
+   * of the root is the caller's: an `exports/` folder beside the family folders is fine.
+   */
+  async contains(path: string): Promise<boolean> {
+    const root = await realpathOrNull(join(this.root, this.#spec.folder));
+    if (root === null) return false;
+    let probe = resolve(path);
+    let rest = '';
+    for (;;) {
+      const real = await realpathOrNull(probe);
+      if (real !== null) {
+        const target = join(real, rest);
+        return target === root || target.startsWith(root + sep);
+      }
+      const parent = dirname(probe);
+      if (parent === probe) return false;
+      rest = join(basename(probe), rest);
+      probe = parent;
+    }
   }
 
   /** Nothing to release: every call opens and closes what it uses. */
@@ -219,9 +250,31 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     return dir;
   }
 
-  async #file(name: string): Promise<string> {
+  async #file(name: string, writing = false): Promise<string> {
     assertValidName(this.#spec.kind, name);
-    return entryFile(await this.directory(), this.#spec.kind, name, EXTENSION);
+    const dir = writing ? await this.#liveDirectory() : await this.directory();
+    return entryFile(dir, this.#spec.kind, name, EXTENSION);
+  }
+
+  // The folder before a write or a lock: one lstat, so a folder swapped for a symlink or a file since it
+  // was opened is refused (a `CorruptDataError`, as at open), and one deleted meanwhile is created again
+  // (it held nothing any more: the write just starts a new folder).
+  async #liveDirectory(): Promise<string> {
+    const dir = await this.directory();
+    if (await checkStoreDir(dir)) return dir;
+    this.#dir = undefined;
+    return this.directory();
+  }
+
+  // A read whose folder is no longer a directory fails with ENOTDIR: that is the folder's fault, reported
+  // as such (a missing folder reads as a missing document, through ENOENT).
+  async #reading<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') await checkStoreDir(await this.directory());
+      throw error;
+    }
   }
 
   #meta(name: string): { format: string; version: number; name: string } {
@@ -236,4 +289,8 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
       `stored name ${JSON.stringify(document.name)} is not ${JSON.stringify(name)}`,
     );
   }
+}
+
+async function realpathOrNull(path: string): Promise<string | null> {
+  return realpath(path).catch(() => null);
 }

@@ -1,4 +1,5 @@
-import { lstat, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { assertValidName } from '../names.js';
@@ -21,17 +22,48 @@ export async function openStoreDir(root: string, folder: string): Promise<string
   }
   assertValidName('folder', folder);
   const absoluteRoot = resolve(root);
-  await makePrivateDir(absoluteRoot, true);
+  try {
+    await makePrivateDir(absoluteRoot, true);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw rootNotDirectory(absoluteRoot);
+    throw error;
+  }
+  // The root is the caller's path (a symlink there is theirs to follow), so a file there is a bad
+  // argument, not damaged store data.
+  if (!(await stat(absoluteRoot)).isDirectory()) throw rootNotDirectory(absoluteRoot);
   const dir = join(await realpath(absoluteRoot), folder);
   await makePrivateDir(dir, false);
-  const stats = await lstat(dir);
+  await checkStoreDir(dir);
+  return dir;
+}
+
+function rootNotDirectory(root: string): InvalidArgumentError {
+  return new InvalidArgumentError(`store root ${root} is not a directory`, {
+    details: { root, reason: 'not a directory' },
+  });
+}
+
+/**
+ * Checks, with one lstat, that the family folder `dir` a store opened is still its own directory: false
+ * when it is gone; a `CorruptDataError` (details `{ file, reason }`) when it is a symlink (the same error
+ * as at open) or not a directory.
+ */
+export async function checkStoreDir(dir: string): Promise<boolean> {
+  let stats: Stats;
+  try {
+    stats = await lstat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
   if (stats.isSymbolicLink()) throw symlinkError(dir);
   if (!stats.isDirectory()) {
     throw new CorruptDataError(`${dir} is not a directory`, {
       details: { file: dir, reason: 'not a directory' },
     });
   }
-  return dir;
+  return true;
 }
 
 /**
@@ -59,4 +91,24 @@ export async function refuseSymlink(file: string): Promise<void> {
     throw error;
   }
   if (isLink) throw symlinkError(file);
+}
+
+/**
+ * Rejects with a `CorruptDataError` (details `{ file, reason }`) when `file` exists and is not a regular
+ * file: a symlink (reason `'symlink'`) or anything else, such as a directory (`'not a regular file'`).
+ */
+export async function refuseNonFile(file: string): Promise<void> {
+  let stats: Stats;
+  try {
+    stats = await lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (stats.isSymbolicLink()) throw symlinkError(file);
+  if (!stats.isFile()) {
+    throw new CorruptDataError(`${file} is not a regular file`, {
+      details: { file, reason: 'not a regular file' },
+    });
+  }
 }
