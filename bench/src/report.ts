@@ -2,38 +2,38 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-/** One measured comparison. `sense: 'time'` targets ours/baseline time ≤ target; `'speed'` targets baseline/ours ≥ target. */
+/**
+ * One measured comparison. `sense: 'time'` targets ours/baseline time ≤ target; `'speed'` targets
+ * baseline/ours ≥ target. Without a target the row is for reference.
+ */
 export interface Row {
   bench: string;
   size: string;
   candidateMs: number;
   baselineMs: number;
-  target: number;
+  target?: number;
   sense: 'time' | 'speed';
 }
 
-function verdict(row: Row): { ratio: number; meets: boolean; shown: string } {
-  if (row.sense === 'time') {
-    const ratio = row.candidateMs / row.baselineMs;
-    return {
-      ratio,
-      meets: ratio <= row.target,
-      shown: `${ratio.toFixed(2)}× time (target ≤ ${row.target}×)`,
-    };
-  }
-  const ratio = row.baselineMs / row.candidateMs;
-  return { ratio, meets: ratio >= row.target, shown: `${ratio.toFixed(2)}× speed (target ≥ ${row.target}×)` };
+function verdict(row: Row): { meets: string; shown: string } {
+  const time = row.sense === 'time';
+  const ratio = time ? row.candidateMs / row.baselineMs : row.baselineMs / row.candidateMs;
+  const shown = `${ratio.toFixed(2)}× ${row.sense}`;
+  if (row.target === undefined) return { meets: '—', shown };
+  const meets = time ? ratio <= row.target : ratio >= row.target;
+  return { meets: meets ? 'yes' : 'NO', shown: `${shown} (target ${time ? '≤' : '≥'} ${row.target}×)` };
 }
 
-/** Prints the table and writes it to bench/results.md. */
-export async function writeReport(rows: Row[]): Promise<void> {
+/** Prints the table, then `notes`, and writes both to bench/results.md. */
+export async function writeReport(rows: Row[], notes: string[] = []): Promise<void> {
   const lines = [
     '| benchmark | size | ours (ms) | baseline (ms) | ratio | meets |',
     '| --- | --- | ---: | ---: | --- | --- |',
     ...rows.map((row) => {
       const v = verdict(row);
-      return `| ${row.bench} | ${row.size} | ${row.candidateMs.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${v.shown} | ${v.meets ? 'yes' : 'NO'} |`;
+      return `| ${row.bench} | ${row.size} | ${row.candidateMs.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${v.shown} | ${v.meets} |`;
     }),
+    ...(notes.length > 0 ? ['', ...notes] : []),
   ];
   const table = lines.join('\n');
   console.log(table);

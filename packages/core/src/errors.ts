@@ -9,6 +9,7 @@ export type OmegaErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'CAPABILITY_DENIED'
   | 'CLOSED'
+  | 'STORAGE_FAILURE'
   /** A failure a test scripted on a mock provider (`MockFailureError` of `@omega/core/testing`). */
   | 'SCRIPTED_FAILURE';
 
@@ -106,5 +107,16 @@ export class CapabilityDeniedError extends OmegaError {
 export class ClosedError extends OmegaError {
   constructor(message: string, options?: OmegaErrorOptions) {
     super('CLOSED', message, options);
+  }
+}
+
+/**
+ * The storage under a provider failed: an I/O error, a full disk, a permission or a file-descriptor limit.
+ * `details.file` names the path, `details.operation` the provider operation, `details.errno` the system
+ * code (`EIO`, `ENOSPC`, ...); `cause` is the system error. What was stored before is intact.
+ */
+export class StorageFailureError extends OmegaError {
+  constructor(message: string, options?: OmegaErrorOptions) {
+    super('STORAGE_FAILURE', message, options);
   }
 }

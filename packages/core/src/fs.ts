@@ -5,6 +5,8 @@
  */
 export * from './fs/atomic.js';
 export * from './fs/document-backend.js';
+export * from './fs/failures.js';
 export * from './fs/framed.js';
+export { type FilesystemCalls, io } from './fs/io.js';
 export * from './fs/lock.js';
 export * from './fs/root.js';

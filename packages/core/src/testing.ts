@@ -27,6 +27,19 @@ export {
 } from './testing/fixtures.js';
 export { editFramedFile, type FramedText, readFramedText, writeFramedText } from './testing/framed-text.js';
 export {
+  describeInjectedFaults,
+  type InjectedFaultsOptions,
+  type WritePath,
+} from './testing/io-fault-groups.js';
+export {
+  causedBy,
+  type FaultPlan,
+  type FaultRun,
+  INJECTED_FAULTS,
+  type InjectedFault,
+  runWithFault,
+} from './testing/io-faults.js';
+export {
   type MockCall,
   type MockConstructor,
   type MockControls,

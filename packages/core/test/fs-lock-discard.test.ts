@@ -1,26 +1,30 @@
+import { rmSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
-import { afterEach, describe, expect, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import type { ConflictError } from '../src/errors.js';
+import { io } from '../src/fs/io.js';
 import { acquireLock, type FileLock } from '../src/fs/lock.js';
 import { rejectionOf } from '../src/testing.js';
 
-// rmdir passes through, after an optional hook: lets a test act between a discard's two steps.
-const hooks = vi.hoisted(() => ({ beforeRmdir: undefined as ((path: string) => Promise<void>) | undefined }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
-  const rmdir = async (...args: Parameters<typeof actual.rmdir>): Promise<void> => {
-    const hook = hooks.beforeRmdir;
-    hooks.beforeRmdir = undefined;
-    await hook?.(String(args[0]));
-    return actual.rmdir(...args);
+// rmdir passes through the toolkit's call table, after an optional hook: lets a test act between a
+// discard's two steps (both synchronous, so the hook is too).
+const originalRmdir = io.rmdirSync;
+let beforeRmdir: ((path: string) => void) | undefined;
+
+beforeEach(() => {
+  io.rmdirSync = (...args: Parameters<typeof originalRmdir>) => {
+    const hook = beforeRmdir;
+    beforeRmdir = undefined;
+    hook?.(String(args[0]));
+    return originalRmdir(...args);
   };
-  return { ...actual, rmdir, default: { ...actual, rmdir } };
 });
 
 afterEach(() => {
-  hooks.beforeRmdir = undefined;
+  io.rmdirSync = originalRmdir;
+  beforeRmdir = undefined;
 });
 
 const test = testWithTempDir('omega-fs-lock-discard-');
@@ -109,12 +113,14 @@ describe('FileLock.discard', () => {
   }) => {
     const lockDir = join(dir, 'lock');
     const held = await acquireLock(lockDir);
-    let contender: FileLock | undefined;
-    // Between the discard's removal of its token and its rmdir, a contender takes the empty directory.
-    hooks.beforeRmdir = async (path) => {
-      if (path === lockDir) contender = await acquireLock(lockDir, { timeoutMs: 0 });
+    let contending: Promise<FileLock> | undefined;
+    // Between the discard's removal of its token and its rmdir, a contender takes the empty directory
+    // (an uncontended acquisition does all its filesystem work before its first await).
+    beforeRmdir = (path) => {
+      if (path === lockDir) contending = acquireLock(lockDir, { timeoutMs: 0 });
     };
     await held.discard();
+    const contender = await contending;
     expect(contender?.fence).toBe(1);
     expect(await readdir(lockDir)).toHaveLength(1);
     await rejectionOf(acquireLock(lockDir, { timeoutMs: 0 }), 'CONFLICT');
@@ -126,9 +132,9 @@ describe('FileLock.discard', () => {
     const lockDir = join(dir, 'lock');
     const held = await acquireLock(lockDir);
     let removed = false;
-    hooks.beforeRmdir = async (path) => {
+    beforeRmdir = (path) => {
       if (path !== lockDir) return;
-      await rm(lockDir, { recursive: true });
+      rmSync(lockDir, { recursive: true });
       removed = true;
     };
     await held.discard();

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   AlreadyExistsError,
@@ -9,7 +8,7 @@ import {
   NAME_RULE,
   NotFoundError,
 } from '@omega/core';
-import { readFramedFile, writeFramedFile } from '@omega/core/fs';
+import { asStorageFailure, io, readFramedFile, writeFramedFile } from '@omega/core/fs';
 import type { MachineSnapshot } from './index.js';
 import { DOCUMENTS, decodeSnapshot, KIND, type StoredSnapshot, storedForm } from './rules.js';
 
@@ -40,8 +39,12 @@ export async function writeExportFile(
   options: { durable?: boolean } = {},
 ): Promise<void> {
   const file = exportPath(path, name);
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFramedFile(file, { ...EXPORT_FORMAT, name }, stored.header, stored.body, options);
+  try {
+    await io.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFramedFile(file, { ...EXPORT_FORMAT, name }, stored.header, stored.body, options);
+  } catch (error) {
+    throw asStorageFailure(error, { kind: KIND, operation: 'export', name, file });
+  }
 }
 
 /**
@@ -51,7 +54,11 @@ export async function writeExportFile(
 export async function readExportFile(path: unknown): Promise<ImportedFile> {
   const file = exportPath(path, null);
   // The path is the caller's choice, outside any store: a symlink there is theirs to follow.
-  const doc = await readFramedFile(file, EXPORT_FORMAT, DOCUMENTS.header, { followSymlinks: true });
+  const doc = await readFramedFile(file, EXPORT_FORMAT, DOCUMENTS.header, { followSymlinks: true }).catch(
+    (error: unknown) => {
+      throw asStorageFailure(error, { kind: KIND, operation: 'import', file });
+    },
+  );
   if (doc === null) {
     throw new NotFoundError(`snapshot export file ${file} does not exist`, { details: { kind: KIND, file } });
   }

@@ -1,5 +1,5 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { io } from './io.js';
 import { holderState, isProcessAlive, thisHost } from './process.js';
 import { replaceWithTemp, tempOwner, toChunks, writeTempFile } from './temp.js';
 
@@ -45,7 +45,7 @@ export const UNCHECKED_TEMP_AGE_MS = 60 * 60 * 1000;
 export async function sweepTempFiles(dir: string): Promise<string[]> {
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = await io.readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -64,7 +64,7 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
     if (state === 'alive' || (state === 'unknown' && !(await olderThan(path, UNCHECKED_TEMP_AGE_MS))))
       continue;
     // A lock being initialised uses a temp directory, hence recursive; force: another sweeper may win.
-    await rm(path, { recursive: true, force: true });
+    await io.rm(path, { recursive: true, force: true });
     removed.push(path);
   }
   return removed;
@@ -72,6 +72,6 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
 
 // False when `path` is gone (another sweeper won) or younger than `ageMs`.
 async function olderThan(path: string, ageMs: number): Promise<boolean> {
-  const stats = await lstat(path).catch(() => null);
+  const stats = await io.lstat(path).catch(() => null);
   return stats !== null && Date.now() - stats.mtimeMs >= ageMs;
 }

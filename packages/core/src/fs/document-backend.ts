@@ -1,5 +1,4 @@
 import type { Dirent } from 'node:fs';
-import { readdir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import {
   checkDocumentSpec,
@@ -7,16 +6,17 @@ import {
   type DocumentSpec,
   documentExists,
   type StoredHeader,
-  updateUnderLock,
 } from '../documents.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertValidName, isValidName } from '../names.js';
 import { sweepTempFiles } from './atomic.js';
 import { makePrivateDir, syncDirectory } from './dirs.js';
+import { asStorageFailure } from './failures.js';
 import { corruptFile, encodeFrame } from './frame.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
 import { readFramedFile, readFramedHeader, writeFramedFile } from './framed.js';
-import { acquireLock, type LockOptions } from './lock.js';
+import { io } from './io.js';
+import { acquireLock, type FileLock, type LockOptions, runHolding } from './lock.js';
 import { checkStoreDir, entryFile, openStoreDir, refuseNonFile, refuseSymlink } from './root.js';
 import { linkTemp, writeTempFile } from './temp.js';
 
@@ -103,24 +103,35 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
 
   /** The whole document `name`, or null when there is none. */
   async read(name: string): Promise<FramedDocument<H> | null> {
-    const file = await this.#file(name);
-    const document = await this.#reading(readFramedFile(file, this.#spec, this.#spec.header));
-    return document && this.#checkName(document, name);
+    try {
+      const file = await this.#file(name);
+      const document = await this.#reading(readFramedFile(file, this.#spec, this.#spec.header));
+      return document && this.#checkName(document, name);
+    } catch (error) {
+      throw this.#failure(error, 'read', name);
+    }
   }
 
   /** Only the header line of document `name`, or null when there is none. */
   async readHeader(name: string): Promise<FramedHeader<H> | null> {
-    const file = await this.#file(name);
-    const header = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
-    return header && this.#checkName(header, name);
+    try {
+      const file = await this.#file(name);
+      const header = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
+      return header && this.#checkName(header, name);
+    } catch (error) {
+      throw this.#failure(error, 'read', name);
+    }
   }
 
   /** Creates or atomically replaces document `name`. */
   async write(name: string, header: H, body: string): Promise<void> {
-    const file = await this.#file(name, true);
-    await refuseNonFile(file);
-    await writeFramedFile(file, this.#meta(name), header, body, { durable: this.#durable });
-    this.#removedWhileLocked.delete(name);
+    try {
+      const file = await this.#file(name, true);
+      await refuseNonFile(file);
+      await this.#put(file, name, header, body);
+    } catch (error) {
+      throw this.#failure(error, 'write', name);
+    }
   }
 
   /**
@@ -128,32 +139,45 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * (details `{ kind, name, file }`) otherwise. Of concurrent creators exactly one wins.
    */
   async create(name: string, header: H, body: string): Promise<void> {
-    const file = await this.#file(name, true);
-    const chunks = encodeFrame(file, this.#meta(name), header, body);
-    const temp = await writeTempFile(file, chunks, this.#durable);
-    if (!(await linkTemp(temp, file, this.#durable))) throw documentExists(this.#spec.kind, name, file);
-    this.#removedWhileLocked.delete(name);
+    try {
+      const file = await this.#file(name, true);
+      const chunks = encodeFrame(file, this.#meta(name), header, body);
+      const temp = await writeTempFile(file, chunks, this.#durable);
+      if (!(await linkTemp(temp, file, this.#durable))) throw documentExists(this.#spec.kind, name, file);
+      this.#removedWhileLocked.delete(name);
+    } catch (error) {
+      throw this.#failure(error, 'create', name);
+    }
   }
 
   /** Removes document `name`; false when there was none. */
   async remove(name: string): Promise<boolean> {
-    const file = await this.#file(name, true);
-    await refuseNonFile(file);
     try {
-      await unlink(file);
+      const file = await this.#file(name, true);
+      await refuseNonFile(file);
+      try {
+        io.unlinkSync(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+      if (this.#locked.has(name)) this.#removedWhileLocked.add(name);
+      if (this.#durable) await syncDirectory(dirname(file));
+      return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
+      throw this.#failure(error, 'remove', name);
     }
-    if (this.#durable) await syncDirectory(dirname(file));
-    if (this.#locked.has(name)) this.#removedWhileLocked.add(name);
-    return true;
   }
 
   /** Names of the stored documents, sorted: regular files `<valid name>.jsonl` only. */
   async names(): Promise<string[]> {
-    const dir = await this.directory();
-    const entries = await this.#reading(readdir(dir, { withFileTypes: true }).catch(missingAsEmpty));
+    let entries: Dirent[];
+    try {
+      const dir = await this.directory();
+      entries = await this.#reading(io.readdir(dir, { withFileTypes: true }).catch(missingAsEmpty));
+    } catch (error) {
+      throw this.#failure(error, 'list');
+    }
     const names: string[] = [];
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.endsWith(EXTENSION)) continue;
@@ -168,20 +192,48 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * body. A document removed while listing is left out; a damaged one is a `CorruptDataError`.
    */
   async headers(): Promise<FramedHeader<H>[]> {
+    const names = await this.names();
+    const dir = await this.directory();
     const headers: FramedHeader<H>[] = [];
-    for (const name of await this.names()) {
-      const header = await this.readHeader(name);
-      if (header) headers.push(header);
+    // names() only lists valid names, so each path is built directly (no per-name checks or awaits
+    // beyond the read's own: a listing reads thousands of headers).
+    for (const name of names) {
+      const file = join(dir, `${name}${EXTENSION}`);
+      let header: FramedHeader<H> | null;
+      try {
+        header = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
+      } catch (error) {
+        throw this.#failure(error, 'list', name);
+      }
+      if (header) headers.push(this.#checkName(header, name));
     }
     return headers;
   }
 
-  /** Read-modify-write of document `name` under its cross-process lock ({@link updateUnderLock}). */
-  update(
+  /**
+   * Read-modify-write of document `name` under its cross-process lock, as `updateUnderLock` does but
+   * with the folder checked once: reading the header already refuses a symlink or a non-file there.
+   */
+  async update(
     name: string,
     next: (current: StoredHeader<H> | null) => { header: H; body: string },
   ): Promise<void> {
-    return updateUnderLock(this, name, next);
+    assertValidName(this.#spec.kind, name);
+    await this.#underLock(name, async (dir) => {
+      const file = entryFile(dir, this.#spec.kind, name, EXTENSION);
+      let current: FramedHeader<H> | null;
+      try {
+        current = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
+      } catch (error) {
+        throw this.#failure(error, 'read', name);
+      }
+      const { header, body } = next(current && this.#checkName(current, name));
+      try {
+        await this.#put(file, name, header, body);
+      } catch (error) {
+        throw this.#failure(error, 'write', name);
+      }
+    });
   }
 
   /**
@@ -192,20 +244,25 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    */
   async withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T> {
     assertValidName(this.#spec.kind, name);
-    const lock = await acquireLock(join(await this.#liveDirectory(), LOCKS_FOLDER, name), this.#lockOptions);
-    this.#locked.add(name);
-    let result: T;
+    return this.#underLock(name, (_dir, fence) => fn(fence));
+  }
+
+  // withLock, also passing the folder it checked.
+  async #underLock<T>(name: string, fn: (dir: string, fence: number) => Promise<T>): Promise<T> {
+    let dir: string;
+    let lock: FileLock;
     try {
-      result = await fn(lock.fence);
+      dir = await this.#liveDirectory();
+      lock = await acquireLock(join(dir, LOCKS_FOLDER, name), this.#lockOptions);
     } catch (error) {
-      const removed = this.#unlock(name);
-      // The caller needs fn's failure; a failed release beside it would only hide it.
-      await (removed ? lock.discard() : lock.release()).catch(() => undefined);
-      throw error;
+      throw this.#failure(error, 'lock', name);
     }
-    if (this.#unlock(name)) await lock.discard();
-    else await lock.release();
-    return result;
+    this.#locked.add(name);
+    return runHolding(
+      lock,
+      () => fn(dir, lock.fence),
+      () => (this.#unlock(name) ? lock.discard() : lock.release()),
+    );
   }
 
   /**
@@ -214,12 +271,12 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * of the root is the caller's: an `exports/` folder beside the family folders is fine.
    */
   async contains(path: string): Promise<boolean> {
-    const root = await realpathOrNull(join(this.root, this.#spec.folder));
+    const root = realpathOrNull(join(this.root, this.#spec.folder));
     if (root === null) return false;
     let probe = resolve(path);
     let rest = '';
     for (;;) {
-      const real = await realpathOrNull(probe);
+      const real = realpathOrNull(probe);
       if (real !== null) {
         const target = join(real, rest);
         return target === root || target.startsWith(root + sep);
@@ -243,7 +300,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   async #open(): Promise<string> {
     const dir = await openStoreDir(this.root, this.#spec.folder);
     const locks = join(dir, LOCKS_FOLDER);
-    await makePrivateDir(locks, false);
+    makePrivateDir(locks, false);
     await refuseSymlink(locks);
     await sweepTempFiles(dir);
     await sweepTempFiles(locks);
@@ -277,6 +334,18 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     }
   }
 
+  async #put(file: string, name: string, header: H, body: string): Promise<void> {
+    await writeFramedFile(file, this.#meta(name), header, body, { durable: this.#durable });
+    this.#removedWhileLocked.delete(name);
+  }
+
+  // A system error as a StorageFailureError naming the document (or, without a name, the folder).
+  #failure(error: unknown, operation: string, name?: string): unknown {
+    const folder = join(this.root, this.#spec.folder);
+    const file = name === undefined ? folder : join(folder, `${name}${EXTENSION}`);
+    return asStorageFailure(error, { kind: this.#spec.kind, operation, name, file });
+  }
+
   #meta(name: string): { format: string; version: number; name: string } {
     return { format: this.#spec.format, version: this.#spec.version, name };
   }
@@ -291,6 +360,10 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   }
 }
 
-async function realpathOrNull(path: string): Promise<string | null> {
-  return realpath(path).catch(() => null);
+function realpathOrNull(path: string): string | null {
+  try {
+    return io.realpathSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -1,11 +1,11 @@
-import { chmod, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { makePrivateDir } from './dirs.js';
 import { freeName, type Holder, heldName, parseToken, type Token } from './holder.js';
+import { io } from './io.js';
 import { holderState, thisProcess } from './process.js';
-import { FILE_MODE, tempNameFor } from './temp.js';
+import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
 
 /*
  * How the lock works. A lock directory holds exactly one empty "token" file whose name is the state
@@ -91,7 +91,8 @@ export interface FileLock {
    * Releases the lock; idempotent. Resolves `true` when this call or an earlier one released it, `false`
    * when it had been lost while held (then `onLost` was called). It does not reject for a lost lock:
    * what the holder wrote has landed whatever happened to the lock, and a caller must not take it for
-   * a failed write. It rejects only when the filesystem fails (the lock may then still be held).
+   * a failed write. It rejects only when the filesystem fails; the token then still names this process,
+   * and the next acquisition of this lock in this process takes it over at once.
    */
   release(): Promise<boolean>;
   /**
@@ -110,6 +111,14 @@ const MAX_LEASE_MS = 2 ** 31 - 1;
 const HEARTBEATS_PER_LEASE = 5;
 const MIN_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 50;
+// Lock directories whose token this process freed last, with that fence: the next acquisition tries
+// that exact name first. Bounded, as a long-lived process may lock many names.
+const lastFree = new Map<string, number>();
+const MAX_REMEMBERED = 4096;
+// Lock directories this process held and failed to release (an I/O error on the release rename). No lock
+// object here holds them any more, so this process's next acquirer takes them over at once; to other
+// processes they look held by a live process until this one exits.
+const abandoned = new Set<string>();
 
 /**
  * Acquires the cross-process lock kept in directory `dir` (resolved to an absolute path once; created
@@ -147,10 +156,22 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
   // The held name being watched for a lease to expire, and since when (monotonic clock).
   let watched: { entry: string; since: number } | undefined;
   let backoff = MIN_BACKOFF_MS;
+  const onLost = options.onLost ?? warnLost;
+  const known = lastFree.get(lockDir);
+  if (known !== undefined) {
+    // The free token this process left last time: renaming it straight away saves listing the directory
+    // (a rename is a compare-and-swap on the whole state, so a stale guess only fails).
+    const fence = known + 1;
+    if (moveToken(lockDir, freeName(known), heldName(fence, 0, me)))
+      return new HeldLock(lockDir, fence, me, onLost);
+    lastFree.delete(lockDir);
+  }
   for (;;) {
-    const token = await readToken(lockDir);
+    const token = readToken(lockDir);
     let takeOver = token !== null && token.holder === null;
-    if (token?.holder) {
+    if (token?.holder && abandoned.has(lockDir) && isMe(token.holder, me)) {
+      takeOver = true;
+    } else if (token?.holder) {
       const state = holderState(token.holder);
       if (state === 'unknown') {
         const now = performance.now();
@@ -161,12 +182,12 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
       }
     }
     if (token === null) {
-      if (await initialise(lockDir)) continue;
+      if (initialise(lockDir)) continue;
     } else if (takeOver) {
       const fence = token.fence + 1;
-      const entry = heldName(fence, 0, me);
-      if (await moveToken(lockDir, token.entry, entry)) {
-        return new HeldLock(lockDir, fence, me, options.onLost ?? warnLost);
+      if (moveToken(lockDir, token.entry, heldName(fence, 0, me))) {
+        abandoned.delete(lockDir);
+        return new HeldLock(lockDir, fence, me, onLost);
       }
       continue;
     }
@@ -178,9 +199,10 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
 
 /**
  * Runs `fn` holding the lock in `dir` (see {@link acquireLock}), passing its fence; always releases.
- * Resolves with what `fn` returns, even when the lock turns out to have been lost meanwhile: what `fn`
- * wrote has landed, so failing would invite a retry that applies it twice; the loss goes to
- * `options.onLost` instead. Rejects with `fn`'s error when it throws, or when releasing fails on I/O.
+ * Resolves with what `fn` returns, even when the lock turns out to have been lost meanwhile or releasing
+ * it fails on I/O: what `fn` wrote has landed, so failing would invite a retry that applies it twice.
+ * A loss goes to `options.onLost`, a failed release to a process warning (`OMEGA_LOCK_RELEASE_FAILED`).
+ * Rejects with `fn`'s error when it throws.
  */
 export async function withLock<T>(
   dir: string,
@@ -188,16 +210,44 @@ export async function withLock<T>(
   options?: LockOptions,
 ): Promise<T> {
   const lock = await acquireLock(dir, options);
+  return runHolding(
+    lock,
+    () => fn(lock.fence),
+    () => lock.release(),
+  );
+}
+
+/**
+ * Runs `fn` while `lock` is held, then ends the lock with `end` (its release or discard): `fn`'s failure
+ * wins over a failed end, and a failed end after `fn` succeeded is reported as a process warning
+ * (`OMEGA_LOCK_RELEASE_FAILED`) rather than as a failure of what `fn` did.
+ */
+export async function runHolding<T>(
+  lock: FileLock,
+  fn: () => Promise<T>,
+  end: () => Promise<boolean>,
+): Promise<T> {
   let result: T;
   try {
-    result = await fn(lock.fence);
+    result = await fn();
   } catch (error) {
-    // The caller needs fn's failure; a failed release beside it would only hide it.
-    await lock.release().catch(() => undefined);
+    await end().catch(() => undefined);
     throw error;
   }
-  await lock.release();
+  try {
+    await end();
+  } catch (error) {
+    const message = `lock ${lock.dir} could not be released: ${(error as Error).message}`;
+    process.emitWarning(message, { code: 'OMEGA_LOCK_RELEASE_FAILED' });
+  }
   return result;
+}
+
+// The token names this very process (not only its pid: also its start time and boot).
+function isMe(holder: Holder, me: Holder): boolean {
+  return (
+    holder.pid === me.pid && holder.start === me.start && holder.boot === me.boot && holder.pidNs === me.pidNs
+  );
 }
 
 function warnLost(error: ConflictError): void {
@@ -251,7 +301,7 @@ class HeldLock implements FileLock {
       if (this.#released !== undefined || this.#lost) return;
       const next = heldName(this.fence, this.#beat + 1, this.#holder);
       try {
-        if (await moveToken(this.dir, this.#entry, next)) {
+        if (moveToken(this.dir, this.#entry, next)) {
           this.#entry = next;
           this.#beat++;
         } else {
@@ -263,30 +313,44 @@ class HeldLock implements FileLock {
     });
   }
 
-  async #end(step: () => Promise<boolean>): Promise<boolean> {
+  async #end(step: () => boolean): Promise<boolean> {
     clearInterval(this.#heartbeat);
     await this.#renames;
     if (this.#lost) return false;
-    if (await step()) return true;
+    let done: boolean;
+    try {
+      done = step();
+    } catch (error) {
+      abandoned.add(this.dir);
+      throw error;
+    }
+    if (done) return true;
     this.#markLost();
     return false;
   }
 
-  async #free(): Promise<boolean> {
-    return moveToken(this.dir, this.#entry, freeName(this.fence));
+  #free(): boolean {
+    if (!moveToken(this.dir, this.#entry, freeName(this.fence))) return false;
+    if (lastFree.size >= MAX_REMEMBERED) lastFree.clear();
+    lastFree.set(this.dir, this.fence);
+    return true;
   }
 
-  async #remove(): Promise<boolean> {
+  #remove(): boolean {
+    lastFree.delete(this.dir);
     try {
-      await unlink(join(this.dir, this.#entry));
+      io.unlinkSync(join(this.dir, this.#entry));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
-    // A contender may already have initialised a new token here: then the directory is theirs.
-    await rmdir(this.dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST' && error.code !== 'ENOENT') throw error;
-    });
+    try {
+      io.rmdirSync(this.dir);
+    } catch (error) {
+      // A contender may already have initialised a new token here: then the directory is theirs.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw error;
+    }
     return true;
   }
 
@@ -307,10 +371,10 @@ class HeldLock implements FileLock {
 
 // A listing concurrent with a rename may show the token under both names, or neither (readdir is not
 // atomic); acting on a stale name just fails its rename, so this only ever costs a retry.
-async function readToken(dir: string): Promise<Token | null> {
+function readToken(dir: string): Token | null {
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = io.readdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
@@ -329,34 +393,40 @@ async function readToken(dir: string): Promise<Token | null> {
   return best;
 }
 
-async function moveToken(dir: string, from: string, to: string): Promise<boolean> {
+function moveToken(dir: string, from: string, to: string): boolean {
   try {
-    await rename(join(dir, from), join(dir, to));
+    io.renameSync(join(dir, from), join(dir, to));
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    // ENOTDIR: the directory was replaced by a file; readToken reports that as damage.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
     throw error;
   }
 }
 
 // Returns true when this call created the lock directory; false when one with entries was there.
-async function initialise(dir: string): Promise<boolean> {
+function initialise(dir: string): boolean {
   const parent = dirname(dir);
-  await makePrivateDir(parent, true);
+  makePrivateDir(parent, true);
   const temp = join(parent, tempNameFor(basename(dir)));
-  await makePrivateDir(temp, false);
+  const token = join(temp, '0.free');
   try {
-    const token = join(temp, '0.free');
-    await writeFile(token, '', { flag: 'wx', mode: FILE_MODE });
-    await chmod(token, FILE_MODE);
-    await rename(temp, dir);
+    makePrivateDir(temp, false);
+    io.closeSync(io.openSync(token, 'wx', FILE_MODE));
+    io.chmodSync(token, FILE_MODE);
+    io.renameSync(temp, dir);
     return true;
   } catch (error) {
+    removeQuietly(token);
+    try {
+      io.rmdirSync(temp);
+    } catch {
+      // Left for sweepTempFiles of the parent, at the next open of the store.
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
     throw error;
-  } finally {
-    await rm(temp, { recursive: true, force: true });
   }
 }
 

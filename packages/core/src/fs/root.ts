@@ -1,9 +1,9 @@
 import type { Stats } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { assertValidName } from '../names.js';
 import { makePrivateDir } from './dirs.js';
+import { io } from './io.js';
 import { symlinkError } from './read.js';
 
 const EXTENSION = /^\.?[A-Za-z0-9]{1,16}$/;
@@ -23,7 +23,7 @@ export async function openStoreDir(root: string, folder: string): Promise<string
   assertValidName('folder', folder);
   const absoluteRoot = resolve(root);
   try {
-    await makePrivateDir(absoluteRoot, true);
+    makePrivateDir(absoluteRoot, true);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR' || code === 'EEXIST') throw rootNotDirectory(absoluteRoot);
@@ -31,9 +31,9 @@ export async function openStoreDir(root: string, folder: string): Promise<string
   }
   // The root is the caller's path (a symlink there is theirs to follow), so a file there is a bad
   // argument, not damaged store data.
-  if (!(await stat(absoluteRoot)).isDirectory()) throw rootNotDirectory(absoluteRoot);
-  const dir = join(await realpath(absoluteRoot), folder);
-  await makePrivateDir(dir, false);
+  if (!io.statSync(absoluteRoot).isDirectory()) throw rootNotDirectory(absoluteRoot);
+  const dir = join(io.realpathSync(absoluteRoot), folder);
+  makePrivateDir(dir, false);
   await checkStoreDir(dir);
   return dir;
 }
@@ -52,7 +52,7 @@ function rootNotDirectory(root: string): InvalidArgumentError {
 export async function checkStoreDir(dir: string): Promise<boolean> {
   let stats: Stats;
   try {
-    stats = await lstat(dir);
+    stats = io.lstatSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
@@ -85,7 +85,7 @@ export function entryFile(dir: string, kind: string, name: string, extension: st
 export async function refuseSymlink(file: string): Promise<void> {
   let isLink: boolean;
   try {
-    isLink = (await lstat(file)).isSymbolicLink();
+    isLink = io.lstatSync(file).isSymbolicLink();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
@@ -100,7 +100,7 @@ export async function refuseSymlink(file: string): Promise<void> {
 export async function refuseNonFile(file: string): Promise<void> {
   let stats: Stats;
   try {
-    stats = await lstat(file);
+    stats = io.lstatSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
-import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { syncDirectory } from './dirs.js';
 import { decodeBoot, encodeBoot } from './holder.js';
+import { io, SYNC_IO_BYTES } from './io.js';
 import { type ProcessIdentity, thisProcess } from './process.js';
 
 /** Mode of every file a store creates: owner read and write only. */
@@ -24,11 +23,21 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), tempNameFor(basename(file)));
 }
 
+// The 12 hex digits of a temp name: a counter from a random start. The owner part already tells
+// processes apart, so within one a counter is unique; drawing random bytes per name cost more than a
+// small write (measured ~3 µs).
+const TEMP_IDS = 2 ** 48;
+let tempSequence = randomBytes(6).readUIntBE(0, 6);
+let ownerPart: { pid: number; text: string } | undefined;
+
 /** The temp name for an entry called `base`, owned by this process. */
 export function tempNameFor(base: string): string {
   const me = thisProcess();
-  const owner = [me.pid, me.start, me.pidNs, me.timeNs, encodeBoot(me.boot)].join('~');
-  return `.${base}.${owner}.${randomBytes(6).toString('hex')}.tmp`;
+  if (ownerPart?.pid !== me.pid) {
+    ownerPart = { pid: me.pid, text: [me.pid, me.start, me.pidNs, me.timeNs, encodeBoot(me.boot)].join('~') };
+  }
+  tempSequence = (tempSequence + 1) % TEMP_IDS;
+  return `.${base}.${ownerPart.text}.${tempSequence.toString(16).padStart(12, '0')}.tmp`;
 }
 
 /** Who made temp entry `entry`, or null when `entry` is not a temp name. */
@@ -65,18 +74,19 @@ export async function writeTempFile(
   chunks: readonly Uint8Array[],
   durable: boolean,
 ): Promise<string> {
+  if (leftovers.size > 0) removeLeftovers();
   const temp = tempPathFor(file);
-  const handle = await open(temp, 'wx', FILE_MODE);
+  const fd = io.openSync(temp, 'wx', FILE_MODE);
   try {
     try {
-      await handle.chmod(FILE_MODE);
-      await writeAll(handle, chunks);
-      if (durable) await handle.sync();
+      io.fchmodSync(fd, FILE_MODE);
+      await writeAll(fd, chunks);
+      if (durable) await io.fsync(fd);
     } finally {
-      await handle.close();
+      io.closeSync(fd);
     }
   } catch (error) {
-    await removeQuietly(temp);
+    removeQuietly(temp);
     throw error;
   }
   return temp;
@@ -85,9 +95,9 @@ export async function writeTempFile(
 /** Renames `temp` over `file` (removing `temp` if that fails), then syncs the directory when `durable`. */
 export async function replaceWithTemp(temp: string, file: string, durable: boolean): Promise<void> {
   try {
-    await rename(temp, file);
+    io.renameSync(temp, file);
   } catch (error) {
-    await removeQuietly(temp);
+    removeQuietly(temp);
     throw error;
   }
   if (durable) await syncDirectory(dirname(file));
@@ -99,27 +109,52 @@ export async function replaceWithTemp(temp: string, file: string, durable: boole
  */
 export async function linkTemp(temp: string, file: string, durable: boolean): Promise<boolean> {
   try {
-    await link(temp, file);
+    io.linkSync(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    await removeQuietly(temp);
+    removeQuietly(temp);
   }
   if (durable) await syncDirectory(dirname(file));
   return true;
 }
 
-/** Unlinks `file`, ignoring every error: used on paths that are already failing. */
-export async function removeQuietly(file: string): Promise<void> {
-  await unlink(file).catch(() => undefined);
+// Temp files of this process that could not be removed (the unlink failed too); the next temp write of
+// this process removes them, so none outlives it. Those of a process that exits go to the sweep.
+const leftovers = new Set<string>();
+
+/**
+ * Unlinks `file`, ignoring every error: used on paths that are already failing. A temp file that stays
+ * is removed by this process's next {@link writeTempFile}.
+ */
+export function removeQuietly(file: string): void {
+  try {
+    io.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') leftovers.add(file);
+  }
 }
 
-async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+function removeLeftovers(): void {
+  const files = [...leftovers];
+  leftovers.clear();
+  for (const file of files) removeQuietly(file);
+}
+
+// Small data synchronously (see io.ts), as one buffer: on ext4 a file written in two pieces then renamed
+// over another took ~40% longer to rename (measured 219 vs 152 µs for 140 + 1035 bytes). More data goes
+// through the thread pool.
+async function writeAll(fd: number, chunks: readonly Uint8Array[]): Promise<void> {
   let pending = chunks.filter((chunk) => chunk.byteLength > 0);
+  let total = 0;
+  for (const chunk of pending) total += chunk.byteLength;
+  const sync = total <= SYNC_IO_BYTES;
+  if (sync && pending.length > 1) pending = [Buffer.concat(pending, total)];
   while (pending.length > 0) {
-    // writev may stop short (a signal, or more buffers than IOV_MAX); resume where it stopped.
-    let { bytesWritten } = await handle.writev(pending);
+    // writev may stop short (a signal, a full disk, more buffers than IOV_MAX); resume where it stopped.
+    let bytesWritten = sync ? io.writevSync(fd, pending) : (await io.writev(fd, pending)).bytesWritten;
+    if (bytesWritten === 0) throw shortWrite(total);
     let done = 0;
     while (done < pending.length && bytesWritten >= pending[done]!.byteLength) {
       bytesWritten -= pending[done]!.byteLength;
@@ -130,4 +165,12 @@ async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Prom
       pending = [pending[0]!.subarray(bytesWritten), ...pending.slice(1)];
     }
   }
+}
+
+// A write that makes no progress would loop forever; the kernel reports a full disk as ENOSPC, so this
+// is a device that accepts nothing without saying why.
+function shortWrite(total: number): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`write made no progress (${total} bytes to write)`);
+  error.code = 'EIO';
+  return error;
 }
