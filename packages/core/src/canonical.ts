@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isPlainJson, type JsonValue, TAG, unstorable, valToJson } from './json.js';
+import { type JsonValue, TAG, unstorable, valToJson } from './json.js';
 import type { Val } from './val.js';
 
 /**
@@ -12,7 +12,7 @@ import type { Val } from './val.js';
  */
 export function canonicalize(value: Val): string {
   try {
-    return write(isPlainJson(value) ? (value as JsonValue) : valToJson(value, false));
+    return write(valToJson(value));
   } catch (error) {
     throw unstorable(error);
   }

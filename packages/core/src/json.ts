@@ -1,6 +1,7 @@
 // The tagged JSON form of a Val, shared by serde, canonical encoding and isVal. Internal: index.ts does not
 // re-export this module; the public surface is serde.ts and canonical.ts.
 import { Buffer } from 'node:buffer';
+import { types } from 'node:util';
 import { InvalidArgumentError } from './errors.js';
 
 /** A plain JSON value, as `JSON.parse` returns it. The tagged form of a `Val` is one. */
@@ -17,73 +18,105 @@ export const TAG = '$t';
 export const MAX_DEPTH = 1000;
 
 /**
- * Nesting that the fast walks cover without tracking ancestors: a cycle just runs into this bound, after
- * at most this many times the work of a value's siblings. Deeper values take the tracked walk.
+ * Longest array a `Val` may hold (2^24 = 16,777,216 elements). A sparse array costs a few bytes whatever
+ * its length, while walking it costs its length: the length is checked before the walk. Each element is
+ * at least two bytes of text, so a longer array would not fit the framed-file body limit either.
+ */
+export const MAX_ARRAY_LENGTH = 2 ** 24;
+
+/**
+ * Most holes (missing elements of sparse arrays) a `Val` may have in all, 65,536. A hole is stored as
+ * `undefined`, about twenty bytes of text and a tag object for each: beyond this bound the cost of a
+ * value would no longer be proportional to the memory it takes.
+ */
+export const MAX_HOLES = 2 ** 16;
+
+const isProxy = types.isProxy;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+
+/**
+ * Levels a walk goes without tracking ancestors: above this, the containers on the path are only written
+ * down by level, which costs next to nothing. A cycle runs into this bound (after at most this many times
+ * the work of a value's siblings), where the path is checked for a repeat once; deeper levels keep a set
+ * of their ancestors.
  */
 const FAST_DEPTH = 128;
 
 const TOO_DEEP = `nested more than ${MAX_DEPTH} levels deep`;
+/** The reason given for containers nested past {@link MAX_DEPTH}, on save and on load. */
+export const TOO_DEEP_REASON = TOO_DEEP;
+/** The reason given for an array longer than {@link MAX_ARRAY_LENGTH}, on save and on load. */
+export const TOO_LONG_REASON = `an array longer than ${MAX_ARRAY_LENGTH} elements`;
+const TOO_MANY_HOLES = `sparse arrays with more than ${MAX_HOLES} holes in all`;
+const GETTER_THREW = 'a getter that threw';
 // A RangeError inside a walk or JSON.stringify: the stack ran out, or a string would exceed V8's limit.
 const ENGINE_LIMIT = 'too deeply nested or too large for the JavaScript engine';
 
 /**
- * True when `JSON.stringify(value)` is already its exact encoding: only strings, booleans, finite numbers
- * other than -0, null, arrays without holes and plain objects without an own `$t` key, nested no deeper
- * than the fast walks go. False says nothing: the value may still be a `Val`.
+ * The state of one walk over a value. Not module state: getters run during a walk (each once), and one
+ * may start another walk.
  */
-export function isPlainJson(value: unknown): boolean {
-  if (typeof value === 'object') return value === null || isPlainContainer(value, FAST_DEPTH);
-  return !isUnplainPrimitive(value);
+export interface Walk {
+  /** The containers above the current one, by level, while the walk does not track ancestors. */
+  readonly path: object[];
+  /** The ancestors of the current container, from {@link FAST_DEPTH} down; null above. */
+  ancestors: Set<object> | null;
+  /** The holes the walk may still meet. */
+  holesLeft: number;
+}
+
+/** A new walk over one value. */
+export function newWalk(): Walk {
+  return { path: [], ancestors: null, holesLeft: MAX_HOLES };
 }
 
 /**
- * Runs `walk` fast, without tracking ancestors and only {@link FAST_DEPTH} deep, and when that rejects
- * runs it again with ancestors tracked up to {@link MAX_DEPTH}: the second run accepts deep values, tells
- * a cycle from deep nesting and names the first offending path.
+ * Counts a hole against {@link MAX_HOLES} when `items[i]`, read as `undefined`, is one. Called only for
+ * `undefined`, so dense arrays never pay for the check; `in` runs no getter.
  */
-export function walkTwice<T>(walk: (ancestors: Set<object> | null, depth: number) => T): T {
+export function countHole(walk: Walk, items: readonly unknown[], i: number): void {
+  if (!(i in items) && --walk.holesLeft < 0) throw new Rejection(TOO_MANY_HOLES);
+}
+
+/**
+ * A copy of the own enumerable properties of plain object `record`, each read exactly once: a getter runs
+ * once, and the walk and the writer both see the value it gave. A throwing getter is a rejection naming
+ * its key when the object has one accessor (which one threw cannot be asked again without calling it).
+ */
+export function ownData(record: object): Record<string, unknown> {
   try {
-    return walk(null, FAST_DEPTH);
+    return { ...record };
   } catch (error) {
-    if (!(error instanceof Rejection)) throw error;
+    const accessors = Object.keys(record).filter((key) => ownDescriptor(record, key)?.get !== undefined);
+    const rejection = new Rejection(GETTER_THREW, error);
+    if (accessors.length === 1) rejection.segments.push(keySegment(accessors[0]!));
+    throw rejection;
   }
-  return walk(new Set(), MAX_DEPTH);
 }
 
-// The leaf test is inlined in both loops: this walk runs before every encode and must stay cheap.
-function isPlainContainer(value: object, depth: number): boolean {
-  if (depth === 0) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object') {
-        if (item !== null && !isPlainContainer(item, depth - 1)) return false;
-      } else if (isUnplainPrimitive(item)) {
-        return false;
-      }
-    }
-    return true;
-  }
+/** What an object of a `Val` is, by exact prototype: subclasses are not values. */
+export type ObjectKind = 'array' | 'record' | 'Map' | 'Set' | 'Date' | 'Uint8Array';
+
+/**
+ * The kind of `value`, or the rejection for what is not one: a proxy (its traps could answer each read
+ * differently; `util.types.isProxy` runs none of them), an array past {@link MAX_ARRAY_LENGTH} (checked
+ * before it is walked), an instance of any other class, subclasses included.
+ */
+export function kindOf(value: object): ObjectKind {
+  if (isProxy(value)) throw new Rejection('a proxy');
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const record = value as Record<string, unknown>;
-  if (record[TAG] !== undefined) return false;
-  for (const key in record) {
-    const item = record[key];
-    if (typeof item === 'object') {
-      if (item !== null && !isPlainContainer(item, depth - 1)) return false;
-    } else if (isUnplainPrimitive(item)) {
-      return false;
-    }
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) throw new Rejection(instanceReason(value));
+    if (value.length > MAX_ARRAY_LENGTH) throw new Rejection(TOO_LONG_REASON);
+    return 'array';
   }
-  return true;
-}
-
-/** True for a primitive that JSON would lose or change: NaN, ±Infinity, -0, undefined, a bigint, ... */
-function isUnplainPrimitive(value: unknown): boolean {
-  // x - x is NaN for NaN and ±Infinity; 1 / x tells -0 from 0.
-  if (typeof value === 'number') return value - value !== 0 || (value === 0 && 1 / value < 0);
-  return typeof value !== 'string' && typeof value !== 'boolean';
+  if (proto === Object.prototype || proto === null) return 'record';
+  if (proto === Map.prototype) return 'Map';
+  if (proto === Set.prototype) return 'Set';
+  if (proto === Date.prototype) return 'Date';
+  // A Buffer is stored as its bytes (documented); other subclasses of Uint8Array are not values.
+  if (proto === Uint8Array.prototype || proto === Buffer.prototype) return 'Uint8Array';
+  throw new Rejection(instanceReason(value));
 }
 
 /**
@@ -92,14 +125,19 @@ function isUnplainPrimitive(value: unknown): boolean {
  */
 export class Rejection extends Error {
   readonly segments: string[] = [];
+  /** How many segments, from the outermost, the path keeps; a cycle found late names its first repeat. */
+  keep = Number.POSITIVE_INFINITY;
 
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(reason, cause === undefined ? undefined : { cause });
   }
 
   /** The JSON-style path of the offending part, from `$` (the whole value). */
   get path(): string {
-    return `$${this.segments.toReversed().join('')}`;
+    return `$${this.segments.toReversed().slice(0, this.keep).join('')}`;
   }
 }
 
@@ -109,7 +147,10 @@ export class Rejection extends Error {
  */
 export function asRejection(error: unknown): Rejection | null {
   if (error instanceof Rejection) return error;
-  return error instanceof RangeError ? new Rejection(ENGINE_LIMIT) : null;
+  // Buffer's "string too long" is a plain Error with a code, not a RangeError.
+  const engineLimit =
+    error instanceof RangeError || (error as { code?: unknown } | null)?.code === 'ERR_STRING_TOO_LONG';
+  return engineLimit ? new Rejection(ENGINE_LIMIT) : null;
 }
 
 /** Adds the segment of the container being unwound to a rejection; returns what the caller rethrows. */
@@ -153,11 +194,43 @@ export function instanceReason(value: object): string {
   return `an instance of ${typeof name === 'string' && name !== '' ? name : 'an unknown class'}`;
 }
 
-/** A checked container entry: throws the rejection for a cycle or for nesting past the depth bound. */
-export function enterContainer(value: object, ancestors: Set<object> | null, depth: number): void {
-  if (ancestors?.has(value)) throw new Rejection('a cycle');
-  if (depth === 0) throw new Rejection(TOO_DEEP);
-  ancestors?.add(value);
+/**
+ * A checked entry into a container at `level` (the root is 0): throws the rejection for a cycle or for
+ * nesting past {@link MAX_DEPTH}. Pair it with {@link leaveContainer}.
+ */
+export function enterContainer(walk: Walk, value: object, level: number): void {
+  if (level < FAST_DEPTH) {
+    walk.path[level] = value;
+    return;
+  }
+  // Built once per container at the last untracked level, shared by all of its children.
+  if (walk.ancestors === null) walk.ancestors = ancestorsOf(walk.path);
+  const ancestors = walk.ancestors;
+  if (ancestors.has(value)) throw new Rejection('a cycle');
+  if (level >= MAX_DEPTH) throw new Rejection(TOO_DEEP);
+  ancestors.add(value);
+}
+
+/** Ends what {@link enterContainer} began. */
+export function leaveContainer(walk: Walk, value: object, level: number): void {
+  if (level >= FAST_DEPTH) walk.ancestors?.delete(value);
+  else if (level === FAST_DEPTH - 1) walk.ancestors = null;
+}
+
+/** The containers on the untracked part of the path, which must all differ: a repeat is a cycle. */
+function ancestorsOf(path: readonly object[]): Set<object> {
+  const ancestors = new Set<object>();
+  for (let level = 0; level < FAST_DEPTH; level++) {
+    const container = path[level] as object;
+    if (ancestors.has(container)) {
+      // Where a tracked walk would have stopped: at the first container met again.
+      const rejection = new Rejection('a cycle');
+      rejection.keep = level;
+      throw rejection;
+    }
+    ancestors.add(container);
+  }
+  return ancestors;
 }
 
 /** Base64 of the bytes (standard alphabet, padded), the payload of the `Uint8Array` tag. */
@@ -174,7 +247,7 @@ export function dateToJson(date: Date): number | null {
 /** Where and why `value` is not a `Val`, or `null` when it is one. */
 export function whyNotVal(value: unknown): { path: string; reason: string } | null {
   try {
-    if (!isPlainJson(value)) valToJson(value, false);
+    valToJson(value);
     return null;
   } catch (error) {
     const rejection = asRejection(error);
@@ -184,12 +257,12 @@ export function whyNotVal(value: unknown): { path: string; reason: string } | nu
 }
 
 /**
- * The tagged JSON form of `value`. With `copy` false the parts that need no tag are returned as they are,
- * shared with `value` (enough for `JSON.stringify`); with `copy` true every container is new. Throws a
- * {@link Rejection} for what is not a `Val`: callers turn it into an error with {@link unstorable}.
+ * The tagged JSON form of `value`, in containers that are all new: each property of `value` is read once,
+ * so what was checked is what a writer of the result sees. Throws a {@link Rejection} for what is not a
+ * `Val`: callers turn it into an error with {@link unstorable}.
  */
-export function valToJson(value: unknown, copy: boolean): JsonValue {
-  return walkTwice((ancestors, depth) => toJson(value, copy, ancestors, depth));
+export function valToJson(value: unknown): JsonValue {
+  return toJson(value, newWalk(), 0);
 }
 
 /**
@@ -201,7 +274,7 @@ export function unstorable(error: unknown): unknown {
   if (rejection === null) return error;
   const { path, reason } = rejection;
   return new InvalidArgumentError(`not a storable value: ${reason} at ${shortPath(path)}`, {
-    cause: rejection === error ? undefined : error,
+    cause: rejection === error ? rejection.cause : error,
     details: { path, reason },
   });
 }
@@ -218,9 +291,9 @@ export function shortPath(path: string): string {
   return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-59)}`;
 }
 
-function toJson(value: unknown, copy: boolean, ancestors: Set<object> | null, depth: number): JsonValue {
+function toJson(value: unknown, walk: Walk, level: number): JsonValue {
   return typeof value === 'object' && value !== null
-    ? objectLikeToJson(value, copy, ancestors, depth)
+    ? objectLikeToJson(value, walk, level)
     : leafToJson(value);
 }
 
@@ -251,117 +324,69 @@ function specialNumberToJson(value: number): JsonValue {
   return { [TAG]: value > 0 ? 'Infinity' : '-Infinity' };
 }
 
-function objectLikeToJson(
-  obj: object,
-  copy: boolean,
-  ancestors: Set<object> | null,
-  depth: number,
-): JsonValue {
-  const isArray = Array.isArray(obj);
-  if (!isArray && !isPlainObject(obj)) {
-    if (obj instanceof Date) return { [TAG]: 'Date', v: dateToJson(obj) };
-    if (obj instanceof Uint8Array) return { [TAG]: 'Uint8Array', v: bytesToBase64(obj) };
-    if (!(obj instanceof Map || obj instanceof Set)) throw new Rejection(instanceReason(obj));
-  }
-  enterContainer(obj, ancestors, depth);
+function objectLikeToJson(obj: object, walk: Walk, level: number): JsonValue {
+  const kind = kindOf(obj);
+  if (kind === 'Date') return { [TAG]: 'Date', v: dateToJson(obj as Date) };
+  if (kind === 'Uint8Array') return { [TAG]: 'Uint8Array', v: bytesToBase64(obj as Uint8Array) };
+  enterContainer(walk, obj, level);
   let json: JsonValue;
-  if (isArray) json = arrayToJson(obj, copy, ancestors, depth - 1);
-  else if (obj instanceof Map) json = mapToJson(obj, copy, ancestors, depth - 1);
-  else if (obj instanceof Set) json = setToJson(obj, copy, ancestors, depth - 1);
-  else json = recordToJson(obj as Record<string, unknown>, copy, ancestors, depth - 1);
-  ancestors?.delete(obj);
+  if (kind === 'array') json = arrayToJson(obj as unknown[], walk, level + 1);
+  else if (kind === 'Map') json = mapToJson(obj as Map<unknown, unknown>, walk, level + 1);
+  else if (kind === 'Set') json = setToJson(obj as Set<unknown>, walk, level + 1);
+  else json = recordToJson(obj, walk, level + 1);
+  leaveContainer(walk, obj, level);
   return json;
 }
 
 // Holes read as undefined, so a sparse array comes back dense, with undefined where the holes were.
-function arrayToJson(
-  items: readonly unknown[],
-  copy: boolean,
-  ancestors: Set<object> | null,
-  depth: number,
-): JsonValue[] {
-  let out: JsonValue[] | null = copy ? [] : null;
-  let i = 0;
+function arrayToJson(items: readonly unknown[], walk: Walk, level: number): JsonValue[] {
+  const out: JsonValue[] = [];
   try {
-    for (; i < items.length; i++) {
+    for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      const json =
-        typeof item === 'object' && item !== null
-          ? objectLikeToJson(item, copy, ancestors, depth)
-          : leafToJson(item);
-      if (out !== null) {
-        out.push(json);
-      } else if (json !== item) {
-        // Copy on first change: the prefix holds only values that are their own JSON form.
-        out = items.slice(0, i) as JsonValue[];
-        out.push(json);
-      }
+      if (item === undefined) countHole(walk, items, i);
+      out.push(
+        typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item),
+      );
     }
   } catch (error) {
-    throw withSegment(error, `[${i}]`);
+    throw withSegment(error, `[${out.length}]`);
   }
-  return out ?? (items as JsonValue[]);
+  return out;
 }
 
-function recordToJson(
-  source: Record<string, unknown>,
-  copy: boolean,
-  ancestors: Set<object> | null,
-  depth: number,
-): JsonValue {
-  // A user object with its own "$t" is wrapped, so that no user object is ever read back as a tag. A
-  // hidden (non-enumerable) "$t" is left out like any hidden key, but only from a copy: the original
-  // would still look like a tag to the canonical writer.
-  const hasTag = TAG in source;
-  const escaped = hasTag && Object.prototype.propertyIsEnumerable.call(source, TAG);
-  let out: Record<string, JsonValue> | null = copy || hasTag ? {} : null;
+function recordToJson(source: object, walk: Walk, level: number): JsonValue {
+  const out = ownData(source);
   let key = '';
   try {
-    for (key in source) {
-      const item = source[key];
-      const json =
-        typeof item === 'object' && item !== null
-          ? objectLikeToJson(item, copy, ancestors, depth)
-          : leafToJson(item);
-      if (out !== null) setKey(out, key, json);
-      else if (json !== item) out = copyUntil(source, key, json);
+    for (key in out) {
+      const item = out[key];
+      if (typeof item === 'object' && item !== null) {
+        setKey(out, key, objectLikeToJson(item, walk, level));
+      } else {
+        const json = leafToJson(item);
+        if (json !== item) setKey(out, key, json);
+      }
     }
   } catch (error) {
     throw withSegment(error, keySegment(key));
   }
-  const plain = out ?? (source as Record<string, JsonValue>);
-  return escaped ? { [TAG]: 'object', v: plain } : plain;
+  // A user object with its own "$t" is wrapped, so that no user object is ever read back as a tag. The
+  // copy holds only own enumerable keys: a hidden "$t" of the source is left out like any hidden key.
+  return TAG in out && Object.hasOwn(out, TAG)
+    ? { [TAG]: 'object', v: out as JsonValue }
+    : (out as JsonValue);
 }
 
-/** Copy on first change: the keys before `changed` hold values that are their own JSON form. */
-function copyUntil(
-  source: Record<string, unknown>,
-  changed: string,
-  json: JsonValue,
-): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
-  for (const key in source) {
-    if (key === changed) break;
-    setKey(out, key, source[key] as JsonValue);
-  }
-  setKey(out, changed, json);
-  return out;
-}
-
-function mapToJson(
-  map: Map<unknown, unknown>,
-  copy: boolean,
-  ancestors: Set<object> | null,
-  depth: number,
-): JsonValue {
+function mapToJson(map: Map<unknown, unknown>, walk: Walk, level: number): JsonValue {
   const entries: JsonValue[] = [];
   let part: 'key' | 'value' = 'key';
   try {
     for (const [key, item] of map) {
       part = 'key';
-      const keyJson = toJson(key, copy, ancestors, depth);
+      const keyJson = toJson(key, walk, level);
       part = 'value';
-      entries.push([keyJson, toJson(item, copy, ancestors, depth)]);
+      entries.push([keyJson, toJson(item, walk, level)]);
     }
   } catch (error) {
     throw withSegment(error, memberSegment(part, entries.length));
@@ -369,15 +394,10 @@ function mapToJson(
   return { [TAG]: 'Map', v: entries };
 }
 
-function setToJson(
-  set: Set<unknown>,
-  copy: boolean,
-  ancestors: Set<object> | null,
-  depth: number,
-): JsonValue {
+function setToJson(set: Set<unknown>, walk: Walk, level: number): JsonValue {
   const elements: JsonValue[] = [];
   try {
-    for (const element of set) elements.push(toJson(element, copy, ancestors, depth));
+    for (const element of set) elements.push(toJson(element, walk, level));
   } catch (error) {
     throw withSegment(error, memberSegment('element', elements.length));
   }

@@ -2,20 +2,28 @@ import { Buffer } from 'node:buffer';
 import { CorruptDataError, InvalidArgumentError } from './errors.js';
 import {
   asRejection,
+  countHole,
   enterContainer,
   instanceReason,
-  isPlainJson,
   isPlainObject,
   type JsonValue,
   keySegment,
+  kindOf,
+  leaveContainer,
+  MAX_ARRAY_LENGTH,
+  MAX_DEPTH,
   memberSegment,
+  newWalk,
+  ownData,
   Rejection,
   setKey,
   shortPath,
   TAG,
+  TOO_DEEP_REASON,
+  TOO_LONG_REASON,
   unstorable,
   valToJson,
-  walkTwice,
+  type Walk,
   withSegment,
 } from './json.js';
 import type { Val } from './val.js';
@@ -29,14 +37,17 @@ export type { JsonValue } from './json.js';
  *
  * A `Buffer` is stored as the bytes of a `Uint8Array`; a null-prototype object as a plain object; holes
  * of a sparse array as `undefined`. Symbol-keyed and non-enumerable properties are not part of a value
- * and are left out, as `JSON.stringify` does.
+ * and are left out, as `JSON.stringify` does. Each property is read once: a getter runs once, and what
+ * is written is the value it gave.
  *
  * @throws InvalidArgumentError (details `{ path, reason }`) for what is not a `Val`: a function, a
- * symbol, a cycle, a class instance, or nesting deeper than 1000 containers.
+ * symbol, a cycle, a class instance (subclasses of Array, Map, Set, Date and Uint8Array included), a
+ * proxy, a getter that throws (its error is the `cause`), or a value past the limits: nesting deeper than
+ * 1000 containers, an array longer than 2^24 elements, more than 65,536 holes.
  */
 export function encode(value: Val): string {
   try {
-    return JSON.stringify(isPlainJson(value) ? value : valToJson(value, false));
+    return JSON.stringify(valToJson(value));
   } catch (error) {
     throw unstorable(error);
   }
@@ -46,8 +57,10 @@ export function encode(value: Val): string {
  * Decodes text written by {@link encode}; the round trip is exact. Tagged objects are revived only when
  * the text contains `"$t"`; otherwise this is `JSON.parse`. Objects come back with `Object.prototype`.
  *
- * @throws CorruptDataError (details `{ path, reason }`, the path into the JSON document) for invalid JSON
- * or a tag that is unknown or malformed.
+ * @throws CorruptDataError (details `{ path, reason }`, the path into the JSON document) for invalid JSON,
+ * a tag that is unknown or malformed, or what {@link encode} would refuse as too large: nesting deeper
+ * than 1000 levels of the value (a tagged Map, Set or escaped object is one level) or an array longer
+ * than 2^24 elements.
  */
 export function decode(text: string): Val {
   if (typeof text !== 'string') {
@@ -59,14 +72,85 @@ export function decode(text: string): Val {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const reason = `invalid JSON: ${(error as Error).message}`;
+    // The parser's own stack can run out on very deep nesting: that is nesting past the limit too.
+    const reason =
+      error instanceof RangeError ? TOO_DEEP_REASON : `invalid JSON: ${(error as Error).message}`;
     throw new CorruptDataError(`cannot decode: ${reason}`, { cause: error, details: { path: '$', reason } });
   }
-  if (typeof json !== 'object' || json === null || !text.includes('"$t"')) return json as Val;
+  if (typeof json !== 'object' || json === null) return json as Val;
   try {
-    return revive(json) as Val;
+    // What a save refuses, a load refuses; text this short cannot nest past MAX_DEPTH (or hold a long array).
+    if (text.length > 2 * MAX_DEPTH) checkStored(json, MAX_DEPTH);
+    return (text.includes('"$t"') ? revive(json) : json) as Val;
   } catch (error) {
     throw undecodable(error);
+  }
+}
+
+/**
+ * Checks stored JSON against the limits a save applies ({@link MAX_DEPTH}, {@link MAX_ARRAY_LENGTH}),
+ * counting levels of the value, not of its tagged form: a Map (tag, payload array, entry pairs), a Set and
+ * an escaped object are one level each, like a plain array or object. Malformed tags are left to revive.
+ */
+function checkStored(node: object, depth: number): void {
+  if (Array.isArray(node)) {
+    if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
+    if (node.length > MAX_ARRAY_LENGTH) throw new Rejection(TOO_LONG_REASON);
+    checkItems(node, depth - 1);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const tag = record[TAG];
+  if (tag === undefined) {
+    if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
+    checkProps(record, depth - 1);
+    return;
+  }
+  const v = record.v;
+  if (typeof v !== 'object' || v === null || (tag !== 'Map' && tag !== 'Set' && tag !== 'object')) return;
+  if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
+  try {
+    if (!Array.isArray(v)) {
+      if (tag === 'object') checkProps(v as Record<string, unknown>, depth - 1);
+    } else if (tag === 'Set') {
+      checkItems(v, depth - 1);
+    } else if (tag === 'Map') {
+      let i = 0;
+      try {
+        for (; i < v.length; i++) {
+          const entry: unknown = v[i];
+          if (Array.isArray(entry)) checkItems(entry, depth - 1);
+        }
+      } catch (error) {
+        throw withSegment(error, `[${i}]`);
+      }
+    }
+  } catch (error) {
+    throw withSegment(error, '.v');
+  }
+}
+
+function checkItems(items: readonly unknown[], depth: number): void {
+  let i = 0;
+  try {
+    for (; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item === 'object' && item !== null) checkStored(item, depth);
+    }
+  } catch (error) {
+    throw withSegment(error, `[${i}]`);
+  }
+}
+
+function checkProps(record: Record<string, unknown>, depth: number): void {
+  let key = '';
+  try {
+    for (key in record) {
+      const item = record[key];
+      if (typeof item === 'object' && item !== null) checkStored(item, depth);
+    }
+  } catch (error) {
+    throw withSegment(error, keySegment(key));
   }
 }
 
@@ -78,7 +162,7 @@ export function decode(text: string): Val {
  */
 export function toJsonValue(value: Val): JsonValue {
   try {
-    return valToJson(value, true);
+    return valToJson(value);
   } catch (error) {
     throw unstorable(error);
   }
@@ -103,7 +187,10 @@ export function fromJsonValue(json: unknown): Val {
     },
   };
   try {
-    return reviver.value(json) as Val;
+    const value = reviver.value(json) as Val;
+    // After the copy, which refuses cycles: the check itself assumes a tree.
+    if (typeof json === 'object' && json !== null) checkStored(json, MAX_DEPTH);
+    return value;
   } catch (error) {
     throw undecodable(error);
   }
@@ -118,7 +205,7 @@ export function fromJsonValue(json: unknown): Val {
  */
 export function cloneVal<T extends Val>(value: T): T {
   try {
-    return walkTwice((ancestors, depth) => cloneAny(value, ancestors, depth)) as T;
+    return cloneAny(value, newWalk(), 0) as T;
   } catch (error) {
     throw unstorable(error);
   }
@@ -366,10 +453,8 @@ function reviveEscaped(v: unknown, reviver: Reviver): Record<string, unknown> {
   }
 }
 
-function cloneAny(value: unknown, ancestors: Set<object> | null, depth: number): unknown {
-  return typeof value === 'object' && value !== null
-    ? cloneObjectLike(value, ancestors, depth)
-    : cloneLeaf(value);
+function cloneAny(value: unknown, walk: Walk, level: number): unknown {
+  return typeof value === 'object' && value !== null ? cloneObjectLike(value, walk, level) : cloneLeaf(value);
 }
 
 function cloneLeaf(value: unknown): unknown {
@@ -378,30 +463,28 @@ function cloneLeaf(value: unknown): unknown {
   return value;
 }
 
-function cloneObjectLike(obj: object, ancestors: Set<object> | null, depth: number): unknown {
-  const isArray = Array.isArray(obj);
-  if (!isArray && !isPlainObject(obj)) {
-    if (obj instanceof Date) return new Date(obj.getTime());
-    if (obj instanceof Uint8Array) return new Uint8Array(obj);
-    if (!(obj instanceof Map || obj instanceof Set)) throw new Rejection(instanceReason(obj));
-  }
-  enterContainer(obj, ancestors, depth);
+function cloneObjectLike(obj: object, walk: Walk, level: number): unknown {
+  const kind = kindOf(obj);
+  if (kind === 'Date') return new Date((obj as Date).getTime());
+  if (kind === 'Uint8Array') return new Uint8Array(obj as Uint8Array);
+  enterContainer(walk, obj, level);
   let copy: unknown;
-  if (isArray) copy = cloneArray(obj, ancestors, depth - 1);
-  else if (obj instanceof Map) copy = cloneMap(obj, ancestors, depth - 1);
-  else if (obj instanceof Set) copy = cloneSet(obj, ancestors, depth - 1);
-  else copy = cloneObject(obj as Record<string, unknown>, ancestors, depth - 1);
-  ancestors?.delete(obj);
+  if (kind === 'array') copy = cloneArray(obj as unknown[], walk, level + 1);
+  else if (kind === 'Map') copy = cloneMap(obj as Map<unknown, unknown>, walk, level + 1);
+  else if (kind === 'Set') copy = cloneSet(obj as Set<unknown>, walk, level + 1);
+  else copy = cloneObject(obj, walk, level + 1);
+  leaveContainer(walk, obj, level);
   return copy;
 }
 
-function cloneArray(items: readonly unknown[], ancestors: Set<object> | null, depth: number): unknown[] {
+function cloneArray(items: readonly unknown[], walk: Walk, level: number): unknown[] {
   const out: unknown[] = [];
   try {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
+      if (item === undefined) countHole(walk, items, i);
       out.push(
-        typeof item === 'object' && item !== null ? cloneObjectLike(item, ancestors, depth) : cloneLeaf(item),
+        typeof item === 'object' && item !== null ? cloneObjectLike(item, walk, level) : cloneLeaf(item),
       );
     }
   } catch (error) {
@@ -410,17 +493,14 @@ function cloneArray(items: readonly unknown[], ancestors: Set<object> | null, de
   return out;
 }
 
-function cloneObject(source: Record<string, unknown>, ancestors: Set<object> | null, depth: number) {
-  const out: Record<string, unknown> = {};
+function cloneObject(source: object, walk: Walk, level: number) {
+  const out = ownData(source);
   let key = '';
   try {
-    for (key in source) {
-      const item = source[key];
-      setKey(
-        out,
-        key,
-        typeof item === 'object' && item !== null ? cloneObjectLike(item, ancestors, depth) : cloneLeaf(item),
-      );
+    for (key in out) {
+      const item = out[key];
+      if (typeof item === 'object' && item !== null) setKey(out, key, cloneObjectLike(item, walk, level));
+      else cloneLeaf(item);
     }
   } catch (error) {
     throw withSegment(error, keySegment(key));
@@ -428,15 +508,15 @@ function cloneObject(source: Record<string, unknown>, ancestors: Set<object> | n
   return out;
 }
 
-function cloneMap(map: Map<unknown, unknown>, ancestors: Set<object> | null, depth: number) {
+function cloneMap(map: Map<unknown, unknown>, walk: Walk, level: number) {
   const out = new Map<unknown, unknown>();
   let part: 'key' | 'value' = 'key';
   try {
     for (const [key, item] of map) {
       part = 'key';
-      const keyCopy = cloneAny(key, ancestors, depth);
+      const keyCopy = cloneAny(key, walk, level);
       part = 'value';
-      out.set(keyCopy, cloneAny(item, ancestors, depth));
+      out.set(keyCopy, cloneAny(item, walk, level));
     }
   } catch (error) {
     throw withSegment(error, memberSegment(part, out.size));
@@ -444,12 +524,12 @@ function cloneMap(map: Map<unknown, unknown>, ancestors: Set<object> | null, dep
   return out;
 }
 
-function cloneSet(set: Set<unknown>, ancestors: Set<object> | null, depth: number) {
+function cloneSet(set: Set<unknown>, walk: Walk, level: number) {
   const out = new Set<unknown>();
   let index = 0;
   try {
     for (const element of set) {
-      out.add(cloneAny(element, ancestors, depth));
+      out.add(cloneAny(element, walk, level));
       index++;
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { WriteOptions } from './atomic.js';
 import { writeFileAtomic } from './atomic.js';
 import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd } from './frame.js';
@@ -42,6 +43,14 @@ const HEADER_READ_BYTES = 4096;
 const MAX_HEADER_BYTES = 1 << 20;
 
 /**
+ * Largest body a framed document may have, in UTF-8 bytes: 256 MiB. A body is read into one buffer and
+ * decoded to one string, and V8 caps strings at about 512 Mi UTF-16 units (2^29 - 24); half of that leaves
+ * room for the parsed value and for a second copy while re-encoding, and keeps the body well below the
+ * engine's limits. Writes refuse a larger body, so a reader never meets one a writer made.
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/**
  * Writes a framed document atomically (see {@link writeFileAtomic}). The file is two lines: a JSON
  * header `{"format", "version", "name", ...header, "bodyBytes"}` and the body. `header` holds the
  * family's fields and may not set the four reserved ones (an `InvalidArgumentError`).
@@ -53,7 +62,15 @@ export async function writeFramedFile<H>(
   body: string,
   options?: WriteOptions,
 ): Promise<void> {
-  await writeFileAtomic(file, encodeFrame(file, meta, header, body), options);
+  const frame = encodeFrame(file, meta, header, body);
+  const bodyBytes = frame[1]?.byteLength ?? 0;
+  if (bodyBytes > MAX_BODY_BYTES) {
+    const reason = `a body of ${bodyBytes} bytes, more than the limit of ${MAX_BODY_BYTES}`;
+    throw new InvalidArgumentError(`cannot write ${file}: ${reason}`, {
+      details: { file, path: 'body', reason, limit: MAX_BODY_BYTES },
+    });
+  }
+  await writeFileAtomic(file, frame, options);
 }
 
 /** Options of {@link readFramedFile}. */
@@ -63,13 +80,19 @@ export interface ReadFramedOptions {
    * paths a caller chose, such as an export file to import.
    */
   followSymlinks?: boolean;
+  /**
+   * Largest body accepted, in bytes (default and at most {@link MAX_BODY_BYTES}). A larger `bodyBytes` in
+   * the header is refused before the body is read.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
- * Reads and validates a whole framed document; null when `file` does not exist. A symlink (unless
- * followed), a wrong format tag, a newer version, a header failing `header`, a body whose length differs
- * from `bodyBytes`, a missing newline or a body that is not UTF-8 is a `CorruptDataError` with details
- * `{ file, path, reason }`.
+ * Reads and validates a whole framed document; null when `file` does not exist. The header line is read
+ * and checked first, alone, and the body is read only when it is no larger than `maxBodyBytes`. A symlink
+ * (unless followed), a wrong format tag, a newer version, a header failing `header`, a body whose length
+ * differs from `bodyBytes` or exceeds the limit (details then include `limit`), a missing newline or a body
+ * that is not UTF-8 is a `CorruptDataError` with details `{ file, path, reason }`.
  */
 export async function readFramedFile<H>(
   file: string,
@@ -77,20 +100,47 @@ export async function readFramedFile<H>(
   header: z.ZodType<H>,
   options: ReadFramedOptions = {},
 ): Promise<FramedDocument<H> | null> {
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_BODY_BYTES) {
+    throw new InvalidArgumentError(`maxBodyBytes must be an integer from 0 to ${MAX_BODY_BYTES}`, {
+      details: { file, path: 'maxBodyBytes', reason: 'out of range', limit: MAX_BODY_BYTES },
+    });
+  }
   const handle = ReadableFile.open(file, options.followSymlinks === true);
   if (handle === null) return null;
+  const size = handle.size;
   let bytes: Buffer;
+  let end: number;
+  let decoded: Omit<FramedHeader<H>, 'file'>;
   try {
-    bytes = await handle.readPrefix(handle.size);
+    // A small file is read in one go (one read is most of the cost); its header is still checked first.
+    ({ bytes, end } = await readHeaderLine(handle, size <= MAX_HEADER_BYTES ? size : HEADER_READ_BYTES));
+    if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
+    decoded = decodeHeader(file, bytes, end, size, expect, header);
+    if (decoded.bodyBytes > limit) {
+      const reason = `body of ${decoded.bodyBytes} bytes is larger than the limit of ${limit} bytes`;
+      throw new CorruptDataError(`corrupt file ${file}: ${reason} (at $.bodyBytes)`, {
+        details: { file, path: '$.bodyBytes', reason, limit },
+      });
+    }
+    if (bytes.length < size) bytes = await handle.readPrefix(size);
   } finally {
     handle.close();
   }
-  const end = headerEnd(bytes);
-  if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
-  const decoded = decodeHeader(file, bytes, end, bytes.length, expect, header);
   // Field by field: an object spread costs about a microsecond, as much as a small read.
   const { name, version, header: fields, bodyBytes } = decoded;
   return { name, version, header: fields, bodyBytes, body: decodeBody(file, bytes, end), file };
+}
+
+/** The first `first` bytes of the file, and more up to {@link MAX_HEADER_BYTES} when no newline was found. */
+async function readHeaderLine(handle: ReadableFile, first: number): Promise<{ bytes: Buffer; end: number }> {
+  let bytes = await handle.readPrefix(Math.min(handle.size, first));
+  let end = headerEnd(bytes);
+  if (end < 0 && bytes.length < handle.size && bytes.length < MAX_HEADER_BYTES) {
+    bytes = await handle.readPrefix(Math.min(handle.size, MAX_HEADER_BYTES));
+    end = headerEnd(bytes);
+  }
+  return { bytes, end };
 }
 
 /**
@@ -108,12 +158,7 @@ export async function readFramedHeader<H>(
   let bytes: Buffer;
   let end: number;
   try {
-    bytes = await handle.readPrefix(Math.min(size, HEADER_READ_BYTES));
-    end = headerEnd(bytes);
-    if (end < 0 && bytes.length < size) {
-      bytes = await handle.readPrefix(Math.min(size, MAX_HEADER_BYTES));
-      end = headerEnd(bytes);
-    }
+    ({ bytes, end } = await readHeaderLine(handle, HEADER_READ_BYTES));
   } finally {
     handle.close();
   }
