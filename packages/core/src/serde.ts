@@ -161,11 +161,8 @@ function checkProps(record: Record<string, unknown>, depth: number): void {
  * @throws InvalidArgumentError as {@link encode} does.
  */
 export function toJsonValue(value: Val): JsonValue {
-  try {
-    return valToJson(value);
-  } catch (error) {
-    throw unstorable(error);
-  }
+  // The walk hands plain parts of `value` to the writer as they are; parsing the text makes them new.
+  return JSON.parse(encode(value)) as JsonValue;
 }
 
 /**

@@ -113,8 +113,9 @@ export async function readFramedFile<H>(
   let end: number;
   let decoded: Omit<FramedHeader<H>, 'file'>;
   try {
-    // A small file is read in one go (one read is most of the cost); its header is still checked first.
-    ({ bytes, end } = await readHeaderLine(handle, size <= MAX_HEADER_BYTES ? size : HEADER_READ_BYTES));
+    // A small file was read whole when opened (one read is most of the cost); its header is still
+    // checked first.
+    ({ bytes, end } = readHeaderLine(handle));
     if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
     decoded = decodeHeader(file, bytes, end, size, expect, header);
     if (decoded.bodyBytes > limit) {
@@ -132,12 +133,15 @@ export async function readFramedFile<H>(
   return { name, version, header: fields, bodyBytes, body: decodeBody(file, bytes, end), file };
 }
 
-/** The first `first` bytes of the file, and more up to {@link MAX_HEADER_BYTES} when no newline was found. */
-async function readHeaderLine(handle: ReadableFile, first: number): Promise<{ bytes: Buffer; end: number }> {
-  let bytes = await handle.readPrefix(Math.min(handle.size, first));
+/**
+ * The first {@link HEADER_READ_BYTES} of the file, and more up to {@link MAX_HEADER_BYTES} when no newline
+ * was found; synchronously, as the read is bounded (and usually already done when the file was opened).
+ */
+function readHeaderLine(handle: ReadableFile): { bytes: Buffer; end: number } {
+  let bytes = handle.readPrefixSync(Math.min(handle.size, HEADER_READ_BYTES));
   let end = headerEnd(bytes);
   if (end < 0 && bytes.length < handle.size && bytes.length < MAX_HEADER_BYTES) {
-    bytes = await handle.readPrefix(Math.min(handle.size, MAX_HEADER_BYTES));
+    bytes = handle.readPrefixSync(Math.min(handle.size, MAX_HEADER_BYTES));
     end = headerEnd(bytes);
   }
   return { bytes, end };
@@ -152,13 +156,25 @@ export async function readFramedHeader<H>(
   expect: FramedExpect,
   header: z.ZodType<H>,
 ): Promise<FramedHeader<H> | null> {
-  const handle = ReadableFile.open(file);
+  return readFramedHeaderSync(file, expect, header);
+}
+
+/**
+ * {@link readFramedHeader}, synchronously: the read is bounded by the header line's limit (1 MiB), and a
+ * listing reads thousands of headers, where each await would cost more than the read.
+ */
+export function readFramedHeaderSync<H>(
+  file: string,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+): FramedHeader<H> | null {
+  const handle = ReadableFile.open(file, false, HEADER_READ_BYTES);
   if (handle === null) return null;
   const size = handle.size;
   let bytes: Buffer;
   let end: number;
   try {
-    ({ bytes, end } = await readHeaderLine(handle, HEADER_READ_BYTES));
+    ({ bytes, end } = readHeaderLine(handle));
   } finally {
     handle.close();
   }

@@ -73,17 +73,27 @@ export class ReadableFile {
     }
   }
 
-  /** The first `length` bytes (fewer if the file ends sooner). */
+  /** The first `length` bytes (fewer if the file ends sooner); up to 64 KB read synchronously. */
   async readPrefix(length: number): Promise<Buffer> {
+    if (length <= SYNC_IO_BYTES || length <= this.head.length) return this.readPrefixSync(length);
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = this.head.copy(buffer);
+    while (filled < length) {
+      const { bytesRead } = await io.read(this.fd, buffer, filled, length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === length ? buffer : buffer.subarray(0, filled);
+  }
+
+  /** As {@link readPrefix}, synchronously whatever the length: for bounded reads such as a header line. */
+  readPrefixSync(length: number): Buffer {
     if (length === this.head.length) return this.head;
     if (length < this.head.length) return this.head.subarray(0, length);
     const buffer = Buffer.allocUnsafe(length);
     let filled = this.head.copy(buffer);
     while (filled < length) {
-      const bytesRead =
-        length <= SYNC_IO_BYTES
-          ? io.readSync(this.fd, buffer, filled, length - filled, filled)
-          : (await io.read(this.fd, buffer, filled, length - filled, filled)).bytesRead;
+      const bytesRead = io.readSync(this.fd, buffer, filled, length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
