@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../src/canonical.js';
-import { isOmegaError, type OmegaError, type OmegaErrorCode } from '../src/errors.js';
+import { isOmegaError } from '../src/errors.js';
 import { MAX_ARRAY_LENGTH, MAX_DEPTH, MAX_HOLES } from '../src/json.js';
 import { cloneVal, decode, encode, fromJsonValue } from '../src/serde.js';
+import { thrownBy } from '../src/testing.js';
 import type { Val } from '../src/val.js';
 import { explainNotVal } from '../src/val.js';
-
-function errorOf(code: OmegaErrorCode, action: () => unknown): OmegaError {
-  try {
-    action();
-  } catch (error) {
-    if (isOmegaError(error, code)) return error;
-    throw error;
-  }
-  throw new Error(`expected a ${code} error, but nothing was thrown`);
-}
 
 const ALL_WRITERS: [string, (value: Val) => unknown][] = [
   ['encode', encode],
@@ -30,7 +21,7 @@ describe('value limits: sparse arrays are bounded before they are walked', () =>
   it.each(ALL_WRITERS)('%s refuses a sparse array of length 2**32-1 before walking it', (_, write) => {
     const sparse: Val[] = [];
     sparse.length = 2 ** 32 - 1;
-    const error = errorOf('INVALID_ARGUMENT', () => write({ big: sparse }));
+    const error = thrownBy(() => write({ big: sparse }), 'INVALID_ARGUMENT');
     expect(error.details).toMatchObject({ path: '$.big' });
     expect(String((error.details as { reason: string }).reason)).toContain(String(MAX_ARRAY_LENGTH));
   });
@@ -40,7 +31,7 @@ describe('value limits: sparse arrays are bounded before they are walked', () =>
     (_, write) => {
       const sparse: Val[] = [1];
       sparse.length = 1e7;
-      const error = errorOf('INVALID_ARGUMENT', () => write([sparse]));
+      const error = thrownBy(() => write([sparse]), 'INVALID_ARGUMENT');
       expect(error.details).toMatchObject({ path: `$[0][${MAX_HOLES + 1}]` });
       expect(String((error.details as { reason: string }).reason)).toContain(String(MAX_HOLES));
     },
@@ -86,7 +77,7 @@ describe('value limits: what a load reads satisfies what a save accepts', () => 
   it.each([MAX_DEPTH + 1, 2000, 100_000])(
     'decode refuses %i nested arrays with CorruptDataError',
     (levels) => {
-      const error = errorOf('CORRUPT_DATA', () => decode(nestedText(levels)));
+      const error = thrownBy(() => decode(nestedText(levels)), 'CORRUPT_DATA');
       expect(String((error.details as { reason: string }).reason)).toContain(String(MAX_DEPTH));
       expect((error.details as { path: string }).path).toMatch(/^\$(\[0\])*$/);
     },
@@ -94,7 +85,7 @@ describe('value limits: what a load reads satisfies what a save accepts', () => 
 
   it('names the path of the first container past the limit', () => {
     const text = `{"a":${nestedText(MAX_DEPTH)}}`;
-    expect(errorOf('CORRUPT_DATA', () => decode(text)).details).toMatchObject({
+    expect(thrownBy(() => decode(text), 'CORRUPT_DATA').details).toMatchObject({
       path: `$.a${'[0]'.repeat(MAX_DEPTH - 1)}`,
     });
   });
@@ -109,24 +100,24 @@ describe('value limits: what a load reads satisfies what a save accepts', () => 
     const ok = deepMap(1);
     expect(decode(encode(ok))).toBeInstanceOf(Array);
     const tooDeep = deepMap([]);
-    errorOf('INVALID_ARGUMENT', () => encode(tooDeep));
+    thrownBy(() => encode(tooDeep), 'INVALID_ARGUMENT');
     // The same depth, written by hand: tag objects are not levels of the user's value.
     let text = '{"$t":"Map","v":[["k",[]]]}';
     for (let i = 1; i < MAX_DEPTH; i++) text = `[${text}]`;
 
-    errorOf('CORRUPT_DATA', () => decode(text));
+    thrownBy(() => decode(text), 'CORRUPT_DATA');
     expect(decode(text.replace('"k",[]', '"k",1'))).toBeInstanceOf(Array);
     let setText = '{"$t":"Set","v":[[]]}';
     for (let i = 1; i < MAX_DEPTH; i++) setText = `[${setText}]`;
-    errorOf('CORRUPT_DATA', () => decode(setText));
+    thrownBy(() => decode(setText), 'CORRUPT_DATA');
     let objText = '{"$t":"object","v":{"$t":1,"x":[]}}';
     for (let i = 1; i < MAX_DEPTH; i++) objText = `[${objText}]`;
-    errorOf('CORRUPT_DATA', () => decode(objText));
+    thrownBy(() => decode(objText), 'CORRUPT_DATA');
     expect(decode(objText.replace('"x":[]', '"x":1'))).toBeInstanceOf(Array);
   });
 
   it('fromJsonValue refuses what decode refuses', () => {
-    errorOf('CORRUPT_DATA', () => fromJsonValue(JSON.parse(nestedText(2000))));
+    thrownBy(() => fromJsonValue(JSON.parse(nestedText(2000))), 'CORRUPT_DATA');
   });
 });
 
@@ -163,7 +154,7 @@ describe('value limits: each property read once, only plain values', () => {
     };
     for (const [, write] of ALL_WRITERS) {
       reads = 0;
-      expect(errorOf('INVALID_ARGUMENT', () => write(value)).details).toMatchObject({ path: '$.a.f' });
+      expect(thrownBy(() => write(value), 'INVALID_ARGUMENT').details).toMatchObject({ path: '$.a.f' });
       expect(reads).toBe(1);
     }
   });
@@ -181,7 +172,7 @@ describe('value limits: each property read once, only plain values', () => {
       ],
     };
     for (const [, write] of ALL_WRITERS) {
-      const error = errorOf('INVALID_ARGUMENT', () => write(value));
+      const error = thrownBy(() => write(value), 'INVALID_ARGUMENT');
       expect(error.details).toMatchObject({ path: '$.a[0].boom' });
       expect(error.cause).toBe(thrown);
     }
@@ -222,7 +213,7 @@ describe('value limits: each property read once, only plain values', () => {
     const loop: Val[] = [];
     loop.push(loop);
     for (const [, write] of ALL_WRITERS) {
-      expect(errorOf('INVALID_ARGUMENT', () => write({ a: [loop] })).details).toEqual({
+      expect(thrownBy(() => write({ a: [loop] }), 'INVALID_ARGUMENT').details).toEqual({
         path: '$.a[0][0]',
         reason: 'a cycle',
       });
@@ -232,7 +223,7 @@ describe('value limits: each property read once, only plain values', () => {
     for (let i = 0; i < 200; i++) inner = [inner];
     far.again = inner;
     for (const [, write] of ALL_WRITERS) {
-      expect(errorOf('INVALID_ARGUMENT', () => write(far)).details).toEqual({
+      expect(thrownBy(() => write(far), 'INVALID_ARGUMENT').details).toEqual({
         path: `$.again${'[0]'.repeat(200)}`,
         reason: 'a cycle',
       });
@@ -247,7 +238,7 @@ describe('value limits: each property read once, only plain values', () => {
     }
     levels[127]!.push([1], [2], levels[50]!);
     for (const [, write] of ALL_WRITERS) {
-      expect(errorOf('INVALID_ARGUMENT', () => write(levels[0]!)).details).toEqual({
+      expect(thrownBy(() => write(levels[0]!), 'INVALID_ARGUMENT').details).toEqual({
         path: `$${'[0]'.repeat(127)}[2]`,
         reason: 'a cycle',
       });
@@ -280,7 +271,9 @@ describe('value limits: each property read once, only plain values', () => {
     ];
     for (const proxy of cases) {
       for (const [, write] of ALL_WRITERS) {
-        expect(errorOf('INVALID_ARGUMENT', () => write({ p: proxy })).details).toMatchObject({ path: '$.p' });
+        expect(thrownBy(() => write({ p: proxy }), 'INVALID_ARGUMENT').details).toMatchObject({
+          path: '$.p',
+        });
       }
     }
     expect(trapped).toBe(0);
@@ -294,7 +287,7 @@ describe('value limits: each property read once, only plain values', () => {
     class MyBytes extends Uint8Array {}
     for (const value of [new MyMap(), new MySet(), new MyDate(0), MyArray.from([1]), new MyBytes(2)]) {
       for (const [, write] of ALL_WRITERS) {
-        expect(errorOf('INVALID_ARGUMENT', () => write([value as Val])).details).toMatchObject({
+        expect(thrownBy(() => write([value as Val]), 'INVALID_ARGUMENT').details).toMatchObject({
           path: '$[0]',
         });
       }

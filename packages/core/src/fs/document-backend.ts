@@ -220,8 +220,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
       try {
         header = readFramedHeaderSync(file, this.#spec, this.#spec.header);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') await checkStoreDir(dir);
-        throw this.#failure(error, 'list', name);
+        throw await this.#readFailure(error, 'list', name);
       }
       if (header) headers.push(this.#checkName(header, name));
     }
