@@ -1,25 +1,25 @@
 const collect = (globalThis as { gc?: () => void }).gc;
 
 /**
- * Median wall time of one call of `fn` in milliseconds: `samples` samples of `batch` calls each, after
- * one unmeasured sample. Garbage is collected before each sample (run node with --expose-gc), so one
- * side's garbage is not billed to the other.
+ * Wall time of one call of `fn` in milliseconds, over a batch of `batch` calls. Garbage is collected
+ * first (run node with --expose-gc), so one side's garbage is not billed to the other.
  */
-export async function medianMs(fn: () => unknown, samples: number, batch: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i <= samples; i++) {
-    collect?.();
-    const start = process.hrtime.bigint();
-    for (let j = 0; j < batch; j++) await fn();
-    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6 / batch);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+async function batchMs(fn: () => unknown, batch: number): Promise<number> {
+  collect?.();
+  const start = process.hrtime.bigint();
+  for (let j = 0; j < batch; j++) await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6 / batch;
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? Number.NaN;
 }
 
 /**
- * Measures a candidate and its baseline in alternating rounds, so machine noise hits both alike, and
- * returns the median of each side's per-round medians.
+ * Measures a candidate and its baseline in alternating batches (`samples` x `rounds` of each, after one
+ * unmeasured batch each) and returns each side's median. Alternating batch by batch, not block by block,
+ * lets the machine's noise (these machines are shared) hit both sides alike.
  */
 export async function compare(
   candidate: () => unknown,
@@ -28,12 +28,13 @@ export async function compare(
   batch: number,
   rounds = 3,
 ): Promise<{ candidateMs: number; baselineMs: number }> {
+  await batchMs(baseline, batch);
+  await batchMs(candidate, batch);
   const ours: number[] = [];
   const theirs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    theirs.push(await medianMs(baseline, samples, batch));
-    ours.push(await medianMs(candidate, samples, batch));
+  for (let i = 0; i < samples * rounds; i++) {
+    theirs.push(await batchMs(baseline, batch));
+    ours.push(await batchMs(candidate, batch));
   }
-  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  return { candidateMs: mid(ours), baselineMs: mid(theirs) };
+  return { candidateMs: median(ours), baselineMs: median(theirs) };
 }

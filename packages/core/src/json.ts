@@ -63,12 +63,23 @@ export interface Walk {
   ancestors: Set<object> | null;
   /** The holes the walk may still meet. */
   holesLeft: number;
+  /**
+   * False for the first walk of {@link valToJson}, which only looks: it reads descriptors, calls no getter
+   * and stops at the first accessor with {@link ACCESSOR}. True for a walk that may call getters, each once.
+   */
+  readonly careful: boolean;
 }
 
-/** A new walk over one value. */
-export function newWalk(): Walk {
-  return { path: [], ancestors: null, holesLeft: MAX_HOLES };
+/** A new walk over one value; `careful` (see {@link Walk}) for any walk that is not valToJson's first. */
+export function newWalk(careful = true): Walk {
+  return { path: [], ancestors: null, holesLeft: MAX_HOLES, careful };
 }
+
+/**
+ * Thrown by a walk that only looks when it meets an accessor, before calling it: no code of the value has
+ * run, and a careful walk starts over. Not an Error: catch blocks on the way pass it on untouched.
+ */
+const ACCESSOR = Symbol('accessor');
 
 /**
  * Counts a hole against {@link MAX_HOLES} when `items[i]`, read as `undefined`, is one. Called only for
@@ -123,15 +134,15 @@ function ownValues(record: object, keys: readonly string[]): { values: unknown[]
   try {
     for (; i < keys.length; i++) {
       const descriptor = ownDescriptor(record, keys[i]!);
-      if (descriptor === undefined || descriptor.get !== undefined || !('value' in descriptor)) {
+      if (descriptor === undefined || !('value' in descriptor)) {
         accessors = true;
-        values[i] = descriptor === undefined ? GONE : descriptor.get?.call(record);
+        values[i] = descriptor === undefined ? GONE : readAccessor(record, descriptor);
       } else {
         values[i] = descriptor.value;
       }
     }
   } catch (error) {
-    throw withSegment(new Rejection(GETTER_THREW, error), keySegment(keys[i]!));
+    throw withSegment(error, keySegment(keys[i]!));
   }
   return { values, accessors };
 }
@@ -144,6 +155,7 @@ function ownValues(record: object, keys: readonly string[]): { values: unknown[]
  * copy forces its parent to be copied too (measured 1 MB of small records: 2x the encode time).
  */
 function recordToJson(source: object, walk: Walk, level: number): JsonValue {
+  if (!walk.careful) return plainRecordToJson(source, walk, level);
   const keys = Object.keys(source);
   const { values, accessors } = ownValues(source, keys);
   let copy = accessors || Object.hasOwn(source, TAG);
@@ -166,6 +178,55 @@ function recordToJson(source: object, walk: Walk, level: number): JsonValue {
   const out: Record<string, JsonValue> = {};
   for (let k = 0; k < keys.length; k++) if (values[k] !== GONE) setKey(out, keys[k]!, values[k] as JsonValue);
   return Object.hasOwn(out, TAG) ? { [TAG]: 'object', v: out } : out;
+}
+
+/**
+ * {@link recordToJson} for a walk that only looks: no code of the value runs during it, so a copy, when a
+ * value needs a tag, can read the properties before it again instead of keeping every value read.
+ * Measured on 10 MB of small records, keeping them cost a third of the walk.
+ */
+function plainRecordToJson(source: object, walk: Walk, level: number): JsonValue {
+  const keys = Object.keys(source);
+  let out: Record<string, JsonValue> | null = null;
+  let i = 0;
+  try {
+    for (; i < keys.length; i++) {
+      const descriptor = ownDescriptor(source, keys[i]!);
+      if (descriptor === undefined || !('value' in descriptor)) throw ACCESSOR;
+      const item: unknown = descriptor.value;
+      const json =
+        typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item);
+      if (out !== null) setKey(out, keys[i]!, json);
+      else if (json !== item) out = copyBefore(source, keys, i, json);
+    }
+  } catch (error) {
+    throw withSegment(error, keySegment(keys[i]!));
+  }
+  if (out === null && !Object.hasOwn(source, TAG)) return source as JsonValue;
+  out ??= copyBefore(source, keys, keys.length, null);
+  return Object.hasOwn(out, TAG) ? { [TAG]: 'object', v: out } : out;
+}
+
+/** A copy of the properties of `source` before `keys[end]`, then `json` as the value of that key. */
+function copyBefore(
+  source: object,
+  keys: readonly string[],
+  end: number,
+  json: JsonValue,
+): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (let k = 0; k < end; k++) setKey(out, keys[k]!, (source as Record<string, JsonValue>)[keys[k]!]!);
+  if (end < keys.length) setKey(out, keys[end]!, json);
+  return out;
+}
+
+/** The value of an accessor property: its getter called once; undefined for a property with only a setter. */
+function readAccessor(holder: object, descriptor: PropertyDescriptor): unknown {
+  try {
+    return descriptor.get?.call(holder);
+  } catch (error) {
+    throw new Rejection(GETTER_THREW, error);
+  }
 }
 
 /** What an object of a `Val` is, by exact prototype: subclasses are not values. */
@@ -337,7 +398,12 @@ export function whyNotVal(value: unknown): { path: string; reason: string } | nu
  * `Val`: callers turn it into an error with {@link unstorable}.
  */
 export function valToJson(value: unknown): JsonValue {
-  return toJson(value, newWalk(), 0);
+  try {
+    return toJson(value, newWalk(false), 0);
+  } catch (error) {
+    if (error !== ACCESSOR) throw error;
+    return toJson(value, newWalk(), 0);
+  }
 }
 
 /**
@@ -414,10 +480,11 @@ function objectLikeToJson(obj: object, walk: Walk, level: number): JsonValue {
 }
 
 // Holes read as undefined, so a sparse array comes back dense, with undefined where the holes were. Each
-// element is read through its descriptor (a getter runs once); the array itself goes to the writer when
-// every element is plain data already, else a copy.
+// element is read through its descriptor; a walk that only looks hands the array itself to the writer
+// when every element is plain data already, else a copy. A careful walk keeps every element it read:
+// a getter met later may have changed the elements before it.
 function arrayToJson(items: readonly unknown[], walk: Walk, level: number): JsonValue[] {
-  let out: JsonValue[] | null = null;
+  let out: JsonValue[] | null = walk.careful ? [] : null;
   let i = 0;
   try {
     for (; i < items.length; i++) {
@@ -426,18 +493,21 @@ function arrayToJson(items: readonly unknown[], walk: Walk, level: number): Json
       if (descriptor === undefined) {
         countHole(walk, items, i);
         item = undefined;
+      } else if ('value' in descriptor) {
+        item = descriptor.value;
+      } else if (walk.careful) {
+        item = readAccessor(items, descriptor);
       } else {
-        item = descriptor.get === undefined ? descriptor.value : descriptor.get.call(items);
+        throw ACCESSOR;
       }
       const json =
         typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item);
-      if (
-        out === null &&
-        (json !== item || descriptor?.get !== undefined || !('value' in (descriptor ?? {})))
-      ) {
+      if (out !== null) {
+        out.push(json);
+      } else if (json !== item) {
         out = items.slice(0, i) as JsonValue[];
+        out.push(json);
       }
-      out?.push(json);
     }
   } catch (error) {
     throw withSegment(error, `[${i}]`);

@@ -85,10 +85,31 @@ export function decode(text: string): Val {
     if (text.length > 2 * MAX_DEPTH && (text.length > 2 * MAX_ARRAY_LENGTH || nestsPast(text, MAX_DEPTH))) {
       checkStored(json, MAX_DEPTH);
     }
-    return (text.includes('"$t"') ? revive(json) : json) as Val;
+    return (mentionsTag(text) ? revive(json) : json) as Val;
   } catch (error) {
     throw undecodable(error);
   }
+}
+
+/**
+ * True when `text` contains `"$t"`. V8 looks for a pattern by its first character, and a quote is in
+ * JSON at every other step: measured on 1 KB, `includes('"$t"')` took 1.4 µs (a quarter of the parse),
+ * a walk over the dollar signs 0.01 µs. A text of many dollar signs goes back to `includes`.
+ */
+function mentionsTag(text: string): boolean {
+  let i = text.indexOf('$');
+  for (let seen = 0; i >= 0; seen++) {
+    if (seen === 64) return text.includes('"$t"', i - 1);
+    if (
+      text.charCodeAt(i - 1) === 0x22 &&
+      text.charCodeAt(i + 1) === 0x74 &&
+      text.charCodeAt(i + 2) === 0x22
+    ) {
+      return true;
+    }
+    i = text.indexOf('$', i + 1);
+  }
+  return false;
 }
 
 /**

@@ -80,6 +80,20 @@ describe('writeFramedFile / readFramedFile', () => {
     expect((await readFramedHeader(file, EXPECT, Header))?.bodyBytes).toBe(Buffer.byteLength(large));
   });
 
+  test('bodies on either side of the one-buffer size are written whole', async ({ dir }) => {
+    const file = join(dir, 'edge.jsonl');
+    for (const units of [16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1]) {
+      for (const body of ['a'.repeat(units), 'é'.repeat(units)]) {
+        await writeFramedFile(file, META, HEADER, body, { durable: false });
+        const bytes = Buffer.byteLength(body);
+        expect((await stat(file)).size).toBe(bytes + 2 + (await readFile(file, 'utf8')).indexOf('\n'));
+        const read = await readFramedFile(file, EXPECT, Header);
+        expect(read?.body).toBe(body);
+        expect(read?.bodyBytes).toBe(bytes);
+      }
+    }
+  });
+
   test('older versions are read; the header schema may transform', async ({ dir }) => {
     const file = await writeSample(dir);
     const read = await readFramedFile(

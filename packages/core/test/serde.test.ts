@@ -147,6 +147,20 @@ describe('encode and decode', () => {
     expectSameVal(decode(encode(maps)), maps);
   });
 
+  it('finds a tag after other dollar signs, and leaves "$t" as a string alone', () => {
+    expectSameVal(decode('{"a":"$$","b$":["$"],"c":{"$t":"bigint","v":"1"}}'), {
+      a: '$$',
+      b$: ['$'],
+      c: 1n,
+    });
+    expectSameVal(decode('{"a":"$t","b":"x$t","c":"$tt"}'), { a: '$t', b: 'x$t', c: '$tt' });
+    const value = { price: '$5 $$', list: ['$t', '"$t"', '$'], big: 12n };
+    expectSameVal(decode(encode(value)), value);
+    const many = { dollars: '$'.repeat(100), big: 12n };
+    expectSameVal(decode(encode(many)), many);
+    expectSameVal(decode(JSON.stringify({ dollars: '$'.repeat(100) })), { dollars: '$'.repeat(100) });
+  });
+
   it('property: decode(encode(v)) equals v', () => {
     fc.assert(
       fc.property(wideValArbitrary, (value) => {

@@ -209,6 +209,30 @@ describe('value limits: each property read once, only plain values', () => {
     expect((decode(encode([items])) as Val[])[0]).toEqual(['first']);
   });
 
+  it('stores what was read before a getter rewrote it, in arrays and in objects', () => {
+    const items: Val[] = [1, 'two'];
+    const record: Record<string, Val> = { a: 1 };
+    const rewrite = () => {
+      items[0] = (() => 1) as unknown as Val;
+      record.a = (() => 1) as unknown as Val;
+    };
+    items.push({
+      get x(): Val {
+        rewrite();
+        return 2;
+      },
+    });
+    record.b = {
+      get x(): Val {
+        rewrite();
+        return 2;
+      },
+    };
+    expect(encode(items)).toBe('[1,"two",{"x":2}]');
+    record.a = 1;
+    expect(encode(record)).toBe('{"a":1,"b":{"x":2}}');
+  });
+
   it('names the first repeat of a cycle, also one found past the untracked levels', () => {
     const loop: Val[] = [];
     loop.push(loop);

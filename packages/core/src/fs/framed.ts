@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { WriteOptions } from './atomic.js';
 import { writeFileAtomic } from './atomic.js';
-import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd } from './frame.js';
+import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd, MAX_BODY_BYTES } from './frame.js';
+
+export { MAX_BODY_BYTES } from './frame.js';
+
 import { ReadableFile } from './read.js';
 
 /** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
@@ -43,17 +46,10 @@ const HEADER_READ_BYTES = 4096;
 const MAX_HEADER_BYTES = 1 << 20;
 
 /**
- * Largest body a framed document may have, in UTF-8 bytes: 256 MiB. A body is read into one buffer and
- * decoded to one string, and V8 caps strings at about 512 Mi UTF-16 units (2^29 - 24); half of that leaves
- * room for the parsed value and for a second copy while re-encoding, and keeps the body well below the
- * engine's limits. Writes refuse a larger body, so a reader never meets one a writer made.
- */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
-
-/**
  * Writes a framed document atomically (see {@link writeFileAtomic}). The file is two lines: a JSON
  * header `{"format", "version", "name", ...header, "bodyBytes"}` and the body. `header` holds the
- * family's fields and may not set the four reserved ones (an `InvalidArgumentError`).
+ * family's fields and may not set the four reserved ones (an `InvalidArgumentError`, as is a body over
+ * {@link MAX_BODY_BYTES}, with `limit` in its details).
  */
 export async function writeFramedFile<H>(
   file: string,
@@ -62,15 +58,7 @@ export async function writeFramedFile<H>(
   body: string,
   options?: WriteOptions,
 ): Promise<void> {
-  const frame = encodeFrame(file, meta, header, body);
-  const bodyBytes = frame[1]?.byteLength ?? 0;
-  if (bodyBytes > MAX_BODY_BYTES) {
-    const reason = `a body of ${bodyBytes} bytes, more than the limit of ${MAX_BODY_BYTES}`;
-    throw new InvalidArgumentError(`cannot write ${file}: ${reason}`, {
-      details: { file, path: 'body', reason, limit: MAX_BODY_BYTES },
-    });
-  }
-  await writeFileAtomic(file, frame, options);
+  await writeFileAtomic(file, encodeFrame(file, meta, header, body), options);
 }
 
 /** Options of {@link readFramedFile}. */

@@ -40,19 +40,33 @@ export function freeName(fence: number): string {
 
 /** The name of the token held by `holder` with fencing token `fence`, after `beat` heartbeats. */
 export function heldName(fence: number, beat: number, holder: Holder): string {
+  return `${fence}.${beat}.${holderPart(holder)}`;
+}
+
+// The last holder named and its part of the name: a process names itself the same way at every save, and
+// encoding the boot id and host each time cost a small save 2 µs.
+let named: { holder: Holder; part: string } | null = null;
+
+/** `<leaseMs>.<pid>.<start>.<pidNs>.<timeNs>.<boot>.<host>.lock` of a held name. */
+function holderPart(holder: Holder): string {
+  if (named !== null && sameHolder(named.holder, holder)) return named.part;
   const host = Buffer.from(holder.host, 'utf8').subarray(0, HOST_BYTES).toString('base64url');
-  return [
-    fence,
-    beat,
-    holder.leaseMs,
-    holder.pid,
-    holder.start,
-    holder.pidNs,
-    holder.timeNs,
-    encodeBoot(holder.boot),
-    host,
-    'lock',
-  ].join('.');
+  const { leaseMs, pid, start, pidNs, timeNs, boot } = holder;
+  const part = [leaseMs, pid, start, pidNs, timeNs, encodeBoot(boot), host, 'lock'].join('.');
+  named = { holder: { ...holder }, part };
+  return part;
+}
+
+function sameHolder(a: Holder, b: Holder): boolean {
+  return (
+    a.leaseMs === b.leaseMs &&
+    a.pid === b.pid &&
+    a.start === b.start &&
+    a.pidNs === b.pidNs &&
+    a.timeNs === b.timeNs &&
+    a.boot === b.boot &&
+    a.host === b.host
+  );
 }
 
 /** Parses a token name; null for a name that is not a token. */
