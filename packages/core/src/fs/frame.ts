@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { issuePath } from '../json.js';
 import type { FramedExpect, FramedHeader, FramedMeta } from './framed.js';
+import { keepShape } from './shapes.js';
 
 const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
 const NEWLINE = 0x0a;
@@ -83,14 +84,6 @@ export function corruptFile(file: string, path: string, reason: string): Corrupt
   });
 }
 
-/*
- * The last header line parsed with each schema, and its family fields. V8 discards optimized code when a
- * full GC finds no live object of a hidden class the code met, and a read leaves no header alive:
- * decodeHeader and its callers then ran unoptimized for a while after every full GC (measured: small
- * loads 7% slower in a benchmark that collects before each batch). Keeping one of each keeps the classes.
- */
-const lastHeaders = new WeakMap<object, unknown>();
-
 /**
  * Parses and validates the header line `bytes[0, end)` of a file of `fileBytes` bytes: format tag,
  * version, name, body length (which must account for the rest of the file) and the family fields.
@@ -113,7 +106,7 @@ export function decodeHeader<H>(
     throw corruptFile(file, '$', 'header line is not a JSON object');
   }
   const { format, version, name, bodyBytes, ...fields } = parsed as Record<string, unknown>;
-  lastHeaders.set(schema, [parsed, fields]);
+  keepShape(schema, [parsed, fields]);
   if (format !== expect.format) {
     throw corruptFile(file, '$.format', `format is ${JSON.stringify(format)}, expected "${expect.format}"`);
   }

@@ -5,6 +5,7 @@ import { makePrivateDir } from './dirs.js';
 import { freeName, type Holder, heldName, parseToken, type Token } from './holder.js';
 import { io } from './io.js';
 import { holderState, thisProcess } from './process.js';
+import { keepShape } from './shapes.js';
 import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
 
 /*
@@ -315,6 +316,7 @@ class HeldLock implements FileLock {
 
   async #end(step: () => boolean): Promise<boolean> {
     clearInterval(this.#heartbeat);
+    keepShape('held lock', this);
     await this.#renames;
     if (this.#lost) return false;
     let done: boolean;

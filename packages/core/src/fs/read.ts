@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { CorruptDataError } from '../errors.js';
 import { io, SYNC_IO_BYTES } from './io.js';
+import { keepShape } from './shapes.js';
 
 // O_NOFOLLOW refuses a planted symlink at the last path component; O_NONBLOCK keeps a planted FIFO
 // from blocking the open (it has no effect on regular files).
@@ -72,7 +73,9 @@ export class ReadableFile {
         if (!stats.isFile()) throw notRegular(file);
         size = stats.size;
       }
-      return new ReadableFile(file, fd, size, Math.min(bytesRead, size), generation);
+      const handle = new ReadableFile(file, fd, size, Math.min(bytesRead, size), generation);
+      keepShape('handle', handle);
+      return handle;
     } catch (error) {
       io.closeSync(fd);
       throw error;
@@ -112,14 +115,6 @@ export class ReadableFile {
   close(): void {
     io.closeSync(this.fd);
   }
-
-  /**
-   * A handle never opened, kept so that the hidden class of handles outlives every full GC. V8 discards
-   * optimized code when a GC finds no live object of a class the code made, and a load leaves no handle
-   * alive: open() then ran unoptimized for a while after each full GC (measured: small loads 7% slower
-   * in a benchmark that collects before each batch).
-   */
-  static readonly shapeKeeper = new ReadableFile('', -1, 0, 0, 0);
 
   /** The bytes read at open: in the scratch until another open, else read again. */
   private head(): Buffer {

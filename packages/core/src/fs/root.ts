@@ -5,6 +5,7 @@ import { assertValidName } from '../names.js';
 import { makePrivateDir } from './dirs.js';
 import { io } from './io.js';
 import { symlinkError } from './read.js';
+import { keepShape } from './shapes.js';
 
 const EXTENSION = /^\.?[A-Za-z0-9]{1,16}$/;
 
@@ -53,6 +54,7 @@ export async function checkStoreDir(dir: string): Promise<boolean> {
   let stats: Stats;
   try {
     stats = io.lstatSync(dir);
+    keepShape('folder stats', stats);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
