@@ -41,8 +41,9 @@ export async function writeReport(rows: Row[], notes: string[] = []): Promise<vo
     '# Benchmark results',
     '',
     `Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}.`,
-    'Each ratio compares medians measured in alternating rounds within the same run; garbage is collected',
-    'before each sample, and 1 KB operations are timed in batches.',
+    'Each ratio compares the medians of batches of ours and of the baseline, run one after the other in turn',
+    'within the same run; garbage is collected before each batch. The machine is shared: a ratio can move',
+    'by a few tenths between runs.',
     '',
     '',
   ].join('\n');
