@@ -182,8 +182,8 @@ function recordToJson(source: object, walk: Walk, level: number): JsonValue {
 
 /**
  * {@link recordToJson} for a walk that only looks: no code of the value runs during it, so a copy, when a
- * value needs a tag, can read the properties before it again instead of keeping every value read.
- * Measured on 10 MB of small records, keeping them cost a third of the walk.
+ * value needs a tag, can read the properties before it again instead of keeping every value read
+ * (measured on 10 MB of small records: 2-3% of the encode).
  */
 function plainRecordToJson(source: object, walk: Walk, level: number): JsonValue {
   const keys = Object.keys(source);
