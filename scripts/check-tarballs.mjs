@@ -1,22 +1,174 @@
 // Packs every publishable package, installs the tarballs into a fresh npm project outside the repo, and
 // checks that every exported subpath loads through `import` and `require` and type-checks under
-// `moduleResolution: nodenext` (as ESM and as CommonJS).
+// `moduleResolution: nodenext` (as ESM and as CommonJS). What covers every family is generated here from
+// the family list (scripts/families.mjs) and the packages' `exports`, so a new family is checked without
+// editing anything: each subpath imported, required and type-checked; each family's backends built and
+// closed, and typed against its interface, per the naming of CONTRIBUTING.md (`XProvider`,
+// `MemoryXProvider`, `FilesystemXProvider({ root })`, `MockXProvider`, `describeXProvider`), from the family's
+// own subpaths and from @omega/providers; every name @omega/providers re-exports is the very value of its
+// family (one copy of each package installed). scripts/pack-fixtures/use.* add hand-written scenarios.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { families, REPO, workspacePackages } from './families.mjs';
+import { providerEntries, specifierOf } from './providers.mjs';
 
-const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const PROVIDERS = '@omega/providers';
 const work = mkdtempSync(path.join(tmpdir(), 'omega-pack-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
+/** `session` is `Session`, `some-family` is `SomeFamily`. */
+const pascal = (short) =>
+  short
+    .split(/[-_.]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+
+/** A JavaScript identifier for a family: `session`, `some_family`. */
+const identifier = (family) => family.short.replace(/\W/g, '_');
+
+/** Every subpath of the published packages: `{ specifier, cjs }`, `cjs` when it has a `require` condition. */
+function subpathsOf(packages) {
+  return packages.flatMap(({ manifest }) =>
+    Object.entries(manifest.exports)
+      .filter(([key]) => key !== './package.json')
+      .map(([key, value]) => ({
+        specifier: key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`,
+        cjs: typeof value === 'object' && value !== null && 'require' in value,
+      })),
+  );
+}
+
+/**
+ * The generated fixture files. Each subpath gets a variable `m<i>`; `of(specifier)` names it.
+ * `esm` selects the ESM view (every subpath) or the CommonJS one (those with a `require` condition).
+ */
+function fixtures(subpaths, familyList, hasProviders) {
+  const all = subpaths.map((s, i) => ({ ...s, variable: `m${i}` }));
+  const variableOf = (specifier) => all.find((s) => s.specifier === specifier)?.variable;
+  const present = (specifier) => variableOf(specifier) !== undefined;
+
+  /** Per family, the backends per the naming convention, from the family and from @omega/providers. */
+  const backends = (family, esm) => {
+    const x = pascal(family.short);
+    const from = (entry) => variableOf(specifierOf(family.name, entry));
+    const viaProviders = hasProviders
+      ? [variableOf(PROVIDERS), variableOf(`${PROVIDERS}/${family.short}`)].filter(Boolean)
+      : [];
+    const sources = [
+      { memory: from('memory'), filesystem: from('filesystem'), mock: from('mock') },
+      ...viaProviders.map((v) => ({ memory: v, filesystem: v, mock: v })),
+    ];
+    return {
+      x,
+      root: from('index'),
+      conformance: esm ? from('conformance') : undefined,
+      created: sources.flatMap(({ memory, filesystem, mock }) => [
+        `new ${memory}.Memory${x}Provider()`,
+        `new ${filesystem}.Filesystem${x}Provider({ root: ROOT })`,
+        `new ${mock}.Mock${x}Provider()`,
+      ]),
+    };
+  };
+
+  /** [source, [targets]]: every name of `source` must be the same value in each target. */
+  const reexports = hasProviders
+    ? providerEntries().flatMap(({ name, specifiers }) => {
+        const target = name === 'index' ? PROVIDERS : `${PROVIDERS}/${name}`;
+        return specifiers.filter(present).map((specifier) => [specifier, target]);
+      })
+    : [];
+
+  const imports = (esm) =>
+    all
+      .filter((s) => esm || s.cjs)
+      .map(({ specifier, variable }) =>
+        esm
+          ? `import * as ${variable} from '${specifier}';`
+          : `import ${variable} = require('${specifier}');`,
+      )
+      .join('\n');
+  const requires = all
+    .filter((s) => s.cjs)
+    .map(({ specifier, variable }) => `const ${variable} = require('${specifier}');`)
+    .join('\n');
+
+  const runtime = (esm) => {
+    const list = all.filter((s) => esm || s.cjs);
+    const checks = reexports.filter(
+      ([source, target]) => list.some((s) => s.specifier === source) && present(target),
+    );
+    return [
+      `const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'omega-consumer-'));`,
+      `const problems = [];`,
+      `const modules = { ${list.map(({ specifier, variable }) => `'${specifier}': ${variable}`).join(', ')} };`,
+      `for (const [specifier, m] of Object.entries(modules)) if (Object.keys(m).length === 0) problems.push(specifier + ' is empty');`,
+      `for (const [source, target] of ${JSON.stringify(checks)}) {`,
+      `  for (const name of Object.keys(modules[source])) {`,
+      `    if (modules[target][name] !== modules[source][name]) problems.push(name + ' of ' + source + ' is not the same value in ' + target);`,
+      `  }`,
+      `}`,
+      `if (problems.length > 0) throw new Error(problems.join('\\n'));`,
+      `(async () => {`,
+      `  try {`,
+      ...familyList.map((family) => {
+        const { created } = backends(family, esm);
+        return `    for (const provider of [${created.join(', ')}]) await provider.close();`;
+      }),
+      `  } finally {`,
+      `    fs.rmSync(ROOT, { recursive: true, force: true });`,
+      `  }`,
+      `  console.log('${esm ? 'import' : 'require'}: ${list.length} subpaths, ${familyList.length} families' +`,
+      `    ' (memory, filesystem, mock; from @omega/providers too), ${checks.length} re-exports');`,
+      `})().catch((error) => {`,
+      `  console.error(error);`,
+      `  process.exitCode = 1;`,
+      `});`,
+    ].join('\n');
+  };
+
+  const types = (esm) =>
+    [
+      `const ROOT = '.omega';`,
+      ...familyList.map((family) => {
+        const { x, root, conformance, created } = backends(family, esm);
+        const suites =
+          conformance && hasProviders && present(`${PROVIDERS}/conformance`)
+            ? [
+                `export const ${identifier(family)}Suites: Array<typeof ${conformance}.describe${x}Provider> = [`,
+                `  ${conformance}.describe${x}Provider,`,
+                `  ${variableOf(`${PROVIDERS}/conformance`)}.describe${x}Provider,`,
+                '];',
+              ]
+            : [];
+        return [
+          `export const ${identifier(family)}Backends: ${root}.${x}Provider[] = [`,
+          ...created.map((c) => `  ${c},`),
+          '];',
+          ...suites,
+        ].join('\n');
+      }),
+    ].join('\n');
+
+  const header = (what) => `// Generated by scripts/check-tarballs.mjs from the family list: ${what}.\n`;
+  return {
+    'all.mjs':
+      header('imports every subpath, builds every family backend, compares @omega/providers re-exports') +
+      `import fs from 'node:fs';\nimport os from 'node:os';\nimport path from 'node:path';\n${imports(true)}\n\n${runtime(true)}\n`,
+    'all.cjs':
+      header('requires every CommonJS subpath, builds every family backend, compares re-exports') +
+      `const fs = require('node:fs');\nconst os = require('node:os');\nconst path = require('node:path');\n${requires}\n\n${runtime(false)}\n`,
+    'all.mts': `${header('type-checks (nodenext, ESM) every subpath and every family backend')}${imports(true)}\n\n${types(true)}\n`,
+    'all.cts': `${header('type-checks (nodenext, CommonJS) every CommonJS subpath and every family backend')}${imports(false)}\n\n${types(false)}\n`,
+  };
+}
+
 try {
-  const packages = readdirSync(path.join(repo, 'packages'))
-    .map((dir) => path.join(repo, 'packages', dir))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) }))
-    .filter(({ manifest }) => !manifest.private);
+  const packages = workspacePackages().filter(({ manifest }) => !manifest.private);
+  const familyList = families();
+  const hasProviders = packages.some(({ manifest }) => manifest.name === PROVIDERS);
 
   const tarballs = packages.map(({ dir }) => {
     const out = run('pnpm', ['pack', '--pack-destination', work], dir).trim().split('\n').pop();
@@ -24,29 +176,15 @@ try {
   });
 
   const project = path.join(work, 'consumer');
-  cpSync(path.join(repo, 'scripts', 'pack-fixtures'), project, { recursive: true });
-  const specifiers = packages.flatMap(({ manifest }) =>
-    Object.keys(manifest.exports)
-      .filter((key) => key !== './package.json')
-      .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`)),
-  );
-  writeFileSync(
-    path.join(project, 'all.mjs'),
-    `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\n` +
-      `for (const m of [${specifiers.map((_, i) => `m${i}`).join(', ')}]) if (Object.keys(m).length === 0) throw new Error('empty module');\n` +
-      `console.log('import: ${specifiers.length} subpaths');\n`,
-  );
-  writeFileSync(
-    path.join(project, 'all.cjs'),
-    `const specifiers = ${JSON.stringify(specifiers)};\n` +
-      `for (const s of specifiers) if (Object.keys(require(s)).length === 0) throw new Error('empty module ' + s);\n` +
-      `console.log('require: ' + specifiers.length + ' subpaths');\n`,
-  );
+  cpSync(path.join(REPO, 'scripts', 'pack-fixtures'), project, { recursive: true });
+  const generated = fixtures(subpathsOf(packages), familyList, hasProviders);
+  for (const [file, text] of Object.entries(generated)) writeFileSync(path.join(project, file), text);
+
   const tsVersion = JSON.parse(
-    readFileSync(path.join(repo, 'node_modules/typescript/package.json'), 'utf8'),
+    readFileSync(path.join(REPO, 'node_modules/typescript/package.json'), 'utf8'),
   ).version;
   const vitestVersion = JSON.parse(
-    readFileSync(path.join(repo, 'node_modules/vitest/package.json'), 'utf8'),
+    readFileSync(path.join(REPO, 'node_modules/vitest/package.json'), 'utf8'),
   ).version;
   run(
     'npm',
@@ -65,13 +203,24 @@ try {
   process.stdout.write(run('node', ['all.mjs'], project));
   process.stdout.write(run('node', ['all.cjs'], project));
   process.stdout.write(run('node', ['use.mjs'], project));
-  run(
-    process.execPath,
-    [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-    project,
-  );
+  try {
+    run(
+      process.execPath,
+      [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
+  } catch (error) {
+    // tsc reports on stdout; show it with the generated files it names.
+    process.stderr.write(`${error.stdout ?? ''}\n`);
+    for (const [file, text] of Object.entries(generated)) {
+      if (file.endsWith('ts') && (error.stdout ?? '').includes(file))
+        process.stderr.write(`--- ${file}\n${text}\n`);
+    }
+    throw new Error('check-tarballs: the consumer project does not type-check');
+  }
   console.log(
-    `check-tarballs: ${tarballs.length} tarballs install; every subpath imports, requires and type-checks`,
+    `check-tarballs: ${tarballs.length} tarballs install; every subpath of ${familyList.length} families, ` +
+      `${PROVIDERS} and @omega/core imports, requires and type-checks`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { decode, encode } from '@omega/core';
 import { FilesystemSessionProvider } from '@omega/session/filesystem';
 import { MemorySessionProvider } from '@omega/session/memory';
 import { floorLoad, floorSave } from './baselines.js';
+import { blobOperations } from './blobs.js';
+import { logOperations } from './log.js';
 import { sessionOfSize } from './data.js';
 import { compare } from './measure.js';
 import { type Row, writeReport } from './report.js';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     rows.push(...(await smallOperations(path.join(root, 'small'))));
+    rows.push(...(await logOperations(path.join(root, 'logs'))));
+    rows.push(...(await blobOperations(path.join(root, 'blobs'))));
     for (const size of SIZES) {
       const data = sessionOfSize(size.bytes);
       const floorFile = path.join(root, `floor-${size.bytes}.json`);

@@ -1,4 +1,5 @@
-// Type-checks (nodenext, CommonJS) a use of every CommonJS subpath of the packed packages.
+// A hand-written scenario (nodenext, CommonJS) over the first three families; scripts/check-tarballs.mjs
+// generates all.cts, which type-checks every CommonJS subpath of every family from the family list.
 import core = require('@omega/core');
 import coreFs = require('@omega/core/fs');
 import testing = require('@omega/core/testing');

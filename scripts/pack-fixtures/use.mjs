@@ -1,4 +1,5 @@
-// Runs each family's filesystem backend from the packed tarballs: save, load, list, export/import.
+// Runs the first three families' filesystem backends from the packed tarballs: save, load, list,
+// export/import. Every family's backends are built from the family list in the generated all.mjs and all.cjs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

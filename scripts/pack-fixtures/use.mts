@@ -1,4 +1,5 @@
-// Type-checks (nodenext, ESM) a use of every public subpath of the packed packages.
+// A hand-written scenario (nodenext, ESM) over the first three families; scripts/check-tarballs.mjs
+// generates all.mts, which type-checks every subpath of every family from the family list.
 import { decode, digestOf, emptyState, encode, isOmegaError } from '@omega/core';
 import * as coreFs from '@omega/core/fs';
 import { INVALID_NAMES, unstorableValues } from '@omega/core/testing';

@@ -4,9 +4,13 @@
  * families whose interface reads or writes a caller's file) import it.
  */
 export * from './fs/atomic.js';
+export * from './fs/blobs.js';
 export * from './fs/document-backend.js';
 export * from './fs/failures.js';
 export * from './fs/framed.js';
 export { type FilesystemCalls, io } from './fs/io.js';
 export * from './fs/lock.js';
+export * from './fs/log.js';
+export * from './fs/options.js';
 export * from './fs/root.js';
+export * from './fs/store.js';

@@ -12,15 +12,26 @@ export {
   BAD_MOCK_OPTIONS,
   check,
   describeOutcome,
+  iterationRejectionOf,
   rejectionOf,
   thrownBy,
   valueDifference,
 } from './testing/assertions.js';
+export {
+  BLOB_CONTRACT_SPEC,
+  describeBlobBackend,
+} from './testing/blob-contract.js';
+export {
+  type ContractHeader,
+  DOCUMENT_CONTRACT_SPEC,
+  describeDocumentBackend,
+} from './testing/document-contract.js';
 export { describeFilesystemFaults, type FilesystemFaultsOptions } from './testing/filesystem-groups.js';
 export {
   exoticValues,
   INVALID_NAMES,
   mulberry32,
+  mutateDeeply,
   OBJECT_KEY_NAMES,
   unstorableValues,
   VALID_EDGE_NAMES,
@@ -40,6 +51,12 @@ export {
   runWithFault,
 } from './testing/io-faults.js';
 export {
+  ContractEntryHeader,
+  describeLogBackend,
+  LOG_CONTRACT_SPEC,
+} from './testing/log-contract.js';
+export type { LogRecords } from './testing/log-groups.js';
+export {
   type MockCall,
   type MockConstructor,
   type MockControls,
@@ -49,7 +66,10 @@ export {
   mockProvider,
   recordedCopy,
 } from './testing/mock.js';
+export { describeOptionChecks, type FamilyConstructors } from './testing/option-groups.js';
+export { gate, type PortFixture, type PortSuiteOptions, type PortTest } from './testing/port-suite.js';
 export type { NamedRecords } from './testing/record-groups.js';
+export { asyncBlobs, asyncDocuments, asyncLog } from './testing/sync-face.js';
 export {
   type ConformanceOptions,
   describeConformance,

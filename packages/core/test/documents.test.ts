@@ -1,16 +1,22 @@
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { checkDocumentSpec, documentExists, MemoryDocumentBackend } from '../src/documents.js';
+import { checkDocumentSpec, documentExists } from '../src/documents.js';
 import { DocumentFront, type FrontOptions } from '../src/front.js';
-import { thrownBy } from '../src/testing.js';
-import { CONTRACT_SPEC, describeDocumentBackendContract } from './document-backend-contract.js';
+import { MemoryDocumentBackend } from '../src/memory-documents.js';
+import { MemoryStore } from '../src/memory-store.js';
+import {
+  DOCUMENT_CONTRACT_SPEC as CONTRACT_SPEC,
+  describeDocumentBackend,
+  thrownBy,
+} from '../src/testing.js';
 
-describeDocumentBackendContract('MemoryDocumentBackend', async () => ({
-  backend: new MemoryDocumentBackend(CONTRACT_SPEC),
+describeDocumentBackend(vitest, 'MemoryDocumentBackend', async () => ({
+  port: new MemoryDocumentBackend(CONTRACT_SPEC),
 }));
 
 describe('MemoryDocumentBackend', () => {
-  it('is trusted: everything in it was written by this process', () => {
-    expect(new MemoryDocumentBackend(CONTRACT_SPEC).trusted).toBe(true);
+  it('is prevalidated: everything in it was written by this process', () => {
+    expect(new MemoryDocumentBackend(CONTRACT_SPEC).prevalidated).toBe(true);
   });
 
   it('reports no file for what it stores', async () => {
@@ -20,16 +26,18 @@ describe('MemoryDocumentBackend', () => {
     expect(await backend.readHeader('a')).not.toHaveProperty('file');
   });
 
-  it('close lets the documents go', async () => {
-    const backend = new MemoryDocumentBackend(CONTRACT_SPEC);
+  it('keeps its documents in the map it is given, which outlives it', async () => {
+    const documents = new Map();
+    const backend = new MemoryDocumentBackend(CONTRACT_SPEC, documents);
     await backend.write('a', { updatedAt: 1 }, '1');
     await backend.close();
-    expect(await backend.names()).toEqual([]);
+    expect([...documents.keys()]).toEqual(['a']);
+    expect(await new MemoryDocumentBackend(CONTRACT_SPEC, documents).names()).toEqual(['a']);
   });
 
   it('is constructed only from a valid spec', () => {
-    for (const version of [0, 1.5]) {
-      thrownBy(() => new MemoryDocumentBackend({ ...CONTRACT_SPEC, version }), 'INVALID_ARGUMENT');
+    for (const formatVersion of [0, 1.5]) {
+      thrownBy(() => new MemoryDocumentBackend({ ...CONTRACT_SPEC, formatVersion }), 'INVALID_ARGUMENT');
     }
     for (const folder of ['../up', '']) {
       thrownBy(() => new MemoryDocumentBackend({ ...CONTRACT_SPEC, folder }), 'INVALID_NAME');
@@ -42,9 +50,9 @@ describe('checkDocumentSpec', () => {
     expect(() => checkDocumentSpec(CONTRACT_SPEC)).not.toThrow();
   });
 
-  it.each([0, -1, 1.5, Number.NaN, 2 ** 53])('rejects version %s, naming the spec', (version) => {
-    const error = thrownBy(() => checkDocumentSpec({ ...CONTRACT_SPEC, version }), 'INVALID_ARGUMENT');
-    expect(error.details).toEqual({ kind: 'doc', folder: 'docs', version });
+  it.each([0, -1, 1.5, Number.NaN, 2 ** 53])('rejects version %s, naming the spec', (formatVersion) => {
+    const error = thrownBy(() => checkDocumentSpec({ ...CONTRACT_SPEC, formatVersion }), 'INVALID_ARGUMENT');
+    expect(error.details).toEqual({ kind: 'doc', folder: CONTRACT_SPEC.folder, formatVersion });
   });
 
   it.each(['', '..', '.hidden', 'a/b'])('rejects folder %j as an InvalidNameError', (folder) => {
@@ -66,7 +74,7 @@ describe('documentExists', () => {
 describe('DocumentFront', () => {
   class Front extends DocumentFront<{ updatedAt: number }> {
     constructor(options?: FrontOptions) {
-      super('TestFront', 'doc', new MemoryDocumentBackend(CONTRACT_SPEC), options);
+      super(CONTRACT_SPEC, new MemoryStore(), options, { provider: 'TestFront', ownsStore: true });
     }
     stamp(name: string): number {
       return this.timestamp(name);

@@ -1,12 +1,19 @@
 import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tempDir, testWithTempDir } from '@omega/test-kit';
+import * as vitest from 'vitest';
 import { describe, expect, vi } from 'vitest';
 import { z } from 'zod';
-import type { DocumentSpec } from '../src/documents.js';
+import type { DocumentBackend, DocumentSpec } from '../src/documents.js';
 import { FilesystemDocumentBackend, type FilesystemDocumentOptions } from '../src/fs/document-backend.js';
-import { INVALID_NAMES, rejectionOf, thrownBy } from '../src/testing.js';
-import { CONTRACT_SPEC, describeDocumentBackendContract } from './document-backend-contract.js';
+import {
+  DOCUMENT_CONTRACT_SPEC as CONTRACT_SPEC,
+  type ContractHeader,
+  describeDocumentBackend,
+  INVALID_NAMES,
+  rejectionOf,
+  thrownBy,
+} from '../src/testing.js';
 import { IMPOSSIBLE_PID, modeOf } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-backend-');
@@ -18,7 +25,7 @@ const SPEC: DocumentSpec<Header> = {
   folder: 'docs',
   kind: 'doc',
   format: 'omega.doc',
-  version: 1,
+  formatVersion: 1,
   header: Header,
 };
 
@@ -39,23 +46,33 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open };
 }
 
-describeDocumentBackendContract('FilesystemDocumentBackend', async () => {
-  const { dir, remove } = await tempDir('omega-fs-contract-');
-  return { backend: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir }), cleanup: remove };
-});
+const reopen = async (port: DocumentBackend<ContractHeader>) =>
+  new FilesystemDocumentBackend(CONTRACT_SPEC, {
+    root: (port as FilesystemDocumentBackend<ContractHeader>).root,
+  });
 
-describeDocumentBackendContract('FilesystemDocumentBackend, durable: false', async () => {
+describeDocumentBackend(
+  vitest,
+  'FilesystemDocumentBackend',
+  async () => {
+    const { dir, remove } = await tempDir('omega-fs-contract-');
+    return { port: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir }), cleanup: remove };
+  },
+  { reopen },
+);
+
+describeDocumentBackend(vitest, 'FilesystemDocumentBackend, durable: false', async () => {
   const { dir, remove } = await tempDir('omega-fs-contract-');
   return {
-    backend: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir, durable: false }),
+    port: new FilesystemDocumentBackend(CONTRACT_SPEC, { root: dir, durable: false }),
     cleanup: remove,
   };
 });
 
 describe('FilesystemDocumentBackend', () => {
-  test('is not trusted, and keeps its root as an absolute path', () => {
+  test('is not prevalidated, and keeps its root as an absolute path', () => {
     const store = storeIn('relative/root');
-    expect(store.trusted).toBe(false);
+    expect(store.prevalidated).toBe(false);
     expect(store.root).toBe(resolve('relative/root'));
   });
 
@@ -75,7 +92,7 @@ describe('FilesystemDocumentBackend', () => {
     const file = join(dir, 'docs', 'b.jsonl');
     expect(await store.read('b')).toEqual({
       name: 'b',
-      version: 1,
+      formatVersion: 1,
       header: { updatedAt: 3 },
       body: '{"v":2}',
       bodyBytes: 7,
@@ -83,7 +100,7 @@ describe('FilesystemDocumentBackend', () => {
     });
     expect(await store.readHeader('a')).toEqual({
       name: 'a',
-      version: 1,
+      formatVersion: 1,
       header: { updatedAt: 2 },
       bodyBytes: 4,
       file: join(dir, 'docs', 'a.jsonl'),
@@ -364,7 +381,8 @@ describe('FilesystemDocumentBackend', () => {
   });
 
   test('bad options are rejected when constructing', () => {
-    for (const version of [0, 1.5]) thrownBy(() => storeIn('/unused', {}, { version }), 'INVALID_ARGUMENT');
+    for (const formatVersion of [0, 1.5])
+      thrownBy(() => storeIn('/unused', {}, { formatVersion }), 'INVALID_ARGUMENT');
     for (const folder of ['../up', '']) thrownBy(() => storeIn('/unused', {}, { folder }), 'INVALID_NAME');
     for (const root of ['', undefined, 42]) {
       const error = thrownBy(() => storeIn(root as string), 'INVALID_ARGUMENT');

@@ -9,13 +9,13 @@ import { rejectionOf } from '../src/testing.js';
 const test = testWithTempDir('omega-fs-framed-limits-');
 
 const Header = z.object({});
-const META = { format: 'omega.test', version: 1, name: 'big' };
-const EXPECT = { format: 'omega.test', version: 1 };
+const META = { format: 'omega.test', formatVersion: 1, name: 'big' };
+const EXPECT = { format: 'omega.test', formatVersion: 1 };
 
 /** A valid header line announcing `bodyBytes`, then a sparse file of exactly that body: no disk used. */
 async function sparseFramed(dir: string, bodyBytes: number): Promise<string> {
   const file = join(dir, 'big.jsonl');
-  const line = `${JSON.stringify({ ...META, bodyBytes })}\n`;
+  const line = `${JSON.stringify({ format: META.format, version: 1, name: META.name, bodyBytes })}\n`;
   await writeFile(file, line);
   await truncate(file, Buffer.byteLength(line) + bodyBytes + 1);
   return file;
@@ -36,7 +36,10 @@ describe('readFramedFile bounds the body before reading it', () => {
 
   test('checks the header first: a wrong format in a huge file is named, not read', async ({ dir }) => {
     const file = join(dir, 'huge.jsonl');
-    await writeFile(file, `${JSON.stringify({ ...META, format: 'other', bodyBytes: 1 })}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ format: 'other', version: 1, name: META.name, bodyBytes: 1 })}\n`,
+    );
     await truncate(file, 3 * 1024 * 1024 * 1024);
     const error = await rejectionOf(readFramedFile(file, EXPECT, Header), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ file, path: '$.format' });

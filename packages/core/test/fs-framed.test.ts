@@ -11,8 +11,8 @@ const test = testWithTempDir('omega-fs-framed-');
 
 const Header = z.object({ createdAt: z.number().int(), tags: z.array(z.string()) });
 type Header = z.infer<typeof Header>;
-const META = { format: 'omega.test', version: 2, name: 'doc-1' };
-const EXPECT = { format: 'omega.test', version: 2 };
+const META = { format: 'omega.test', formatVersion: 2, name: 'doc-1' };
+const EXPECT = { format: 'omega.test', formatVersion: 2 };
 const HEADER: Header = { createdAt: 1_700_000_000_000, tags: ['a', 'b'] };
 const BODY = '{"text":"héllo wörld ✓","n":[1,2,3]}';
 
@@ -31,7 +31,7 @@ describe('writeFramedFile / readFramedFile', () => {
     const file = await writeSample(dir);
     expect(await readFramedFile(file, EXPECT, Header)).toEqual({
       name: 'doc-1',
-      version: 2,
+      formatVersion: 2,
       header: HEADER,
       body: BODY,
       bodyBytes: Buffer.byteLength(BODY),
@@ -39,7 +39,7 @@ describe('writeFramedFile / readFramedFile', () => {
     });
     expect(await readFramedHeader(file, EXPECT, Header)).toEqual({
       name: 'doc-1',
-      version: 2,
+      formatVersion: 2,
       header: HEADER,
       bodyBytes: Buffer.byteLength(BODY),
       file,
@@ -52,7 +52,13 @@ describe('writeFramedFile / readFramedFile', () => {
     const file = await writeSample(dir);
     const text = await readFile(file, 'utf8');
     const [line, body, rest] = text.split('\n');
-    expect(JSON.parse(line!)).toEqual({ ...META, ...HEADER, bodyBytes: Buffer.byteLength(BODY) });
+    expect(JSON.parse(line!)).toEqual({
+      format: META.format,
+      version: META.formatVersion,
+      name: META.name,
+      ...HEADER,
+      bodyBytes: Buffer.byteLength(BODY),
+    });
     expect(Object.keys(JSON.parse(line!))).toEqual([
       'format',
       'version',
@@ -98,10 +104,10 @@ describe('writeFramedFile / readFramedFile', () => {
     const file = await writeSample(dir);
     const read = await readFramedFile(
       file,
-      { format: 'omega.test', version: 5 },
+      { format: 'omega.test', formatVersion: 5 },
       Header.transform((h) => h.tags.length),
     );
-    expect(read?.version).toBe(2);
+    expect(read?.formatVersion).toBe(2);
     expect(read?.header).toBe(2);
   });
 

@@ -1,13 +1,12 @@
-import { FilesystemDocumentBackend, type FilesystemDocumentOptions } from '@omega/core/fs';
-import { SessionFront, type SessionFrontOptions } from './provider.js';
-import { DOCUMENTS, type SessionHeader } from './rules.js';
+import { type FilesystemOptions, FilesystemStore } from '@omega/core/fs';
+import { SessionFront, type SessionFrontOptions } from './front.js';
 
 /**
  * Options of {@link FilesystemSessionProvider}: `root` (sessions live in `<root>/sessions/`, created on
  * first use), `durable`, `now`, and `lockTimeoutMs` (how long a save or delete waits for another live
  * process holding the session's lock before a `ConflictError`; a holder that died is taken over at once).
  */
-export type FilesystemSessionProviderOptions = FilesystemDocumentOptions & SessionFrontOptions;
+export type FilesystemSessionProviderOptions = FilesystemOptions & SessionFrontOptions;
 
 /**
  * Sessions as one framed file each, `<root>/sessions/<name>.jsonl` (format `omega.session`, version 1):
@@ -17,9 +16,11 @@ export type FilesystemSessionProviderOptions = FilesystemDocumentOptions & Sessi
  */
 export class FilesystemSessionProvider extends SessionFront {
   /** The store root, as an absolute path. */
-  readonly root = (this.backend as FilesystemDocumentBackend<SessionHeader>).root;
+  readonly root: string;
 
   constructor(options: FilesystemSessionProviderOptions) {
-    super('FilesystemSessionProvider', new FilesystemDocumentBackend(DOCUMENTS, options), options);
+    const store = new FilesystemStore(options);
+    super(store, options, { provider: 'FilesystemSessionProvider', ownsStore: true });
+    this.root = store.root;
   }
 }

@@ -1,6 +1,5 @@
-import { MemoryDocumentBackend } from '@omega/core';
-import { SessionFront, type SessionFrontOptions } from './provider.js';
-import { DOCUMENTS } from './rules.js';
+import { MemoryStore } from '@omega/core';
+import { SessionFront, type SessionFrontOptions } from './front.js';
 
 /** Options of {@link MemorySessionProvider}. */
 export type MemorySessionProviderOptions = SessionFrontOptions;
@@ -11,6 +10,6 @@ export type MemorySessionProviderOptions = SessionFrontOptions;
  */
 export class MemorySessionProvider extends SessionFront {
   constructor(options: MemorySessionProviderOptions = {}) {
-    super('MemorySessionProvider', new MemoryDocumentBackend(DOCUMENTS), options);
+    super(new MemoryStore(), options, { provider: 'MemorySessionProvider', ownsStore: true });
   }
 }

@@ -38,11 +38,11 @@ export function encodeSession(name: string, data: unknown): string {
 }
 
 /**
- * Decodes a stored session body. A `trusted` body (written by this process from a checked session) is
+ * Decodes a stored session body. A `prevalidated` body (written by this process from a checked session) is
  * decoded as is; any other is validated, and a bad one is a `CorruptDataError` naming the file.
  */
-export function decodeSession(name: string, body: string, trusted: boolean, file?: string): SessionData {
-  if (trusted) return decode(body) as SessionData;
+export function decodeSession(name: string, body: string, prevalidated: boolean, file?: string): SessionData {
+  if (prevalidated) return decode(body) as SessionData;
   return decodeRecord(SessionDataShape, body, { kind: KIND, name, file });
 }
 

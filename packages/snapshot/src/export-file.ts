@@ -13,7 +13,7 @@ import type { MachineSnapshot } from './index.js';
 import { DOCUMENTS, decodeSnapshot, KIND, type StoredSnapshot, storedForm } from './rules.js';
 
 /** Format tag and version of export files; the same from every backend. */
-export const EXPORT_FORMAT = { format: 'omega.snapshot-export', version: 1 } as const;
+export const EXPORT_FORMAT = { format: 'omega.snapshot-export', formatVersion: 1 } as const;
 
 /** A verified export file: the embedded name, the snapshot, and its re-encoded stored form. */
 export interface ImportedFile extends StoredSnapshot {

@@ -1,12 +1,11 @@
-import { FilesystemDocumentBackend, type FilesystemDocumentOptions } from '@omega/core/fs';
-import { SnapshotFront } from './provider.js';
-import { DOCUMENTS, type SnapshotHeader } from './rules.js';
+import { type FilesystemOptions, FilesystemStore } from '@omega/core/fs';
+import { SnapshotFront } from './front.js';
 
 /**
  * Options of {@link FilesystemSnapshotProvider}: `root` (snapshots live in `<root>/snapshots/`, created
  * on first use) and `durable` (fsync files and directories on every write, exports included; default true).
  */
-export type FilesystemSnapshotProviderOptions = Pick<FilesystemDocumentOptions, 'root' | 'durable'>;
+export type FilesystemSnapshotProviderOptions = Pick<FilesystemOptions, 'root' | 'durable'>;
 
 /**
  * Snapshots as files under `<root>/snapshots/`, one framed document per snapshot (format
@@ -16,9 +15,11 @@ export type FilesystemSnapshotProviderOptions = Pick<FilesystemDocumentOptions, 
  */
 export class FilesystemSnapshotProvider extends SnapshotFront {
   /** The store root, as an absolute path. */
-  readonly root = (this.backend as FilesystemDocumentBackend<SnapshotHeader>).root;
+  readonly root: string;
 
   constructor(options: FilesystemSnapshotProviderOptions) {
-    super('FilesystemSnapshotProvider', new FilesystemDocumentBackend(DOCUMENTS, options), options);
+    const store = new FilesystemStore(options);
+    super(store, options, { provider: 'FilesystemSnapshotProvider', ownsStore: true });
+    this.root = store.root;
   }
 }

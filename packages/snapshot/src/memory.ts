@@ -1,6 +1,8 @@
-import { MemoryDocumentBackend } from '@omega/core';
-import { SnapshotFront } from './provider.js';
-import { DOCUMENTS } from './rules.js';
+import { MemoryStore } from '@omega/core';
+import { SnapshotFront, type SnapshotFrontOptions } from './front.js';
+
+/** Options of {@link MemorySnapshotProvider}: `durable`, for the export files it writes. */
+export type MemorySnapshotProviderOptions = SnapshotFrontOptions;
 
 /**
  * Snapshots held in process memory, for tests and short runs. Each snapshot is kept as its serde text, so
@@ -8,7 +10,7 @@ import { DOCUMENTS } from './rules.js';
  * Export and import use real files, in the same format as every other backend.
  */
 export class MemorySnapshotProvider extends SnapshotFront {
-  constructor() {
-    super('MemorySnapshotProvider', new MemoryDocumentBackend(DOCUMENTS));
+  constructor(options: MemorySnapshotProviderOptions = {}) {
+    super(new MemoryStore(), options, { provider: 'MemorySnapshotProvider', ownsStore: true });
   }
 }

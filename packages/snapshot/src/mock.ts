@@ -1,10 +1,10 @@
 import { type MockOptions, mockProvider } from '@omega/core/testing';
 import type { SnapshotProvider } from './index.js';
-import { MemorySnapshotProvider } from './memory.js';
+import { MemorySnapshotProvider, type MemorySnapshotProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
-/** Options of {@link MockSnapshotProvider}: `latencyMs`. */
-export type MockSnapshotProviderOptions = MockOptions;
+/** Options of {@link MockSnapshotProvider}: `latencyMs`, and `durable` for the export files it writes. */
+export type MockSnapshotProviderOptions = MockOptions & MemorySnapshotProviderOptions;
 
 /**
  * A scriptable {@link SnapshotProvider} for testing a runtime: records every call (`calls`, `callsOf`) and
@@ -15,5 +15,5 @@ export type MockSnapshotProviderOptions = MockOptions;
 export class MockSnapshotProvider extends mockProvider<SnapshotProvider, MockSnapshotProviderOptions>(
   'MockSnapshotProvider',
   METHODS,
-  () => new MemorySnapshotProvider(),
+  (options) => new MemorySnapshotProvider(options),
 ) {}

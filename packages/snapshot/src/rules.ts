@@ -53,13 +53,13 @@ export function encodeSnapshot(name: string, input: unknown): StoredSnapshot {
 }
 
 /**
- * Decodes a stored snapshot. A `trusted` body (written by this process from a checked snapshot) is decoded
+ * Decodes a stored snapshot. A `prevalidated` body (written by this process from a checked snapshot) is decoded
  * as is. Any other is verified: serde text, shape, and agreement with the header (createdAt, and the
  * digest recomputed from the decoded value); anything wrong is a `CorruptDataError` naming the file, so a
  * hand-edited file that still parses is never taken for the original.
  */
-export function decodeSnapshot(document: SnapshotDocument, trusted: boolean): MachineSnapshot {
-  if (trusted) return decode(document.body) as MachineSnapshot;
+export function decodeSnapshot(document: SnapshotDocument, prevalidated: boolean): MachineSnapshot {
+  if (prevalidated) return decode(document.body) as MachineSnapshot;
   const context = { kind: KIND, name: document.name, file: document.file };
   const snapshot = decodeRecord(MachineSnapshotShape, document.body, context);
   if (snapshot.createdAt !== document.header.createdAt) {

@@ -1,25 +1,24 @@
-import { resolve } from 'node:path';
-import { assertOptionsRefused, BAD_FILESYSTEM_OPTIONS, BAD_MOCK_OPTIONS } from '@omega/core/testing';
-import { describe, expect, it } from 'vitest';
+import { assertOptionsRefused, describeOptionChecks } from '@omega/core/testing';
+import * as vitest from 'vitest';
+import { describe, it } from 'vitest';
 import { FilesystemSnapshotProvider } from '../src/filesystem.js';
+import { MemorySnapshotProvider } from '../src/memory.js';
 import { MockSnapshotProvider } from '../src/mock.js';
 
-// Never used: every constructor below must fail before touching the disk.
-const ROOT = '/nonexistent/omega-options-test';
+describeOptionChecks(vitest, {
+  kind: 'snapshot',
+  clock: false,
+  filesystem: (options) => new FilesystemSnapshotProvider(options),
+  mock: (options) => new MockSnapshotProvider(options),
+});
 
-describe('snapshot provider constructors refuse bad options, naming the option', () => {
-  it('FilesystemSnapshotProvider', () => {
-    assertOptionsRefused(
-      (options) => new FilesystemSnapshotProvider({ root: ROOT, ...options }),
-      BAD_FILESYSTEM_OPTIONS,
-    );
-  });
-
-  it('MockSnapshotProvider', () => {
-    assertOptionsRefused((options) => new MockSnapshotProvider(options), BAD_MOCK_OPTIONS);
-  });
-
-  it('resolves a relative root at construction', () => {
-    expect(new FilesystemSnapshotProvider({ root: 'relative/store' }).root).toBe(resolve('relative/store'));
+describe('durable, the option of export files, is a boolean on every backend', () => {
+  it('memory and mock refuse anything else', () => {
+    const bad: Array<[string, unknown]> = [
+      ['durable', 'yes'],
+      ['durable', 0],
+    ];
+    assertOptionsRefused((options) => new MemorySnapshotProvider(options), bad);
+    assertOptionsRefused((options) => new MockSnapshotProvider(options), bad);
   });
 });

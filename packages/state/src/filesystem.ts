@@ -1,7 +1,6 @@
-import { FilesystemDocumentBackend } from '@omega/core/fs';
+import { FilesystemStore } from '@omega/core/fs';
+import { StateFront } from './front.js';
 import type { FilesystemStateProviderOptions } from './index.js';
-import { StateFront } from './provider.js';
-import { DOCUMENTS, type StateHeader } from './rules.js';
 
 export type { FilesystemStateProviderOptions } from './index.js';
 
@@ -13,9 +12,11 @@ export type { FilesystemStateProviderOptions } from './index.js';
  */
 export class FilesystemStateProvider extends StateFront {
   /** Absolute path of the store root given at construction. */
-  readonly root = (this.backend as FilesystemDocumentBackend<StateHeader>).root;
+  readonly root: string;
 
   constructor(options: FilesystemStateProviderOptions) {
-    super('FilesystemStateProvider', new FilesystemDocumentBackend(DOCUMENTS, options), options);
+    const store = new FilesystemStore(options);
+    super(store, options, { provider: 'FilesystemStateProvider', ownsStore: true });
+    this.root = store.root;
   }
 }

@@ -1,6 +1,5 @@
-import { MemoryDocumentBackend } from '@omega/core';
-import { StateFront, type StateFrontOptions } from './provider.js';
-import { DOCUMENTS } from './rules.js';
+import { MemoryStore } from '@omega/core';
+import { StateFront, type StateFrontOptions } from './front.js';
 
 /** Options of {@link MemoryStateProvider}. */
 export type MemoryStateProviderOptions = StateFrontOptions;
@@ -11,6 +10,6 @@ export type MemoryStateProviderOptions = StateFrontOptions;
  */
 export class MemoryStateProvider extends StateFront {
   constructor(options: MemoryStateProviderOptions = {}) {
-    super('MemoryStateProvider', new MemoryDocumentBackend(DOCUMENTS), options);
+    super(new MemoryStore(), options, { provider: 'MemoryStateProvider', ownsStore: true });
   }
 }

@@ -1,7 +1,10 @@
-import { mockProvider } from '@omega/core/testing';
+import { type MockOptions, mockProvider } from '@omega/core/testing';
 import type { StateProvider } from './index.js';
 import { MemoryStateProvider, type MemoryStateProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
+
+/** Options of {@link MockStateProvider}: `latencyMs`, and the clock of the states it keeps. */
+export type MockStateProviderOptions = MockOptions & MemoryStateProviderOptions;
 
 /**
  * A scriptable `StateProvider` for testing code that uses one (a runtime, a tool): it records every
@@ -9,7 +12,7 @@ import { METHODS } from './methods.js';
  * canned result (`returnNext`) or add latency (`latencyMs`). Unscripted, it behaves exactly like
  * `MemoryStateProvider`, whose data it keeps. Generated from the method table.
  */
-export class MockStateProvider extends mockProvider<StateProvider, MemoryStateProviderOptions>(
+export class MockStateProvider extends mockProvider<StateProvider, MockStateProviderOptions>(
   'MockStateProvider',
   METHODS,
   (options) => new MemoryStateProvider(options),

@@ -33,11 +33,11 @@ export function encodeState(id: string, state: unknown): string {
 }
 
 /**
- * The state of a stored body. A `trusted` body was encoded by this process from a validated state, so
+ * The state of a stored body. A `prevalidated` body was encoded by this process from a validated state, so
  * it decodes unchecked; any other is validated, a bad one being a `CorruptDataError` naming `file`.
  */
-export function decodeState(id: string, body: string, trusted: boolean, file?: string): State {
-  return trusted
+export function decodeState(id: string, body: string, prevalidated: boolean, file?: string): State {
+  return prevalidated
     ? (decode(body) as State)
     : decodeRecord(ShapeParts.state, body, { kind: KIND, name: id, file });
 }

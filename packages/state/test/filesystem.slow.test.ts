@@ -3,15 +3,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { State } from '@omega/core';
 import { assertSameValue, valueDifference } from '@omega/core/testing';
-import { createTempDir, removeTempDir, spawnChild } from '@omega/test-kit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, createTempDir, removeTempDir, spawnChild } from '@omega/test-kit';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemStateProvider } from '../src/filesystem.js';
-import { writerState } from './fixtures/writer-state.js';
+import { writerState } from './fixtures/writer-state.mjs';
 
-// The child runs the sources through tsx (no build needed); they import @omega/core's built dist.
-const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-loop.ts', import.meta.url));
+// The child imports the built package (`@omega/state/filesystem`), as every family's slow-test children do.
+const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-loop.mjs', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/filesystem.js', import.meta.url));
 
 describe('FilesystemStateProvider', () => {
+  beforeAll(() => assertBuilt(DIST));
   let dir = '';
   let root = '';
 
@@ -26,9 +28,7 @@ describe('FilesystemStateProvider', () => {
 
   describe('several processes', () => {
     async function runSaveLoop(id: string, writer: string, count: number): Promise<void> {
-      const child = spawnChild(SAVE_LOOP, [root, id, writer, String(count)], {
-        nodeArgs: ['--import', 'tsx'],
-      });
+      const child = spawnChild(SAVE_LOOP, [root, id, writer, String(count)]);
       child.child.stdin.end();
       const exit = await child.exited;
       if (exit.code !== 0)

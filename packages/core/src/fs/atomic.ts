@@ -1,7 +1,15 @@
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { io } from './io.js';
 import { holderState, isProcessAlive, thisHost } from './process.js';
-import { replaceWithTemp, tempOwner, toChunks, writeTempFile } from './temp.js';
+import {
+  replaceWithTemp,
+  replaceWithTempSync,
+  tempOwner,
+  toChunks,
+  writeTempFile,
+  writeTempFileSync,
+} from './temp.js';
 
 /** Options of a write. */
 export interface WriteOptions {
@@ -29,6 +37,16 @@ export async function writeFileAtomic(
   await replaceWithTemp(temp, file, durable);
 }
 
+/** {@link writeFileAtomic}, synchronously: the writes and fsyncs block the thread. */
+export function writeFileAtomicSync(
+  file: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  options: WriteOptions = {},
+): void {
+  const durable = options.durable ?? true;
+  replaceWithTempSync(writeTempFileSync(file, toChunks(data), durable), file, durable);
+}
+
 /**
  * How old a temp entry of a writer that cannot be checked (another pid namespace, as in containers, or
  * another boot) must be before it is swept: writes take seconds, so an hour means its writer is gone.
@@ -43,14 +61,37 @@ export const UNCHECKED_TEMP_AGE_MS = 60 * 60 * 1000;
  * paths; a missing `dir` has none.
  */
 export async function sweepTempFiles(dir: string): Promise<string[]> {
+  const stale = staleTemps(dir, await io.readdir(dir).catch(noEntries));
+  // A lock being initialised uses a temp directory, hence recursive; force: another sweeper may win.
+  for (const path of stale) await io.rm(path, SWEEP);
+  return stale;
+}
+
+/** {@link sweepTempFiles}, synchronously. */
+export function sweepTempFilesSync(dir: string): string[] {
   let entries: string[];
   try {
-    entries = await io.readdir(dir);
+    entries = io.readdirSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    entries = noEntries(error);
   }
-  const removed: string[] = [];
+  const stale = staleTemps(dir, entries);
+  for (const path of stale) io.rmSync(path, SWEEP);
+  return stale;
+}
+
+const SWEEP = { recursive: true, force: true };
+
+// A missing folder holds no temp entries.
+function noEntries(error: unknown): string[] {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+  throw error;
+}
+
+// The paths of the temp entries among `entries` of `dir` whose writer is certainly gone, or cannot be
+// checked and left them long ago.
+function staleTemps(dir: string, entries: readonly string[]): string[] {
+  const stale: string[] = [];
   for (const entry of entries) {
     const owner = tempOwner(entry);
     if (owner === null) continue;
@@ -61,17 +102,19 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
           ? 'alive'
           : 'dead'
         : holderState({ ...owner.identity, host: thisHost() });
-    if (state === 'alive' || (state === 'unknown' && !(await olderThan(path, UNCHECKED_TEMP_AGE_MS))))
-      continue;
-    // A lock being initialised uses a temp directory, hence recursive; force: another sweeper may win.
-    await io.rm(path, { recursive: true, force: true });
-    removed.push(path);
+    if (state === 'dead' || (state === 'unknown' && olderThan(path, UNCHECKED_TEMP_AGE_MS))) stale.push(path);
   }
-  return removed;
+  return stale;
 }
 
-// False when `path` is gone (another sweeper won) or younger than `ageMs`.
-async function olderThan(path: string, ageMs: number): Promise<boolean> {
-  const stats = await io.lstat(path).catch(() => null);
-  return stats !== null && Date.now() - stats.mtimeMs >= ageMs;
+// False when `path` is gone (another sweeper won) or younger than `ageMs`. An lstat does not wait for the
+// device (see io.ts), so it is made synchronously.
+function olderThan(path: string, ageMs: number): boolean {
+  let stats: Stats;
+  try {
+    stats = io.lstatSync(path);
+  } catch {
+    return false;
+  }
+  return Date.now() - stats.mtimeMs >= ageMs;
 }

@@ -26,12 +26,27 @@ export function makePrivateDir(dir: string, recursive: boolean): void {
 
 /** Makes the entries of `dir` (creations, renames, removals) durable. */
 export async function syncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; its rename is durable through the journal instead.
-  if (process.platform === 'win32') return;
-  const fd = io.openSync(dir, 'r');
+  const fd = openDirectory(dir);
+  if (fd === null) return;
   try {
     await io.fsync(fd);
   } finally {
     io.closeSync(fd);
   }
+}
+
+/** {@link syncDirectory}, synchronously (for the synchronous faces: it blocks until the device is done). */
+export function syncDirectorySync(dir: string): void {
+  const fd = openDirectory(dir);
+  if (fd === null) return;
+  try {
+    io.fsyncSync(fd);
+  } finally {
+    io.closeSync(fd);
+  }
+}
+
+// Windows cannot open a directory for fsync (null); its rename is durable through the journal instead.
+function openDirectory(dir: string): number | null {
+  return process.platform === 'win32' ? null : io.openSync(dir, 'r');
 }

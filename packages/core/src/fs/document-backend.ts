@@ -1,46 +1,29 @@
 import type { Dirent } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import {
-  checkDocumentSpec,
-  type DocumentBackend,
-  type DocumentSpec,
-  documentExists,
-  type StoredHeader,
-} from '../documents.js';
-import { InvalidArgumentError } from '../errors.js';
-import { assertValidName, isValidName } from '../names.js';
-import { sweepTempFiles } from './atomic.js';
-import { makePrivateDir, syncDirectory } from './dirs.js';
-import { asStorageFailure } from './failures.js';
-import { corruptFile, encodeFrame } from './frame.js';
+import { dirname } from 'node:path';
+import { type DocumentBackend, type DocumentSpec, documentExists, type StoredHeader } from '../documents.js';
+import { assertValidName } from '../names.js';
+import { type PageOptions, pageOf } from '../pages.js';
+import { syncDirectory } from './dirs.js';
+import { DocumentFolder, EXTENSION } from './document-folder.js';
+import { FilesystemSyncDocumentBackend } from './document-sync.js';
+import { encodeFrame } from './frame.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
-import { readFramedFile, readFramedHeader, readFramedHeaderSync, writeFramedFile } from './framed.js';
+import { readFramedFile, writeFramedFile } from './framed.js';
 import { io } from './io.js';
-import { acquireLock, type FileLock, type LockOptions, runHolding } from './lock.js';
-import { checkStoreDir, entryFile, openStoreDir, refuseNonFile, refuseSymlink } from './root.js';
+import { acquireLock, type FileLock, runHolding } from './lock.js';
+import type { FilesystemOptions } from './options.js';
+import { refuseNonFile } from './root.js';
 import { linkTemp, writeTempFile } from './temp.js';
+import { unlinkIfPresent } from './unlink.js';
 
-/** Options of a {@link FilesystemDocumentBackend}. */
-export interface FilesystemDocumentOptions {
-  /** Store root directory (created with missing parents on first use); resolved to an absolute path at construction. */
-  root: string;
-  /** fsync writes and removals (default true); false keeps them atomic but not power-loss safe. A boolean. */
-  durable?: boolean;
-  /**
-   * How long {@link FilesystemDocumentBackend.withLock} waits for a live holder (default 30 000 ms): a
-   * number >= 0 (`Infinity` waits as long as the holder lives).
-   */
-  lockTimeoutMs?: number;
-}
-
-const EXTENSION = '.jsonl';
+/** Options of a {@link FilesystemDocumentBackend}: see {@link FilesystemOptions}. */
+export type FilesystemDocumentOptions = FilesystemOptions;
 
 // A family folder deleted under a running provider lists nothing.
 function missingAsEmpty(error: unknown): Dirent[] {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
   throw error;
 }
-const LOCKS_FOLDER = '.locks';
 // Headers a listing reads between two turns of the event loop (about 10 ms of work).
 const LIST_BATCH = 512;
 const yieldToEventLoop = () => new Promise<void>((resume) => setImmediate(resume));
@@ -51,48 +34,23 @@ const yieldToEventLoop = () => new Promise<void>((resume) => setImmediate(resume
  * the name first (an `InvalidNameError`, nothing touched on disk), refuses symlinks, and validates what it
  * reads (a `CorruptDataError` naming the file). Writes are atomic replaces, durable by default; the lock
  * is cross-process ({@link acquireLock}), and a document's lock directory goes with the document when it
- * is removed under that lock.
+ * is removed under that lock. {@link FilesystemDocumentBackend.sync} is its synchronous face, over the
+ * same folder and locks.
  */
 export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
-  readonly trusted = false;
+  readonly prevalidated = false;
   /** The store root, as an absolute path. */
   readonly root: string;
+  /** The synchronous face of this folder: the same documents, locks and opened folder. */
+  readonly sync: FilesystemSyncDocumentBackend<H>;
+  readonly #folder: DocumentFolder<H>;
   readonly #spec: DocumentSpec<H>;
-  readonly #durable: boolean;
-  readonly #lockOptions: LockOptions;
-  #dir: Promise<string> | undefined;
-  // The folder and a separator once #dir resolved: reads then build a path without an await (or a
-  // path.join, which costs a small load 1%: the folder is absolute and normalized, and names hold no "/").
-  #opened: string | undefined;
-  // Names whose lock this object holds, and those of them whose document was removed meanwhile.
-  readonly #locked = new Set<string>();
-  readonly #removedWhileLocked = new Set<string>();
 
   constructor(spec: DocumentSpec<H>, options: FilesystemDocumentOptions) {
-    checkDocumentSpec(spec);
-    if (typeof options?.root !== 'string' || options.root === '') {
-      throw new InvalidArgumentError(`a filesystem ${spec.kind} store needs a non-empty root directory`, {
-        details: { kind: spec.kind, option: 'root', value: options?.root },
-      });
-    }
-    const { durable, lockTimeoutMs } = options;
-    if (durable !== undefined && typeof durable !== 'boolean') {
-      throw new InvalidArgumentError(`option durable of a filesystem ${spec.kind} store must be a boolean`, {
-        details: { kind: spec.kind, option: 'durable', value: durable },
-      });
-    }
-    // Infinity is allowed: wait for a live holder as long as it lives.
-    if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== 'number' || !(lockTimeoutMs >= 0))) {
-      throw new InvalidArgumentError(
-        `option lockTimeoutMs of a filesystem ${spec.kind} store must be a number >= 0, got ${String(lockTimeoutMs)}`,
-        { details: { kind: spec.kind, option: 'lockTimeoutMs', value: lockTimeoutMs } },
-      );
-    }
-    // Resolved now: a later process.chdir must not move the store.
-    this.root = resolve(options.root);
+    this.#folder = new DocumentFolder(spec, options);
     this.#spec = spec;
-    this.#durable = durable ?? true;
-    this.#lockOptions = lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs };
+    this.root = this.#folder.root;
+    this.sync = new FilesystemSyncDocumentBackend(this.#folder);
   }
 
   /**
@@ -100,40 +58,29 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * temp files that killed writers left behind; later calls reuse that result.
    */
   directory(): Promise<string> {
-    this.#dir ??= this.#open().then(
-      (dir) => {
-        this.#opened = `${dir}${sep}`;
-        return dir;
-      },
-      (error: unknown) => {
-        this.#dir = undefined;
-        throw error;
-      },
-    );
-    return this.#dir;
+    return this.#folder.directory();
   }
 
   /** The whole document `name`, or null when there is none. */
   async read(name: string): Promise<FramedDocument<H> | null> {
     assertValidName(this.#spec.kind, name);
+    const folder = this.#folder;
     // An open store builds the path without an await: a small load is a few microseconds of work.
     try {
-      const file = this.#opened === undefined ? await this.#file(name) : `${this.#opened}${name}${EXTENSION}`;
-      const document = await readFramedFile(file, this.#spec, this.#spec.header);
-      return document && this.#checkName(document, name);
+      const opened = folder.opened;
+      const file = opened === undefined ? await this.#file(name) : `${opened}${name}${EXTENSION}`;
+      return folder.named(await readFramedFile(file, this.#spec, this.#spec.header), name);
     } catch (error) {
-      throw await this.#readFailure(error, 'read', name);
+      throw folder.readFailure(error, 'read', name);
     }
   }
 
   /** Only the header line of document `name`, or null when there is none. */
   async readHeader(name: string): Promise<FramedHeader<H> | null> {
     try {
-      const file = await this.#file(name);
-      const header = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
-      return header && this.#checkName(header, name);
+      return this.#folder.header(await this.#file(name), name);
     } catch (error) {
-      throw this.#failure(error, 'read', name);
+      throw this.#folder.readFailure(error, 'read', name);
     }
   }
 
@@ -144,7 +91,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
       await refuseNonFile(file);
       await this.#put(file, name, header, body);
     } catch (error) {
-      throw this.#failure(error, 'write', name);
+      throw this.#folder.failure(error, 'write', name);
     }
   }
 
@@ -153,76 +100,64 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * (details `{ kind, name, file }`) otherwise. Of concurrent creators exactly one wins.
    */
   async create(name: string, header: H, body: string): Promise<void> {
+    const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      const chunks = encodeFrame(file, this.#meta(name), header, body);
-      const temp = await writeTempFile(file, chunks, this.#durable);
-      if (!(await linkTemp(temp, file, this.#durable))) throw documentExists(this.#spec.kind, name, file);
-      this.#removedWhileLocked.delete(name);
+      const temp = await writeTempFile(
+        file,
+        encodeFrame(file, folder.meta(name), header, body),
+        folder.durable,
+      );
+      if (!(await linkTemp(temp, file, folder.durable))) throw documentExists(this.#spec.kind, name, file);
+      folder.written(name);
     } catch (error) {
-      throw this.#failure(error, 'create', name);
+      throw folder.failure(error, 'create', name);
     }
   }
 
   /** Removes document `name`; false when there was none. */
   async remove(name: string): Promise<boolean> {
+    const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
       await refuseNonFile(file);
-      try {
-        io.unlinkSync(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw error;
-      }
-      if (this.#locked.has(name)) this.#removedWhileLocked.add(name);
-      if (this.#durable) await syncDirectory(dirname(file));
+      if (!unlinkIfPresent(file)) return false;
+      folder.removed(name);
+      if (folder.durable) await syncDirectory(dirname(file));
       return true;
     } catch (error) {
-      throw this.#failure(error, 'remove', name);
+      throw folder.failure(error, 'remove', name);
     }
   }
 
-  /** Names of the stored documents, sorted: regular files `<valid name>.jsonl` only. */
-  async names(): Promise<string[]> {
-    let entries: Dirent[];
+  /** Names of the stored documents, sorted and paged: regular files `<valid name>.jsonl` only. */
+  async names(options?: PageOptions): Promise<string[]> {
+    // Checked before the folder is read, so a bad option touches nothing.
+    pageOf([], options, this.#spec.kind);
     try {
       const dir = await this.directory();
-      entries = await this.#reading(io.readdir(dir, { withFileTypes: true }).catch(missingAsEmpty));
+      return this.#folder.namesOf(
+        await io.readdir(dir, { withFileTypes: true }).catch(missingAsEmpty),
+        options,
+      );
     } catch (error) {
-      throw this.#failure(error, 'list');
+      throw this.#folder.readFailure(error, 'list');
     }
-    const names: string[] = [];
-    for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith(EXTENSION)) continue;
-      const name = entry.name.slice(0, -EXTENSION.length);
-      if (isValidName(name)) names.push(name);
-    }
-    return names.sort();
   }
 
   /**
-   * The header of every document, sorted by name: what a family's `list()` reports, without reading any
-   * body. A document removed while listing is left out; a damaged one is a `CorruptDataError`.
+   * The headers of a page of documents, sorted by name: what a family's `list()` reports, without
+   * reading any body. A document removed while listing is left out; a damaged one is a `CorruptDataError`.
    */
-  async headers(): Promise<FramedHeader<H>[]> {
-    const names = await this.names();
-    const dir = await this.directory();
+  async headers(options?: PageOptions): Promise<FramedHeader<H>[]> {
+    const names = await this.names(options);
     const headers: FramedHeader<H>[] = [];
-    // names() lists only valid names, so each path is built directly, and each header is read
-    // synchronously: a listing reads thousands, and per-name checks and awaits cost more than the read.
-    // The event loop gets a turn every LIST_BATCH headers.
-    for (let i = 0; i < names.length; i++) {
-      if (i > 0 && i % LIST_BATCH === 0) await yieldToEventLoop();
-      const name = names[i]!;
-      const file = join(dir, `${name}${EXTENSION}`);
-      let header: FramedHeader<H> | null;
-      try {
-        header = readFramedHeaderSync(file, this.#spec, this.#spec.header);
-      } catch (error) {
-        throw await this.#readFailure(error, 'list', name);
-      }
-      if (header) headers.push(this.#checkName(header, name));
+    // Each header is read synchronously: a listing reads thousands, and per-name awaits cost more than
+    // the read. The event loop gets a turn every LIST_BATCH headers.
+    const dir = await this.directory();
+    for (let start = 0; start < names.length; start += LIST_BATCH) {
+      if (start > 0) await yieldToEventLoop();
+      this.#folder.headersOf(dir, names.slice(start, start + LIST_BATCH), headers);
     }
     return headers;
   }
@@ -237,18 +172,12 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   ): Promise<void> {
     assertValidName(this.#spec.kind, name);
     await this.#underLock(name, async (dir) => {
-      const file = entryFile(dir, this.#spec.kind, name, EXTENSION);
-      let current: FramedHeader<H> | null;
-      try {
-        current = await this.#reading(readFramedHeader(file, this.#spec, this.#spec.header));
-      } catch (error) {
-        throw this.#failure(error, 'read', name);
-      }
-      const { header, body } = next(current && this.#checkName(current, name));
+      const file = this.#folder.file(dir, name);
+      const { header, body } = this.#folder.rewrite(file, name, next);
       try {
         await this.#put(file, name, header, body);
       } catch (error) {
-        throw this.#failure(error, 'write', name);
+        throw this.#folder.failure(error, 'write', name);
       }
     });
   }
@@ -264,130 +193,46 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     return this.#underLock(name, (_dir, fence) => fn(fence));
   }
 
-  // withLock, also passing the folder it checked.
-  async #underLock<T>(name: string, fn: (dir: string, fence: number) => Promise<T>): Promise<T> {
-    let dir: string;
-    let lock: FileLock;
-    try {
-      dir = await this.#liveDirectory();
-      lock = await acquireLock(join(dir, LOCKS_FOLDER, name), this.#lockOptions);
-    } catch (error) {
-      throw this.#failure(error, 'lock', name);
-    }
-    this.#locked.add(name);
-    return runHolding(
-      lock,
-      () => fn(dir, lock.fence),
-      () => (this.#unlock(name) ? lock.discard() : lock.release()),
-    );
-  }
-
   /**
    * Whether `path` lies inside this store's folder of documents (`<root>/<folder>`), following symlinks of
    * the part of it that exists (a path not created yet is judged by its nearest existing parent). The rest
    * of the root is the caller's: an `exports/` folder beside the family folders is fine.
    */
   async contains(path: string): Promise<boolean> {
-    const root = realpathOrNull(join(this.root, this.#spec.folder));
-    if (root === null) return false;
-    let probe = resolve(path);
-    let rest = '';
-    for (;;) {
-      const real = realpathOrNull(probe);
-      if (real !== null) {
-        const target = join(real, rest);
-        return target === root || target.startsWith(root + sep);
-      }
-      const parent = dirname(probe);
-      if (parent === probe) return false;
-      rest = join(basename(probe), rest);
-      probe = parent;
-    }
+    return this.#folder.contains(path);
   }
 
   /** Nothing to release: every call opens and closes what it uses. */
   async close(): Promise<void> {}
 
-  // Forgets that `name` is locked here; true when its document was removed meanwhile.
-  #unlock(name: string): boolean {
-    this.#locked.delete(name);
-    return this.#removedWhileLocked.delete(name);
-  }
-
-  async #open(): Promise<string> {
-    const dir = await openStoreDir(this.root, this.#spec.folder);
-    const locks = join(dir, LOCKS_FOLDER);
-    makePrivateDir(locks, false);
-    await refuseSymlink(locks);
-    await sweepTempFiles(dir);
-    await sweepTempFiles(locks);
-    return dir;
+  // withLock, also passing the folder it checked.
+  async #underLock<T>(name: string, fn: (dir: string, fence: number) => Promise<T>): Promise<T> {
+    const folder = this.#folder;
+    let dir: string;
+    let lock: FileLock;
+    try {
+      dir = await folder.liveDirectory();
+      lock = await acquireLock(folder.lockDir(dir, name), folder.lockOptions);
+    } catch (error) {
+      throw folder.failure(error, 'lock', name);
+    }
+    folder.lock(name);
+    return runHolding(
+      lock,
+      () => fn(dir, lock.fence),
+      () => folder.endLock(name, lock),
+    );
   }
 
   async #file(name: string, writing = false): Promise<string> {
     assertValidName(this.#spec.kind, name);
-    const dir = writing ? await this.#liveDirectory() : await this.directory();
-    return entryFile(dir, this.#spec.kind, name, EXTENSION);
-  }
-
-  // The folder before a write or a lock: one lstat, so a folder swapped for a symlink or a file since it
-  // was opened is refused (a `CorruptDataError`, as at open), and one deleted meanwhile is created again
-  // (it held nothing any more: the write just starts a new folder).
-  async #liveDirectory(): Promise<string> {
-    const dir = await this.directory();
-    if (await checkStoreDir(dir)) return dir;
-    this.#dir = undefined;
-    this.#opened = undefined;
-    return this.directory();
-  }
-
-  // A read whose folder is no longer a directory fails with ENOTDIR: that is the folder's fault, reported
-  // as such (a missing folder reads as a missing document, through ENOENT).
-  async #reading<T>(pending: Promise<T>): Promise<T> {
-    try {
-      return await pending;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') await checkStoreDir(await this.directory());
-      throw error;
-    }
-  }
-
-  // The error a failed read reports: the folder's own fault (see #reading; thrown) or the read's.
-  async #readFailure(error: unknown, operation: string, name: string): Promise<unknown> {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') await checkStoreDir(await this.directory());
-    return this.#failure(error, operation, name);
+    const folder = this.#folder;
+    return folder.file(writing ? await folder.liveDirectory() : await folder.directory(), name);
   }
 
   async #put(file: string, name: string, header: H, body: string): Promise<void> {
-    await writeFramedFile(file, this.#meta(name), header, body, { durable: this.#durable });
-    this.#removedWhileLocked.delete(name);
-  }
-
-  // A system error as a StorageFailureError naming the document (or, without a name, the folder).
-  #failure(error: unknown, operation: string, name?: string): unknown {
-    const folder = join(this.root, this.#spec.folder);
-    const file = name === undefined ? folder : join(folder, `${name}${EXTENSION}`);
-    return asStorageFailure(error, { kind: this.#spec.kind, operation, name, file });
-  }
-
-  #meta(name: string): { format: string; version: number; name: string } {
-    return { format: this.#spec.format, version: this.#spec.version, name };
-  }
-
-  #checkName<D extends FramedHeader<H>>(document: D, name: string): D {
-    if (document.name === name) return document;
-    throw corruptFile(
-      document.file,
-      '$.name',
-      `stored name ${JSON.stringify(document.name)} is not ${JSON.stringify(name)}`,
-    );
-  }
-}
-
-function realpathOrNull(path: string): string | null {
-  try {
-    return io.realpathSync(path);
-  } catch {
-    return null;
+    const folder = this.#folder;
+    await writeFramedFile(file, folder.meta(name), header, body, { durable: folder.durable });
+    folder.written(name);
   }
 }

@@ -57,7 +57,7 @@ export function encodeFrame<H>(file: string, meta: FramedMeta, header: H, body: 
   try {
     line = JSON.stringify({
       format: meta.format,
-      version: meta.version,
+      version: meta.formatVersion,
       name: meta.name,
       ...header,
       bodyBytes,
@@ -113,11 +113,11 @@ export function decodeHeader<H>(
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
     throw corruptFile(file, '$.version', 'version is not a positive integer');
   }
-  if (version > expect.version) {
+  if (version > expect.formatVersion) {
     throw corruptFile(
       file,
       '$.version',
-      `version ${version} is newer than ${expect.version}, the newest this reader knows`,
+      `version ${version} is newer than ${expect.formatVersion}, the newest this reader knows`,
     );
   }
   if (typeof name !== 'string') throw corruptFile(file, '$.name', 'name is not a string');
@@ -138,7 +138,7 @@ export function decodeHeader<H>(
     const issue = result.error.issues[0];
     throw corruptFile(file, issuePath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
   }
-  return { name, version, header: result.data, bodyBytes };
+  return { name, formatVersion: version, header: result.data, bodyBytes };
 }
 
 /** The body of a whole framed file whose header line ends at `end`; checks its closing newline and UTF-8. */

@@ -1,24 +1,25 @@
 import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { WriteOptions } from './atomic.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd, MAX_BODY_BYTES } from './frame.js';
 
 export { MAX_BODY_BYTES } from './frame.js';
 
+import { SYNC_IO_BYTES } from './io.js';
 import { ReadableFile } from './read.js';
 
 /** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
 export interface FramedMeta {
   format: string;
-  version: number;
+  formatVersion: number;
   name: string;
 }
 
-/** The format a reader accepts: this tag, at any version from 1 up to `version`. */
+/** The format a reader accepts: this tag, at any version from 1 up to `formatVersion`. */
 export interface FramedExpect {
   format: string;
-  version: number;
+  formatVersion: number;
 }
 
 /** A framed document's header line, validated. */
@@ -26,7 +27,7 @@ export interface FramedHeader<H> {
   /** The name stored in the document. */
   name: string;
   /** The format version the document was written with (at most the reader's). */
-  version: number;
+  formatVersion: number;
   /** The family fields of the header line, parsed by the reader's schema. */
   header: H;
   /** UTF-8 byte length of the body. */
@@ -61,6 +62,17 @@ export async function writeFramedFile<H>(
   await writeFileAtomic(file, encodeFrame(file, meta, header, body), options);
 }
 
+/** {@link writeFramedFile}, synchronously (see {@link writeFileAtomicSync}). */
+export function writeFramedFileSync<H>(
+  file: string,
+  meta: FramedMeta,
+  header: H,
+  body: string,
+  options?: WriteOptions,
+): void {
+  writeFileAtomicSync(file, encodeFrame(file, meta, header, body), options);
+}
+
 /** Options of {@link readFramedFile}. */
 export interface ReadFramedOptions {
   /**
@@ -88,6 +100,32 @@ export async function readFramedFile<H>(
   header: z.ZodType<H>,
   options: ReadFramedOptions = {},
 ): Promise<FramedDocument<H> | null> {
+  const read = readFrame(file, expect, header, options, false);
+  return read instanceof LargeBody ? read.finish() : read;
+}
+
+/** {@link readFramedFile}, synchronously, whatever the size of the body. */
+export function readFramedFileSync<H>(
+  file: string,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+  options: ReadFramedOptions = {},
+): FramedDocument<H> | null {
+  return readFrame(file, expect, header, options, true) as FramedDocument<H> | null;
+}
+
+/**
+ * Reads a framed document as {@link readFramedFile} says, synchronously, except a body too large to read
+ * without blocking (over {@link SYNC_IO_BYTES}) when not `wholeSync`: that is left, file open, to the
+ * returned {@link LargeBody}.
+ */
+function readFrame<H>(
+  file: string,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+  options: ReadFramedOptions,
+  wholeSync: boolean,
+): FramedDocument<H> | LargeBody<H> | null {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_BODY_BYTES) {
     throw new InvalidArgumentError(`maxBodyBytes must be an integer from 0 to ${MAX_BODY_BYTES}`, {
@@ -112,15 +150,50 @@ export async function readFramedFile<H>(
         details: { file, path: '$.bodyBytes', reason, limit },
       });
     }
-    if (bytes.length < size) bytes = await handle.readPrefix(size);
-  } finally {
+    if (bytes.length < size) {
+      // Handed over open: the large body's reader closes it.
+      if (!wholeSync && size > SYNC_IO_BYTES) return new LargeBody(handle, end, decoded);
+      // A view of the reader's shared buffer, decoded below before any other open reuses it.
+      bytes = handle.readPrefixSync(size);
+    }
+  } catch (error) {
     handle.close();
+    throw error;
   }
-  // Field by field: an object spread costs about a microsecond, as much as a small read.
-  const { name, version, header: fields, bodyBytes } = decoded;
-  return { name, version, header: fields, bodyBytes, body: decodeBody(file, bytes, end), file };
+  handle.close();
+  return framedDocument(file, decoded, decodeBody(file, bytes, end));
 }
 
+/** The rest of a framed read whose body is read through the thread pool: the file is open, its header valid. */
+class LargeBody<H> {
+  constructor(
+    private readonly handle: ReadableFile,
+    private readonly end: number,
+    private readonly decoded: Omit<FramedHeader<H>, 'file'>,
+  ) {}
+
+  /** Reads the body, closes the file, and returns the document. */
+  async finish(): Promise<FramedDocument<H>> {
+    const { handle } = this;
+    let bytes: Buffer;
+    try {
+      bytes = await handle.readPrefix(handle.size);
+    } finally {
+      handle.close();
+    }
+    return framedDocument(handle.file, this.decoded, decodeBody(handle.file, bytes, this.end));
+  }
+}
+
+function framedDocument<H>(
+  file: string,
+  decoded: Omit<FramedHeader<H>, 'file'>,
+  body: string,
+): FramedDocument<H> {
+  // Field by field: an object spread costs about a microsecond, as much as a small read.
+  const { name, formatVersion, header, bodyBytes } = decoded;
+  return { name, formatVersion, header, bodyBytes, body, file };
+}
 /**
  * The first {@link HEADER_READ_BYTES} of the file, and more up to {@link MAX_HEADER_BYTES} when no newline
  * was found; synchronously, as the read is bounded (and usually already done when the file was opened).
@@ -167,6 +240,11 @@ export function readFramedHeaderSync<H>(
     handle.close();
   }
   if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
-  const { name, version, header: fields, bodyBytes } = decodeHeader(file, bytes, end, size, expect, header);
-  return { name, version, header: fields, bodyBytes, file };
+  const {
+    name,
+    formatVersion,
+    header: fields,
+    bodyBytes,
+  } = decodeHeader(file, bytes, end, size, expect, header);
+  return { name, formatVersion, header: fields, bodyBytes, file };
 }

@@ -22,6 +22,7 @@ function createIo() {
     statSync: fs.statSync,
     readSync: fs.readSync,
     writevSync: fs.writevSync,
+    ftruncateSync: fs.ftruncateSync,
     fchmodSync: fs.fchmodSync,
     chmodSync: fs.chmodSync,
     renameSync: fs.renameSync,
@@ -31,13 +32,19 @@ function createIo() {
     rmdirSync: fs.rmdirSync,
     readdirSync: fs.readdirSync,
     realpathSync: fs.realpathSync,
+    // The synchronous faces' counterparts of the thread-pool calls below.
+    fsyncSync: fs.fsyncSync,
+    fdatasyncSync: fs.fdatasyncSync,
+    rmSync: fs.rmSync,
     read: promisify(fs.read),
     writev: promisify(fs.writev),
     fsync: promisify(fs.fsync),
+    fdatasync: promisify(fs.fdatasync),
     readdir: fs.promises.readdir,
     mkdir: fs.promises.mkdir,
     lstat: fs.promises.lstat,
     rm: fs.promises.rm,
+    watch: fs.watch,
   };
 }
 

@@ -101,6 +101,10 @@ export interface FileLock {
    * arrives meanwhile initialises the directory anew (fences restart). Resolves like release().
    */
   discard(): Promise<boolean>;
+  /** {@link FileLock.release}, synchronously: returns what release() resolves to, throws what it rejects with. */
+  releaseSync(): boolean;
+  /** {@link FileLock.discard}, synchronously. */
+  discardSync(): boolean;
   /** Same as {@link FileLock.release}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -131,70 +135,141 @@ const abandoned = new Set<string>();
  * next to it for {@link sweepTempFiles} on the parent.
  */
 export async function acquireLock(dir: string, options: LockOptions = {}): Promise<FileLock> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  if (typeof dir !== 'string' || dir.length === 0) {
-    throw new InvalidArgumentError('a lock directory must be a non-empty path', { details: { lock: dir } });
+  const acquisition = new Acquisition(dir, options, false);
+  for (let step = acquisition.attempt(); ; step = acquisition.attempt()) {
+    if (typeof step !== 'number') return step;
+    await sleep(step);
   }
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-    throw new InvalidArgumentError(`lock timeoutMs must be a number >= 0, got ${String(timeoutMs)}`, {
-      details: { lock: dir, timeoutMs },
-    });
+}
+
+/**
+ * {@link acquireLock}, synchronously, for the synchronous faces of the stores: the same tokens, decisions,
+ * timeouts, takeovers and fences, so it excludes every other holder, synchronous or not, in any process.
+ * Between attempts it blocks the thread with `Atomics.wait` (no spinning: the thread sleeps, as the
+ * asynchronous acquirer's timer does). A lock held by this very process (through `acquireLock`, or
+ * another synchronous holder; worker threads share the process) is a `ConflictError` at once, with
+ * details `{ lock, holder, reason: 'held in this process' }`: the thread would otherwise wait for a
+ * holder that cannot run until it stops waiting.
+ *
+ * The lock's heartbeat runs on the event loop, which a synchronous caller blocks: hold a lock taken here
+ * only for a short critical section (well under `leaseMs`, default 10 s), or a contender that cannot check
+ * this process (another pid namespace or host) takes it over. Release it with `releaseSync()`.
+ */
+export function acquireLockSync(dir: string, options: LockOptions = {}): FileLock {
+  const acquisition = new Acquisition(dir, options, true);
+  for (let step = acquisition.attempt(); ; step = acquisition.attempt()) {
+    if (typeof step !== 'number') return step;
+    Atomics.wait(pause(), 0, 0, step);
   }
-  if (!Number.isSafeInteger(leaseMs) || leaseMs < HEARTBEATS_PER_LEASE || leaseMs > MAX_LEASE_MS) {
-    throw new InvalidArgumentError(
-      `lock leaseMs must be an integer from ${HEARTBEATS_PER_LEASE} to ${MAX_LEASE_MS}, got ${String(leaseMs)}`,
-      { details: { lock: dir, leaseMs } },
-    );
-  }
-  if (options.onLost !== undefined && typeof options.onLost !== 'function') {
-    throw new InvalidArgumentError('lock onLost must be a function', { details: { lock: dir } });
-  }
-  // Resolved once, so that `..` never depends on directories that do not exist yet.
-  const lockDir = resolve(dir);
-  const me: Holder = { ...thisProcess(), leaseMs };
-  const deadline = Date.now() + timeoutMs;
+}
+
+// What the synchronous acquirer sleeps on: nothing ever notifies it, so each wait lasts its timeout.
+let pauseCell: Int32Array | undefined;
+function pause(): Int32Array {
+  pauseCell ??= new Int32Array(new SharedArrayBuffer(4));
+  return pauseCell;
+}
+
+/**
+ * One acquisition of a lock: its options checked, and what its attempts remember (the held name being
+ * watched for its lease to expire, the backoff). Both acquirers run the same attempts; they differ only
+ * in how they wait between two, and in that a synchronous one refuses a holder in this process.
+ */
+class Acquisition {
+  readonly #dir: string;
+  readonly #me: Holder;
+  readonly #timeoutMs: number;
+  readonly #deadline: number;
+  readonly #onLost: (error: ConflictError) => void;
+  readonly #sync: boolean;
   // The held name being watched for a lease to expire, and since when (monotonic clock).
-  let watched: { entry: string; since: number } | undefined;
-  let backoff = MIN_BACKOFF_MS;
-  const onLost = options.onLost ?? warnLost;
-  const known = lastFree.get(lockDir);
-  if (known !== undefined) {
-    // The free token this process left last time: renaming it straight away saves listing the directory
-    // (a rename is a compare-and-swap on the whole state, so a stale guess only fails).
-    const fence = known + 1;
-    if (moveToken(lockDir, freeName(known), heldName(fence, 0, me)))
-      return new HeldLock(lockDir, fence, me, onLost);
-    lastFree.delete(lockDir);
+  #watched: { entry: string; since: number } | undefined;
+  #backoff = MIN_BACKOFF_MS;
+  #first = true;
+
+  constructor(dir: string, options: LockOptions, sync: boolean) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    if (typeof dir !== 'string' || dir.length === 0) {
+      throw new InvalidArgumentError('a lock directory must be a non-empty path', { details: { lock: dir } });
+    }
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      throw new InvalidArgumentError(`lock timeoutMs must be a number >= 0, got ${String(timeoutMs)}`, {
+        details: { lock: dir, timeoutMs },
+      });
+    }
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < HEARTBEATS_PER_LEASE || leaseMs > MAX_LEASE_MS) {
+      throw new InvalidArgumentError(
+        `lock leaseMs must be an integer from ${HEARTBEATS_PER_LEASE} to ${MAX_LEASE_MS}, got ${String(leaseMs)}`,
+        { details: { lock: dir, leaseMs } },
+      );
+    }
+    if (options.onLost !== undefined && typeof options.onLost !== 'function') {
+      throw new InvalidArgumentError('lock onLost must be a function', { details: { lock: dir } });
+    }
+    // Resolved once, so that `..` never depends on directories that do not exist yet.
+    this.#dir = resolve(dir);
+    this.#me = { ...thisProcess(), leaseMs };
+    this.#timeoutMs = timeoutMs;
+    this.#deadline = Date.now() + timeoutMs;
+    this.#onLost = options.onLost ?? warnLost;
+    this.#sync = sync;
   }
-  for (;;) {
-    const token = readToken(lockDir);
-    let takeOver = token !== null && token.holder === null;
-    if (token?.holder && abandoned.has(lockDir) && isMe(token.holder, me)) {
-      takeOver = true;
-    } else if (token?.holder) {
-      const state = holderState(token.holder);
-      if (state === 'unknown') {
-        const now = performance.now();
-        if (watched?.entry !== token.entry) watched = { entry: token.entry, since: now };
-        else takeOver = now - watched.since >= token.holder.leaseMs;
-      } else {
-        takeOver = state === 'dead';
+
+  /**
+   * Tries to take the lock: the held lock, or how many milliseconds to wait before the next attempt.
+   * Throws once the deadline passed (a `ConflictError` naming the holder), for a damaged lock directory,
+   * and, for a synchronous acquirer, when this process holds the lock.
+   */
+  attempt(): HeldLock | number {
+    const dir = this.#dir;
+    if (this.#first) {
+      this.#first = false;
+      const known = lastFree.get(dir);
+      if (known !== undefined) {
+        // The free token this process left last time: renaming it straight away saves listing the
+        // directory (a rename is a compare-and-swap on the whole state, so a stale guess only fails).
+        const lock = this.#take(freeName(known), known + 1);
+        if (lock !== null) return lock;
+        lastFree.delete(dir);
       }
     }
-    if (token === null) {
-      if (initialise(lockDir)) continue;
-    } else if (takeOver) {
-      const fence = token.fence + 1;
-      if (moveToken(lockDir, token.entry, heldName(fence, 0, me))) {
-        abandoned.delete(lockDir);
-        return new HeldLock(lockDir, fence, me, onLost);
+    for (;;) {
+      const token = readToken(dir);
+      if (token === null) {
+        if (initialise(dir)) continue;
+      } else if (this.#mayTake(token)) {
+        const lock = this.#take(token.entry, token.fence + 1);
+        if (lock === null) continue;
+        abandoned.delete(dir);
+        return lock;
       }
-      continue;
+      if (Date.now() >= this.#deadline) throw timeoutError(dir, token, this.#timeoutMs);
+      const wait = this.#backoff * (0.5 + Math.random());
+      this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+      return wait;
     }
-    if (Date.now() >= deadline) throw timeoutError(lockDir, token, timeoutMs);
-    await sleep(backoff * (0.5 + Math.random()));
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+  }
+
+  // Whether the token may be taken: it is free, or its holder is certainly gone, or is this process's
+  // abandoned one. A synchronous acquirer refuses a holder in this process rather than wait for it.
+  #mayTake(token: Token): boolean {
+    const holder = token.holder;
+    if (holder === null) return true;
+    const mine = isMe(holder, this.#me);
+    if (mine && abandoned.has(this.#dir)) return true;
+    if (mine && this.#sync) throw heldHere(this.#dir, token);
+    const state = holderState(holder);
+    if (state !== 'unknown') return state === 'dead';
+    const now = performance.now();
+    if (this.#watched?.entry === token.entry) return now - this.#watched.since >= holder.leaseMs;
+    this.#watched = { entry: token.entry, since: now };
+    return false;
+  }
+
+  #take(entry: string, fence: number): HeldLock | null {
+    if (!moveToken(this.#dir, entry, heldName(fence, 0, this.#me))) return null;
+    return new HeldLock(this.#dir, fence, this.#me, this.#onLost);
   }
 }
 
@@ -238,10 +313,28 @@ export async function runHolding<T>(
   try {
     await end();
   } catch (error) {
-    const message = `lock ${lock.dir} could not be released: ${(error as Error).message}`;
-    process.emitWarning(message, { code: 'OMEGA_LOCK_RELEASE_FAILED' });
+    warnReleaseFailed(lock, error);
   }
   return result;
+}
+
+/**
+ * Ends `lock` synchronously with `end` (its `releaseSync` or `discardSync`) after its holder's work: a
+ * failure to end it is a process warning (`OMEGA_LOCK_RELEASE_FAILED`), as in {@link runHolding}, and
+ * false, never a throw that would pass for a failure of the work.
+ */
+export function endQuietly(lock: FileLock, end: () => boolean): boolean {
+  try {
+    return end();
+  } catch (error) {
+    warnReleaseFailed(lock, error);
+    return false;
+  }
+}
+
+function warnReleaseFailed(lock: FileLock, error: unknown): void {
+  const message = `lock ${lock.dir} could not be released: ${(error as Error).message}`;
+  process.emitWarning(message, { code: 'OMEGA_LOCK_RELEASE_FAILED' });
 }
 
 // The token names this very process (not only its pid: also its start time and boot).
@@ -264,9 +357,8 @@ class HeldLock implements FileLock {
   #entry: string;
   #beat = 0;
   #lost = false;
-  // Renames of the token, one at a time: heartbeats, then the release or discard.
-  #renames: Promise<unknown> = Promise.resolve();
-  #released: Promise<boolean> | undefined;
+  // How the lock ended (its release or discard): what every later call returns or throws again.
+  #ended: (() => boolean) | undefined;
 
   constructor(dir: string, fence: number, holder: Holder, onLost: (error: ConflictError) => void) {
     this.dir = dir;
@@ -283,52 +375,59 @@ class HeldLock implements FileLock {
     return this.#lost;
   }
 
-  release(): Promise<boolean> {
-    this.#released ??= this.#end(() => this.#free());
-    return this.#released;
+  async release(): Promise<boolean> {
+    return this.releaseSync();
   }
 
-  discard(): Promise<boolean> {
-    this.#released ??= this.#end(() => this.#remove());
-    return this.#released;
+  async discard(): Promise<boolean> {
+    return this.discardSync();
+  }
+
+  releaseSync(): boolean {
+    this.#ended ??= this.#end(() => this.#free());
+    return this.#ended();
+  }
+
+  discardSync(): boolean {
+    this.#ended ??= this.#end(() => this.#remove());
+    return this.#ended();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
   }
 
+  // A beat is one synchronous rename, so no beat is ever half done when the lock ends.
   #beatOnce(): void {
-    this.#renames = this.#renames.then(async () => {
-      if (this.#released !== undefined || this.#lost) return;
-      const next = heldName(this.fence, this.#beat + 1, this.#holder);
-      try {
-        if (moveToken(this.dir, this.#entry, next)) {
-          this.#entry = next;
-          this.#beat++;
-        } else {
-          this.#markLost();
-        }
-      } catch {
-        // A transient failure skips one beat; the lease allows for several.
+    if (this.#ended !== undefined || this.#lost) return;
+    const next = heldName(this.fence, this.#beat + 1, this.#holder);
+    try {
+      if (moveToken(this.dir, this.#entry, next)) {
+        this.#entry = next;
+        this.#beat++;
+      } else {
+        this.#markLost();
       }
-    });
+    } catch {
+      // A transient failure skips one beat; the lease allows for several.
+    }
   }
 
-  async #end(step: () => boolean): Promise<boolean> {
+  #end(step: () => boolean): () => boolean {
     clearInterval(this.#heartbeat);
     keepShape('held lock', this);
-    await this.#renames;
-    if (this.#lost) return false;
+    if (this.#lost) return () => false;
     let done: boolean;
     try {
       done = step();
     } catch (error) {
       abandoned.add(this.dir);
-      throw error;
+      return () => {
+        throw error;
+      };
     }
-    if (done) return true;
-    this.#markLost();
-    return false;
+    if (!done) this.#markLost();
+    return () => done;
   }
 
   #free(): boolean {
@@ -430,6 +529,13 @@ function initialise(dir: string): boolean {
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
     throw error;
   }
+}
+
+function heldHere(dir: string, token: Token): ConflictError {
+  const holder = { pid: token.holder!.pid, host: token.holder!.host, fence: token.fence };
+  return new ConflictError(`lock ${dir} is held in this process: a synchronous acquirer cannot wait for it`, {
+    details: { lock: dir, holder, reason: 'held in this process' },
+  });
 }
 
 function timeoutError(dir: string, token: Token | null, timeoutMs: number): Error {

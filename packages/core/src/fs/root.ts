@@ -16,6 +16,11 @@ const EXTENSION = /^\.?[A-Za-z0-9]{1,16}$/;
  * that is a symlink or not a directory is a `CorruptDataError` (details `{ file, reason }`).
  */
 export async function openStoreDir(root: string, folder: string): Promise<string> {
+  return openStoreDirSync(root, folder);
+}
+
+/** {@link openStoreDir}, synchronously: every call it makes is a directory operation, none waits for the device. */
+export function openStoreDirSync(root: string, folder: string): string {
   if (typeof root !== 'string' || root.length === 0) {
     throw new InvalidArgumentError('a store root must be a non-empty path', {
       details: { root, reason: 'not a non-empty string' },
@@ -35,7 +40,7 @@ export async function openStoreDir(root: string, folder: string): Promise<string
   if (!io.statSync(absoluteRoot).isDirectory()) throw rootNotDirectory(absoluteRoot);
   const dir = join(io.realpathSync(absoluteRoot), folder);
   makePrivateDir(dir, false);
-  await checkStoreDir(dir);
+  checkStoreDirSync(dir);
   return dir;
 }
 
@@ -51,6 +56,11 @@ function rootNotDirectory(root: string): InvalidArgumentError {
  * as at open) or not a directory.
  */
 export async function checkStoreDir(dir: string): Promise<boolean> {
+  return checkStoreDirSync(dir);
+}
+
+/** {@link checkStoreDir}, synchronously. */
+export function checkStoreDirSync(dir: string): boolean {
   let stats: Stats;
   try {
     stats = io.lstatSync(dir);
@@ -85,6 +95,11 @@ export function entryFile(dir: string, kind: string, name: string, extension: st
 
 /** Rejects with a `CorruptDataError` (details `{ file, reason: 'symlink' }`) when `file` is a symlink. */
 export async function refuseSymlink(file: string): Promise<void> {
+  refuseSymlinkSync(file);
+}
+
+/** {@link refuseSymlink}, synchronously: throws. */
+export function refuseSymlinkSync(file: string): void {
   let isLink: boolean;
   try {
     isLink = io.lstatSync(file).isSymbolicLink();
@@ -100,6 +115,11 @@ export async function refuseSymlink(file: string): Promise<void> {
  * file: a symlink (reason `'symlink'`) or anything else, such as a directory (`'not a regular file'`).
  */
 export async function refuseNonFile(file: string): Promise<void> {
+  refuseNonFileSync(file);
+}
+
+/** {@link refuseNonFile}, synchronously: throws. */
+export function refuseNonFileSync(file: string): void {
   let stats: Stats;
   try {
     stats = io.lstatSync(file);

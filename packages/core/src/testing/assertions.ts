@@ -37,6 +37,49 @@ export async function rejectionOf(
 }
 
 /**
+ * Calls `run`, which must return an `AsyncIterable` without throwing, whose first `next()` must reject
+ * with an {@link OmegaError} of `code` having yielded nothing: how an iterable method reports what it
+ * checks before the iteration starts (after close, a name breaking the rule). Returns that error.
+ *
+ * @throws Error describing what happened instead: a synchronous throw, a result that is not an
+ * `AsyncIterable`, a first `next()` that resolved (to an item, or to the end), or a rejection with
+ * something else (that reason is the `cause`).
+ */
+export async function iterationRejectionOf(run: () => unknown, code: OmegaErrorCode): Promise<OmegaError> {
+  let iterable: unknown;
+  try {
+    iterable = run();
+  } catch (error) {
+    throw new Error(`threw synchronously instead of iterating to ${code}: ${describeOutcome(error)}`, {
+      cause: error,
+    });
+  }
+  const open = (iterable as Partial<AsyncIterable<unknown>> | null)?.[Symbol.asyncIterator];
+  if (typeof open !== 'function') {
+    throw new Error(
+      `returned ${describeOutcome(iterable)} instead of an AsyncIterable rejecting with ${code}`,
+    );
+  }
+  const iterator = open.call(iterable);
+  let first: IteratorResult<unknown>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    if (isOmegaError(error, code)) return error;
+    throw new Error(`first next() rejected with ${describeOutcome(error)} instead of ${code}`, {
+      cause: error,
+    });
+  }
+  // Let go of what the iterator holds before failing.
+  await iterator.return?.();
+  throw new Error(
+    first.done === true
+      ? `ended without an item instead of rejecting with ${code}`
+      : `yielded ${describeOutcome(first.value)} instead of rejecting with ${code}`,
+  );
+}
+
+/**
  * Calls `run`, which must throw an {@link OmegaError} of `code` synchronously, and returns that error.
  *
  * @throws Error describing what happened instead: a return (a returned promise counts, and its outcome is

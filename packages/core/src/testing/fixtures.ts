@@ -150,6 +150,40 @@ export function exoticValues(): Record<string, Val> {
 }
 
 /**
+ * Changes in place every container and mutable value reachable from `value` (Map keys and Set elements
+ * too): a key added to each plain object, an item to each array, an entry to each Map, an element to each
+ * Set, each Date moved, the first byte of each Uint8Array flipped. For the checks that what a caller saved
+ * or loaded shares nothing with the store: afterwards `value` no longer equals a fresh copy. Frozen or
+ * otherwise non-extensible objects are left alone, since a provider may hand out frozen values.
+ */
+export function mutateDeeply(value: unknown): void {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  // Children are gathered before their parent changes, so nothing added is visited.
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (next instanceof Date) {
+      next.setTime(next.getTime() === 86_400_000 ? 0 : 86_400_000);
+    } else if (next instanceof Uint8Array) {
+      if (next.length > 0) next[0] = next[0]! ^ 0xff;
+    } else if (next instanceof Map) {
+      for (const entry of next) pending.push(...entry);
+      next.set('mutated', 'entry');
+    } else if (next instanceof Set) {
+      pending.push(...next);
+      next.add('mutated element');
+    } else if (Object.isExtensible(next)) {
+      const record = next as Record<string, unknown>;
+      pending.push(...Object.keys(record).map((key) => record[key]));
+      if (Array.isArray(next)) next.push('mutated item');
+      else record.mutated = 'key';
+    }
+  }
+}
+
+/**
  * A small seeded PRNG (mulberry32): numbers in [0, 1), the same sequence for the same seed in every run
  * and every process. For test data and benchmarks, never for anything secret.
  */

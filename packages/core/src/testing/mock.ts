@@ -20,9 +20,12 @@ export type MockCall<P, K extends MockMethod<P> = MockMethod<P>> =
          * so a caller changing its objects afterwards does not change the record ({@link recordedCopy}).
          */
         args: ArgsOf<Member<P, K>>;
-        /** Present when the call returned (or resolved): a copy of the result, as it was then. */
+        /**
+         * Present when the call returned (or resolved): a copy of the result, as it was then. For an
+         * iterable method, copies of the items it yielded, once the iteration ended.
+         */
         result?: ResultOf<Member<P, K>>;
-        /** Present when the call threw (or rejected). */
+        /** Present when the call threw (or rejected; for an iterable method, when its iteration did). */
         error?: unknown;
       }
     : never;
@@ -55,7 +58,10 @@ export interface MockControls<P> {
    * (such a script would never fire).
    */
   failOn(method: MockMethod<P>, nth: number, error?: unknown): this;
-  /** Make the next call of `method` return `result` without touching the stored data. */
+  /**
+   * Make the next call of `method` return `result` without touching the stored data (for an iterable
+   * method, `result` is the array of items its iteration yields).
+   */
   returnNext<K extends MockMethod<P>>(method: K, result: ResultOf<Member<P, K>>): this;
   /** Forget recorded calls, scripts and call counts (stored data is kept). */
   reset(): void;
@@ -121,6 +127,7 @@ type Callable = Record<string, (...args: unknown[]) => unknown> & { close(): Pro
 // of functions defined outside its body).
 const CALL = Symbol('call');
 const CALL_SYNC = Symbol('callSync');
+const CALL_ITERABLE = Symbol('callIterable');
 
 /** The recorder behind every generated mock: call log, scripts, latency, and its own closed state. */
 class MockRecorder {
@@ -235,6 +242,44 @@ class MockRecorder {
     }
   }
 
+  /**
+   * Iterable methods: the call is recorded and its script taken when it is made; latency, a scripted
+   * failure and the closed check come at the first `next()`, as the method table promises. `result` is
+   * the copies of the items yielded, set when the iteration ends (finished, or stopped by the caller).
+   */
+  [CALL_ITERABLE](method: string, args: unknown[]): AsyncIterable<unknown> {
+    const call: Recorded = { method, args: args.map(recordedCopy) };
+    this.calls.push(call);
+    const script = this.#take(method);
+    return this.#iterate(call, script, this.#counts.get(method) ?? 0, args);
+  }
+
+  async *#iterate(
+    call: Recorded,
+    script: Script | undefined,
+    callNumber: number,
+    args: unknown[],
+  ): AsyncGenerator<unknown> {
+    const items: unknown[] = [];
+    let failed = false;
+    try {
+      if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+      const source = (script ? this.#play(script, call.method, callNumber) : this.#run(call.method, args)) as
+        | Iterable<unknown>
+        | AsyncIterable<unknown>;
+      for await (const item of source) {
+        items.push(recordedCopy(item));
+        yield item;
+      }
+    } catch (error) {
+      failed = true;
+      call.error = error;
+      throw error;
+    } finally {
+      if (!failed) call.result = items;
+    }
+  }
+
   #run(method: string, args: unknown[]): unknown {
     if (method === 'close') return this.#lifecycle.markClosed() ? this.#inner.close() : undefined;
     // Checked here, so a ClosedError names this mock and not the provider keeping its data.
@@ -267,11 +312,9 @@ class MockRecorder {
     return this.#next.get(method)?.shift();
   }
 
-  #play(script: Script, method: string): unknown {
+  #play(script: Script, method: string, callNumber = this.#counts.get(method) ?? 0): unknown {
     if (script.kind === 'return') return script.result;
-    throw (
-      script.error ?? new MockFailureError(method, this.#counts.get(method) ?? 0, this.#lifecycle.provider)
-    );
+    throw script.error ?? new MockFailureError(method, callNumber, this.#lifecycle.provider);
   }
 }
 
@@ -296,15 +339,13 @@ export function mockProvider<P extends object, O extends object>(
       super(provider, methods, () => inner(options) as unknown as Callable, options);
     }
   }
-  for (const [method, spec] of Object.entries(table) as Array<[string, { sync?: boolean }]>) {
-    const body =
-      spec.sync === true
-        ? function (this: MockRecorder, ...args: unknown[]) {
-            return this[CALL_SYNC](method, args);
-          }
-        : function (this: MockRecorder, ...args: unknown[]) {
-            return this[CALL](method, args);
-          };
+  for (const [method, spec] of Object.entries(table) as Array<
+    [string, { sync?: boolean; iterable?: boolean }]
+  >) {
+    const call = spec.sync === true ? CALL_SYNC : spec.iterable === true ? CALL_ITERABLE : CALL;
+    const body = function (this: MockRecorder, ...args: unknown[]) {
+      return this[call](method, args);
+    };
     Object.defineProperty(body, 'name', { value: method });
     Object.defineProperty(Mock.prototype, method, { value: body, writable: true, configurable: true });
   }

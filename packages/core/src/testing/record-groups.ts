@@ -1,17 +1,19 @@
 import type { Closable } from '../lifecycle.js';
-import { assertSameValue, check, rejectionOf } from './assertions.js';
+import type { Val } from '../val.js';
+import { assertSameValue, check, rejectionOf, valueDifference } from './assertions.js';
 import { OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
-import type { FamilySuite, SuiteContext, TestFramework } from './scaffold.js';
+import type { SuiteContext, TestFramework } from './scaffold.js';
 
 /**
- * How the shared record groups store, read, list and delete one named record of a family: a few lines
- * per family, over its own methods.
+ * How the shared record groups build, store, read, list and delete one named record `R` of a family: a
+ * few lines per family, over its own methods. A record read back must equal the one saved
+ * (`assertSameValue`): where the family adds to what it stores, `load` gives back only what was saved.
  */
-export interface NamedRecords<P> {
-  /** Stores a record under `name` whose content depends on `seed`. */
-  save(provider: P, name: string, seed: number): Promise<void>;
-  /** What a read of the record saved with `seed` returns. */
-  expected(seed: number): unknown;
+export interface NamedRecords<P, R = unknown> {
+  /** A fresh record whose content depends on `seed` (records of different seeds differ). */
+  record(seed: number): R;
+  /** Stores `record` under `name`. */
+  save(provider: P, name: string, record: R): Promise<void>;
   /** The record stored under `name`, or null when there is none. */
   load(provider: P, name: string): Promise<unknown>;
   /** Deletes the record under `name`; a missing one is a `NotFoundError`. */
@@ -23,19 +25,31 @@ export interface NamedRecords<P> {
     one(provider: P, name: string): Promise<unknown>;
     all(provider: P): Promise<unknown[]>;
   };
+  /**
+   * For families whose records carry caller values: one builder per place of a record that holds a `Val`
+   * (`control`, `a store entry`, `meta`, ...), each giving a fresh record with `value` there. Drives the
+   * groups on values at every place: exact round trips of every kind of value (`exoticValues`), no
+   * shared references, and refusal of values that cannot be stored (`unstorableValues`).
+   */
+  withValue?: Readonly<Record<string, (value: Val) => R>>;
 }
 
-async function expectRecord<P>(suite: FamilySuite<P>, provider: P, name: string, seed: number) {
-  assertSameValue(await suite.records.load(provider, name), suite.records.expected(seed), `record "${name}"`);
+async function expectRecord<P, R>(records: NamedRecords<P, R>, provider: P, name: string, seed: number) {
+  assertSameValue(await records.load(provider, name), records.record(seed), `record "${name}"`);
+}
+
+/** Saves the record of `seed` under `name`. */
+function saveSeed<P, R>(records: NamedRecords<P, R>, provider: P, name: string, seed: number) {
+  return records.save(provider, name, records.record(seed));
 }
 
 /** Invariants of named records: reads, listing order, deletes, edge names, infos. */
-export function describeNamedRecordsGroup<I extends Closable, P extends I>(
+export function describeNamedRecordsGroup<I extends Closable, P extends I, R>(
   { it }: TestFramework,
   context: SuiteContext<P>,
-  suite: FamilySuite<I>,
+  kind: string,
+  records: NamedRecords<I, R>,
 ): void {
-  const { records } = suite;
   const provider = () => context.provider();
 
   context.group('named records', () => {
@@ -44,63 +58,63 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
     });
 
     it('reads back what was saved, and null for a name never saved', async () => {
-      await records.save(provider(), 'one', 1);
-      await expectRecord(suite, provider(), 'one', 1);
+      await saveSeed(records, provider(), 'one', 1);
+      await expectRecord(records, provider(), 'one', 1);
       check((await records.load(provider(), 'missing')) === null, 'a record never saved must read as null');
     });
 
     it('replaces a record saved again under the same name', async () => {
-      await records.save(provider(), 'again', 1);
-      await records.save(provider(), 'again', 2);
-      await expectRecord(suite, provider(), 'again', 2);
+      await saveSeed(records, provider(), 'again', 1);
+      await saveSeed(records, provider(), 'again', 2);
+      await expectRecord(records, provider(), 'again', 2);
       assertSameValue(await records.names(provider()), ['again']);
     });
 
     it('lists every name once, sorted by UTF-16 code unit', async () => {
       const names = ['beta', 'alpha', 'Zeta', '_u', '-d', 'a..b', '0', 'alpha'];
-      for (const [seed, name] of names.entries()) await records.save(provider(), name, seed);
+      for (const [seed, name] of names.entries()) await saveSeed(records, provider(), name, seed);
       assertSameValue(await records.names(provider()), ['-d', '0', 'Zeta', '_u', 'a..b', 'alpha', 'beta']);
     });
 
     it('keeps names apart, case-sensitively', async () => {
-      await records.save(provider(), 'Case', 1);
-      await records.save(provider(), 'case', 2);
-      await expectRecord(suite, provider(), 'Case', 1);
-      await expectRecord(suite, provider(), 'case', 2);
+      await saveSeed(records, provider(), 'Case', 1);
+      await saveSeed(records, provider(), 'case', 2);
+      await expectRecord(records, provider(), 'Case', 1);
+      await expectRecord(records, provider(), 'case', 2);
     });
 
     it('deletes a record and only it', async () => {
-      await records.save(provider(), 'gone', 1);
-      await records.save(provider(), 'kept', 2);
+      await saveSeed(records, provider(), 'gone', 1);
+      await saveSeed(records, provider(), 'kept', 2);
       await records.delete(provider(), 'gone');
       check((await records.load(provider(), 'gone')) === null, 'a deleted record must read as null');
       if (records.info)
         check((await records.info.one(provider(), 'gone')) === null, 'info of a deleted record');
       assertSameValue(await records.names(provider()), ['kept']);
-      await expectRecord(suite, provider(), 'kept', 2);
+      await expectRecord(records, provider(), 'kept', 2);
     });
 
     it('rejects NotFoundError naming the record for a delete of a missing one, and a second delete', async () => {
       const error = await rejectionOf(() => records.delete(provider(), 'nothing'), 'NOT_FOUND');
-      check(error.details.kind === suite.kind, `NotFoundError kind is ${String(error.details.kind)}`);
+      check(error.details.kind === kind, `NotFoundError kind is ${String(error.details.kind)}`);
       check(error.details.name === 'nothing', `NotFoundError name is ${String(error.details.name)}`);
-      await records.save(provider(), 'once', 1);
+      await saveSeed(records, provider(), 'once', 1);
       await records.delete(provider(), 'once');
       await rejectionOf(() => records.delete(provider(), 'once'), 'NOT_FOUND');
     });
 
     it('saves a deleted name again', async () => {
-      await records.save(provider(), 'reborn', 1);
+      await saveSeed(records, provider(), 'reborn', 1);
       await records.delete(provider(), 'reborn');
-      await records.save(provider(), 'reborn', 2);
-      await expectRecord(suite, provider(), 'reborn', 2);
+      await saveSeed(records, provider(), 'reborn', 2);
+      await expectRecord(records, provider(), 'reborn', 2);
     });
 
     it('accepts names at the edges of the rule', async () => {
-      for (const [seed, name] of VALID_EDGE_NAMES.entries()) await records.save(provider(), name, seed);
+      for (const [seed, name] of VALID_EDGE_NAMES.entries()) await saveSeed(records, provider(), name, seed);
       assertSameValue(await records.names(provider()), [...VALID_EDGE_NAMES].sort());
       for (const [seed, name] of VALID_EDGE_NAMES.entries())
-        await expectRecord(suite, provider(), name, seed);
+        await expectRecord(records, provider(), name, seed);
       for (const name of VALID_EDGE_NAMES) await records.delete(provider(), name);
       assertSameValue(await records.names(provider()), []);
     });
@@ -114,7 +128,7 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
         check(error.details.name === name, `NotFoundError name is ${String(error.details.name)}`);
       }
       assertSameValue(await records.names(provider()), [], 'names of a store where nothing was saved');
-      for (const [seed, name] of OBJECT_KEY_NAMES.entries()) await records.save(provider(), name, seed);
+      for (const [seed, name] of OBJECT_KEY_NAMES.entries()) await saveSeed(records, provider(), name, seed);
       const sorted = [...OBJECT_KEY_NAMES].sort();
       assertSameValue(await records.names(provider()), sorted);
       if (records.info) {
@@ -124,7 +138,7 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
           assertSameValue(listed[i], await records.info.one(provider(), name), `list entry of "${name}"`);
       }
       for (const [seed, name] of OBJECT_KEY_NAMES.entries())
-        await expectRecord(suite, provider(), name, seed);
+        await expectRecord(records, provider(), name, seed);
       for (const name of OBJECT_KEY_NAMES) await records.delete(provider(), name);
       assertSameValue(await records.names(provider()), []);
       for (const name of OBJECT_KEY_NAMES)
@@ -133,15 +147,24 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
 
     it('keeps every one of concurrent saves of different names', async () => {
       const names = Array.from({ length: 12 }, (_, i) => `id-${String(i).padStart(2, '0')}`);
-      await Promise.all(names.map((name, seed) => records.save(provider(), name, seed)));
+      await Promise.all(names.map((name, seed) => saveSeed(records, provider(), name, seed)));
       assertSameValue(await records.names(provider()), names);
-      for (const [seed, name] of names.entries()) await expectRecord(suite, provider(), name, seed);
+      for (const [seed, name] of names.entries()) await expectRecord(records, provider(), name, seed);
+    });
+
+    it('leaves exactly one of concurrent saves of one name, whole', async () => {
+      const seeds = Array.from({ length: 12 }, (_, seed) => seed);
+      await Promise.all(seeds.map((seed) => saveSeed(records, provider(), 'contended', seed)));
+      const loaded = await records.load(provider(), 'contended');
+      const winners = seeds.filter((seed) => valueDifference(loaded, records.record(seed)) === null);
+      check(winners.length === 1, `the record left is ${winners.length} of the 12 saved`);
+      assertSameValue(await records.names(provider()), ['contended']);
     });
 
     if (records.info) {
       const { info } = records;
       it('reports the same info in list and in info(), and null for a missing record', async () => {
-        for (const [seed, name] of ['b', 'a', 'c'].entries()) await records.save(provider(), name, seed);
+        for (const [seed, name] of ['b', 'a', 'c'].entries()) await saveSeed(records, provider(), name, seed);
         const listed = await info.all(provider());
         check(listed.length === 3, `list gave ${listed.length} entries for 3 records`);
         for (const [i, name] of ['a', 'b', 'c'].entries()) {
@@ -153,34 +176,31 @@ export function describeNamedRecordsGroup<I extends Closable, P extends I>(
   });
 }
 
-/** Data that outlives the provider object: a reopened provider sees it (needs `options.reopen`). */
-export function describePersistenceGroup<I extends Closable, P extends I>(
+/** Records outlive the provider object: a reopened provider sees them (in the persistence group). */
+export function describeRecordPersistence<I extends Closable, P extends I, R>(
   { it }: TestFramework,
   context: SuiteContext<P>,
-  suite: FamilySuite<I>,
+  records: NamedRecords<I, R>,
 ): void {
-  const { records } = suite;
-  context.group('persistence', () => {
-    it('a record saved before close reads from a new provider', async () => {
-      await records.save(context.provider(), 'durable', 1);
-      await context.provider().close();
-      const next = await context.reopen();
-      assertSameValue(await records.names(next), ['durable']);
-      await expectRecord(suite, next, 'durable', 1);
-    });
+  it('a record saved before close reads from a new provider', async () => {
+    await saveSeed(records, context.provider(), 'durable', 1);
+    await context.provider().close();
+    const next = await context.reopen();
+    assertSameValue(await records.names(next), ['durable']);
+    await expectRecord(records, next, 'durable', 1);
+  });
 
-    it("two providers over one store see each other's saves and deletes", async () => {
-      const other = await context.reopen();
-      await records.save(context.provider(), 'shared', 1);
-      await expectRecord(suite, other, 'shared', 1);
-      await records.save(other, 'shared', 2);
-      await expectRecord(suite, context.provider(), 'shared', 2);
-      await records.delete(other, 'shared');
-      check(
-        (await records.load(context.provider(), 'shared')) === null,
-        'a record deleted by another provider',
-      );
-      await rejectionOf(() => records.delete(context.provider(), 'shared'), 'NOT_FOUND');
-    });
+  it("two providers over one store see each other's saves and deletes", async () => {
+    const other = await context.reopen();
+    await saveSeed(records, context.provider(), 'shared', 1);
+    await expectRecord(records, other, 'shared', 1);
+    await saveSeed(records, other, 'shared', 2);
+    await expectRecord(records, context.provider(), 'shared', 2);
+    await records.delete(other, 'shared');
+    check(
+      (await records.load(context.provider(), 'shared')) === null,
+      'a record deleted by another provider',
+    );
+    await rejectionOf(() => records.delete(context.provider(), 'shared'), 'NOT_FOUND');
   });
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Closable } from '../lifecycle.js';
 import type { MethodTable } from '../methods.js';
 import { describeClosedGroup, describeNamesGroup } from './generated-groups.js';
-import { describeNamedRecordsGroup, describePersistenceGroup, type NamedRecords } from './record-groups.js';
+import { describeLogGroup, describeLogPersistence, type LogRecords } from './log-groups.js';
+import { describeNamedRecordsGroup, describeRecordPersistence, type NamedRecords } from './record-groups.js';
+import { describeValueGroups } from './value-groups.js';
 
 /**
  * The parts of a test framework a conformance suite needs; vitest's module fits as it is
@@ -53,27 +55,36 @@ export interface SuiteContext<P> {
   group(title: string, body: () => void): void;
 }
 
-/** What a family tells the scaffold about itself. */
-export interface FamilySuite<P> {
+/**
+ * What a family tells the scaffold about itself: its method table (enough for the closed and name-rule
+ * groups), and an adapter for each kind of data it keeps, which adds the groups on that kind.
+ */
+export interface FamilySuite<P, R = unknown, E = unknown> {
   /** The interface name, shown in the suite title: `SessionProvider`. */
   family: string;
   /** What its names name, as errors report it: `session`. */
   kind: string;
   /** Its method table: drives the closed and name-rule groups. */
   methods: MethodTable<P>;
-  /** How to store, read, list and delete one named record: drives the shared record groups. */
-  records: NamedRecords<P>;
+  /**
+   * For families of named records (R): how to build, store, read, list and delete one. Adds the named
+   * records group, the record half of persistence, and, with `withValue`, the groups on values.
+   */
+  records?: NamedRecords<P, R>;
+  /** For append-only families (entries E): how to append to and read one log. Adds the log groups. */
+  logs?: LogRecords<P, E>;
 }
 
 /**
  * Declares a family's conformance suite: one fixture lifecycle (a fresh provider per test; afterwards every
  * provider the test opened is closed, then cleaned up), the groups every family gets (closed behaviour and
- * the name rule on every method, named-record invariants, persistence across reopen), then the family's own
- * groups from `body`. A group named in `options.skip` is declared skipped, with its reason in its title.
+ * the name rule on every method of the table), those its adapters add (named records, values, log
+ * entries, persistence across reopen), then the family's own groups from `body`. A group named in
+ * `options.skip` is declared skipped, with its reason in its title.
  */
-export function describeConformance<I extends Closable, P extends I>(
+export function describeConformance<I extends Closable, P extends I, R = unknown, E = unknown>(
   framework: TestFramework,
-  suite: FamilySuite<I>,
+  suite: FamilySuite<I, R, E>,
   name: string,
   factory: () => Promise<ProviderFixture<P>>,
   options: ConformanceOptions<P>,
@@ -128,13 +139,23 @@ export function describeConformance<I extends Closable, P extends I>(
 
     describeClosedGroup(framework, context, suite);
     describeNamesGroup(framework, context, suite);
-    describeNamedRecordsGroup(framework, context, suite);
-    if (options.reopen === undefined && options.skip?.persistence === undefined) {
-      describe('persistence (skipped: no options.reopen, the data does not outlive the provider)', {}, () =>
-        it.skip('persistence', () => undefined),
-      );
-    } else {
-      describePersistenceGroup(framework, context, suite);
+    const { records, logs } = suite;
+    if (records) {
+      describeNamedRecordsGroup(framework, context, suite.kind, records);
+      if (records.withValue) describeValueGroups(framework, context, suite.kind, records, records.withValue);
+    }
+    if (logs) describeLogGroup(framework, context, suite.kind, logs);
+    if (records || logs) {
+      if (options.reopen === undefined && options.skip?.persistence === undefined) {
+        describe('persistence (skipped: no options.reopen, the data does not outlive the provider)', {}, () =>
+          it.skip('persistence', () => undefined),
+        );
+      } else {
+        context.group('persistence', () => {
+          if (records) describeRecordPersistence(framework, context, records);
+          if (logs) describeLogPersistence(framework, context, logs);
+        });
+      }
     }
     body(context);
   });

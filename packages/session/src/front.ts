@@ -1,4 +1,4 @@
-import { type DocumentBackend, DocumentFront, type FrontOptions } from '@omega/core';
+import { DocumentFront, type FrontInit, type FrontOptions, type Store } from '@omega/core';
 import type {
   DeleteSessionOptions,
   SaveSessionOptions,
@@ -8,11 +8,11 @@ import type {
 } from './index.js';
 import {
   assertVersion,
+  DOCUMENTS,
   decodeSession,
   encodeSession,
   expectedVersionOf,
   infoOf,
-  KIND,
   notFound,
   type SessionHeader,
 } from './rules.js';
@@ -21,26 +21,30 @@ import {
 export type SessionFrontOptions = FrontOptions;
 
 /**
- * The session family's rules, written once over a {@link DocumentBackend}: every backend (memory,
- * filesystem, PostgreSQL) is this front over its own port. A save is the port's read-modify-write
+ * The session family's rules, written once over the document port of any {@link Store}: every provider
+ * (memory, filesystem, PostgreSQL) is this front over its own store, and a store from another package
+ * gets a session provider as `new SessionFront(store)`. A save is the port's read-modify-write
  * (`update`) and a delete runs under its per-name lock, so versions are exact across every process the
- * backend is shared with.
+ * store is shared with.
  */
 export class SessionFront extends DocumentFront<SessionHeader> implements SessionProvider {
-  /** @param provider The provider's class name, for errors. */
-  constructor(provider: string, backend: DocumentBackend<SessionHeader>, options?: SessionFrontOptions) {
-    super(provider, KIND, backend, options);
+  /** Where and how sessions are stored in a store: `sessions/<name>`, format `omega.session`. */
+  static readonly DOCUMENTS = DOCUMENTS;
+
+  /** A session provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
+  constructor(store: Store, options?: SessionFrontOptions, init?: FrontInit) {
+    super(DOCUMENTS, store, options, init);
   }
 
   async list(): Promise<SessionInfo[]> {
     this.lifecycle.assertOpen('list');
-    return (await this.backend.headers()).map(infoOf);
+    return (await this.documents.headers({ limit: Number.POSITIVE_INFINITY })).map(infoOf);
   }
 
   async load(name: string): Promise<SessionData | null> {
     this.lifecycle.assertNamed('load', name);
-    const document = await this.backend.read(name);
-    return document && decodeSession(name, document.body, this.backend.trusted, document.file);
+    const document = await this.documents.read(name);
+    return document && decodeSession(name, document.body, this.documents.prevalidated, document.file);
   }
 
   async save(name: string, data: SessionData, options?: SaveSessionOptions): Promise<void> {
@@ -48,7 +52,7 @@ export class SessionFront extends DocumentFront<SessionHeader> implements Sessio
     const expectedVersion = expectedVersionOf(name, options);
     // Encoded before taking the lock, so the lock is held only for the read-check-write.
     const body = encodeSession(name, data);
-    await this.backend.update(name, (stored) => {
+    await this.documents.update(name, (stored) => {
       const current = stored?.header;
       assertVersion(name, expectedVersion, current?.sessionVersion ?? 0);
       const now = this.timestamp(name);
@@ -68,24 +72,24 @@ export class SessionFront extends DocumentFront<SessionHeader> implements Sessio
   async delete(name: string, options?: DeleteSessionOptions): Promise<void> {
     this.lifecycle.assertNamed('delete', name);
     const expectedVersion = expectedVersionOf(name, options);
-    await this.backend.withLock(name, async () => {
+    await this.documents.withLock(name, async () => {
       if (expectedVersion !== undefined) {
-        const current = await this.backend.readHeader(name);
+        const current = await this.documents.readHeader(name);
         if (!current) throw notFound(name);
         assertVersion(name, expectedVersion, current.header.sessionVersion);
       }
-      if (!(await this.backend.remove(name))) throw notFound(name);
+      if (!(await this.documents.remove(name))) throw notFound(name);
     });
   }
 
   async exists(name: string): Promise<boolean> {
     this.lifecycle.assertNamed('exists', name);
-    return (await this.backend.readHeader(name)) !== null;
+    return (await this.documents.readHeader(name)) !== null;
   }
 
   async info(name: string): Promise<SessionInfo | null> {
     this.lifecycle.assertNamed('info', name);
-    const stored = await this.backend.readHeader(name);
+    const stored = await this.documents.readHeader(name);
     return stored && infoOf(stored);
   }
 }

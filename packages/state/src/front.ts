@@ -1,19 +1,30 @@
-import { type DocumentBackend, DocumentFront, emptyState, type FrontOptions, type State } from '@omega/core';
+import {
+  DocumentFront,
+  emptyState,
+  type FrontInit,
+  type FrontOptions,
+  type State,
+  type Store,
+} from '@omega/core';
 import type { StateProvider } from './index.js';
-import { cloneValidState, decodeState, encodeState, KIND, notFound, type StateHeader } from './rules.js';
+import { cloneValidState, DOCUMENTS, decodeState, encodeState, notFound, type StateHeader } from './rules.js';
 
 /** Options of every state backend: `now`, the clock of each stored state's `updatedAt` (default `Date.now`). */
 export type StateFrontOptions = FrontOptions;
 
 /**
- * The rules of the state family, over any {@link DocumentBackend}: closed checks, the id rule, validation
- * and serde, not-found errors. Each backend is this front over its own port. A save is one atomic
+ * The rules of the state family, over the document port of any {@link Store}: closed checks, the id
+ * rule, validation and serde, not-found errors. Each provider is this front over its own store, and a
+ * store from another package gets a state provider as `new StateFront(store)`. A save is one atomic
  * replace of the document, so concurrent saves of an id leave one whole state: the last writer wins.
  */
 export class StateFront extends DocumentFront<StateHeader> implements StateProvider {
-  /** @param provider The class name errors report. */
-  constructor(provider: string, backend: DocumentBackend<StateHeader>, options?: StateFrontOptions) {
-    super(provider, KIND, backend, options);
+  /** Where and how states are stored in a store: `state/<id>`, format `omega.state`. */
+  static readonly DOCUMENTS = DOCUMENTS;
+
+  /** A state provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
+  constructor(store: Store, options?: StateFrontOptions, init?: FrontInit) {
+    super(DOCUMENTS, store, options, init);
   }
 
   /** A fresh `emptyState()`. */
@@ -25,16 +36,16 @@ export class StateFront extends DocumentFront<StateHeader> implements StateProvi
   /** The state saved under `id` as a new object, or `null`; `CorruptDataError` for a damaged one. */
   async loadState(id: string): Promise<State | null> {
     this.lifecycle.assertNamed('loadState', id);
-    const stored = await this.backend.read(id);
+    const stored = await this.documents.read(id);
     if (stored === null) return null;
-    return decodeState(id, stored.body, this.backend.trusted, stored.file);
+    return decodeState(id, stored.body, this.documents.prevalidated, stored.file);
   }
 
   /** Validates `state` and replaces what is stored under `id` with a copy of it. */
   async saveState(id: string, state: State): Promise<void> {
     this.lifecycle.assertNamed('saveState', id);
     const body = encodeState(id, state);
-    await this.backend.write(id, { updatedAt: this.timestamp(id) }, body);
+    await this.documents.write(id, { updatedAt: this.timestamp(id) }, body);
   }
 
   /** A validated deep copy of `state`; throws `InvalidArgumentError` for a bad state. */
@@ -46,12 +57,12 @@ export class StateFront extends DocumentFront<StateHeader> implements StateProvi
   /** Removes the state saved under `id`; `NotFoundError` when there is none. */
   async deleteState(id: string): Promise<void> {
     this.lifecycle.assertNamed('deleteState', id);
-    if (!(await this.backend.remove(id))) throw notFound(id);
+    if (!(await this.documents.remove(id))) throw notFound(id);
   }
 
   /** Ids of the saved states, sorted by code unit. */
   async listStates(): Promise<string[]> {
     this.lifecycle.assertOpen('listStates');
-    return this.backend.names();
+    return this.documents.names({ limit: Number.POSITIVE_INFINITY });
   }
 }
