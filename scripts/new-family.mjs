@@ -98,7 +98,7 @@ function refusal(kind) {
     ...ENTRIES.family.filter(({ formats }) => !formats.includes('cjs')).map(({ name }) => name),
   ];
   if (reserved.includes(kind)) {
-    return `"${kind}" would clash with the entry @omega/providers/${kind === 'index' ? '' : kind} (scripts/entries.mjs)`;
+    return `"${kind}" would clash with the entry \`${kind}\` of @omega/providers (scripts/entries.mjs)`;
   }
   const taken = takenWords();
   const clash = declaredNames(pascal(kind), camel(kind)).filter((name) => taken.has(name));
@@ -131,7 +131,7 @@ function run(command, args) {
   execFileSync(command, args, { cwd: REPO, stdio: 'inherit' });
 }
 
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
 if (args.length !== 1 || args[0].startsWith('-')) {
   console.error(USAGE);
   process.exit(args.includes('--help') || args.includes('-h') ? 0 : 2);
@@ -161,8 +161,8 @@ try {
     writeFileSync(target, render(template, values), { flag: 'wx' });
     written.push(path.relative(REPO, target));
   }
-  // Import order and line breaks depend on the names (`encodeReceipt` sorts before `DOCUMENTS`, a long kind
-  // breaks a line): biome settles them, as it would on save. It fails on anything it cannot fix.
+  // Import order and line breaks depend on the kind (`type AuditHeader` sorts before `DOCUMENTS`, a long kind
+  // breaks a signature): biome settles them, as it would on save. It fails on anything it cannot fix.
   run(path.join(REPO, 'node_modules', '.bin', 'biome'), ['check', '--write', path.relative(REPO, dir)]);
 } catch (error) {
   // Leave no half-written family behind.

@@ -18,4 +18,6 @@ step 'test: type checks, fast tests, then the slow kill and multi-process tests 
 pnpm --silent test
 step 'check-packages: packed tarballs installed in a fresh project, then a second build must be a cache hit'
 pnpm --silent check-packages
+step 'check-new-family: `pnpm new-family` on a throwaway copy of the repository, whose skeleton must pass biome, build, type checks, its tests and the package checks (~1 min)'
+pnpm --silent check-new-family
 printf '\n== verify: passed in %d s\n' $((SECONDS - started))

@@ -5,7 +5,9 @@
  */
 export * from './fs/atomic.js';
 export * from './fs/blobs.js';
+export * from './fs/blobs-sync.js';
 export * from './fs/document-backend.js';
+export * from './fs/document-sync.js';
 export * from './fs/failures.js';
 export * from './fs/framed.js';
 export { type FilesystemCalls, io } from './fs/io.js';

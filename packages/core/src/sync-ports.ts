@@ -99,7 +99,7 @@ export interface SyncLogBackend<H> {
 
 /** The synchronous face of a {@link BlobBackend}, with the same semantics and errors. */
 export interface SyncBlobBackend {
-  /** Stores `bytes` (copied before this returns) and returns their digest once they are stored. */
+  /** Stores `bytes` and returns their digest once they are stored; the caller may reuse its buffer then. */
   put(bytes: Uint8Array): string;
   /** The bytes of blob `digest`, verified, or null when there is none. */
   get(digest: string): Uint8Array | null;

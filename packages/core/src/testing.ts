@@ -55,7 +55,6 @@ export {
   describeLogBackend,
   LOG_CONTRACT_SPEC,
 } from './testing/log-contract.js';
-export type { LogRecords } from './testing/log-groups.js';
 export {
   type MockCall,
   type MockConstructor,
@@ -68,13 +67,14 @@ export {
 } from './testing/mock.js';
 export { describeOptionChecks, type FamilyConstructors } from './testing/option-groups.js';
 export { gate, type PortFixture, type PortSuiteOptions, type PortTest } from './testing/port-suite.js';
-export type { NamedRecords } from './testing/record-groups.js';
+export { describeConformance } from './testing/scaffold.js';
+export type {
+  ConformanceOptions,
+  FamilySuite,
+  LogRecords,
+  NamedRecords,
+  ProviderFixture,
+  SuiteContext,
+  TestFramework,
+} from './testing/suite.js';
 export { asyncBlobs, asyncDocuments, asyncLog } from './testing/sync-face.js';
-export {
-  type ConformanceOptions,
-  describeConformance,
-  type FamilySuite,
-  type ProviderFixture,
-  type SuiteContext,
-  type TestFramework,
-} from './testing/scaffold.js';

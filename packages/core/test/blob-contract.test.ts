@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { blobDigest } from '../src/blobs.js';
 import { MemoryBlobBackend } from '../src/memory-blobs.js';
 import { type PageOptions, pageOf } from '../src/pages.js';
-import { BLOB_CONTRACT_SPEC, describeBlobBackend, rejectionOf, type TestFramework } from '../src/testing.js';
+import { BLOB_CONTRACT_SPEC, describeBlobBackend, rejectionOf } from '../src/testing.js';
+import { recorder } from './recorder.js';
 
 // Each port's map, so `reopen` can open a second port over the same blobs, as a MemoryStore does.
 const maps = new WeakMap<MemoryBlobBackend, Map<string, Uint8Array>>();
@@ -80,31 +81,11 @@ class EmptyIsMissingBlobs extends MemoryBlobBackend {
   }
 }
 
-/**
- * Declares the contract over `open` on a framework that keeps what is declared, runs every test with the
- * suite's hooks around it, and returns the titles of those that failed.
- */
+/** Declares the contract over `open` on a recording framework; the titles of the tests that fail. */
 async function failingTests(open: () => MemoryBlobBackend): Promise<string[]> {
-  const tests: Array<[string, () => Promise<void> | void]> = [];
-  const hooks = { before: [] as Array<() => unknown>, after: [] as Array<() => unknown> };
-  const framework: TestFramework = {
-    describe: (_name, _options, body) => body(),
-    it: Object.assign((name: string, body: () => Promise<void> | void) => void tests.push([name, body]), {
-      skip: () => undefined,
-    }),
-    beforeEach: (body) => void hooks.before.push(body),
-    afterEach: (body) => void hooks.after.push(body),
-  };
-  describeBlobBackend(framework, 'flawed', async () => ({ port: open() }));
-  const failed: string[] = [];
-  for (const [title, body] of tests) {
-    for (const hook of hooks.before) await hook();
-    await Promise.resolve()
-      .then(body)
-      .catch(() => failed.push(title));
-    for (const hook of hooks.after) await hook();
-  }
-  return failed;
+  const recording = recorder();
+  describeBlobBackend(recording.framework, 'flawed', async () => ({ port: open() }));
+  return recording.failures();
 }
 
 describe('describeBlobBackend', () => {

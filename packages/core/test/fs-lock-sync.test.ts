@@ -9,27 +9,13 @@ import { acquireLock, acquireLockSync } from '../src/fs/lock.js';
 import { thisProcess } from '../src/fs/process.js';
 import { thrownBy } from '../src/testing/assertions.js';
 import { IMPOSSIBLE_PID } from './helpers.js';
+import { expectSlept, fenceTakenAtOnce, timed } from './waiting.js';
 
 const test = testWithTempDir('omega-fs-lock-sync-');
 
 /** A holder this process cannot check (another pid namespace): waited for until its lease expires. */
 function unchecked(leaseMs: number): Holder {
   return { ...thisProcess(), pidNs: '1', pid: IMPOSSIBLE_PID, leaseMs };
-}
-
-/** Runs `run`, returning what it returned or threw, the wall time and this process's CPU time it took. */
-function timed<T>(run: () => T): { outcome: T | unknown; wallMs: number; cpuMs: number } {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  let outcome: T | unknown;
-  try {
-    outcome = run();
-  } catch (error) {
-    outcome = error;
-  }
-  const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  return { outcome, wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 describe('acquireLockSync', () => {
@@ -68,7 +54,9 @@ describe('acquireLockSync', () => {
     expect(sync.releaseSync()).toBe(true);
   });
 
-  test('an asynchronous acquirer waits for a synchronous holder, and gets the next fence', async ({ dir }) => {
+  test('an asynchronous acquirer waits for a synchronous holder, and gets the next fence', async ({
+    dir,
+  }) => {
     const lockDir = join(dir, 'lock');
     const held = acquireLockSync(lockDir);
     let fence = 0;
@@ -88,12 +76,12 @@ describe('acquireLockSync', () => {
     await mkdir(lockDir);
     const dead = { ...thisProcess(), pid: IMPOSSIBLE_PID, start: '1', leaseMs: 10_000 };
     await writeFile(join(lockDir, heldName(4, 0, dead)), '');
-    const lock = acquireLockSync(lockDir, { timeoutMs: 0 });
-    expect(lock.fence).toBe(5);
-    lock.releaseSync();
+    expect(fenceTakenAtOnce(lockDir)).toBe(5);
   });
 
-  test('waits for a holder it cannot check by sleeping, not spinning, then takes it over', async ({ dir }) => {
+  test('waits for a holder it cannot check by sleeping, not spinning, then takes it over', async ({
+    dir,
+  }) => {
     const lockDir = join(dir, 'lock');
     await mkdir(lockDir);
     await writeFile(join(lockDir, heldName(7, 0, unchecked(400))), '');
@@ -103,14 +91,11 @@ describe('acquireLockSync', () => {
       holder: { pid: IMPOSSIBLE_PID, fence: 7 },
       timeoutMs: 250,
     });
-    expect(early.wallMs).toBeGreaterThanOrEqual(250);
-    // Spinning would keep a core busy all along; sleeping between polls uses a few percent of it.
-    expect(early.cpuMs).toBeLessThan(early.wallMs * 0.25);
+    expectSlept(early, 250);
     const late = timed(() => acquireLockSync(lockDir, { timeoutMs: 5_000 }));
     const lock = late.outcome as ReturnType<typeof acquireLockSync>;
     expect(lock.fence).toBe(8);
-    expect(late.wallMs).toBeGreaterThanOrEqual(400);
-    expect(late.cpuMs).toBeLessThan(late.wallMs * 0.25);
+    expectSlept(late, 400);
     lock.releaseSync();
   });
 
@@ -118,7 +103,10 @@ describe('acquireLockSync', () => {
     const lockDir = join(dir, 'lock');
     const onLost = vi.fn<(error: ConflictError) => void>();
     const lock = acquireLockSync(lockDir, { onLost });
-    await rename(join(lockDir, heldName(1, 0, { ...thisProcess(), leaseMs: 10_000 })), join(lockDir, '9.free'));
+    await rename(
+      join(lockDir, heldName(1, 0, { ...thisProcess(), leaseMs: 10_000 })),
+      join(lockDir, '9.free'),
+    );
     expect(lock.releaseSync()).toBe(false);
     expect(lock.lost).toBe(true);
     expect(await lock.release()).toBe(false);
@@ -129,7 +117,9 @@ describe('acquireLockSync', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  test('bad arguments and a damaged lock directory are thrown, not returned as rejections', async ({ dir }) => {
+  test('bad arguments and a damaged lock directory are thrown, not returned as rejections', async ({
+    dir,
+  }) => {
     for (const options of [{ timeoutMs: -1 }, { leaseMs: 4 }, { onLost: 'warn' }]) {
       thrownBy(() => acquireLockSync(join(dir, 'x'), options as never), 'INVALID_ARGUMENT');
     }

@@ -1,22 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { assertBuilt, type ChildProcessLines, spawnChild, testWithTempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect } from 'vitest';
-import { z } from 'zod';
 import { FilesystemLogBackend } from '../src/fs/log.js';
+import { CHILD, DIST, SPEC } from './fs-log-children.js';
 
 const test = testWithTempDir('omega-fs-log-processes-');
-
-const CHILD = fileURLToPath(new URL('./fixtures/fs-log-child.mjs', import.meta.url));
-const DIST = fileURLToPath(new URL('../dist/fs.js', import.meta.url));
-
-// The children's spec (see the fixture).
-const SPEC = {
-  kind: 'event',
-  folder: 'events',
-  format: 'omega.event',
-  formatVersion: 1,
-  header: z.object({ writer: z.string(), seq: z.number() }),
-};
 
 async function started(child: ChildProcessLines): Promise<ChildProcessLines> {
   expect(await child.nextLine()).toBe('ready');

@@ -539,33 +539,6 @@ describe('FilesystemLogBackend', () => {
     await writer.close();
   });
 
-  test('close rejects pending waits with ClosedError; later calls are ClosedErrors', async ({ dir }) => {
-    const log = new FilesystemLogBackend(SPEC, { root: dir });
-    const waits = [log.wait('a', 0), log.wait('b', 3, { timeoutMs: 60_000 })].map((wait) =>
-      rejectionOf(wait, 'CLOSED'),
-    );
-    const appended = log.append('c', entries(0, 1));
-    await log.close();
-    for (const wait of waits) expect((await wait).details.method).toBe('wait');
-    // An append made before close is settled by close.
-    expect(await appended).toBe(0);
-    for (const [method, call] of Object.entries({
-      append: () => log.append('a', entries(0, 1)),
-      read: () => log.read('a'),
-      size: () => log.size('a'),
-      last: () => log.last('a'),
-      logs: () => log.logs(),
-      drop: () => log.drop('a'),
-      wait: () => log.wait('a', 0),
-    })) {
-      expect((await rejectionOf(call, 'CLOSED')).details.method).toBe(method);
-    }
-    await log.close();
-    const reader = new FilesystemLogBackend(SPEC, { root: dir });
-    expect(await reader.size('c')).toBe(1);
-    await reader.close();
-  });
-
   test('a file dropped and made again at the same path by another port is read anew', async ({ dir }) => {
     const reader = new FilesystemLogBackend(SPEC, { root: dir });
     const writer = new FilesystemLogBackend(SPEC, { root: dir });

@@ -20,11 +20,12 @@ import {
   type ConformanceOptions,
   describeConformance,
   type FamilySuite,
+  type LogRecords,
+  mockProvider,
+  type NamedRecords,
   type ProviderFixture,
-  type TestFramework,
-} from '../src/testing/scaffold.js';
-import type { LogRecords, NamedRecords } from '../src/testing.js';
-import { mockProvider } from '../src/testing.js';
+} from '../src/testing.js';
+import { recorder } from './recorder.js';
 
 /** A tiny family of named records to declare suites for: named values, and one synchronous method. */
 interface Things {
@@ -155,50 +156,6 @@ class JournalFront extends Front implements Journal {
     if (this.flaw === 'reordered') entries.reverse();
     for (const entry of entries) yield decodeRecord(ANY, entry.body, { kind: 'journal', name: log }) as Val;
   }
-}
-
-/** A framework that records what a suite declares, so its tests can be run here one by one. */
-function recorder() {
-  const titles: string[] = [];
-  const tests = new Map<string, () => Promise<void> | void>();
-  const hooks: { before: Array<() => unknown>; after: Array<() => unknown> } = { before: [], after: [] };
-  const path: string[] = [];
-  const framework: TestFramework = {
-    describe(name, _options, body) {
-      titles.push([...path, name].join(' > '));
-      path.push(name);
-      body();
-      path.pop();
-    },
-    it: Object.assign(
-      (name: string, body: () => Promise<void> | void) => tests.set([...path, name].join(' > '), body),
-      {
-        skip: (name: string) => titles.push(`${[...path, name].join(' > ')} [skipped]`),
-      },
-    ),
-    beforeEach: (body) => hooks.before.push(body),
-    afterEach: (body) => hooks.after.push(body),
-  };
-  /** Runs the one declared test whose title ends with `suffix`, with the suite's hooks around it. */
-  async function run(suffix: string): Promise<void> {
-    const found = [...tests].filter(([title]) => title.endsWith(suffix));
-    if (found.length !== 1) throw new Error(`${found.length} tests end with "${suffix}"`);
-    for (const hook of hooks.before) await hook();
-    try {
-      await found[0]![1]();
-    } finally {
-      for (const hook of hooks.after) await hook();
-    }
-  }
-  /** Runs every declared test; resolves to the last title segment of each that failed. */
-  async function failures(): Promise<string[]> {
-    const failed: string[] = [];
-    for (const title of tests.keys()) {
-      await run(title).catch(() => failed.push(title.split(' > ').at(-1)!));
-    }
-    return failed;
-  }
-  return { framework, titles, tests, run, failures };
 }
 
 const RECORDS: NamedRecords<Things, Val> = {

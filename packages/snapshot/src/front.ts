@@ -1,7 +1,15 @@
 import { DocumentFront, type FrontInit, InvalidArgumentError, isOmegaError, type Store } from '@omega/core';
 import { exportInsideStore, importConflict, readExportFile, writeExportFile } from './export-file.js';
 import type { ImportSnapshotOptions, MachineSnapshot, SnapshotInfo, SnapshotProvider } from './index.js';
-import { DOCUMENTS, decodeSnapshot, encodeSnapshot, infoOf, KIND, notFound, type SnapshotHeader } from './rules.js';
+import {
+  DOCUMENTS,
+  decodeSnapshot,
+  encodeSnapshot,
+  infoOf,
+  KIND,
+  notFound,
+  type SnapshotHeader,
+} from './rules.js';
 
 /** Options every snapshot backend takes. */
 export interface SnapshotFrontOptions {

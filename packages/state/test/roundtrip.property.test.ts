@@ -1,13 +1,22 @@
 import { assertSameValue } from '@omega/core/testing';
 import { stateArbitrary, tempDir } from '@omega/test-kit';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FilesystemStateProvider } from '../src/filesystem.js';
-import type { StateProvider } from '../src/index.js';
+import { type StateProvider, StateSchema } from '../src/index.js';
 import { MemoryStateProvider } from '../src/memory.js';
 import { MockStateProvider } from '../src/mock.js';
 
 const RUNS = { seed: 42, numRuns: 50 };
+
+it('generates only states the schema takes', () => {
+  fc.assert(
+    fc.property(stateArbitrary, (state) => {
+      expect(StateSchema.safeParse(state).error).toBeUndefined();
+    }),
+    RUNS,
+  );
+});
 
 /** Opens a provider over a fresh store, hands it to `body`, then closes it and removes what it wrote. */
 type Backend = (body: (provider: StateProvider) => Promise<void>) => Promise<void>;

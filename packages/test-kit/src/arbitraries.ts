@@ -1,21 +1,11 @@
 import { Buffer } from 'node:buffer';
-// Types only, by path into core's source: at run time this file needs fast-check alone, so core's own tests
-// can use it unbuilt, and no package dependency makes core (whose tests use this kit) and this kit a cycle.
-import type { State, Val } from '../../core/src/index.js';
-
-// The session and snapshot records, written here structurally: families depend on this kit, not it on them.
-interface SessionData {
-  state: State;
-  meta: Record<string, Val>;
-}
-interface MachineSnapshot {
-  state: State;
-  createdAt: number;
-  label?: string;
-  parent?: string;
-}
-
 import fc from 'fast-check';
+// Core's source, by path, never a package dependency: core's own tests use this kit, so that would be a
+// cycle, and vitest runs this file (and core's source with it) unbuilt. The values come from records.js
+// alone, so the kit loads the record schemas and the little they import, not all of core; the types come
+// from the index, the one module that re-exports zod's.
+import type { RecordParts, State, Val, z } from '../../core/src/index.js';
+import { CheckedParts, ShapeParts, StateSchema } from '../../core/src/records.js';
 
 /**
  * Object keys that stress an encoding: the tag and payload keys (`$t`, `v`), `__proto__` (fast-check
@@ -138,35 +128,209 @@ export const valArbitrary: fc.Arbitrary<Val> = valTree(exactLeafArbitrary, keyAr
  */
 export const wideValArbitrary: fc.Arbitrary<Val> = valTree(wideLeafArbitrary, wideKeyArbitrary, true);
 
-/** Arbitrary `State`s built from {@link valArbitrary}: exact round trips, plain objects only. */
-export const stateArbitrary: fc.Arbitrary<State> = fc.record(
-  {
-    control: valArbitrary,
-    env: fc.dictionary(keyArbitrary, fc.string({ maxLength: 8 }), { maxKeys: 4, noNullPrototype: true }),
-    store: fc.dictionary(keyArbitrary, valArbitrary, { maxKeys: 5, noNullPrototype: true }),
-    kont: fc.array(valArbitrary, { maxLength: 4 }),
-    step: fc.nat(),
-    status: fc.constantFrom('running' as const, 'halted' as const, 'error' as const),
-  },
-  { noNullPrototype: true },
-);
+/** Records of {@link valArbitrary}s over the stress keys: a `valRecord` part, or a state's store. */
+const valRecordArbitrary = fc.dictionary(keyArbitrary, valArbitrary, { maxKeys: 5, noNullPrototype: true });
 
-/** Arbitrary `SessionData`s: a {@link stateArbitrary} state and metadata of {@link valArbitrary}s. */
-export const sessionDataArbitrary: fc.Arbitrary<SessionData> = fc.record(
-  {
-    state: stateArbitrary,
-    meta: fc.dictionary(keyArbitrary, valArbitrary, { maxKeys: 4, noNullPrototype: true }),
-  },
-  { noNullPrototype: true },
-);
+/** A state's environment: strings over the stress keys. */
+const envArbitrary = fc.dictionary(keyArbitrary, stringArbitrary, { maxKeys: 4, noNullPrototype: true });
 
-/** Arbitrary valid `MachineSnapshot`s over {@link stateArbitrary}, with and without the optional fields. */
-export const machineSnapshotArbitrary: fc.Arbitrary<MachineSnapshot> = fc.record(
-  {
-    state: stateArbitrary,
-    createdAt: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    label: fc.string(),
-    parent: fc.string(),
-  },
-  { requiredKeys: ['state', 'createdAt'], noNullPrototype: true },
-);
+/**
+ * The arbitraries of the parts of `parts` that zod cannot describe: `z.custom` schemas, known here by
+ * identity. Every custom part core builds is listed, so a new one is refused by name, never guessed.
+ */
+function customParts(parts: RecordParts): Array<[z.core.$ZodType, fc.Arbitrary<unknown>]> {
+  return [
+    [parts.val, valArbitrary],
+    [parts.valRecord, valRecordArbitrary],
+    [parts.state.shape.store, valRecordArbitrary],
+    [parts.state.shape.env, envArbitrary],
+  ];
+}
+
+/** The custom parts of core's source: what its own schemas (and {@link stateArbitrary}) are made of. */
+const sourceParts = new Map([...customParts(CheckedParts), ...customParts(ShapeParts)]);
+
+/** Options of {@link arbitraryOf}. */
+export interface ArbitraryOptions {
+  /**
+   * Record parts whose custom schemas the walk knows, besides those of core's source (which it always
+   * knows). A family's schemas are made of the parts of `@omega/core` as the family imports it, the built
+   * package: another module than the source this kit imports, so other objects. Its tests pass that
+   * `CheckedParts` here.
+   */
+  parts?: readonly RecordParts[];
+}
+
+/**
+ * Arbitrary values of `schema`'s output, derived from the schema itself, so tests follow it instead of
+ * drifting from a copy. Objects get their required keys always and their optional ones sometimes (left
+ * out, never set to `undefined`), as plain objects; strings are the kit's stress strings; numbers stay
+ * within the schema's integer format and bounds; arrays have up to 4 elements; a default's inner value is
+ * always there. Core's custom parts (a `Val`, a record of them, a state's store and environment) get
+ * {@link valArbitrary} and records over the stress keys. A parse gives each value back unchanged.
+ *
+ * Anything else throws an Error naming the schema path (`$.state.control`, `$.kont[]`): a custom schema
+ * this kit does not know, a refinement or check it cannot honour, a transform or pipe (their output is a
+ * function's), a recursive schema, and every zod kind not listed here. A new schema part must be taught
+ * to this file, not silently generated wrong.
+ */
+export function arbitraryOf<S extends z.core.$ZodType>(
+  schema: S,
+  options: ArbitraryOptions = {},
+): fc.Arbitrary<z.output<S>> {
+  const known = new Map(sourceParts);
+  for (const parts of options.parts ?? []) {
+    for (const [part, arbitrary] of customParts(parts)) known.set(part, arbitrary);
+  }
+  return walk(schema, '$', { known, open: new Set() }) as fc.Arbitrary<z.output<S>>;
+}
+
+/** The schemas {@link walk} knows by identity, and those it is inside of (to refuse recursion). */
+interface Walk {
+  known: ReadonlyMap<z.core.$ZodType, fc.Arbitrary<unknown>>;
+  open: Set<z.core.$ZodType>;
+}
+
+/** A check of a schema, as zod describes it (the fields the number checks have). */
+interface CheckDef {
+  check: string;
+  value?: unknown;
+  inclusive?: boolean;
+  format?: string;
+}
+
+/** Throws the error of a schema the walk cannot generate, naming where it is and what to do. */
+function refuse(path: string, kind: string, why: string): never {
+  throw new Error(
+    `arbitraryOf: cannot generate ${path} (a zod ${kind}): ${why}. ` +
+      'Teach packages/test-kit/src/arbitraries.ts this part: it refuses what it might generate wrong.',
+  );
+}
+
+/** The arbitrary of `schema`, found at `path` of the schema {@link arbitraryOf} was given. */
+function walk(schema: z.core.$ZodType, path: string, state: Walk): fc.Arbitrary<unknown> {
+  const known = state.known.get(schema);
+  if (known) return known;
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  if (state.open.has(schema)) refuse(path, def.type, 'the schema contains itself');
+  // A schema that is itself a check (`z.int()`) counts as one of its checks.
+  const checks: CheckDef[] = [
+    ...('check' in def && def.type !== 'custom' ? [def as CheckDef] : []),
+    ...(def.checks ?? []).map((check) => check._zod.def as CheckDef),
+  ];
+  if (def.type !== 'number' && checks.length > 0) {
+    refuse(path, def.type, `its ${checks.map((check) => check.check).join(', ')} check cannot be generated`);
+  }
+  state.open.add(schema);
+  try {
+    switch (def.type) {
+      case 'object': {
+        const model: Record<string, fc.Arbitrary<unknown>> = {};
+        const requiredKeys: string[] = [];
+        for (const [key, field] of Object.entries(def.shape)) {
+          const optional = field._zod.optout === 'optional';
+          if (!optional) requiredKeys.push(key);
+          // An optional key is left out, not present as `undefined`: unwrap the optional to its value.
+          const value =
+            optional && field._zod.def.type === 'optional'
+              ? (field as z.core.$ZodOptional)._zod.def.innerType
+              : field;
+          model[key] = walk(value, `${path}.${key}`, state);
+        }
+        return fc.record(model, { requiredKeys, noNullPrototype: true });
+      }
+      case 'array':
+        return fc.array(walk(def.element, `${path}[]`, state), { maxLength: 4 });
+      case 'string':
+        return stringArbitrary;
+      case 'number':
+        return numberArbitrary(checks, path);
+      case 'boolean':
+        return fc.boolean();
+      case 'enum':
+      case 'literal': {
+        // zod's own list of the allowed values (an enum's, without a numeric TS enum's reverse keys).
+        const values = [...((schema._zod as { values?: ReadonlySet<unknown> }).values ?? [])];
+        if (values.length === 0) refuse(path, def.type, 'it allows no value');
+        return fc.constantFrom(...values);
+      }
+      case 'optional':
+        return fc.option(walk(def.innerType, path, state), { nil: undefined });
+      case 'nullable':
+        return fc.option(walk(def.innerType, path, state), { nil: null });
+      case 'default':
+        return walk(def.innerType, path, state);
+      case 'union':
+        // An exclusive union (`z.xor`) takes values of exactly one option, which one option cannot ensure.
+        if (def.inclusive === false) refuse(path, def.type, 'it is exclusive');
+        return fc.oneof(...def.options.map((option, index) => walk(option, `${path}<${index}>`, state)));
+      case 'custom':
+        return refuse(
+          path,
+          def.type,
+          'zod cannot describe its values, and it is none of the parts the kit knows (a family schema made ' +
+            "of built core's parts needs `{ parts: [CheckedParts] }`, with the CheckedParts it imports)",
+        );
+      case 'pipe':
+      case 'transform':
+        return refuse(path, def.type, 'its output is what a function makes of the input');
+      default:
+        return refuse(path, def.type, 'the kit has no generator for this kind of schema');
+    }
+  } finally {
+    state.open.delete(schema);
+  }
+}
+
+/** The ranges of zod's integer formats (`z.int()` and `.int()` are `safeint`). */
+const INTEGER_FORMATS: Readonly<Record<string, readonly [number, number]>> = {
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
+};
+
+/** Numbers honouring `checks`: an integer format and bounds; any other check is refused. */
+function numberArbitrary(checks: readonly CheckDef[], path: string): fc.Arbitrary<number> {
+  let integer = false;
+  let min = Number.NEGATIVE_INFINITY;
+  let max = Number.POSITIVE_INFINITY;
+  let minExcluded = false;
+  let maxExcluded = false;
+  const atLeast = (value: number, inclusive: boolean) => {
+    if (value > min || (value === min && !inclusive)) [min, minExcluded] = [value, !inclusive];
+  };
+  const atMost = (value: number, inclusive: boolean) => {
+    if (value < max || (value === max && !inclusive)) [max, maxExcluded] = [value, !inclusive];
+  };
+  for (const check of checks) {
+    if (check.check === 'greater_than') atLeast(Number(check.value), check.inclusive === true);
+    else if (check.check === 'less_than') atMost(Number(check.value), check.inclusive === true);
+    else if (check.check === 'number_format' && check.format === 'float64') continue;
+    else if (
+      check.check === 'number_format' &&
+      check.format &&
+      Object.hasOwn(INTEGER_FORMATS, check.format)
+    ) {
+      const [low, high] = INTEGER_FORMATS[check.format]!;
+      integer = true;
+      atLeast(low, true);
+      atMost(high, true);
+    } else refuse(path, 'number', `its ${check.format ?? check.check} check cannot be generated`);
+  }
+  if (!integer) {
+    // zod's numbers are finite and never NaN.
+    return fc.double({
+      noNaN: true,
+      noDefaultInfinity: true,
+      ...(Number.isFinite(min) ? { min, minExcluded } : {}),
+      ...(Number.isFinite(max) ? { max, maxExcluded } : {}),
+    });
+  }
+  const low = minExcluded ? Math.floor(min) + 1 : Math.ceil(min);
+  const high = maxExcluded ? Math.ceil(max) - 1 : Math.floor(max);
+  if (low > high) refuse(path, 'number', `no integer lies within its bounds`);
+  return fc.integer({ min: low, max: high });
+}
+
+/** Arbitrary `State`s, derived from core's `StateSchema` by {@link arbitraryOf}: exact round trips. */
+export const stateArbitrary: fc.Arbitrary<State> = arbitraryOf(StateSchema);

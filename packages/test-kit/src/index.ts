@@ -1,6 +1,6 @@
 export {
-  machineSnapshotArbitrary,
-  sessionDataArbitrary,
+  type ArbitraryOptions,
+  arbitraryOf,
   stateArbitrary,
   valArbitrary,
   wideValArbitrary,

@@ -5,7 +5,7 @@ import { type BlobSpec, checkBlobSpec } from '../blobs.js';
 import { CorruptDataError } from '../errors.js';
 import { type PageOptions, pageAfter, pageLimit } from '../pages.js';
 import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
-import { makePrivateDir } from './dirs.js';
+import { DIRENTS, makePrivateDir } from './dirs.js';
 import { asStorageFailure } from './failures.js';
 import { io, SYNC_IO_BYTES } from './io.js';
 import { checkFilesystemOptions, type FilesystemOptions } from './options.js';
@@ -17,9 +17,6 @@ import { unlinkIfPresent } from './unlink.js';
 // grows past what readdir and directory lookups handle well (git's objects/ and cacache do the same).
 const FANOUT = /^[0-9a-f]{2}$/;
 const DIGEST = /^[0-9a-f]{64}$/;
-
-/** The options of a `readdir` that tells files from folders. */
-export const DIRENTS = { withFileTypes: true } as const;
 
 /** Where a put stores a blob, as the folder was found before the write. */
 export interface BlobSlot {
@@ -221,21 +218,6 @@ export class DigestPage {
     }
     return false;
   }
-}
-
-/** The entries of folder `dir`: none when it is missing (deleted under a running backend). */
-export function listSync(dir: string): Dirent[] {
-  try {
-    return io.readdirSync(dir, DIRENTS);
-  } catch (error) {
-    return missingAsEmpty(error);
-  }
-}
-
-/** The `readdir` failure of a missing folder as its (empty) listing; any other is rethrown. */
-export function missingAsEmpty(error: unknown): Dirent[] {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-  throw error;
 }
 
 /**

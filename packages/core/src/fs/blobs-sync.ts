@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { assertBytes, assertDigest, blobDigest } from '../blobs.js';
 import type { PageOptions } from '../pages.js';
 import type { SyncBlobBackend } from '../sync-ports.js';
-import { type BlobFolder, DigestPage, listSync, openWhole, ownBytes } from './blob-folder.js';
-import { syncDirectorySync } from './dirs.js';
+import { type BlobFolder, DigestPage, openWhole, ownBytes } from './blob-folder.js';
+import { listSync, syncDirectorySync } from './dirs.js';
 import { publishTempSync, writeTempFileSync } from './temp.js';
 
 /**

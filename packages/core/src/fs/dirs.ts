@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { io } from './io.js';
 
@@ -49,4 +50,22 @@ export function syncDirectorySync(dir: string): void {
 // Windows cannot open a directory for fsync (null); its rename is durable through the journal instead.
 function openDirectory(dir: string): number | null {
   return process.platform === 'win32' ? null : io.openSync(dir, 'r');
+}
+
+/** The options of a `readdir` that tells files from folders. */
+export const DIRENTS = { withFileTypes: true } as const;
+
+/** The `readdir` failure of a missing folder (deleted under a running backend) as its empty listing; any other is rethrown. */
+export function missingAsEmpty(error: unknown): Dirent[] {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+  throw error;
+}
+
+/** The entries of folder `dir`, synchronously: none when it is missing. */
+export function listSync(dir: string): Dirent[] {
+  try {
+    return io.readdirSync(dir, DIRENTS);
+  } catch (error) {
+    return missingAsEmpty(error);
+  }
 }

@@ -1,9 +1,8 @@
-import type { Dirent } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DocumentBackend, type DocumentSpec, documentExists, type StoredHeader } from '../documents.js';
 import { assertValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
-import { syncDirectory } from './dirs.js';
+import { DIRENTS, missingAsEmpty, syncDirectory } from './dirs.js';
 import { DocumentFolder, EXTENSION } from './document-folder.js';
 import { FilesystemSyncDocumentBackend } from './document-sync.js';
 import { encodeFrame } from './frame.js';
@@ -19,11 +18,6 @@ import { unlinkIfPresent } from './unlink.js';
 /** Options of a {@link FilesystemDocumentBackend}: see {@link FilesystemOptions}. */
 export type FilesystemDocumentOptions = FilesystemOptions;
 
-// A family folder deleted under a running provider lists nothing.
-function missingAsEmpty(error: unknown): Dirent[] {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-  throw error;
-}
 // Headers a listing reads between two turns of the event loop (about 10 ms of work).
 const LIST_BATCH = 512;
 const yieldToEventLoop = () => new Promise<void>((resume) => setImmediate(resume));
@@ -136,10 +130,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     pageOf([], options, this.#spec.kind);
     try {
       const dir = await this.directory();
-      return this.#folder.namesOf(
-        await io.readdir(dir, { withFileTypes: true }).catch(missingAsEmpty),
-        options,
-      );
+      return this.#folder.namesOf(await io.readdir(dir, DIRENTS).catch(missingAsEmpty), options);
     } catch (error) {
       throw this.#folder.readFailure(error, 'list');
     }

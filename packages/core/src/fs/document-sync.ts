@@ -9,11 +9,10 @@ import {
   type SyncDocumentBackend,
   type SyncLock,
 } from '../sync-ports.js';
-import { syncDirectorySync } from './dirs.js';
+import { listSync, syncDirectorySync } from './dirs.js';
 import type { DocumentFolder } from './document-folder.js';
 import { encodeFrame } from './frame.js';
 import { type FramedDocument, type FramedHeader, readFramedFileSync, writeFramedFileSync } from './framed.js';
-import { io } from './io.js';
 import { acquireLockSync, endQuietly, type FileLock } from './lock.js';
 import { refuseNonFileSync } from './root.js';
 import { linkTempSync, writeTempFileSync } from './temp.js';
@@ -74,10 +73,9 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
     pageOf([], options, this.#spec.kind);
     let entries: Dirent[];
     try {
-      entries = io.readdirSync(this.#folder.directorySync(), { withFileTypes: true });
+      entries = listSync(this.#folder.directorySync());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#folder.readFailure(error, 'list');
-      entries = [];
+      throw this.#folder.readFailure(error, 'list');
     }
     return this.#folder.namesOf(entries, options);
   }

@@ -2,8 +2,40 @@ import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { issuePath } from '../json.js';
-import type { FramedExpect, FramedHeader, FramedMeta } from './framed.js';
 import { keepShape } from './shapes.js';
+
+/** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
+export interface FramedMeta {
+  format: string;
+  formatVersion: number;
+  name: string;
+}
+
+/** The format a reader accepts: this tag, at any version from 1 up to `formatVersion`. */
+export interface FramedExpect {
+  format: string;
+  formatVersion: number;
+}
+
+/** A framed document's header line, validated. */
+export interface FramedHeader<H> {
+  /** The name stored in the document. */
+  name: string;
+  /** The format version the document was written with (at most the reader's). */
+  formatVersion: number;
+  /** The family fields of the header line, parsed by the reader's schema. */
+  header: H;
+  /** UTF-8 byte length of the body. */
+  bodyBytes: number;
+  /** The file it was read from. */
+  file: string;
+}
+
+/** A framed document, validated. */
+export interface FramedDocument<H> extends FramedHeader<H> {
+  /** The body text (serde JSON, as written). */
+  body: string;
+}
 
 const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
 const NEWLINE = 0x0a;

@@ -2,45 +2,29 @@ import type { z } from 'zod';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { WriteOptions } from './atomic.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
-import { corruptFile, decodeBody, decodeHeader, encodeFrame, headerEnd, MAX_BODY_BYTES } from './frame.js';
+import {
+  corruptFile,
+  decodeBody,
+  decodeHeader,
+  encodeFrame,
+  type FramedDocument,
+  type FramedExpect,
+  type FramedHeader,
+  type FramedMeta,
+  headerEnd,
+  MAX_BODY_BYTES,
+} from './frame.js';
 
-export { MAX_BODY_BYTES } from './frame.js';
+export {
+  type FramedDocument,
+  type FramedExpect,
+  type FramedHeader,
+  type FramedMeta,
+  MAX_BODY_BYTES,
+} from './frame.js';
 
 import { SYNC_IO_BYTES } from './io.js';
 import { ReadableFile } from './read.js';
-
-/** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
-export interface FramedMeta {
-  format: string;
-  formatVersion: number;
-  name: string;
-}
-
-/** The format a reader accepts: this tag, at any version from 1 up to `formatVersion`. */
-export interface FramedExpect {
-  format: string;
-  formatVersion: number;
-}
-
-/** A framed document's header line, validated. */
-export interface FramedHeader<H> {
-  /** The name stored in the document. */
-  name: string;
-  /** The format version the document was written with (at most the reader's). */
-  formatVersion: number;
-  /** The family fields of the header line, parsed by the reader's schema. */
-  header: H;
-  /** UTF-8 byte length of the body. */
-  bodyBytes: number;
-  /** The file it was read from. */
-  file: string;
-}
-
-/** A framed document, validated. */
-export interface FramedDocument<H> extends FramedHeader<H> {
-  /** The body text (serde JSON, as written). */
-  body: string;
-}
 
 // Headers are a few hundred bytes; one small read almost always holds the whole line.
 const HEADER_READ_BYTES = 4096;

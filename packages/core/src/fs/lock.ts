@@ -52,7 +52,10 @@ import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
  *   if a dead holder's pid now belongs to another process, the lock looks held until timeout.
  * - Power loss: transitions are not fsync'd, so after an operating system crash the last fences may be
  *   handed out again. Process crashes lose nothing.
- * - Re-entrance: a holder that acquires the same lock again waits for itself until timeout.
+ * - Re-entrance: a holder that acquires the same lock again waits for itself until timeout
+ *   (acquireLockSync refuses at once instead: one thread cannot wait for a holder it blocks).
+ * - Heartbeats of a blocked thread: a synchronous caller (acquireLockSync) holding the lock through a
+ *   long synchronous job beats no more than any holder whose event loop is stopped (see the first point).
  * - Tampering: deleting the token or the directory while held is reported as a loss.
  * - Fences across discard(): a holder that discards the directory (its document is gone) ends the fence
  *   sequence; the next acquirer initialises a new directory whose fences start again at 1.

@@ -2,7 +2,7 @@ import type { BlobBackend, BlobSpec } from '../blobs.js';
 import type { DocumentBackend, DocumentSpec } from '../documents.js';
 import type { LogBackend, LogSpec } from '../log.js';
 import { type Store, StorePorts } from '../store.js';
-import type { SyncBlobBackend, SyncDocumentBackend, SyncLogBackend, SyncStore } from '../sync-ports.js';
+import type { SyncBlobBackend, SyncDocumentBackend, SyncStore } from '../sync-ports.js';
 import { FilesystemBlobBackend } from './blobs.js';
 import { FilesystemDocumentBackend } from './document-backend.js';
 import { FilesystemLogBackend } from './log.js';
@@ -16,9 +16,10 @@ export type FilesystemStoreOptions = FilesystemOptions;
  * `<root>/<folder>/`), created on first use. Documents are framed files replaced atomically, logs are
  * checksummed append-only files, blobs are files named by their SHA-256; writes are durable unless
  * `durable: false`, and locks are cross-process, so several processes may share one root. Its
- * synchronous faces ({@link SyncStore}) share each folder's files, locks and opened state with its ports.
+ * synchronous faces of documents and blobs ({@link SyncStore}) share each folder's files, locks and opened
+ * state with its ports; logs have no synchronous face here yet.
  */
-export class FilesystemStore implements Store, SyncStore {
+export class FilesystemStore implements Store, Omit<SyncStore, 'logSync'> {
   /** The store root, as an absolute path. */
   readonly root: string;
   readonly #options: FilesystemOptions;
@@ -44,10 +45,6 @@ export class FilesystemStore implements Store, SyncStore {
 
   documentsSync<H>(spec: DocumentSpec<H>): SyncDocumentBackend<H> {
     return this.#documents(spec).sync;
-  }
-
-  logSync<H>(spec: LogSpec<H>): SyncLogBackend<H> {
-    throw new Error('todo');
   }
 
   blobsSync(spec: BlobSpec): SyncBlobBackend {

@@ -3,7 +3,7 @@ import type { BlobBackend, BlobSpec } from '../blobs.js';
 import { assertSameValue, check, describeOutcome, rejectionOf } from './assertions.js';
 import { mulberry32 } from './fixtures.js';
 import { type PortFixture, type PortSuiteOptions, portSuite } from './port-suite.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** The spec every backend runs the blob contract with: build the port under test over it. */
 export const BLOB_CONTRACT_SPEC: BlobSpec = { kind: 'contract blob', folder: 'contract-blobs' };

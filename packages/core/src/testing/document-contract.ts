@@ -3,7 +3,7 @@ import type { DocumentBackend, DocumentSpec, StoredHeader } from '../documents.j
 import { assertSameValue, check, rejectionOf } from './assertions.js';
 import { INVALID_NAMES, OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
 import { gate, type PortFixture, type PortSuiteOptions, portSuite } from './port-suite.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 const ContractHeader = z.object({ updatedAt: z.number() });
 /** The header of the document contract's documents. */

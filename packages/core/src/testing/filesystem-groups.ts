@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { OmegaErrorCode } from '../errors.js';
 import type { Closable } from '../lifecycle.js';
 import { assertSameValue, check, rejectionOf } from './assertions.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** How {@link describeFilesystemFaults} drives one family's filesystem provider. */
 export interface FilesystemFaultsOptions<P extends Closable> {

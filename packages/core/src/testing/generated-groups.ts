@@ -2,7 +2,7 @@ import type { OmegaError, OmegaErrorCode } from '../errors.js';
 import type { Closable } from '../lifecycle.js';
 import { assertSameValue, check, iterationRejectionOf, rejectionOf, thrownBy } from './assertions.js';
 import { INVALID_NAMES } from './fixtures.js';
-import type { FamilySuite, SuiteContext, TestFramework } from './scaffold.js';
+import type { FamilySuite, SuiteContext, TestFramework } from './suite.js';
 
 type Spec = { sync?: boolean; iterable?: boolean; name?: number; sample: (name: string) => unknown[] };
 type Entry = [method: string, spec: Spec];

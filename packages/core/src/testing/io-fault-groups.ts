@@ -5,7 +5,7 @@ import { isOmegaError } from '../errors.js';
 import type { Closable } from '../lifecycle.js';
 import { check, valueDifference } from './assertions.js';
 import { causedBy, type FaultPlan, INJECTED_FAULTS, runWithFault } from './io-faults.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** One write path of a filesystem provider, as {@link describeInjectedFaults} drives it. */
 export interface WritePath<P> {

@@ -4,7 +4,7 @@ import type { LogBackend, LogEntry, LogEntryInput, LogSpec } from '../log.js';
 import { assertSameValue, check, describeOutcome, rejectionOf } from './assertions.js';
 import { INVALID_NAMES, mulberry32, OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
 import { type PortFixture, type PortSuiteOptions, portSuite } from './port-suite.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** The header of the contract's entries: small and flat, as a family's are. */
 export const ContractEntryHeader = z.object({ at: z.number() });
@@ -92,7 +92,7 @@ async function settle(): Promise<void> {
  * module fits as it is). `open` returns a fresh port of {@link LOG_CONTRACT_SPEC} over an empty store for
  * every test; afterwards the contract closes it (and every port `options.reopen` made), then runs `cleanup`.
  * Failures are plain `Error`s. Groups, each skippable by `options.skip`: `empty logs`, `append and read`,
- * `conditional append`, `concurrent appends`, `listing`, `drop`, `wait`, `invalid arguments`, and `reopen`
+ * `conditional append`, `concurrent appends`, `listing`, `drop`, `wait`, `invalid arguments`, `reopen` and `close`
  * (its tests skipped, saying why, without `options.reopen`). A third-party port runs it in two lines:
  * `describeLogBackend(vitest, 'MyLog', async () => ({ port: myStore.log(LOG_CONTRACT_SPEC) }))`.
  */
@@ -592,6 +592,44 @@ export function describeLogBackend(
           }
         },
       );
+    });
+
+    group('close', () => {
+      test('rejects pending waits and every later call with ClosedError naming the method; entries stay', async (log) => {
+        await log.append('kept', inputs(0, 1));
+        const waits = [log.wait('a', 0), log.wait('b', 3, { timeoutMs: 60_000 })].map((wait) =>
+          rejectionOf(wait, 'CLOSED'),
+        );
+        await log.close();
+        for (const wait of waits) check((await wait).details.method === 'wait', 'a pending wait names wait');
+        const calls: Record<string, () => Promise<unknown>> = {
+          append: () => log.append('a', inputs(0, 1)),
+          read: () => log.read('a'),
+          size: () => log.size('a'),
+          last: () => log.last('a'),
+          logs: () => log.logs(),
+          drop: () => log.drop('a'),
+          wait: () => log.wait('a', 0),
+        };
+        for (const [method, call] of Object.entries(calls)) {
+          const error = await rejectionOf(call, 'CLOSED');
+          check(
+            error.details.method === method,
+            `${method} after close names ${String(error.details.method)}`,
+          );
+        }
+        await log.close();
+      });
+
+      test.reopened('entries appended before close are there for the next port', async (log, reopen) => {
+        const appended = log.append('kept', inputs(0, 2));
+        await log.close();
+        const position = await appended.catch((error: unknown) => {
+          throw new Error(`an append made before close rejected with ${describeOutcome(error)}`);
+        });
+        check(position === 0, 'an append made before close is settled by it');
+        check((await (await reopen()).size('kept')) === 2, 'the entries of a closed port are gone');
+      });
     });
   });
 }

@@ -1,22 +1,7 @@
 import type { Closable } from '../lifecycle.js';
 import { assertSameValue, check, rejectionOf, valueDifference } from './assertions.js';
 import { INVALID_NAMES, mulberry32 } from './fixtures.js';
-import type { SuiteContext, TestFramework } from './scaffold.js';
-
-/**
- * How the shared log groups append to and read back one named log of an append-only family (receipts,
- * traces, streams, ...): a few lines per family, over its own methods. What `entries` reads back must
- * equal what was appended (`assertSameValue`): where the family adds to each entry (a position, a hash),
- * `entries` gives back only what was appended.
- */
-export interface LogRecords<P, E = unknown> {
-  /** A fresh entry whose content depends on `seed` (entries of different seeds differ). */
-  entry(seed: number): E;
-  /** Appends `entry` to log `log`. */
-  append(provider: P, log: string, entry: E): Promise<void>;
-  /** Every entry of `log`, in the order the family reads them; empty for a log never appended to. */
-  entries(provider: P, log: string): Promise<unknown[]>;
-}
+import type { LogRecords, SuiteContext, TestFramework } from './suite.js';
 
 /** Distinct seeds in a fixed, shuffled order: entries that a sorting reader would not keep in place. */
 function shuffledSeeds(count: number, seed: number): number[] {

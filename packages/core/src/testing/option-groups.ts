@@ -7,7 +7,7 @@ import {
   BAD_MOCK_OPTIONS,
   check,
 } from './assertions.js';
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** Options as a constructor takes them, for {@link describeOptionChecks}. */
 type Options = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { TestFramework } from './scaffold.js';
+import type { TestFramework } from './suite.js';
 
 /** What a port contract's `open` returns: a fresh, empty port, and how to dispose of what it used. */
 export interface PortFixture<P> {

@@ -1,38 +1,7 @@
 import type { Closable } from '../lifecycle.js';
-import type { Val } from '../val.js';
 import { assertSameValue, check, rejectionOf, valueDifference } from './assertions.js';
 import { OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
-import type { SuiteContext, TestFramework } from './scaffold.js';
-
-/**
- * How the shared record groups build, store, read, list and delete one named record `R` of a family: a
- * few lines per family, over its own methods. A record read back must equal the one saved
- * (`assertSameValue`): where the family adds to what it stores, `load` gives back only what was saved.
- */
-export interface NamedRecords<P, R = unknown> {
-  /** A fresh record whose content depends on `seed` (records of different seeds differ). */
-  record(seed: number): R;
-  /** Stores `record` under `name`. */
-  save(provider: P, name: string, record: R): Promise<void>;
-  /** The record stored under `name`, or null when there is none. */
-  load(provider: P, name: string): Promise<unknown>;
-  /** Deletes the record under `name`; a missing one is a `NotFoundError`. */
-  delete(provider: P, name: string): Promise<void>;
-  /** The stored names, in the order the provider lists them. */
-  names(provider: P): Promise<string[]>;
-  /** For families that report infos: one record's (null when none), and all of them in list order. */
-  info?: {
-    one(provider: P, name: string): Promise<unknown>;
-    all(provider: P): Promise<unknown[]>;
-  };
-  /**
-   * For families whose records carry caller values: one builder per place of a record that holds a `Val`
-   * (`control`, `a store entry`, `meta`, ...), each giving a fresh record with `value` there. Drives the
-   * groups on values at every place: exact round trips of every kind of value (`exoticValues`), no
-   * shared references, and refusal of values that cannot be stored (`unstorableValues`).
-   */
-  withValue?: Readonly<Record<string, (value: Val) => R>>;
-}
+import type { NamedRecords, SuiteContext, TestFramework } from './suite.js';
 
 async function expectRecord<P, R>(records: NamedRecords<P, R>, provider: P, name: string, seed: number) {
   assertSameValue(await records.load(provider, name), records.record(seed), `record "${name}"`);

@@ -2,78 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Closable } from '../lifecycle.js';
-import type { MethodTable } from '../methods.js';
 import { describeClosedGroup, describeNamesGroup } from './generated-groups.js';
-import { describeLogGroup, describeLogPersistence, type LogRecords } from './log-groups.js';
-import { describeNamedRecordsGroup, describeRecordPersistence, type NamedRecords } from './record-groups.js';
+import { describeLogGroup, describeLogPersistence } from './log-groups.js';
+import { describeNamedRecordsGroup, describeRecordPersistence } from './record-groups.js';
+import type {
+  ConformanceOptions,
+  FamilySuite,
+  ProviderFixture,
+  SuiteContext,
+  TestFramework,
+} from './suite.js';
 import { describeValueGroups } from './value-groups.js';
-
-/**
- * The parts of a test framework a conformance suite needs; vitest's module fits as it is
- * (`import * as vitest from 'vitest'`). Core imports no framework, so its mocks stay usable anywhere.
- */
-export interface TestFramework {
-  describe(name: string, options: { timeout?: number }, body: () => void): void;
-  it: ((name: string, body: () => Promise<void> | void) => void) & {
-    skip(name: string, body: () => Promise<void> | void): void;
-  };
-  beforeEach(body: () => Promise<void> | void): void;
-  afterEach(body: () => Promise<void> | void): void;
-}
-
-/** What a conformance factory returns: a fresh provider over an empty store, and how to dispose of it. */
-export interface ProviderFixture<P> {
-  provider: P;
-  /** Runs after each test, once the suite has closed the provider (and every other one it opened). */
-  cleanup?: () => Promise<void>;
-}
-
-/** Options every family's conformance suite takes. */
-export interface ConformanceOptions<P> {
-  /** Per-test timeout in milliseconds, for backends slower than the framework's default (a remote server). */
-  timeoutMs?: number;
-  /**
-   * For backends whose data outlives the provider object: open another provider over the same store as
-   * `provider`. Enables the persistence group; without it that group is skipped, saying why.
-   */
-  reopen?: (provider: P) => Promise<P>;
-  /** Groups to skip, by title, each with the reason the suite shows (`{ 'export and import': 'no files' }`). */
-  skip?: Readonly<Record<string, string>>;
-}
-
-/** What a family's own groups are given: the provider under test and the suite's resources. */
-export interface SuiteContext<P> {
-  /** The provider of the running test: fresh, over an empty store. */
-  provider(): P;
-  /** Another provider over the same store (`options.reopen`); closed after the test. */
-  reopen(): Promise<P>;
-  /** Another fresh provider from the factory, over its own empty store; closed and cleaned up after the test. */
-  fresh(): Promise<P>;
-  /** A fresh temp directory of the running test (for files a method reads or writes); removed after it. */
-  tempDir(): Promise<string>;
-  /** Declares a group of tests, skipped when `options.skip` names it. */
-  group(title: string, body: () => void): void;
-}
-
-/**
- * What a family tells the scaffold about itself: its method table (enough for the closed and name-rule
- * groups), and an adapter for each kind of data it keeps, which adds the groups on that kind.
- */
-export interface FamilySuite<P, R = unknown, E = unknown> {
-  /** The interface name, shown in the suite title: `SessionProvider`. */
-  family: string;
-  /** What its names name, as errors report it: `session`. */
-  kind: string;
-  /** Its method table: drives the closed and name-rule groups. */
-  methods: MethodTable<P>;
-  /**
-   * For families of named records (R): how to build, store, read, list and delete one. Adds the named
-   * records group, the record half of persistence, and, with `withValue`, the groups on values.
-   */
-  records?: NamedRecords<P, R>;
-  /** For append-only families (entries E): how to append to and read one log. Adds the log groups. */
-  logs?: LogRecords<P, E>;
-}
 
 /**
  * Declares a family's conformance suite: one fixture lifecycle (a fresh provider per test; afterwards every

@@ -1,5 +1,6 @@
 import type { BlobBackend } from '../blobs.js';
 import type { DocumentBackend } from '../documents.js';
+import { ClosedError } from '../errors.js';
 import type { LogBackend } from '../log.js';
 import type { SyncBlobBackend, SyncDocumentBackend, SyncLogBackend } from '../sync-ports.js';
 import { describeOutcome } from './assertions.js';
@@ -49,9 +50,12 @@ export function asyncDocuments<H>(face: SyncDocumentBackend<H>): DocumentBackend
 /**
  * A {@link LogBackend} over a synchronous face, for running the log contract against it. A face has no
  * `wait`: followers wait through the asynchronous port of the same store, `follow`, which sees the face's
- * appends; without it, `wait` rejects (skip the contract's `wait` group then).
+ * appends; closing the adapter closes the face and ends the waits made through it, as closing a port
+ * does. Without `follow`, `wait` rejects (skip the contract's `wait` group then).
  */
 export function asyncLog<H>(face: SyncLogBackend<H>, follow?: Pick<LogBackend<H>, 'wait'>): LogBackend<H> {
+  const closing = new AbortController();
+  const closed = () => new ClosedError('wait() called after close()', { details: { method: 'wait' } });
   return {
     prevalidated: face.prevalidated,
     append: async (log, entries, options) => returned('append', face.append(log, entries, options)),
@@ -61,10 +65,20 @@ export function asyncLog<H>(face: SyncLogBackend<H>, follow?: Pick<LogBackend<H>
     logs: async (options) => returned('logs', face.logs(options)),
     drop: async (log) => returned('drop', face.drop(log)),
     wait: async (log, size, options) => {
-      if (follow === undefined) throw new Error('a synchronous log face has no wait, and no port to follow was given');
-      return follow.wait(log, size, options);
+      if (closing.signal.aborted) throw closed();
+      if (follow === undefined) {
+        throw new Error('a synchronous log face has no wait, and no port to follow was given');
+      }
+      // The caller's signal, if it is one (the port checks what is not), or the adapter's close.
+      const own = options?.signal;
+      const signal =
+        own instanceof AbortSignal ? AbortSignal.any([own, closing.signal]) : (own ?? closing.signal);
+      return follow.wait(log, size, { ...options, signal });
     },
-    close: async () => returned('close', face.close()),
+    close: async () => {
+      returned('close', face.close());
+      if (!closing.signal.aborted) closing.abort(closed());
+    },
   };
 }
 

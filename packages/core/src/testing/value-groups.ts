@@ -2,8 +2,7 @@ import type { Closable } from '../lifecycle.js';
 import type { Val } from '../val.js';
 import { assertSameValue, check, rejectionOf } from './assertions.js';
 import { exoticValues, mutateDeeply, unstorableValues } from './fixtures.js';
-import type { NamedRecords } from './record-groups.js';
-import type { SuiteContext, TestFramework } from './scaffold.js';
+import type { NamedRecords, SuiteContext, TestFramework } from './suite.js';
 
 type Builders<R> = Readonly<Record<string, (value: Val) => R>>;
 
