@@ -13,6 +13,7 @@ export * from './fs/framed.js';
 export { type FilesystemCalls, io } from './fs/io.js';
 export * from './fs/lock.js';
 export * from './fs/log.js';
+export * from './fs/log-sync.js';
 export * from './fs/options.js';
 export * from './fs/root.js';
 export * from './fs/store.js';

@@ -21,13 +21,13 @@ import {
   LOG_CONTRACT_SPEC,
 } from '../src/testing.js';
 
-/** A store with synchronous faces: of every port, or (the filesystem, for now) of documents and blobs. */
-type Faced = Store & Omit<SyncStore, 'logSync'> & Partial<Pick<SyncStore, 'logSync'>>;
+/** A store with the synchronous faces of all its ports. */
+type Faced = Store & SyncStore;
 
-/** The port of each contract over a store: what "reopen" hands out (no log: the store has no log face). */
+/** The port of each contract over a store: what "reopen" hands out. */
 interface Ports<S> {
   documents: (store: S) => DocumentBackend<ContractHeader>;
-  log?: (store: S) => LogBackend<ContractEntryHeader>;
+  log: (store: S) => LogBackend<ContractEntryHeader>;
   blobs: (store: S) => BlobBackend;
 }
 
@@ -65,20 +65,18 @@ function describeFaceContracts<S extends Faced>(
   describeDocumentBackend(vitest, `${label}.documentsSync`, () => fixture(faces.documents), {
     reopen: reopen(again.documents),
   });
-  if (again.log !== undefined && faces.log !== undefined) {
-    describeLogBackend(vitest, `${label}.logSync`, () => fixture(faces.log!), { reopen: reopen(again.log) });
-  }
+  describeLogBackend(vitest, `${label}.logSync`, () => fixture(faces.log), { reopen: reopen(again.log) });
   describeBlobBackend(vitest, `${label}.blobsSync`, () => fixture(faces.blobs), {
     reopen: reopen(again.blobs),
   });
 }
 
 /** The synchronous faces of a store, as ports. */
-function facesOf<S extends Faced>(): Required<Ports<S>> {
+function facesOf<S extends Faced>(): Ports<S> {
   return {
     documents: (store) => asyncDocuments(store.documentsSync(DOCUMENT_CONTRACT_SPEC)),
     // A face has no wait: followers wait through the store's asynchronous port, which sees the face's appends.
-    log: (store) => asyncLog(store.logSync!(LOG_CONTRACT_SPEC), store.log(LOG_CONTRACT_SPEC)),
+    log: (store) => asyncLog(store.logSync(LOG_CONTRACT_SPEC), store.log(LOG_CONTRACT_SPEC)),
     blobs: (store) => asyncBlobs(store.blobsSync(BLOB_CONTRACT_SPEC)),
   };
 }
@@ -101,8 +99,9 @@ describeFaceContracts(
   },
   {
     // A second store over the root: the contract closes the face it hands out, which closes nothing else.
-    // No log: the filesystem store has no synchronous log face yet.
     documents: (store) => facesOf().documents(new FilesystemStore({ root: store.root })),
+    // The log through the asynchronous port of a second store: what the face wrote, read from the files.
+    log: (store) => new FilesystemStore({ root: store.root }).log(LOG_CONTRACT_SPEC),
     blobs: (store) => facesOf().blobs(new FilesystemStore({ root: store.root })),
   },
 );

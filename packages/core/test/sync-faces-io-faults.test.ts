@@ -1,4 +1,4 @@
-import { truncate } from 'node:fs/promises';
+import { appendFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vitest from 'vitest';
 import { z } from 'zod';
@@ -7,22 +7,26 @@ import { documentSpec } from '../src/documents.js';
 import { isOmegaError } from '../src/errors.js';
 import { FilesystemStore } from '../src/fs/store.js';
 import type { Closable } from '../src/lifecycle.js';
-import type { SyncBlobBackend, SyncDocumentBackend } from '../src/sync-ports.js';
+import { type LogEntryInput, logSpec } from '../src/log.js';
+import type { SyncBlobBackend, SyncDocumentBackend, SyncLogBackend } from '../src/sync-ports.js';
 import { describeInjectedFaults, mulberry32, type WritePath } from '../src/testing.js';
 
 const NOTES = documentSpec({ kind: 'note', folder: 'notes', header: z.object({ at: z.number() }) });
 const BLOBS = { kind: 'blob', folder: 'blobs' };
+const EVENTS = logSpec({ kind: 'event', folder: 'events', header: z.object({ n: z.number() }) });
 
 /** The synchronous faces of a durable filesystem store, as the fault harness drives a provider. */
 class Faces implements Closable {
   readonly store: FilesystemStore;
   readonly documents: SyncDocumentBackend<{ at: number }>;
   readonly blobs: SyncBlobBackend;
+  readonly log: SyncLogBackend<{ n: number }>;
 
   constructor(root: string) {
     this.store = new FilesystemStore({ root });
     this.documents = this.store.documentsSync(NOTES);
     this.blobs = this.store.blobsSync(BLOBS);
+    this.log = this.store.logSync(EVENTS);
   }
 
   close(): Promise<void> {
@@ -144,5 +148,52 @@ describeInjectedFaults(vitest, {
       (faces) => faces.blobs.remove(blobDigest(SMALL)),
       async (faces) => void faces.blobs.put(SMALL),
     ),
+  },
+});
+
+const entries = (first: number, count: number): LogEntryInput<{ n: number }>[] =>
+  Array.from({ length: count }, (_, i) => ({ header: { n: first + i }, body: `"entry ${first + i}\n"` }));
+
+/** What a reader sees of the logs: every log, its size and its entries. */
+function logs(faces: Faces): unknown {
+  return faces.log
+    .logs()
+    .map((name) => ({ name, size: faces.log.size(name), entries: faces.log.read(name) }));
+}
+
+// Each write path of the face, on log "a" of a store holding `prepared` entries in it.
+function logPath(run: (faces: Faces) => unknown, prepared = 2): WritePath<Faces> {
+  return {
+    ...(prepared === 0
+      ? {}
+      : { prepare: async (faces: Faces) => void faces.log.append('a', entries(0, prepared)) }),
+    run: async (faces) => run(faces),
+    observe: async (faces) => logs(faces),
+    next: async (faces) => {
+      const size = faces.log.size('a');
+      faces.log.append('a', entries(size, 1), { expectedSize: size });
+    },
+  };
+}
+
+describeInjectedFaults(vitest, {
+  kind: 'event log (synchronous face)',
+  open: (root) => new Faces(root),
+  paths: {
+    'first append, creating the log and its folder': logPath(
+      (faces) => faces.log.append('a', entries(0, 3)),
+      0,
+    ),
+    'append of one entry': logPath((faces) => faces.log.append('a', entries(2, 1))),
+    'append of a group': logPath((faces) => faces.log.append('a', entries(2, 5))),
+    'conditional append': logPath((faces) => faces.log.append('a', entries(2, 1), { expectedSize: 2 })),
+    'append after a torn tail, which it cuts': {
+      ...logPath((faces) => faces.log.append('a', entries(2, 2))),
+      prepare: async (faces, dir) => {
+        faces.log.append('a', entries(0, 2));
+        await appendFile(join(dir, 'root', 'events', 'a.log'), '{"p":2,"e":2,"f":"omega.ev');
+      },
+    },
+    drop: logPath((faces) => faces.log.drop('a')),
   },
 });

@@ -1,7 +1,10 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempDir } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { documentSpec } from '../src/documents.js';
+import { acquireLock } from '../src/fs/lock.js';
 import { FilesystemStore } from '../src/fs/store.js';
 import { logSpec } from '../src/log.js';
 import { MemoryStore } from '../src/memory-store.js';
@@ -13,8 +16,8 @@ const NOTES = documentSpec({ kind: 'note', folder: 'notes', header: z.object({ a
 const EVENTS = logSpec({ kind: 'event log', folder: 'events', header: z.object({ at: z.number() }) });
 const BLOBS = { kind: 'blob', folder: 'blobs' };
 
-/** A store with synchronous faces of documents and blobs (the filesystem has no log face yet). */
-type Faced = Store & Omit<SyncStore, 'logSync'>;
+/** A store with the synchronous faces of its folders. */
+type Faced = Store & SyncStore;
 
 const bump = (current: { header: { at: number } } | null) => {
   const at = (current?.header.at ?? 0) + 1;
@@ -27,26 +30,30 @@ function notAPromise<T>(value: T): T {
   return value;
 }
 
+type Open = () => Promise<{ store: Faced; remove: () => Promise<void> }>;
+const memory: Open = async () => ({ store: new MemoryStore(), remove: async () => undefined });
+const filesystem: Open = async () => {
+  const { dir, remove } = await tempDir('omega-sync-faces-');
+  return { store: new FilesystemStore({ root: dir }), remove };
+};
+
+/** Runs `body` over a new store of `open`; closes it, and removes its files, after. */
+async function withStore(open: Open, body: (store: Faced) => Promise<void>): Promise<void> {
+  const { store, remove } = await open();
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+    await remove();
+  }
+}
+
 describe.each([
-  ['MemoryStore', async () => ({ store: new MemoryStore() as Faced, remove: async () => undefined })],
-  [
-    'FilesystemStore',
-    async () => {
-      const { dir, remove } = await tempDir('omega-sync-faces-');
-      return { store: new FilesystemStore({ root: dir }) as Faced, remove };
-    },
-  ],
+  ['MemoryStore', memory],
+  ['FilesystemStore', filesystem],
 ])('%s synchronous faces', (label, open) => {
   const test = (title: string, body: (store: Faced) => Promise<void>) =>
-    it(title, async () => {
-      const { store, remove } = await open();
-      try {
-        await body(store);
-      } finally {
-        await store.close();
-        await remove();
-      }
-    });
+    it(title, () => withStore(open, body));
 
   test('the face of a folder is one port with its asynchronous port: same data, same kind and spec', async (store) => {
     const face = store.documentsSync(NOTES);
@@ -190,45 +197,117 @@ describe.each([
   });
 });
 
-describe('MemoryStore log face', () => {
-  it('returns values, never promises, and throws its failures', () => {
-    const log = new MemoryStore().logSync(EVENTS);
-    expect(notAPromise(log.append('e', [{ header: { at: 1 }, body: '1' }]))).toBe(0);
-    expect(notAPromise(log.read('e'))).toHaveLength(1);
-    expect(notAPromise(log.size('e'))).toBe(1);
-    expect(notAPromise(log.last('e'))?.position).toBe(0);
-    expect(notAPromise(log.logs())).toEqual(['e']);
-    expect(notAPromise(log.drop('e'))).toBe(true);
-    thrownBy(() => log.append('e', []), 'INVALID_ARGUMENT');
-    notAPromise(log.close());
-  });
+describe.each([
+  ['MemoryStore', memory],
+  ['FilesystemStore', filesystem],
+])('%s log face', (_label, open) => {
+  it('returns values, never promises, and throws its failures', () =>
+    withStore(open, async (store) => {
+      const log = store.logSync(EVENTS);
+      expect(notAPromise(log.append('e', [{ header: { at: 1 }, body: '1' }]))).toBe(0);
+      expect(notAPromise(log.read('e'))).toHaveLength(1);
+      expect(notAPromise(log.size('e'))).toBe(1);
+      expect(notAPromise(log.last('e'))?.position).toBe(0);
+      expect(notAPromise(log.logs())).toEqual(['e']);
+      expect(notAPromise(log.drop('e'))).toBe(true);
+      thrownBy(() => log.append('e', []), 'INVALID_ARGUMENT');
+      notAPromise(log.close());
+    }));
 
-  it('is one port with the log port of its folder: an append through it wakes a wait of the port', async () => {
-    const store = new MemoryStore();
-    expect(store.logSync({ ...EVENTS })).toBe(store.logSync(EVENTS));
-    thrownBy(() => store.documentsSync({ ...NOTES, folder: 'events' }), 'INVALID_ARGUMENT');
-    const port = store.log(EVENTS);
-    const waiting = port.wait('e', 0);
-    expect(store.logSync(EVENTS).append('e', [{ header: { at: 1 }, body: '1' }])).toBe(0);
-    expect(await waiting).toBe(1);
-    expect(await port.read('e')).toHaveLength(1);
-    await store.close();
-  });
+  it('is one port with the log port of its folder: an append through it wakes a wait of the port', () =>
+    withStore(open, async (store) => {
+      expect(store.logSync({ ...EVENTS })).toBe(store.logSync(EVENTS));
+      thrownBy(() => store.documentsSync({ ...NOTES, folder: 'events' }), 'INVALID_ARGUMENT');
+      const port = store.log(EVENTS);
+      const waiting = port.wait('e', 0);
+      expect(store.logSync(EVENTS).append('e', [{ header: { at: 1 }, body: '1' }])).toBe(0);
+      expect(await waiting).toBe(1);
+      expect(await port.read('e')).toHaveLength(1);
+    }));
 
-  it('is closed with its store, and on its own without closing the port', async () => {
-    const store = new MemoryStore();
-    const face = store.logSync(EVENTS);
-    face.append('e', [{ header: { at: 1 }, body: '1' }]);
-    face.close();
-    expect(thrownBy(() => face.size('e'), 'CLOSED').details).toMatchObject({
-      kind: 'event log',
-      method: 'size',
-    });
-    expect(await store.log(EVENTS).size('e')).toBe(1);
-    const again = new MemoryStore();
-    const other = again.logSync(EVENTS);
-    await again.close();
-    thrownBy(() => other.append('e', [{ header: { at: 1 }, body: '1' }]), 'CLOSED');
-    thrownBy(() => again.logSync(EVENTS), 'CLOSED');
-  });
+  it('is closed with its store, and on its own without closing the port', () =>
+    withStore(open, async (store) => {
+      const face = store.logSync(EVENTS);
+      face.append('e', [{ header: { at: 1 }, body: '1' }]);
+      face.close();
+      expect(thrownBy(() => face.size('e'), 'CLOSED').details).toMatchObject({
+        kind: 'event log',
+        method: 'size',
+      });
+      expect(await store.log(EVENTS).size('e')).toBe(1);
+      const { store: again, remove } = await open();
+      const other = again.logSync(EVENTS);
+      await again.close();
+      await remove();
+      thrownBy(() => other.append('e', [{ header: { at: 1 }, body: '1' }]), 'CLOSED');
+      thrownBy(() => again.logSync(EVENTS), 'CLOSED');
+    }));
+
+  it('interleaves its appends with those of the port in one process: positions contiguous, every entry once', () =>
+    withStore(open, async (store) => {
+      const face = store.logSync(EVENTS);
+      const port = store.log(EVENTS);
+      const entry = (at: number) => [{ header: { at }, body: String(at) }];
+      // Each append's entry carries its own id; where it landed is what the append returned.
+      const landed = new Map<number, number>();
+      for (let round = 0; round < 5; round++) {
+        const id = round * 4;
+        landed.set(id, await port.append('e', entry(id)));
+        landed.set(id + 1, face.append('e', entry(id + 1)));
+        // Made through the port while the face appends in the same turn (a filesystem port queues it for
+        // its next write, which the face's write comes before).
+        const queued = port.append('e', entry(id + 2));
+        landed.set(id + 3, face.append('e', entry(id + 3)));
+        landed.set(id + 2, await queued);
+      }
+      expect([...landed.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      const read = face.read('e');
+      expect(read.map((e) => e.position)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      for (const { position, header } of read) expect(landed.get(header.at)).toBe(position);
+      expect(await port.read('e', { from: 18 })).toEqual(read.slice(18));
+      expect(face.size('e')).toBe(20);
+      expect(face.last('e')).toEqual(read[19]);
+      // Conditional appends see each other's writes through the shared index.
+      expect(thrownBy(() => face.append('e', entry(99), { expectedSize: 19 }), 'CONFLICT')).toBeDefined();
+      await expect(port.append('e', entry(20), { expectedSize: 20 })).resolves.toBe(20);
+      expect(face.append('e', entry(21), { expectedSize: 21 })).toBe(21);
+      expect(await port.size('e')).toBe(22);
+    }));
+});
+
+describe('FilesystemStore log face', () => {
+  it('refuses at once a log lock held in this process, and leaves the log as it was', () =>
+    withStore(filesystem, async (store) => {
+      const face = store.logSync(EVENTS);
+      face.append('e', [{ header: { at: 0 }, body: '0' }]);
+      const held = await acquireLock(join((store as FilesystemStore).root, 'events', '.locks', 'e.log'));
+      try {
+        const started = performance.now();
+        for (const call of [
+          () => face.append('e', [{ header: { at: 1 }, body: '1' }]),
+          () => face.drop('e'),
+        ]) {
+          const error = thrownBy(call, 'CONFLICT');
+          expect(error.details).toMatchObject({ reason: 'held in this process' });
+        }
+        expect(performance.now() - started).toBeLessThan(5_000);
+      } finally {
+        await held.release();
+      }
+      expect(face.size('e')).toBe(1);
+      expect(face.append('e', [{ header: { at: 1 }, body: '1' }])).toBe(1);
+      expect(face.drop('e')).toBe(true);
+      expect(await store.log(EVENTS).size('e')).toBe(0);
+    }));
+
+  it('a torn tail left by a crashed writer is ignored by reads and cut by the next append', () =>
+    withStore(filesystem, async (store) => {
+      const face = store.logSync(EVENTS);
+      face.append('e', [{ header: { at: 0 }, body: '0' }]);
+      appendFileSync(join((store as FilesystemStore).root, 'events', 'e.log'), '{"p":1,"e":1,"f":"omega.ev');
+      expect(face.size('e')).toBe(1);
+      expect(face.logs()).toEqual(['e']);
+      expect(face.append('e', [{ header: { at: 1 }, body: '1' }])).toBe(1);
+      expect((await store.log(EVENTS).read('e')).map((entry) => entry.header.at)).toEqual([0, 1]);
+    }));
 });

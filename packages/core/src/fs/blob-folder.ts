@@ -8,7 +8,8 @@ import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
 import { DIRENTS, makePrivateDir } from './dirs.js';
 import { asStorageFailure } from './failures.js';
 import { io, SYNC_IO_BYTES } from './io.js';
-import { checkFilesystemOptions, type FilesystemOptions } from './options.js';
+import { OpenedFolder } from './opened-folder.js';
+import type { FilesystemOptions } from './options.js';
 import { ReadableFile, symlinkError } from './read.js';
 import { checkStoreDirSync, openStoreDir, openStoreDirSync } from './root.js';
 import { unlinkIfPresent } from './unlink.js';
@@ -35,66 +36,10 @@ export interface BlobSlot {
  * and its synchronous face share this object (the opened folder, the options), and what the two faces
  * decide alike is decided here, once.
  */
-export class BlobFolder {
-  /** The store root, as an absolute path. */
-  readonly root: string;
-  readonly kind: string;
-  readonly durable: boolean;
-  readonly #folder: string;
-  // The folder once open, and the pending or settled opening.
-  #path: string | undefined;
-  #dir: Promise<string> | undefined;
-
+export class BlobFolder extends OpenedFolder {
   constructor(spec: BlobSpec, options: Pick<FilesystemOptions, 'root' | 'durable'>) {
     checkBlobSpec(spec);
-    const checked = checkFilesystemOptions(`a filesystem ${spec.kind} store`, spec.kind, options);
-    this.root = checked.root;
-    this.durable = checked.durable;
-    this.kind = spec.kind;
-    this.#folder = spec.folder;
-  }
-
-  /**
-   * The absolute folder path. The first call creates the folder (see {@link openStoreDir}) and removes
-   * the temp files that killed writers left in its subfolders; later calls reuse that result.
-   */
-  directory(): Promise<string> {
-    this.#dir ??= this.#open().then(
-      (dir) => {
-        this.#path = dir;
-        return dir;
-      },
-      (error: unknown) => {
-        this.#dir = undefined;
-        throw error;
-      },
-    );
-    return this.#dir;
-  }
-
-  /** {@link directory}, synchronously: a folder not open yet (by either face) is opened now. */
-  directorySync(): string {
-    if (this.#path !== undefined) return this.#path;
-    const dir = openStoreDirSync(this.root, this.#folder);
-    for (const sub of subfolders(io.readdirSync(dir, DIRENTS))) sweepTempFilesSync(join(dir, sub));
-    this.#dir = Promise.resolve(dir);
-    this.#path = dir;
-    return dir;
-  }
-
-  /**
-   * The folder before a put: one lstat, so a folder swapped for a symlink or a file since it was opened is
-   * refused (as at open), and one deleted meanwhile is created again.
-   */
-  async liveDirectory(): Promise<string> {
-    const dir = await this.directory();
-    return this.#stillThere(dir) ? dir : this.directory();
-  }
-
-  /** {@link liveDirectory}, synchronously. */
-  liveDirectorySync(): string {
-    const dir = this.directorySync();
-    return this.#stillThere(dir) ? dir : this.directorySync();
+    super(spec, options);
   }
 
   /** Where blob `digest` goes in folder `dir`: its subfolder is created when missing. */
@@ -153,30 +98,23 @@ export class BlobFolder {
    * folder that is no longer a directory (ENOTDIR below it) as the `CorruptDataError` of the folder check.
    */
   failure(error: unknown, operation: string, digest?: string): unknown {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR' && this.#path !== undefined) {
-      try {
-        checkStoreDirSync(this.#path);
-      } catch (folderError) {
-        return folderError;
-      }
-    }
-    const folder = join(this.root, this.#folder);
+    const fault = this.folderFault(error);
+    if (fault !== null) return fault;
+    const folder = join(this.root, this.folder);
     const file = digest === undefined ? folder : join(folder, digest.slice(0, 2), digest);
     return asStorageFailure(error, { kind: this.kind, operation, name: digest, file });
   }
 
-  async #open(): Promise<string> {
-    const dir = await openStoreDir(this.root, this.#folder);
+  protected async open(): Promise<string> {
+    const dir = await openStoreDir(this.root, this.folder);
     for (const sub of subfolders(await io.readdir(dir, DIRENTS))) await sweepTempFiles(join(dir, sub));
     return dir;
   }
 
-  // False, and the folder to be opened again, when it was deleted since it was opened.
-  #stillThere(dir: string): boolean {
-    if (checkStoreDirSync(dir)) return true;
-    this.#dir = undefined;
-    this.#path = undefined;
-    return false;
+  protected openSync(): string {
+    const dir = openStoreDirSync(this.root, this.folder);
+    for (const sub of subfolders(io.readdirSync(dir, DIRENTS))) sweepTempFilesSync(join(dir, sub));
+    return dir;
   }
 }
 

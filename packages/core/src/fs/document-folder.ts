@@ -9,9 +9,10 @@ import { asStorageFailure } from './failures.js';
 import { corruptFile } from './frame.js';
 import { type FramedHeader, type FramedMeta, readFramedHeaderSync } from './framed.js';
 import { io } from './io.js';
-import type { FileLock, LockOptions } from './lock.js';
-import { checkFilesystemOptions, type FilesystemOptions } from './options.js';
-import { checkStoreDirSync, entryFile, openStoreDir, openStoreDirSync, refuseSymlinkSync } from './root.js';
+import type { FileLock } from './lock.js';
+import { OpenedFolder } from './opened-folder.js';
+import type { FilesystemOptions } from './options.js';
+import { entryFile, openStoreDir, openStoreDirSync, refuseSymlinkSync } from './root.js';
 
 /** The extension of every document file. */
 export const EXTENSION = '.jsonl';
@@ -22,71 +23,21 @@ const LOCKS_FOLDER = '.locks';
  * `FilesystemDocumentBackend` and its synchronous face share this object, so they share the opened folder,
  * the options, and which names are locked here. What the two faces decide alike is decided here, once.
  */
-export class DocumentFolder<H> {
-  /** The store root, as an absolute path. */
-  readonly root: string;
+export class DocumentFolder<H> extends OpenedFolder {
   readonly spec: DocumentSpec<H>;
-  readonly durable: boolean;
-  readonly lockOptions: LockOptions;
   /**
    * The folder and a separator once it is open: reads then build a path without an await (or a path.join,
    * which costs a small load 1%: the folder is absolute and normalized, and names hold no "/").
    */
   opened: string | undefined;
-  // The folder once open, and the pending or settled opening.
-  #path: string | undefined;
-  #dir: Promise<string> | undefined;
   // Names whose lock this folder's faces hold, and those of them whose document was removed meanwhile.
   readonly #locked = new Set<string>();
   readonly #removedWhileLocked = new Set<string>();
 
   constructor(spec: DocumentSpec<H>, options: FilesystemOptions) {
     checkDocumentSpec(spec);
-    const checked = checkFilesystemOptions(`a filesystem ${spec.kind} store`, spec.kind, options);
-    this.root = checked.root;
+    super(spec, options);
     this.spec = spec;
-    this.durable = checked.durable;
-    this.lockOptions = checked.lock;
-  }
-
-  /**
-   * The absolute folder path. The first call creates the folder (see {@link openStoreDir}) and removes
-   * temp files that killed writers left behind; later calls reuse that result.
-   */
-  directory(): Promise<string> {
-    this.#dir ??= this.#open().then(
-      (dir) => this.#adopt(dir),
-      (error: unknown) => {
-        this.#dir = undefined;
-        throw error;
-      },
-    );
-    return this.#dir;
-  }
-
-  /** {@link directory}, synchronously: a folder not open yet (by either face) is opened now. */
-  directorySync(): string {
-    if (this.#path !== undefined) return this.#path;
-    const dir = openStoreDirSync(this.root, this.spec.folder);
-    for (const swept of [dir, prepareLocks(dir)]) sweepTempFilesSync(swept);
-    this.#dir = Promise.resolve(dir);
-    return this.#adopt(dir);
-  }
-
-  /**
-   * The folder before a write or a lock: one lstat, so a folder swapped for a symlink or a file since it
-   * was opened is refused (a `CorruptDataError`, as at open), and one deleted meanwhile is created again
-   * (it held nothing any more: the write just starts a new folder).
-   */
-  async liveDirectory(): Promise<string> {
-    const dir = await this.directory();
-    return this.#stillThere(dir) ? dir : this.directory();
-  }
-
-  /** {@link liveDirectory}, synchronously. */
-  liveDirectorySync(): string {
-    const dir = this.directorySync();
-    return this.#stillThere(dir) ? dir : this.directorySync();
   }
 
   /** The file of document `name` in folder `dir`; the name is checked first (an `InvalidNameError`). */
@@ -177,14 +128,7 @@ export class DocumentFolder<H> {
    * folder's fault, reported as such (a missing folder reads as a missing document, through ENOENT).
    */
   readFailure(error: unknown, operation: string, name?: string): unknown {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR' && this.#path !== undefined) {
-      try {
-        checkStoreDirSync(this.#path);
-      } catch (folderError) {
-        return folderError;
-      }
-    }
-    return this.failure(error, operation, name);
+    return this.folderFault(error) ?? this.failure(error, operation, name);
   }
 
   /** Notes that a face of this folder holds the lock of `name`. */
@@ -249,25 +193,26 @@ export class DocumentFolder<H> {
     }
   }
 
-  async #open(): Promise<string> {
+  protected async open(): Promise<string> {
     const dir = await openStoreDir(this.root, this.spec.folder);
     for (const swept of [dir, prepareLocks(dir)]) await sweepTempFiles(swept);
     return dir;
   }
 
-  #adopt(dir: string): string {
-    this.#path = dir;
-    this.opened = `${dir}${sep}`;
+  protected openSync(): string {
+    const dir = openStoreDirSync(this.root, this.spec.folder);
+    for (const swept of [dir, prepareLocks(dir)]) sweepTempFilesSync(swept);
     return dir;
   }
 
-  // False, and the folder to be opened again, when it was deleted since it was opened.
-  #stillThere(dir: string): boolean {
-    if (checkStoreDirSync(dir)) return true;
-    this.#dir = undefined;
-    this.#path = undefined;
+  protected override adopt(dir: string): string {
+    this.opened = `${dir}${sep}`;
+    return super.adopt(dir);
+  }
+
+  protected override forget(): void {
+    super.forget();
     this.opened = undefined;
-    return false;
   }
 }
 

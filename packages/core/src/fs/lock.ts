@@ -321,6 +321,21 @@ export async function runHolding<T>(
   return result;
 }
 
+/** {@link runHolding}, synchronously: `fn` and `end` are synchronous (its `releaseSync` or `discardSync`). */
+export function runHoldingSync<T>(lock: FileLock, fn: () => T, end: () => boolean): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    try {
+      end();
+    } catch {}
+    throw error;
+  }
+  endQuietly(lock, end);
+  return result;
+}
+
 /**
  * Ends `lock` synchronously with `end` (its `releaseSync` or `discardSync`) after its holder's work: a
  * failure to end it is a process warning (`OMEGA_LOCK_RELEASE_FAILED`), as in {@link runHolding}, and

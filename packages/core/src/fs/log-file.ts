@@ -69,18 +69,30 @@ export function openForRead(file: string): number | null {
  * (a signal, a nearly full disk), then the rest. Small groups are written synchronously (see io.ts).
  */
 export async function appendAll(fd: number, bytes: Buffer): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
+  for (let done = 0; done < bytes.length; ) {
     const rest = done === 0 ? bytes : bytes.subarray(done);
-    const written =
-      rest.length <= SYNC_IO_BYTES ? io.writevSync(fd, [rest]) : (await io.writev(fd, [rest])).bytesWritten;
-    // A write that makes no progress would loop forever; the kernel reports a full disk as ENOSPC, so
-    // this is a device that accepts nothing without saying why.
-    if (written === 0) {
-      const error: NodeJS.ErrnoException = new Error(`write made no progress (${rest.length} bytes left)`);
-      error.code = 'EIO';
-      throw error;
-    }
-    done += written;
+    done += progress(
+      rest,
+      rest.length <= SYNC_IO_BYTES ? io.writevSync(fd, [rest]) : (await io.writev(fd, [rest])).bytesWritten,
+    );
   }
+}
+
+/** {@link appendAll}, synchronously, whatever the size. */
+export function appendAllSync(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) {
+    const rest = done === 0 ? bytes : bytes.subarray(done);
+    done += progress(rest, io.writevSync(fd, [rest]));
+  }
+}
+
+// What a write of `rest` made of it. One that makes no progress would loop forever; the kernel reports a
+// full disk as ENOSPC, so this is a device that accepts nothing without saying why.
+function progress(rest: Buffer, written: number): number {
+  if (written === 0) {
+    const error: NodeJS.ErrnoException = new Error(`write made no progress (${rest.length} bytes left)`);
+    error.code = 'EIO';
+    throw error;
+  }
+  return written;
 }

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { checkLine, corruptLine } from './log-line.js';
-import { eachLine, type FileIdentity, sameFile } from './log-lines.js';
+import { eachLine, eachLineSync, type FileIdentity, type LinePass, sameFile } from './log-lines.js';
 
 /**
  * Every STRIDE-th entry's byte offset is kept: a read from any position reads at most STRIDE - 1 lines
@@ -112,43 +112,76 @@ export function seek(view: LogView, position: number): { offset: number; positio
  * `CorruptDataError` naming the file and the offset. Does nothing when the index moved meanwhile.
  */
 export async function scan(fd: number, file: string, index: LogIndex, size: number): Promise<void> {
-  const start = index.bytes;
+  const pass = new ScanPass(file, index);
+  await eachLine(fd, pass.start, size, pass);
+  pass.commit(size);
+}
+
+/** {@link scan}, synchronously. */
+export function scanSync(fd: number, file: string, index: LogIndex, size: number): void {
+  const pass = new ScanPass(file, index);
+  eachLineSync(fd, pass.start, size, pass);
+  pass.commit(size);
+}
+
+/** One {@link scan}: what its lines add to the index, committed at the end unless the index moved. */
+class ScanPass implements LinePass {
+  readonly start: number;
+  readonly #file: string;
+  readonly #index: LogIndex;
   // Replaced when the index starts over (another file at the path): then this scan's result is stale.
-  const known = index.marks;
-  let count = index.count;
-  let bytes = start;
-  let lastOffset = index.lastOffset;
-  const marks: number[] = [];
+  readonly #known: number[];
+  #count: number;
+  #bytes: number;
+  #lastOffset: number;
+  readonly #marks: number[] = [];
   // The lines of the group being read, and its announced end.
-  const group: number[] = [];
-  let groupEnd = -1;
-  await eachLine(
-    fd,
-    start,
-    size,
-    (buffer, lineStart, newline, offset) => {
-      const place = { file, offset, position: count + group.length };
-      const end = checkLine(buffer, lineStart, newline, place);
-      if (group.length > 0 && end !== groupEnd) {
-        throw corruptLine(place, `line ends its group at ${end}, the group's first line at ${groupEnd}`);
+  readonly #group: number[] = [];
+  #groupEnd = -1;
+
+  constructor(file: string, index: LogIndex) {
+    this.#file = file;
+    this.#index = index;
+    this.start = index.bytes;
+    this.#known = index.marks;
+    this.#count = index.count;
+    this.#bytes = index.bytes;
+    this.#lastOffset = index.lastOffset;
+  }
+
+  visit(buffer: Buffer, lineStart: number, newline: number, offset: number): boolean {
+    const group = this.#group;
+    const place = { file: this.#file, offset, position: this.#count + group.length };
+    const end = checkLine(buffer, lineStart, newline, place);
+    if (group.length > 0 && end !== this.#groupEnd) {
+      throw corruptLine(place, `line ends its group at ${end}, the group's first line at ${this.#groupEnd}`);
+    }
+    this.#groupEnd = end;
+    group.push(offset);
+    if (place.position === end) {
+      for (let i = 0; i < group.length; i++) {
+        if ((this.#count + i) % STRIDE === 0) this.#marks.push(group[i]!);
       }
-      groupEnd = end;
-      group.push(offset);
-      if (place.position === end) {
-        for (let i = 0; i < group.length; i++) if ((count + i) % STRIDE === 0) marks.push(group[i]!);
-        count += group.length;
-        lastOffset = offset;
-        bytes = offset + (newline - lineStart) + 1;
-        group.length = 0;
-      }
-      return true;
-    },
-    (offset) => corruptLine({ file, offset, position: count + group.length }, 'a line over the size limit'),
-  );
-  if (index.bytes !== start || index.marks !== known) return;
-  for (const mark of marks) index.marks.push(mark);
-  index.count = count;
-  index.bytes = bytes;
-  index.lastOffset = lastOffset;
-  index.seen = size;
+      this.#count += group.length;
+      this.#lastOffset = offset;
+      this.#bytes = offset + (newline - lineStart) + 1;
+      group.length = 0;
+    }
+    return true;
+  }
+
+  tooLong(offset: number): Error {
+    const position = this.#count + this.#group.length;
+    return corruptLine({ file: this.#file, offset, position }, 'a line over the size limit');
+  }
+
+  commit(size: number): void {
+    const index = this.#index;
+    if (index.bytes !== this.start || index.marks !== this.#known) return;
+    for (const mark of this.#marks) index.marks.push(mark);
+    index.count = this.#count;
+    index.bytes = this.#bytes;
+    index.lastOffset = this.#lastOffset;
+    index.seen = size;
+  }
 }

@@ -106,12 +106,9 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
  * The bytes of one write: `entries` at positions `first`, `first + 1`, ..., each line carrying the
- * position of the last as the group's end, in one buffer; and the offset of each line in it.
+ * position of the last as the group's end, in one buffer; the offset of each line in it goes to `offsets`.
  */
-export function encodeGroup(
-  first: number,
-  entries: readonly EncodedEntry[],
-): { bytes: Buffer; offsets: number[] } {
+export function encodeGroup(first: number, entries: readonly EncodedEntry[], offsets: number[]): Buffer {
   const end = first + entries.length - 1;
   const heads: string[] = [];
   let total = 0;
@@ -121,7 +118,6 @@ export function encodeGroup(
     total += head.length + entries[i]!.bytes.length + SUFFIX_BYTES + 1;
   }
   const bytes = Buffer.allocUnsafe(total);
-  const offsets: number[] = [];
   let offset = 0;
   for (let i = 0; i < entries.length; i++) {
     const start = offset;
@@ -135,7 +131,7 @@ export function encodeGroup(
     bytes[offset++] = 0x7d;
     bytes[offset++] = NEWLINE;
   }
-  return { bytes, offsets };
+  return bytes;
 }
 
 /** Where a line sits in its file, for errors. */

@@ -2,9 +2,9 @@ import type { Stats } from 'node:fs';
 import { isOmegaError } from '../errors.js';
 import { io } from './io.js';
 import { openForRead } from './log-file.js';
-import { LogIndex, type LogView, scan } from './log-index.js';
+import { LogIndex, type LogView, scan, scanSync } from './log-index.js';
 import { checkLine, corruptLine, type EncodedEntry } from './log-line.js';
-import { eachLine } from './log-lines.js';
+import { eachLine, eachLineSync, type LinePass } from './log-lines.js';
 
 /** An append waiting for the next write of its log. */
 export interface PendingAppend {
@@ -46,25 +46,53 @@ export class LogState {
    * before another scan may change it (for another file at the same path).
    */
   catchUp(fd: number, file: string, stats: Stats): Promise<LogView> {
-    const { index } = this;
     const step = this.#scanning.then(async () => {
-      index.follow(stats);
-      if (index.current(stats)) return index.view();
-      const start = index.bytes;
+      const start = this.#start(stats);
+      if (start < 0) return this.index.view();
       try {
-        await scan(fd, file, index, stats.size);
+        await scan(fd, file, this.index, stats.size);
       } catch (error) {
-        // Damage just where this process stopped reading may be another file at the same path (a drop
-        // and new appends, with a recycled inode number): read it whole before calling it damage.
-        if (start === 0 || !isOmegaError(error, 'CORRUPT_DATA')) throw error;
-        index.clear();
-        index.follow(stats);
-        await scan(fd, file, index, stats.size);
+        this.#restart(error, start, stats);
+        await scan(fd, file, this.index, stats.size);
       }
-      return index.view();
+      return this.index.view();
     });
     this.#scanning = step.catch(() => undefined);
     return step;
+  }
+
+  /**
+   * {@link catchUp}, synchronously. It does not wait for a scan of the asynchronous face under way: the
+   * index takes whichever scan ends first, and a later one from the same start finds it moved and adds
+   * nothing.
+   */
+  catchUpSync(fd: number, file: string, stats: Stats): LogView {
+    const start = this.#start(stats);
+    if (start >= 0) {
+      try {
+        scanSync(fd, file, this.index, stats.size);
+      } catch (error) {
+        this.#restart(error, start, stats);
+        scanSync(fd, file, this.index, stats.size);
+      }
+    }
+    return this.index.view();
+  }
+
+  // Where a scan of the file of `stats` starts (its index follows it there), or -1 when nothing is new.
+  #start(stats: Stats): number {
+    const { index } = this;
+    index.follow(stats);
+    return index.current(stats) ? -1 : index.bytes;
+  }
+
+  // After a scan from `start` failed: damage just where this process stopped reading may be another file
+  // at the same path (a drop and new appends, with a recycled inode number), so the file is to be read
+  // whole before calling it damage; any other failure is rethrown.
+  #restart(error: unknown, start: number, stats: Stats): void {
+    if (start === 0 || !isOmegaError(error, 'CORRUPT_DATA')) throw error;
+    this.index.clear();
+    this.index.follow(stats);
   }
 
   /**
@@ -72,29 +100,68 @@ export class LogState {
    * torn tail), unless the index already knows.
    */
   async hasEntries(file: string): Promise<boolean> {
+    const probe = this.#probe(file);
+    if (typeof probe === 'boolean') return probe;
+    try {
+      await eachLine(probe.fd, 0, probe.size, probe);
+      return probe.found;
+    } finally {
+      io.closeSync(probe.fd);
+    }
+  }
+
+  /** {@link hasEntries}, synchronously. */
+  hasEntriesSync(file: string): boolean {
+    const probe = this.#probe(file);
+    if (typeof probe === 'boolean') return probe;
+    try {
+      eachLineSync(probe.fd, 0, probe.size, probe);
+      return probe.found;
+    } finally {
+      io.closeSync(probe.fd);
+    }
+  }
+
+  // What is known of log `file` having entries without reading it, or the pass that reads its first group
+  // (holding the file open).
+  #probe(file: string): boolean | FirstGroup {
     const fd = openForRead(file);
     if (fd === null) return false;
+    let known: boolean | undefined;
     try {
       const stats = io.fstatSync(fd);
-      if (!stats.isFile()) return false;
-      if (this.index.countOf(stats) > 0) return true;
-      let found = false;
-      let position = 0;
-      await eachLine(
-        fd,
-        0,
-        stats.size,
-        (bytes, start, newline, offset) => {
-          const end = checkLine(bytes, start, newline, { file, offset, position });
-          found = end === position;
-          position++;
-          return !found;
-        },
-        (offset) => corruptLine({ file, offset, position }, 'a line over the size limit'),
-      );
-      return found;
-    } finally {
+      if (!stats.isFile()) known = false;
+      else if (this.index.countOf(stats) > 0) known = true;
+      else return new FirstGroup(file, fd, stats.size);
+    } catch (error) {
       io.closeSync(fd);
+      throw error;
     }
+    io.closeSync(fd);
+    return known;
+  }
+}
+
+/** The pass of {@link LogState.hasEntries} over the file's first group. */
+class FirstGroup implements LinePass {
+  found = false;
+  #position = 0;
+
+  constructor(
+    readonly file: string,
+    readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  visit(bytes: Buffer, start: number, newline: number, offset: number): boolean {
+    const position = this.#position;
+    const end = checkLine(bytes, start, newline, { file: this.file, offset, position });
+    this.found = end === position;
+    this.#position++;
+    return !this.found;
+  }
+
+  tooLong(offset: number): Error {
+    return corruptLine({ file: this.file, offset, position: this.#position }, 'a line over the size limit');
   }
 }

@@ -1,10 +1,7 @@
-import type { Dirent, Stats } from 'node:fs';
-import { join, sep } from 'node:path';
-import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { type ClosedError, InvalidArgumentError } from '../errors.js';
 import {
   type AppendOptions,
   checkAppend,
-  checkLogSpec,
   type LogBackend,
   type LogEntry,
   type LogEntryInput,
@@ -12,23 +9,20 @@ import {
   type LogSpec,
   type WaitOptions,
 } from '../log.js';
-import { assertValidName, isValidName } from '../names.js';
-import { checkCount, type PageOptions, pageAfter, pageLimit, pageOf } from '../pages.js';
-import { sweepTempFiles } from './atomic.js';
-import { makePrivateDir, syncDirectory } from './dirs.js';
-import { asStorageFailure } from './failures.js';
+import { assertValidName } from '../names.js';
+import { checkCount, type PageOptions } from '../pages.js';
+import { DIRENTS, missingAsEmpty, syncDirectory } from './dirs.js';
 import { io } from './io.js';
-import { acquireLock, type FileLock, type LockOptions, runHolding } from './lock.js';
-import { notRegular, openForRead } from './log-file.js';
+import { acquireLock, type FileLock, runHolding } from './lock.js';
+import { closedError, EntryPass, exists, LogFolder, LogPage } from './log-folder.js';
 import { LogFollower } from './log-follow.js';
 import { writeGroup } from './log-group.js';
-import { type LogView, seek } from './log-index.js';
-import { checkLine, corruptLine, decodeLine, type EncodedEntry, encodeEntries } from './log-line.js';
+import type { LogView } from './log-index.js';
+import { type EncodedEntry, encodeEntries } from './log-line.js';
 import { eachLine } from './log-lines.js';
-import { LogState, type PendingAppend } from './log-state.js';
-import { checkFilesystemOptions, type FilesystemOptions } from './options.js';
-import { symlinkError } from './read.js';
-import { checkStoreDir, openStoreDir, refuseNonFile, refuseSymlink } from './root.js';
+import type { LogState, PendingAppend } from './log-state.js';
+import { FilesystemSyncLogBackend } from './log-sync.js';
+import type { FilesystemOptions } from './options.js';
 
 /**
  * Options of a {@link FilesystemLogBackend}: see {@link FilesystemOptions}. With `durable` (the default)
@@ -36,11 +30,6 @@ import { checkStoreDir, openStoreDir, refuseNonFile, refuseSymlink } from './roo
  * every process but lost on power failure.
  */
 export type FilesystemLogOptions = FilesystemOptions;
-
-const EXTENSION = '.log';
-const LOCKS_FOLDER = '.locks';
-// Logs whose state (index, queue) is kept; beyond it idle ones are forgotten and rescanned when used.
-const MAX_KEPT_LOGS = 1024;
 
 /**
  * The filesystem {@link LogBackend}: one file per log, `<root>/<folder>/<log>.log`, one line of JSON per
@@ -55,36 +44,31 @@ const MAX_KEPT_LOGS = 1024;
  * per log and extended as the file grows, so reading from a position reads only the bytes it returns.
  * A rejected append has stored nothing, except when only its final `fdatasync` failed: its entries may
  * then be in the log (re-read the size, or append with `expectedSize`, before retrying).
+ * {@link FilesystemLogBackend.sync} is its synchronous face, over the same folder, indexes and locks.
  */
 export class FilesystemLogBackend<H> implements LogBackend<H> {
   readonly prevalidated = false;
   /** The store root, as an absolute path. */
   readonly root: string;
+  /** The synchronous face of this folder: the same logs, indexes, locks and opened folder. */
+  readonly sync: FilesystemSyncLogBackend<H>;
+  readonly #folder: LogFolder<H>;
   readonly #spec: LogSpec<H>;
-  readonly #durable: boolean;
-  readonly #lockOptions: LockOptions;
-  #dir: Promise<string> | undefined;
-  readonly #logs = new Map<string, LogState>();
   readonly #follower: LogFollower;
   readonly #flushes = new Set<Promise<void>>();
   #closed = false;
 
   constructor(spec: LogSpec<H>, options: FilesystemLogOptions) {
-    checkLogSpec(spec);
-    const checked = checkFilesystemOptions(`a filesystem ${spec.kind} store`, spec.kind, options);
-    this.root = checked.root;
+    const folder = new LogFolder(spec, options);
+    this.#folder = folder;
+    this.root = folder.root;
     this.#spec = spec;
-    this.#durable = checked.durable;
-    this.#lockOptions = checked.lock;
     this.#follower = new LogFollower({
-      directory: () => this.directory(),
+      directory: () => folder.directory(),
       size: (log) => this.#size(log),
-      logOf: (entry) => {
-        if (!entry.endsWith(EXTENSION)) return null;
-        const log = entry.slice(0, -EXTENSION.length);
-        return isValidName(log) ? log : null;
-      },
+      logOf: (entry) => folder.logOf(entry),
     });
+    this.sync = new FilesystemSyncLogBackend(folder, (log) => this.#follower.changed(log));
   }
 
   /**
@@ -92,11 +76,7 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
    * temp files that killed lock initialisers left behind; later calls reuse that result.
    */
   directory(): Promise<string> {
-    this.#dir ??= this.#open().catch((error: unknown) => {
-      this.#dir = undefined;
-      throw error;
-    });
-    return this.#dir;
+    return this.#folder.directory();
   }
 
   // Not an async function: the promise it returns is the one its group settles (an append costs one
@@ -112,7 +92,7 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
     }
     let bytes = 0;
     for (const entry of encoded) bytes += entry.bytes.length;
-    const state = this.#state(log);
+    const state = this.#folder.state(log);
     return new Promise<number>((resolve, reject) => {
       state.queue.push({ entries: encoded, bytes, expectedSize: options?.expectedSize, resolve, reject });
       if (state.flushing) return;
@@ -126,38 +106,12 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
 
   async read(log: string, options?: LogReadOptions): Promise<LogEntry<H>[]> {
     this.#assertOpen('read');
-    const { kind } = this.#spec;
-    assertValidName(kind, log);
-    const from = options?.from === undefined ? 0 : checkCount(kind, log, 'from', options.from);
-    const limit = pageLimit(kind, options?.limit);
+    const { from, limit } = this.#folder.readRange(log, options);
     try {
       const file = await this.#file(log);
-      return await this.#withFile(log, file, [], async (fd, index) => {
-        const stop = Math.min(index.count, from + limit);
-        if (from >= stop) return [];
-        const entries: LogEntry<H>[] = [];
-        const mark = seek(index, from);
-        let position = mark.position;
-        // Lines before `from` were checked when indexed: only counted here.
-        await eachLine(
-          fd,
-          mark.offset,
-          index.bytes,
-          (bytes, start, newline, lineOffset) => {
-            if (position >= from) {
-              const place = { file, offset: lineOffset, position };
-              checkLine(bytes, start, newline, place);
-              entries.push(decodeLine(this.#spec, bytes, start, newline, place));
-            }
-            position++;
-            return position < stop;
-          },
-          (at) => corruptLine({ file, offset: at, position }, 'a line over the size limit'),
-        );
-        return entries;
-      });
+      return await this.#entries(log, file, (view) => EntryPass.read(this.#spec, file, view, from, limit));
     } catch (error) {
-      throw await this.#readFailure(error, 'read', log);
+      throw this.#folder.readFailure(error, 'read', log);
     }
   }
 
@@ -167,7 +121,7 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
     try {
       return await this.#size(log);
     } catch (error) {
-      throw await this.#readFailure(error, 'read', log);
+      throw this.#folder.readFailure(error, 'read', log);
     }
   }
 
@@ -176,104 +130,58 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
     assertValidName(this.#spec.kind, log);
     try {
       const file = await this.#file(log);
-      return await this.#withFile(log, file, null, async (fd, index) => {
-        if (index.count === 0) return null;
-        let entry: LogEntry<H> | null = null;
-        const place = { file, offset: index.lastOffset, position: index.count - 1 };
-        await eachLine(
-          fd,
-          index.lastOffset,
-          index.bytes,
-          (bytes, start, newline) => {
-            checkLine(bytes, start, newline, place);
-            entry = decodeLine(this.#spec, bytes, start, newline, place);
-            return false;
-          },
-          () => corruptLine(place, 'a line over the size limit'),
-        );
-        return entry;
-      });
+      const entries = await this.#entries(log, file, (view) => EntryPass.last(this.#spec, file, view));
+      return entries[0] ?? null;
     } catch (error) {
-      throw await this.#readFailure(error, 'read', log);
+      throw this.#folder.readFailure(error, 'read', log);
     }
   }
 
   async logs(options?: PageOptions): Promise<string[]> {
     this.#assertOpen('logs');
-    const { kind } = this.#spec;
-    const limit = pageLimit(kind, options?.limit);
-    let after = pageAfter(kind, options?.after);
-    let names: string[];
+    const folder = this.#folder;
+    const page = new LogPage(this.#spec.kind, options);
     try {
-      const dir = await this.directory();
-      const entries = await io.readdir(dir, { withFileTypes: true }).catch(missingAsEmpty);
-      names = [];
-      for (const entry of entries) {
-        if (!entry.isFile() || !entry.name.endsWith(EXTENSION)) continue;
-        const name = entry.name.slice(0, -EXTENSION.length);
-        if (isValidName(name)) names.push(name);
-      }
-      names.sort();
+      page.from(folder.namesOf(await io.readdir(await folder.directory(), DIRENTS).catch(missingAsEmpty)));
     } catch (error) {
-      throw await this.#readFailure(error, 'list');
+      throw folder.readFailure(error, 'list');
     }
-    const page: string[] = [];
-    // A file may hold only a torn tail (a first append that crashed): such a log is empty, not listed.
-    while (page.length < limit) {
-      const candidates = pageOf(names, after === undefined ? { limit } : { after, limit }, kind);
-      if (candidates.length === 0) break;
-      for (const name of candidates) {
-        let found: boolean;
-        try {
-          found = await this.#state(name).hasEntries(await this.#file(name));
-        } catch (error) {
-          throw await this.#readFailure(error, 'list', name);
-        }
-        if (found) page.push(name);
-        if (page.length === limit) break;
-      }
-      after = candidates[candidates.length - 1];
+    for (let log = page.candidate(); log !== undefined; log = page.candidate()) {
+      page.add(log, await this.#hasEntries(log));
     }
-    return page;
+    return page.logs;
   }
 
   async drop(log: string): Promise<boolean> {
     this.#assertOpen('drop');
     assertValidName(this.#spec.kind, log);
+    const folder = this.#folder;
     let dir: string;
     let file: string;
     let lock: FileLock;
     try {
-      dir = await this.#liveDirectory();
-      file = join(dir, `${log}${EXTENSION}`);
+      dir = await folder.liveDirectory();
+      file = folder.file(dir, log);
       // No file, no lock taken: a drop of a log never appended leaves no lock directory behind.
       if (!exists(file)) return false;
-      lock = await acquireLock(join(dir, LOCKS_FOLDER, `${log}${EXTENSION}`), this.#lockOptions);
+      lock = await acquireLock(folder.lockDir(dir, log), folder.lockOptions);
     } catch (error) {
-      throw this.#failure(error, 'lock', log);
+      throw folder.failure(error, 'lock', log);
     }
     let removed = false;
     try {
       return await runHolding(
         lock,
         async () => {
-          await refuseNonFile(file);
-          try {
-            io.unlinkSync(file);
-          } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-            throw error;
-          }
-          removed = true;
-          this.#logs.get(log)?.index.clear();
-          if (this.#durable) await syncDirectory(dir);
-          return true;
+          removed = folder.unlink(log, file);
+          if (removed && folder.durable) await syncDirectory(dir);
+          return removed;
         },
         // A dropped log keeps no lock directory: appended to again, it starts a new fence sequence.
         () => (removed ? lock.discard() : lock.release()),
       );
     } catch (error) {
-      throw this.#failure(error, 'drop', log);
+      throw folder.failure(error, 'drop', log);
     }
   }
 
@@ -297,18 +205,19 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
       return await this.#follower.wait(log, size, signal, timeoutMs);
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error;
-      throw await this.#readFailure(error, 'wait', log);
+      throw this.#folder.readFailure(error, 'wait', log);
     }
   }
 
   /**
-   * Stops watching, rejects pending waits with a `ClosedError`, and resolves once the appends already
-   * made have settled. Later calls are `ClosedError`s; idempotent.
+   * Stops watching, rejects pending waits with a `ClosedError`, closes the synchronous face, and resolves
+   * once the appends already made have settled. Later calls are `ClosedError`s; idempotent.
    */
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
       this.#follower.closeAll(this.#closedError('wait'));
+      this.sync.close();
     }
     while (this.#flushes.size > 0) await Promise.allSettled([...this.#flushes]);
   }
@@ -322,84 +231,54 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
   }
 
   #closedError(method: string): ClosedError {
-    return new ClosedError(`FilesystemLogBackend.${method}() called after close()`, {
-      details: { provider: 'FilesystemLogBackend', method, kind: this.#spec.kind },
-    });
-  }
-
-  async #open(): Promise<string> {
-    const dir = await openStoreDir(this.root, this.#spec.folder);
-    const locks = join(dir, LOCKS_FOLDER);
-    makePrivateDir(locks, false);
-    await refuseSymlink(locks);
-    await sweepTempFiles(locks);
-    return dir;
-  }
-
-  // The folder before a write or a lock: a folder swapped for a symlink or a file since it was opened is
-  // refused, and one deleted meanwhile is created again.
-  async #liveDirectory(): Promise<string> {
-    const dir = await this.directory();
-    if (await checkStoreDir(dir)) return dir;
-    this.#dir = undefined;
-    return this.directory();
+    return closedError('FilesystemLogBackend', method, this.#spec.kind);
   }
 
   async #file(log: string): Promise<string> {
-    return `${await this.directory()}${sep}${log}${EXTENSION}`;
-  }
-
-  #state(log: string): LogState {
-    let state = this.#logs.get(log);
-    if (state !== undefined) return state;
-    if (this.#logs.size >= MAX_KEPT_LOGS) {
-      for (const [name, kept] of this.#logs) {
-        if (!kept.flushing && kept.queue.length === 0) this.#logs.delete(name);
-      }
-    }
-    state = new LogState();
-    this.#logs.set(log, state);
-    return state;
+    return this.#folder.file(await this.#folder.directory(), log);
   }
 
   // The size without the argument checks: also what waits poll. An unchanged file costs one lstat.
   async #size(log: string): Promise<number> {
     const file = await this.#file(log);
-    const state = this.#state(log);
-    let stats: Stats;
+    return this.#folder.knownSize(log, file) ?? this.#caughtUp(log, file, 0, (_fd, view) => view.count);
+  }
+
+  async #hasEntries(log: string): Promise<boolean> {
     try {
-      stats = io.lstatSync(file);
+      return await this.#folder.state(log).hasEntries(await this.#file(log));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      state.index.clear();
-      return 0;
+      throw this.#folder.readFailure(error, 'list', log);
     }
-    if (stats.isSymbolicLink()) throw symlinkError(file);
-    if (!stats.isFile()) throw notRegular(file);
-    if (state.index.current(stats)) return state.index.count;
-    return this.#withFile(log, file, 0, async (_fd, index) => index.count);
   }
 
   // Opens the log, brings its index up to the file's size, and runs `fn`; `missing` when there is no file.
-  async #withFile<T>(
+  async #caughtUp<T>(
     log: string,
     file: string,
     missing: T,
-    fn: (fd: number, index: LogView) => Promise<T>,
+    fn: (fd: number, view: LogView) => T | Promise<T>,
   ): Promise<T> {
-    const state = this.#state(log);
-    const fd = openForRead(file);
-    if (fd === null) {
-      state.index.clear();
-      return missing;
-    }
+    const opened = this.#folder.openLog(log, file);
+    if (opened === null) return missing;
     try {
-      const stats = io.fstatSync(fd);
-      if (!stats.isFile()) throw notRegular(file);
-      return await fn(fd, await state.catchUp(fd, file, stats));
+      return await fn(opened.fd, await this.#folder.state(log).catchUp(opened.fd, file, opened.stats));
     } finally {
-      io.closeSync(fd);
+      io.closeSync(opened.fd);
     }
+  }
+
+  // The entries of `log` the pass made for what the index knows reads (none when it makes none).
+  #entries(
+    log: string,
+    file: string,
+    passOf: (view: LogView) => EntryPass<H> | null,
+  ): Promise<LogEntry<H>[]> {
+    return this.#caughtUp(log, file, [], async (fd, view) => {
+      const pass = passOf(view);
+      if (pass !== null) await eachLine(fd, pass.offset, view.bytes, pass);
+      return pass?.entries ?? [];
+    });
   }
 
   // Writes the waiting appends of `log`, a group at a time, until none waits.
@@ -419,26 +298,27 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
   // One round: the lock, the tail checked (and a torn one cut), each append's expected size checked in
   // turn, one write of the accepted ones, one fdatasync, the lock released. Settles every append given.
   async #commit(log: string, state: LogState, batch: PendingAppend[]): Promise<void> {
+    const folder = this.#folder;
     let dir: string;
     let lock: FileLock;
     try {
-      dir = await this.#liveDirectory();
-      lock = await acquireLock(join(dir, LOCKS_FOLDER, `${log}${EXTENSION}`), this.#lockOptions);
+      dir = await folder.liveDirectory();
+      lock = await acquireLock(folder.lockDir(dir, log), folder.lockOptions);
     } catch (error) {
-      const failure = this.#failure(error, 'lock', log);
+      const failure = folder.failure(error, 'lock', log);
       for (const append of batch) append.reject(failure);
       return;
     }
-    const file = join(dir, `${log}${EXTENSION}`);
+    const target = { dir, file: folder.file(dir, log), log, kind: this.#spec.kind, durable: folder.durable };
     let outcomes: (number | Error)[];
     try {
       outcomes = await runHolding(
         lock,
-        () => writeGroup({ dir, file, log, kind: this.#spec.kind, durable: this.#durable }, state, batch),
+        () => writeGroup(target, state, batch),
         () => lock.release(),
       );
     } catch (error) {
-      const failure = this.#failure(error, 'append', log);
+      const failure = folder.failure(error, 'append', log);
       for (const append of batch) append.reject(failure);
       return;
     }
@@ -449,39 +329,4 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
     }
     this.#follower.changed(log);
   }
-
-  // A read whose folder is no longer a directory fails with ENOTDIR: that is the folder's fault.
-  async #readFailure(error: unknown, operation: string, log?: string): Promise<unknown> {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      try {
-        await checkStoreDir(await this.directory());
-      } catch (folderError) {
-        return this.#failure(folderError, operation, log);
-      }
-    }
-    return this.#failure(error, operation, log);
-  }
-
-  // A system error as a StorageFailureError naming the log file (or, without a log, the folder).
-  #failure(error: unknown, operation: string, log?: string): unknown {
-    const folder = join(this.root, this.#spec.folder);
-    const file = log === undefined ? folder : join(folder, `${log}${EXTENSION}`);
-    return asStorageFailure(error, { kind: this.#spec.kind, operation, name: log, file });
-  }
-}
-
-function exists(file: string): boolean {
-  try {
-    io.lstatSync(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
-// A family folder deleted under a running provider lists nothing.
-function missingAsEmpty(error: unknown): Dirent[] {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-  throw error;
 }

@@ -2,7 +2,7 @@ import type { BlobBackend, BlobSpec } from '../blobs.js';
 import type { DocumentBackend, DocumentSpec } from '../documents.js';
 import type { LogBackend, LogSpec } from '../log.js';
 import { type Store, StorePorts } from '../store.js';
-import type { SyncBlobBackend, SyncDocumentBackend, SyncStore } from '../sync-ports.js';
+import type { SyncBlobBackend, SyncDocumentBackend, SyncLogBackend, SyncStore } from '../sync-ports.js';
 import { FilesystemBlobBackend } from './blobs.js';
 import { FilesystemDocumentBackend } from './document-backend.js';
 import { FilesystemLogBackend } from './log.js';
@@ -16,10 +16,10 @@ export type FilesystemStoreOptions = FilesystemOptions;
  * `<root>/<folder>/`), created on first use. Documents are framed files replaced atomically, logs are
  * checksummed append-only files, blobs are files named by their SHA-256; writes are durable unless
  * `durable: false`, and locks are cross-process, so several processes may share one root. Its
- * synchronous faces of documents and blobs ({@link SyncStore}) share each folder's files, locks and opened
- * state with its ports; logs have no synchronous face here yet.
+ * synchronous faces of documents, logs and blobs ({@link SyncStore}) share each folder's files, locks and
+ * opened state (a log's index too) with its ports: the face and the port of a folder are one port.
  */
-export class FilesystemStore implements Store, Omit<SyncStore, 'logSync'> {
+export class FilesystemStore implements Store, SyncStore {
   /** The store root, as an absolute path. */
   readonly root: string;
   readonly #options: FilesystemOptions;
@@ -36,7 +36,7 @@ export class FilesystemStore implements Store, Omit<SyncStore, 'logSync'> {
   }
 
   log<H>(spec: LogSpec<H>): LogBackend<H> {
-    return this.#ports.get('log', spec, () => new FilesystemLogBackend(spec, this.#options));
+    return this.#log(spec);
   }
 
   blobs(spec: BlobSpec): BlobBackend {
@@ -45,6 +45,10 @@ export class FilesystemStore implements Store, Omit<SyncStore, 'logSync'> {
 
   documentsSync<H>(spec: DocumentSpec<H>): SyncDocumentBackend<H> {
     return this.#documents(spec).sync;
+  }
+
+  logSync<H>(spec: LogSpec<H>): SyncLogBackend<H> {
+    return this.#log(spec).sync;
   }
 
   blobsSync(spec: BlobSpec): SyncBlobBackend {
@@ -57,6 +61,10 @@ export class FilesystemStore implements Store, Omit<SyncStore, 'logSync'> {
 
   #documents<H>(spec: DocumentSpec<H>): FilesystemDocumentBackend<H> {
     return this.#ports.get('documents', spec, () => new FilesystemDocumentBackend(spec, this.#options));
+  }
+
+  #log<H>(spec: LogSpec<H>): FilesystemLogBackend<H> {
+    return this.#ports.get('log', spec, () => new FilesystemLogBackend(spec, this.#options));
   }
 
   #blobs(spec: BlobSpec): FilesystemBlobBackend {
