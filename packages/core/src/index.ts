@@ -3,6 +3,7 @@ export * from './blobs.js';
 export * from './canonical.js';
 export * from './documents.js';
 export * from './errors.js';
+export * from './faced-store.js';
 export * from './front.js';
 export * from './lifecycle.js';
 export * from './log.js';

@@ -1,5 +1,4 @@
 import { tempDir } from '@omega/test-kit';
-import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { documentSpec } from '../src/documents.js';
@@ -8,73 +7,35 @@ import { FilesystemStore } from '../src/fs/store.js';
 import { logSpec } from '../src/log.js';
 import { MemoryStore } from '../src/memory-store.js';
 import type { Store } from '../src/store.js';
-import {
-  BLOB_CONTRACT_SPEC,
-  DOCUMENT_CONTRACT_SPEC,
-  describeBlobBackend,
-  describeDocumentBackend,
-  describeLogBackend,
-  LOG_CONTRACT_SPEC,
-  rejectionOf,
-  thrownBy,
-} from '../src/testing.js';
+import { rejectionOf, thrownBy } from '../src/testing.js';
+import { describeStoreContracts, portsOf } from './store-contracts.js';
 
-/**
- * Every port of a store runs its published contract; "reopen" is the same port kind of `again(store)`: a
- * second store over the same data (memory: the same store, whose ports are shared per folder).
- */
-function describePortContracts<S extends Store>(
-  label: string,
-  open: () => Promise<{ store: S; remove: () => Promise<void> }>,
-  again: (store: S) => S,
-  skipLog?: Readonly<Record<string, string>>,
-): void {
-  const stores = new WeakMap<object, S>();
-  const fixture = async <P extends object>(port: (store: S) => P) => {
-    const { store, remove } = await open();
-    const opened = port(store);
-    stores.set(opened, store);
-    const cleanup = async () => {
-      await store.close();
-      await remove();
-    };
-    return { port: opened, cleanup };
-  };
-  const reopen =
-    <P extends object>(port: (store: S) => P) =>
-    async (opened: P) => {
-      const store = again(stores.get(opened)!);
-      const next = port(store);
-      stores.set(next, store);
-      return next;
-    };
-  const documents = (store: S) => store.documents(DOCUMENT_CONTRACT_SPEC);
-  const log = (store: S) => store.log(LOG_CONTRACT_SPEC);
-  const blobs = (store: S) => store.blobs(BLOB_CONTRACT_SPEC);
-  describeDocumentBackend(vitest, `${label}.documents`, () => fixture(documents), {
-    reopen: reopen(documents),
-  });
-  describeLogBackend(vitest, `${label}.log`, () => fixture(log), { reopen: reopen(log), skip: skipLog });
-  describeBlobBackend(vitest, `${label}.blobs`, () => fixture(blobs), { reopen: reopen(blobs) });
-}
-
-describePortContracts(
-  'MemoryStore',
-  async () => ({ store: new MemoryStore(), remove: async () => undefined }),
-  (store) => store,
+describeStoreContracts({
+  label: 'MemoryStore',
+  open: async () => ({ store: new MemoryStore(), remove: async () => undefined }),
+  ports: portsOf(),
+  // The same store: its ports are shared per folder.
+  again: portsOf(),
   // MemoryLogBackend runs the close group in log-contract.test.ts, with a second port over the same map.
-  { close: 'a memory store hands out one port per folder, so closing it leaves no second port to reopen' },
-);
+  skipLog: { close: 'a memory store hands out one port per folder, so closing it leaves no second port' },
+});
 
-describePortContracts(
-  'FilesystemStore',
-  async () => {
+const secondStore = (store: FilesystemStore) => new FilesystemStore({ root: store.root });
+
+describeStoreContracts<FilesystemStore>({
+  label: 'FilesystemStore',
+  open: async () => {
     const { dir, remove } = await tempDir('omega-store-');
     return { store: new FilesystemStore({ root: dir }), remove };
   },
+  ports: portsOf(),
   // A second store over the root: the contract closes the port it hands out, which closes nothing else.
-  (store) => new FilesystemStore({ root: store.root }),
-);
+  again: {
+    documents: (store) => portsOf().documents(secondStore(store)),
+    log: (store) => portsOf().log(secondStore(store)),
+    blobs: (store) => portsOf().blobs(secondStore(store)),
+  },
+});
 
 const NOTES = documentSpec({ kind: 'note', folder: 'notes', header: z.object({ at: z.number() }) });
 

@@ -1,9 +1,5 @@
 import { tempDir } from '@omega/test-kit';
-import * as vitest from 'vitest';
-import type { BlobBackend } from '../src/blobs.js';
-import type { DocumentBackend } from '../src/documents.js';
 import { FilesystemStore } from '../src/fs/store.js';
-import type { LogBackend } from '../src/log.js';
 import { MemoryStore } from '../src/memory-store.js';
 import type { Store } from '../src/store.js';
 import type { SyncStore } from '../src/sync-ports.js';
@@ -12,67 +8,19 @@ import {
   asyncDocuments,
   asyncLog,
   BLOB_CONTRACT_SPEC,
-  type ContractEntryHeader,
-  type ContractHeader,
   DOCUMENT_CONTRACT_SPEC,
-  describeBlobBackend,
-  describeDocumentBackend,
-  describeLogBackend,
   LOG_CONTRACT_SPEC,
 } from '../src/testing.js';
+import { type ContractPorts, describeStoreContracts, portsOf } from './store-contracts.js';
 
 /** A store with the synchronous faces of all its ports. */
 type Faced = Store & SyncStore;
 
-/** The port of each contract over a store: what "reopen" hands out. */
-interface Ports<S> {
-  documents: (store: S) => DocumentBackend<ContractHeader>;
-  log: (store: S) => LogBackend<ContractEntryHeader>;
-  blobs: (store: S) => BlobBackend;
-}
-
 /**
- * Every synchronous face of a store runs its port's published contract, through the adapters of
- * `@omega/core/testing` (which also fail any call that returns a promise). "Reopen" is `again(store)`: for
- * memory, the asynchronous port of the same store, so the persistence tests check that the two faces of a
- * folder are one port; for the filesystem, the face of a second store over the same root.
+ * The synchronous faces of a store, as ports, through the adapters of `@omega/core/testing` (which also
+ * fail any call that returns a promise).
  */
-function describeFaceContracts<S extends Faced>(
-  label: string,
-  open: () => Promise<{ store: S; remove: () => Promise<void> }>,
-  again: Ports<S>,
-): void {
-  const stores = new WeakMap<object, S>();
-  const fixture = async <P extends object>(port: (store: S) => P) => {
-    const { store, remove } = await open();
-    const opened = port(store);
-    stores.set(opened, store);
-    const cleanup = async () => {
-      await store.close();
-      await remove();
-    };
-    return { port: opened, cleanup };
-  };
-  const reopen =
-    <P extends object>(port: (store: S) => P) =>
-    async (opened: P) => {
-      const store = stores.get(opened)!;
-      const next = port(store);
-      stores.set(next, store);
-      return next;
-    };
-  const faces = facesOf<S>();
-  describeDocumentBackend(vitest, `${label}.documentsSync`, () => fixture(faces.documents), {
-    reopen: reopen(again.documents),
-  });
-  describeLogBackend(vitest, `${label}.logSync`, () => fixture(faces.log), { reopen: reopen(again.log) });
-  describeBlobBackend(vitest, `${label}.blobsSync`, () => fixture(faces.blobs), {
-    reopen: reopen(again.blobs),
-  });
-}
-
-/** The synchronous faces of a store, as ports. */
-function facesOf<S extends Faced>(): Ports<S> {
+function facesOf<S extends Faced>(): ContractPorts<S> {
   return {
     documents: (store) => asyncDocuments(store.documentsSync(DOCUMENT_CONTRACT_SPEC)),
     // A face has no wait: followers wait through the store's asynchronous port, which sees the face's appends.
@@ -81,27 +29,29 @@ function facesOf<S extends Faced>(): Ports<S> {
   };
 }
 
-describeFaceContracts(
-  'MemoryStore',
-  async () => ({ store: new MemoryStore(), remove: async () => undefined }),
-  {
-    documents: (store) => store.documents(DOCUMENT_CONTRACT_SPEC),
-    log: (store) => store.log(LOG_CONTRACT_SPEC),
-    blobs: (store) => store.blobs(BLOB_CONTRACT_SPEC),
-  },
-);
+// Every synchronous face runs its port's published contract. For memory, "reopen" is the asynchronous port
+// of the same store, so the persistence tests check that the two faces of a folder are one port.
+describeStoreContracts({
+  label: 'MemoryStore sync',
+  open: async () => ({ store: new MemoryStore(), remove: async () => undefined }),
+  ports: facesOf(),
+  again: portsOf(),
+});
 
-describeFaceContracts(
-  'FilesystemStore',
-  async () => {
+const secondStore = (store: FilesystemStore) => new FilesystemStore({ root: store.root });
+
+describeStoreContracts<FilesystemStore>({
+  label: 'FilesystemStore sync',
+  open: async () => {
     const { dir, remove } = await tempDir('omega-sync-face-');
     return { store: new FilesystemStore({ root: dir }), remove };
   },
-  {
+  ports: facesOf(),
+  again: {
     // A second store over the root: the contract closes the face it hands out, which closes nothing else.
-    documents: (store) => facesOf().documents(new FilesystemStore({ root: store.root })),
+    documents: (store) => facesOf().documents(secondStore(store)),
     // The log through the asynchronous port of a second store: what the face wrote, read from the files.
-    log: (store) => new FilesystemStore({ root: store.root }).log(LOG_CONTRACT_SPEC),
-    blobs: (store) => facesOf().blobs(new FilesystemStore({ root: store.root })),
+    log: (store) => portsOf().log(secondStore(store)),
+    blobs: (store) => facesOf().blobs(secondStore(store)),
   },
-);
+});

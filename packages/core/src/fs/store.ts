@@ -1,8 +1,7 @@
-import type { BlobBackend, BlobSpec } from '../blobs.js';
-import type { DocumentBackend, DocumentSpec } from '../documents.js';
-import type { LogBackend, LogSpec } from '../log.js';
-import { type Store, StorePorts } from '../store.js';
-import type { SyncBlobBackend, SyncDocumentBackend, SyncLogBackend, SyncStore } from '../sync-ports.js';
+import type { BlobSpec } from '../blobs.js';
+import type { DocumentSpec } from '../documents.js';
+import { FacedStore } from '../faced-store.js';
+import type { LogSpec } from '../log.js';
 import { FilesystemBlobBackend } from './blobs.js';
 import { FilesystemDocumentBackend } from './document-backend.js';
 import { FilesystemLogBackend } from './log.js';
@@ -19,55 +18,27 @@ export type FilesystemStoreOptions = FilesystemOptions;
  * synchronous faces of documents, logs and blobs ({@link SyncStore}) share each folder's files, locks and
  * opened state (a log's index too) with its ports: the face and the port of a folder are one port.
  */
-export class FilesystemStore implements Store, SyncStore {
+export class FilesystemStore extends FacedStore {
   /** The store root, as an absolute path. */
   readonly root: string;
   readonly #options: FilesystemOptions;
-  readonly #ports = new StorePorts('FilesystemStore');
 
   constructor(options: FilesystemStoreOptions) {
+    super('FilesystemStore');
     const checked = checkFilesystemOptions('a filesystem store', 'store', options);
     this.root = checked.root;
     this.#options = { ...options, root: checked.root };
   }
 
-  documents<H>(spec: DocumentSpec<H>): DocumentBackend<H> {
-    return this.#documents(spec);
+  protected openDocuments<H>(spec: DocumentSpec<H>): FilesystemDocumentBackend<H> {
+    return new FilesystemDocumentBackend(spec, this.#options);
   }
 
-  log<H>(spec: LogSpec<H>): LogBackend<H> {
-    return this.#log(spec);
+  protected openLog<H>(spec: LogSpec<H>): FilesystemLogBackend<H> {
+    return new FilesystemLogBackend(spec, this.#options);
   }
 
-  blobs(spec: BlobSpec): BlobBackend {
-    return this.#blobs(spec);
-  }
-
-  documentsSync<H>(spec: DocumentSpec<H>): SyncDocumentBackend<H> {
-    return this.#documents(spec).sync;
-  }
-
-  logSync<H>(spec: LogSpec<H>): SyncLogBackend<H> {
-    return this.#log(spec).sync;
-  }
-
-  blobsSync(spec: BlobSpec): SyncBlobBackend {
-    return this.#blobs(spec).sync;
-  }
-
-  async close(): Promise<void> {
-    await this.#ports.close();
-  }
-
-  #documents<H>(spec: DocumentSpec<H>): FilesystemDocumentBackend<H> {
-    return this.#ports.get('documents', spec, () => new FilesystemDocumentBackend(spec, this.#options));
-  }
-
-  #log<H>(spec: LogSpec<H>): FilesystemLogBackend<H> {
-    return this.#ports.get('log', spec, () => new FilesystemLogBackend(spec, this.#options));
-  }
-
-  #blobs(spec: BlobSpec): FilesystemBlobBackend {
-    return this.#ports.get('blobs', spec, () => new FilesystemBlobBackend(spec, this.#options));
+  protected openBlobs(spec: BlobSpec): FilesystemBlobBackend {
+    return new FilesystemBlobBackend(spec, this.#options);
   }
 }
