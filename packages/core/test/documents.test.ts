@@ -1,14 +1,17 @@
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { checkDocumentSpec, documentExists } from '../src/documents.js';
+import { checkDocumentSpec, type DocumentBackend, documentExists } from '../src/documents.js';
+import { isOmegaError } from '../src/errors.js';
 import { DocumentFront, type FrontOptions } from '../src/front.js';
 import { MemoryDocumentBackend } from '../src/memory-documents.js';
 import { MemoryStore } from '../src/memory-store.js';
+import { type PageOptions, pageOf } from '../src/pages.js';
 import {
   DOCUMENT_CONTRACT_SPEC as CONTRACT_SPEC,
   describeDocumentBackend,
   thrownBy,
 } from '../src/testing.js';
+import { recorder } from './recorder.js';
 
 describeDocumentBackend(vitest, 'MemoryDocumentBackend', async () => ({
   port: new MemoryDocumentBackend(CONTRACT_SPEC),
@@ -98,5 +101,58 @@ describe('DocumentFront', () => {
     expect(new Front({}).stamp('a')).toBeTypeOf('number');
     expect(new Front({ now: () => 7 }).stamp('a')).toBe(7);
     expect(new Front({ now: undefined }).stamp('a')).toBeTypeOf('number');
+  });
+});
+
+/** Lists its documents in insertion order, not sorted. */
+class UnsortedDocuments extends MemoryDocumentBackend<{ updatedAt: number }> {
+  readonly #order: string[] = [];
+  override async write(name: string, header: { updatedAt: number }, body: string): Promise<void> {
+    if (!this.#order.includes(name)) this.#order.push(name);
+    return super.write(name, header, body);
+  }
+  override async names(options?: PageOptions): Promise<string[]> {
+    const stored = new Set(await super.names({ limit: Number.POSITIVE_INFINITY }));
+    return pageOf(
+      this.#order.filter((name) => stored.has(name)),
+      options,
+      'doc',
+    );
+  }
+}
+
+/** Creates by checking first and writing after an await: two racing creators both win. */
+class RacyCreate extends MemoryDocumentBackend<{ updatedAt: number }> {
+  override async create(name: string, header: { updatedAt: number }, body: string): Promise<void> {
+    if ((await this.readHeader(name)) !== null) throw documentExists('doc', name);
+    await Promise.resolve();
+    await this.write(name, header, body);
+  }
+}
+
+describe('describeDocumentBackend', () => {
+  async function failures(open: () => DocumentBackend<{ updatedAt: number }>): Promise<string[]> {
+    const recording = recorder();
+    describeDocumentBackend(recording.framework, 'under test', async () => ({ port: open() }));
+    expect(recording.tests.size).toBeGreaterThan(15);
+    const failed = await recording.errors();
+    for (const error of failed.values()) expect(isOmegaError(error)).toBe(false);
+    return [...failed.keys()];
+  }
+
+  it('passes the memory port', async () => {
+    expect(await failures(() => new MemoryDocumentBackend(CONTRACT_SPEC))).toStrictEqual([]);
+  });
+
+  it('fails a port whose listing is not sorted', async () => {
+    expect(await failures(() => new UnsortedDocuments(CONTRACT_SPEC))).toContain(
+      'names and headers list every document, sorted by UTF-16 code unit',
+    );
+  });
+
+  it('fails a port whose create loses the race of concurrent creators', async () => {
+    expect(await failures(() => new RacyCreate(CONTRACT_SPEC))).toStrictEqual([
+      'of concurrent creators of one name exactly one wins',
+    ]);
   });
 });
