@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './canonical.js';
 import { InvalidArgumentError } from './errors.js';
 import { assertValidName } from './names.js';
 import type { PageOptions } from './pages.js';
@@ -41,7 +41,7 @@ const DIGEST = /^[0-9a-f]{64}$/;
 
 /** The SHA-256 of `bytes`, as 64 lowercase hex digits: the name of a blob. */
 export function blobDigest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }
 
 /** Checks a digest argument: an `InvalidArgumentError` naming the kind unless it is 64 lowercase hex digits. */

@@ -10,6 +10,7 @@ import {
   DOCUMENT_CONTRACT_SPEC as CONTRACT_SPEC,
   type ContractHeader,
   describeDocumentBackend,
+  gate,
   INVALID_NAMES,
   rejectionOf,
   thrownBy,
@@ -35,15 +36,6 @@ function storeIn(
   spec: Partial<DocumentSpec<Header>> = {},
 ): FilesystemDocumentBackend<Header> {
   return new FilesystemDocumentBackend({ ...SPEC, ...spec }, { root, ...options });
-}
-
-/** A promise and the function that resolves it: orders concurrent work without sleeping. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
 }
 
 const reopen = async (port: DocumentBackend<ContractHeader>) =>
