@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AlreadyExistsError, InvalidArgumentError } from './errors.js';
+import { AlreadyExistsError, ConflictError, InvalidArgumentError } from './errors.js';
 import { assertValidName } from './names.js';
 import type { PageOptions } from './pages.js';
 
@@ -41,6 +41,40 @@ export interface StoredDocument<H> extends StoredHeader<H> {
 }
 
 /**
+ * Largest body of a document, in UTF-8 bytes, in every backend: 256 MiB. A body is read into one buffer and
+ * decoded to one string, and V8 caps strings at about 512 Mi UTF-16 units (2^29 - 24); half of that leaves
+ * room for the parsed value and for a second copy while re-encoding, and keeps the body well below the
+ * engine's limits. Writes refuse a larger body, so a reader never meets one a writer made.
+ */
+export const MAX_DOCUMENT_BODY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Throws the `InvalidArgumentError` of a body over {@link MAX_DOCUMENT_BODY_BYTES} (details `{ kind, name,
+ * path: 'body', limit }`). Measures only a body that may be too large: each UTF-16 unit is 1 to 3 bytes.
+ */
+export function assertBodySize(kind: string, name: string, body: string): void {
+  if (body.length * 3 <= MAX_DOCUMENT_BODY_BYTES) return;
+  const bytes = body.length > MAX_DOCUMENT_BODY_BYTES ? body.length : Buffer.byteLength(body, 'utf8');
+  if (bytes <= MAX_DOCUMENT_BODY_BYTES) return;
+  throw new InvalidArgumentError(
+    `body of ${kind} "${name}" is larger than the limit of ${MAX_DOCUMENT_BODY_BYTES} bytes`,
+    { details: { kind, name, path: 'body', limit: MAX_DOCUMENT_BODY_BYTES } },
+  );
+}
+
+/** Options of a document write (`write`, `create`, `remove`). */
+export interface DocumentWriteOptions {
+  /**
+   * The fence of the lock of this name that the caller holds (what `withLock` passed it): the write then
+   * lands only if the document is still as the holder last saw it (when it took the lock, or after its own
+   * last fenced write), and is a `ConflictError` (details `reason: 'fenced'`) otherwise, whatever became
+   * of the lock meanwhile: a holder stalled past its lease never overwrites what a later holder wrote. A
+   * fence this port does not hold for the name is a `ConflictError` too (`reason: 'not held'`).
+   */
+  fence?: number;
+}
+
+/**
  * The storage port every document family runs on: named documents made of a small header and a serde
  * body, with a per-name lock for read-modify-write. A backend only stores; the family's rules (closed
  * checks, serde, versions, not-found errors) live once in the family's front over this port. Every method
@@ -60,28 +94,32 @@ export interface DocumentBackend<H> {
   headers(options?: PageOptions): Promise<StoredHeader<H>[]>;
   /** The names of the stored documents, sorted (UTF-16 code units), one page at a time. */
   names(options?: PageOptions): Promise<string[]>;
-  /** Creates or atomically replaces document `name`. */
-  write(name: string, header: H, body: string): Promise<void>;
+  /** Creates or atomically replaces document `name` (fenced: see {@link DocumentWriteOptions}). */
+  write(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void>;
   /** Creates document `name` only if there is none: an `AlreadyExistsError` otherwise (one of concurrent creators wins). */
-  create(name: string, header: H, body: string): Promise<void>;
+  create(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void>;
   /** Removes document `name`; false when there was none. */
-  remove(name: string): Promise<boolean>;
+  remove(name: string, options?: DocumentWriteOptions): Promise<boolean>;
   /**
    * Read-modify-write as one step against every other writer: writes document `name` with what `next`
    * makes of its current header (null when there is none). A throw from `next` aborts, changing nothing.
+   * It resolves only once its write is part of the history every later reader sees, whatever its stalls:
+   * `next` may then be called again, with the newer header, when another writer's write landed first.
    * {@link updateUnderLock} is the implementation over `withLock`; a backend may have a cheaper one.
    */
   update(name: string, next: (current: StoredHeader<H> | null) => { header: H; body: string }): Promise<void>;
   /**
    * Runs `fn` holding the lock of `name` against every other holder of this store (other processes too,
-   * where the backend is shared), passing a fencing token greater than every earlier holder's.
+   * where the backend is shared), passing a fencing token greater than every earlier holder's. Writes
+   * `fn` makes with that fence ({@link DocumentWriteOptions}) land only while nobody else wrote the
+   * document: the lock is how writers wait for each other, the fence is what keeps them exact.
    */
   withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T>;
   /** Releases what the port holds; documents outlive it (its store owns them). */
   close(): Promise<void>;
   /**
    * For backends that keep files: whether `path` (a caller's file, such as an export target) lies inside
-   * the folder of the documents, where writing it would put a foreign file among them. Absent: it cannot.
+   * the store's root, where writing it would put a foreign file among the store's own. Absent: it cannot.
    */
   contains?(path: string): Promise<boolean>;
 }
@@ -106,9 +144,9 @@ export function updateUnderLock<H>(
   name: string,
   next: (current: StoredHeader<H> | null) => { header: H; body: string },
 ): Promise<void> {
-  return backend.withLock(name, async () => {
+  return backend.withLock(name, async (fence) => {
     const { header, body } = next(await backend.readHeader(name));
-    await backend.write(name, header, body);
+    await backend.write(name, header, body, { fence });
   });
 }
 
@@ -120,6 +158,21 @@ export function checkDocumentSpec<H>(spec: DocumentSpec<H>): void {
     });
   }
   assertValidName('folder', spec.folder);
+}
+
+/** The `ConflictError` of a write passing a fence its port does not hold for `name` (`reason: 'not held'`). */
+export function fenceNotHeld(kind: string, name: string, fence: unknown): ConflictError {
+  return new ConflictError(`${kind} "${name}" is not locked here with fence ${String(fence)}`, {
+    details: { kind, name, fence, reason: 'not held' },
+  });
+}
+
+/** The `ConflictError` of a fenced write over a document that changed since its holder saw it (`reason: 'fenced'`). */
+export function fencedOut(kind: string, name: string, fence: number): ConflictError {
+  return new ConflictError(
+    `${kind} "${name}" changed since the holder of lock fence ${fence} read it: the write is refused`,
+    { details: { kind, name, fence, reason: 'fenced' } },
+  );
 }
 
 /** The error of {@link DocumentBackend.create} when the document exists. */

@@ -1,7 +1,7 @@
 // The tagged JSON form of a Val, shared by serde, canonical encoding and isVal. Internal: index.ts does not
 // re-export this module; the public surface is serde.ts and canonical.ts.
 import { Buffer } from 'node:buffer';
-import { types } from 'node:util';
+import { inspect, isDeepStrictEqual, types } from 'node:util';
 import { InvalidArgumentError } from './errors.js';
 
 /** A plain JSON value, as `JSON.parse` returns it. The tagged form of a `Val` is one. */
@@ -31,6 +31,15 @@ export const MAX_ARRAY_LENGTH = 2 ** 24;
  */
 export const MAX_HOLES = 2 ** 16;
 
+/**
+ * Most parts one walk over a `Val` visits, 2^25 = 33,554,432: elements, property values, Map keys and
+ * values and Set elements, each counted every time a path reaches it. A walk costs its parts, not the
+ * memory a value takes: shared references make a few objects reach billions of parts (`v = [v, v]` 30
+ * times is 2^31), which exhausted the heap in a clone or a digest. Twice {@link MAX_ARRAY_LENGTH}, so an
+ * array at that limit still fits beside others; a container's parts are counted before they are walked.
+ */
+export const MAX_PARTS = 2 ** 25;
+
 const isProxy = types.isProxy;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
 
@@ -48,6 +57,8 @@ export const TOO_DEEP_REASON = TOO_DEEP;
 /** The reason given for an array longer than {@link MAX_ARRAY_LENGTH}, on save and on load. */
 export const TOO_LONG_REASON = `an array longer than ${MAX_ARRAY_LENGTH} elements`;
 const TOO_MANY_HOLES = `sparse arrays with more than ${MAX_HOLES} holes in all`;
+/** The reason given for a value of more than {@link MAX_PARTS} parts, counted path by path. */
+export const TOO_MANY_PARTS_REASON = `more than ${MAX_PARTS} parts in all (a shared part counts once per path to it)`;
 const GETTER_THREW = 'a getter that threw';
 // A RangeError inside a walk or JSON.stringify: the stack ran out, or a string would exceed V8's limit.
 const ENGINE_LIMIT = 'too deeply nested or too large for the JavaScript engine';
@@ -63,6 +74,10 @@ export interface Walk {
   ancestors: Set<object> | null;
   /** The holes the walk may still meet. */
   holesLeft: number;
+  /** The parts (see {@link MAX_PARTS}) the walk may still visit. */
+  partsLeft: number;
+  /** Whether the walk has measured its whole value ({@link countParts}). */
+  measured: boolean;
   /**
    * False for the first walk of {@link valToJson}, which only looks: it reads descriptors, calls no getter
    * and stops at the first accessor with {@link ACCESSOR}. True for a walk that may call getters, each once.
@@ -72,7 +87,87 @@ export interface Walk {
 
 /** A new walk over one value; `careful` (see {@link Walk}) for any walk that is not valToJson's first. */
 export function newWalk(careful = true): Walk {
-  return { path: [], ancestors: null, holesLeft: MAX_HOLES, careful };
+  return { path: [], ancestors: null, holesLeft: MAX_HOLES, partsLeft: MAX_PARTS, measured: false, careful };
+}
+
+/**
+ * Parts a walk visits before it measures its whole value once: counting alone would refuse a value of
+ * shared references only after {@link MAX_PARTS} visits (seconds of work, and a clone's copies of them).
+ */
+export const MEASURE_AFTER = 2 ** 20;
+
+/**
+ * Counts the `count` parts of a container against {@link MAX_PARTS} before they are walked, so a walk
+ * refuses a value after at most that many visits, whatever sharing makes its size. Past
+ * {@link MEASURE_AFTER} visits, the whole value is measured once, each shared object counted once
+ * ({@link measuredParts}), so a value of shared references is refused after that many visits instead.
+ */
+export function countParts(walk: Walk, count: number): void {
+  walk.partsLeft -= count;
+  if (walk.partsLeft > MAX_PARTS - MEASURE_AFTER) return;
+  if (walk.partsLeft < 0) throw new Rejection(TOO_MANY_PARTS_REASON);
+  if (walk.measured) return;
+  walk.measured = true;
+  const root = walk.path[0];
+  if (root !== undefined && (measuredParts(root, false) ?? 0) > MAX_PARTS) {
+    throw new Rejection(TOO_MANY_PARTS_REASON);
+  }
+}
+
+/**
+ * The parts a walk over `root` would visit, counted over its distinct objects (each object's parts are
+ * computed once and reused wherever it is shared), capped just above {@link MAX_PARTS}; null when that
+ * cannot be told without running code of the value (an accessor, a proxy), or for a cycle or nesting
+ * past the stack: the walk itself reports those. `tagged` counts the parts of the value a tagged JSON
+ * form stands for (a Map's keys and values, a Set's elements, an escaped object's properties).
+ */
+export function measuredParts(root: object, tagged: boolean): number | null {
+  const memo = new Map<object, number>();
+  const cap = MAX_PARTS + 1;
+  const partsOf = (value: unknown): number | null => {
+    if (typeof value !== 'object' || value === null) return 0;
+    const known = memo.get(value);
+    if (known !== undefined) return known < 0 ? null : known;
+    if (isProxy(value)) return null;
+    memo.set(value, -1);
+    let parts = 0;
+    const add = (child: unknown): boolean => {
+      const inner = partsOf(child);
+      if (inner !== null) parts = Math.min(parts + 1 + inner, cap);
+      return inner !== null;
+    };
+    if (value instanceof Map) {
+      for (const [key, item] of value) if (!add(key) || !add(item)) return null;
+    } else if (value instanceof Set) {
+      for (const element of value) if (!add(element)) return null;
+    } else if (tagged && !Array.isArray(value) && Object.hasOwn(value, TAG)) {
+      const { [TAG]: tag, v } = value as Record<string, unknown>;
+      const members = Array.isArray(v) ? v : [];
+      if (tag === 'Map') {
+        for (const pair of members) if (Array.isArray(pair) && !(add(pair[0]) && add(pair[1]))) return null;
+      } else if (tag === 'Set') {
+        for (const element of members) if (!add(element)) return null;
+      } else if (tag === 'object' && typeof v === 'object' && v !== null) {
+        for (const key of Object.keys(v)) if (!add((v as Record<string, unknown>)[key])) return null;
+      }
+    } else if (Array.isArray(value) || isPlainObject(value)) {
+      const keys = Array.isArray(value) ? null : Object.keys(value);
+      const length = keys === null ? (value as unknown[]).length : keys.length;
+      for (let i = 0; i < length; i++) {
+        const descriptor = ownDescriptor(value, keys === null ? i : keys[i]!);
+        if (descriptor !== undefined && !('value' in descriptor)) return null;
+        if (!add(descriptor?.value)) return null;
+      }
+    }
+    memo.set(value, parts);
+    return parts;
+  };
+  try {
+    return partsOf(root);
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
 
 /**
@@ -157,6 +252,7 @@ function ownValues(record: object, keys: readonly string[]): { values: unknown[]
 function recordToJson(source: object, walk: Walk, level: number): JsonValue {
   if (!walk.careful) return plainRecordToJson(source, walk, level);
   const keys = Object.keys(source);
+  countParts(walk, keys.length);
   const { values, accessors } = ownValues(source, keys);
   let copy = accessors || Object.hasOwn(source, TAG);
   let i = 0;
@@ -187,6 +283,7 @@ function recordToJson(source: object, walk: Walk, level: number): JsonValue {
  */
 function plainRecordToJson(source: object, walk: Walk, level: number): JsonValue {
   const keys = Object.keys(source);
+  countParts(walk, keys.length);
   let out: Record<string, JsonValue> | null = null;
   let i = 0;
   try {
@@ -243,15 +340,66 @@ export function kindOf(value: object): ObjectKind {
   if (Array.isArray(value)) {
     if (proto !== Array.prototype) throw new Rejection(instanceReason(value));
     if (value.length > MAX_ARRAY_LENGTH) throw new Rejection(TOO_LONG_REASON);
+    if (arrayHasNamedKeys(value)) throw extraProperties('an Array');
     return 'array';
   }
   if (proto === Object.prototype || proto === null) return 'record';
-  if (proto === Map.prototype) return 'Map';
-  if (proto === Set.prototype) return 'Set';
-  if (proto === Date.prototype) return 'Date';
+  if (proto === Map.prototype) return unadorned('Map', value);
+  if (proto === Set.prototype) return unadorned('Set', value);
+  if (proto === Date.prototype) return unadorned('Date', value);
   // A Buffer is stored as its bytes (documented); other subclasses of Uint8Array are not values.
-  if (proto === Uint8Array.prototype || proto === Buffer.prototype) return 'Uint8Array';
+  if (proto === Uint8Array.prototype || proto === Buffer.prototype) {
+    if (bytesHaveNamedKeys(value as Uint8Array)) throw extraProperties('a Uint8Array');
+    return 'Uint8Array';
+  }
   throw new Rejection(instanceReason(value));
+}
+
+/*
+ * Own enumerable properties besides the contents of an Array, Date, Map, Set or Uint8Array would be
+ * dropped by a save: such a value is refused, as a subclass is. Symbol keys are not part of a value,
+ * here as on plain objects. Listing an array's or a byte array's keys costs one string per element, so
+ * large ones are first compared with a bare twin by Node's inspect and deep equality, which skip indices.
+ */
+
+/** `kind` when `value` (a Map, Set or Date: no indices) has no own enumerable string key. */
+function unadorned<K extends ObjectKind>(kind: K, value: object): K {
+  if (Object.keys(value).length > 0) throw extraProperties(`a ${kind}`);
+  return kind;
+}
+
+/** Arrays up to this length have their keys listed directly: cheaper than the comparison. */
+const SMALL_ARRAY = 64;
+const NAMED_ONLY = { maxArrayLength: 0, depth: 0, customInspect: false, getters: false, breakLength: 80 };
+
+function arrayHasNamedKeys(items: unknown[]): boolean {
+  if (items.length > SMALL_ARRAY) {
+    const twin: unknown[] = [];
+    twin.length = items.length;
+    if (inspect(items, NAMED_ONLY) === inspect(twin, NAMED_ONLY)) return false;
+  }
+  return hasNamedKey(items, items.length);
+}
+
+function bytesHaveNamedKeys(bytes: Uint8Array): boolean {
+  const twin =
+    bytes instanceof Buffer
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return !isDeepStrictEqual(bytes, twin) && hasNamedKey(bytes, bytes.length);
+}
+
+/** True when `indexed` has an own enumerable string key that is not an index below `length`. */
+function hasNamedKey(indexed: object, length: number): boolean {
+  // Own keys list indices first, in order: a named key, if any, is the last.
+  const last = Object.keys(indexed).at(-1);
+  if (last === undefined) return false;
+  const index = Number(last);
+  return !(Number.isInteger(index) && index < length && String(index) === last);
+}
+
+function extraProperties(what: string): Rejection {
+  return new Rejection(`${what} with own properties besides its contents`);
 }
 
 /**
@@ -484,6 +632,7 @@ function objectLikeToJson(obj: object, walk: Walk, level: number): JsonValue {
 // when every element is plain data already, else a copy. A careful walk keeps every element it read:
 // a getter met later may have changed the elements before it.
 function arrayToJson(items: readonly unknown[], walk: Walk, level: number): JsonValue[] {
+  countParts(walk, items.length);
   let out: JsonValue[] | null = walk.careful ? [] : null;
   let i = 0;
   try {
@@ -516,6 +665,7 @@ function arrayToJson(items: readonly unknown[], walk: Walk, level: number): Json
 }
 
 function mapToJson(map: Map<unknown, unknown>, walk: Walk, level: number): JsonValue {
+  countParts(walk, map.size * 2);
   const entries: JsonValue[] = [];
   let part: 'key' | 'value' = 'key';
   try {
@@ -532,6 +682,7 @@ function mapToJson(map: Map<unknown, unknown>, walk: Walk, level: number): JsonV
 }
 
 function setToJson(set: Set<unknown>, walk: Walk, level: number): JsonValue {
+  countParts(walk, set.size);
   const elements: JsonValue[] = [];
   try {
     for (const element of set) elements.push(toJson(element, walk, level));

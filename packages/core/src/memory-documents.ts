@@ -1,8 +1,12 @@
 import {
+  assertBodySize,
   checkDocumentSpec,
   type DocumentBackend,
   type DocumentSpec,
+  type DocumentWriteOptions,
   documentExists,
+  fencedOut,
+  fenceNotHeld,
   type StoredDocument,
   type StoredHeader,
   updateUnderLock,
@@ -29,9 +33,10 @@ export interface MemoryDocument<H> {
  * asynchronous port and its synchronous face so that each excludes the other's holders.
  */
 export class MemoryLocks {
-  // A name's entry exists while it is held, and queues the hand-overs to its asynchronous waiters: an
-  // uncontended lock costs no promise of its own (this is the memory backend's hot path).
-  readonly #held = new Map<string, Array<(fence: number) => void>>();
+  // A name's entry exists while it is held: its fence, the document its holder last saw or wrote (what a
+  // fenced write must still find), and the hand-overs to its asynchronous waiters. An uncontended lock
+  // costs no promise of its own (this is the memory backend's hot path).
+  readonly #held = new Map<string, Holding>();
   #fence = 0;
 
   /** Whether the lock of `name` is held. */
@@ -39,26 +44,62 @@ export class MemoryLocks {
     return this.#held.has(name);
   }
 
-  /** Takes the lock of `name` if it is free: its fence, or null when it is held. */
-  take(name: string): number | null {
+  /** Takes the lock of `name` if it is free, over `base` (its document now): its fence, or null when it is held. */
+  take(name: string, base: unknown): number | null {
     if (this.#held.has(name)) return null;
-    this.#held.set(name, []);
-    return ++this.#fence;
+    const fence = ++this.#fence;
+    this.#held.set(name, { fence, base, waiters: [] });
+    return fence;
   }
 
   /** Resolves to the fence once the lock of `name`, held now, is handed over to this waiter. */
   queue(name: string): Promise<number> {
-    const waiters = this.#held.get(name)!;
+    const waiters = this.#held.get(name)!.waiters;
     return new Promise<number>((handOver) => waiters.push(handOver));
   }
 
-  /** Releases the lock of `name`: straight to its next waiter, or free. */
-  release(name: string): void {
-    const waiters = this.#held.get(name);
-    const next = waiters?.shift();
-    if (next === undefined) this.#held.delete(name);
-    else next(++this.#fence);
+  /**
+   * The holding of `name` a write passing `fence` claims: a `ConflictError` when the lock is not held with
+   * that fence, or when its document is no longer `current`'s (another writer came in between).
+   */
+  holding(kind: string, name: string, fence: unknown, current: unknown): Holding {
+    const holding = this.#held.get(name);
+    if (holding === undefined || holding.fence !== fence) throw fenceNotHeld(kind, name, fence);
+    if (holding.base !== current) throw fencedOut(kind, name, holding.fence);
+    return holding;
   }
+
+  /**
+   * Notes a write of `name` made without its fence: a holder's later fenced writes are refused, as the
+   * document changed under it (even if it changed back, as a remove after a create does).
+   */
+  changed(name: string): void {
+    const holding = this.#held.get(name);
+    if (holding !== undefined) holding.base = CHANGED;
+  }
+
+  /** Releases the lock of `name`: straight to its next waiter (over `base`, its document now), or free. */
+  release(name: string, base: unknown): void {
+    const holding = this.#held.get(name);
+    const next = holding?.waiters.shift();
+    if (next === undefined) {
+      this.#held.delete(name);
+      return;
+    }
+    holding!.fence = ++this.#fence;
+    holding!.base = base;
+    next(holding!.fence);
+  }
+}
+
+// What a holder's base becomes once another writer changed its document: equal to no document.
+const CHANGED = Symbol('changed');
+
+/** A held memory lock: see {@link MemoryLocks}. */
+interface Holding {
+  fence: number;
+  base: unknown;
+  readonly waiters: Array<(fence: number) => void>;
 }
 
 /** What the faces of one folder of memory documents share: the spec, the documents and the locks. */
@@ -102,16 +143,16 @@ export class MemorySyncDocumentBackend<H> implements SyncDocumentBackend<H> {
     return listNames(this.#folder, options);
   }
 
-  write(name: string, header: H, body: string): void {
-    writeDocument(this.#folder, name, header, body);
+  write(name: string, header: H, body: string, options?: DocumentWriteOptions): void {
+    writeDocument(this.#folder, name, header, body, options);
   }
 
-  create(name: string, header: H, body: string): void {
-    createDocument(this.#folder, name, header, body);
+  create(name: string, header: H, body: string, options?: DocumentWriteOptions): void {
+    createDocument(this.#folder, name, header, body, options);
   }
 
-  remove(name: string): boolean {
-    return removeDocument(this.#folder, name);
+  remove(name: string, options?: DocumentWriteOptions): boolean {
+    return removeDocument(this.#folder, name, options);
   }
 
   update(name: string, next: (current: StoredHeader<H> | null) => { header: H; body: string }): void {
@@ -126,15 +167,15 @@ export class MemorySyncDocumentBackend<H> implements SyncDocumentBackend<H> {
   }
 
   lock(name: string): SyncLock {
-    const { spec, locks } = this.#folder;
+    const { spec, locks, documents } = this.#folder;
     assertValidName(spec.kind, name);
-    const fence = locks.take(name);
+    const fence = locks.take(name, documents.get(name));
     if (fence === null) throw heldInThisProcess(spec.kind, name);
     let held = true;
     return {
       fence,
       release() {
-        if (held) locks.release(name);
+        if (held) locks.release(name, documents.get(name));
         held = false;
         return true;
       },
@@ -179,16 +220,16 @@ export class MemoryDocumentBackend<H> implements DocumentBackend<H> {
     return listNames(this.#folder, options);
   }
 
-  async write(name: string, header: H, body: string): Promise<void> {
-    writeDocument(this.#folder, name, header, body);
+  async write(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void> {
+    writeDocument(this.#folder, name, header, body, options);
   }
 
-  async create(name: string, header: H, body: string): Promise<void> {
-    createDocument(this.#folder, name, header, body);
+  async create(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void> {
+    createDocument(this.#folder, name, header, body, options);
   }
 
-  async remove(name: string): Promise<boolean> {
-    return removeDocument(this.#folder, name);
+  async remove(name: string, options?: DocumentWriteOptions): Promise<boolean> {
+    return removeDocument(this.#folder, name, options);
   }
 
   async update(name: string, next: (current: StoredHeader<H> | null) => { header: H; body: string }) {
@@ -200,13 +241,13 @@ export class MemoryDocumentBackend<H> implements DocumentBackend<H> {
   }
 
   async withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T> {
-    assertValidName(this.#folder.spec.kind, name);
-    const locks = this.#folder.locks;
-    const fence = locks.take(name) ?? (await locks.queue(name));
+    const { spec, locks, documents } = this.#folder;
+    assertValidName(spec.kind, name);
+    const fence = locks.take(name, documents.get(name)) ?? (await locks.queue(name));
     try {
       return await fn(fence);
     } finally {
-      locks.release(name);
+      locks.release(name, documents.get(name));
     }
   }
 
@@ -240,20 +281,58 @@ function listNames(folder: MemoryFolder<unknown>, options: PageOptions | undefin
   return pageOf([...folder.documents.keys()].sort(), options, folder.spec.kind);
 }
 
-function writeDocument<H>(folder: MemoryFolder<H>, name: string, header: H, body: string): void {
-  assertValidName(folder.spec.kind, name);
-  folder.documents.set(name, { header, body });
+function writeDocument<H>(
+  folder: MemoryFolder<H>,
+  name: string,
+  header: H,
+  body: string,
+  options: DocumentWriteOptions | undefined,
+): void {
+  const holding = checkWrite(folder, name, body, options);
+  const document = { header, body };
+  folder.documents.set(name, document);
+  if (holding !== undefined) holding.base = document;
 }
 
-function createDocument<H>(folder: MemoryFolder<H>, name: string, header: H, body: string): void {
-  assertValidName(folder.spec.kind, name);
+function createDocument<H>(
+  folder: MemoryFolder<H>,
+  name: string,
+  header: H,
+  body: string,
+  options: DocumentWriteOptions | undefined,
+): void {
+  const holding = checkWrite(folder, name, body, options);
   if (folder.documents.has(name)) throw documentExists(folder.spec.kind, name);
-  folder.documents.set(name, { header, body });
+  const document = { header, body };
+  folder.documents.set(name, document);
+  if (holding !== undefined) holding.base = document;
 }
 
-function removeDocument(folder: MemoryFolder<unknown>, name: string): boolean {
-  assertValidName(folder.spec.kind, name);
+function removeDocument(
+  folder: MemoryFolder<unknown>,
+  name: string,
+  options: DocumentWriteOptions | undefined,
+): boolean {
+  const holding = checkWrite(folder, name, '', options);
+  if (holding !== undefined) holding.base = undefined;
   return folder.documents.delete(name);
+}
+
+// The checks every write makes before it changes anything: the name, the body's size (the bound every
+// backend keeps), and for a fenced write, that its holder still holds the lock over the document it saw.
+function checkWrite<H>(
+  folder: MemoryFolder<H>,
+  name: string,
+  body: string,
+  options: DocumentWriteOptions | undefined,
+): { base: unknown } | undefined {
+  const kind = folder.spec.kind;
+  assertValidName(kind, name);
+  assertBodySize(kind, name, body);
+  const fence = options?.fence;
+  if (fence !== undefined) return folder.locks.holding(kind, name, fence, folder.documents.get(name));
+  folder.locks.changed(name);
+  return undefined;
 }
 
 // Read, next and write of an unlocked name (checked), as one step: nothing else runs on this thread meanwhile.
@@ -264,6 +343,7 @@ function rewrite<H>(
 ): void {
   const current = folder.documents.get(name);
   const { header, body } = next(current === undefined ? null : stored(folder, name, current));
+  assertBodySize(folder.spec.kind, name, body);
   folder.documents.set(name, { header, body });
 }
 

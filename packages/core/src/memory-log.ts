@@ -1,4 +1,5 @@
 import { ClosedError, InvalidArgumentError } from './errors.js';
+import { checkEntryBounds } from './fs/log-bounds.js';
 import {
   type AppendOptions,
   checkAppend,
@@ -56,6 +57,9 @@ export class MemorySyncLogBackend<H> implements SyncLogBackend<H> {
   readonly prevalidated = true;
   readonly #kind: string;
   readonly #formatVersion: number;
+  // Bytes of the format field and the field names of an entry's line, as the filesystem writes it: the
+  // filesystem's bounds apply here too, so an append this backend takes fits every backend.
+  readonly #fieldBytes: number;
   readonly #data: MemoryLogs<H>;
   readonly #port: string;
   #closed = false;
@@ -69,6 +73,9 @@ export class MemorySyncLogBackend<H> implements SyncLogBackend<H> {
     checkLogSpec(spec);
     this.#kind = spec.kind;
     this.#formatVersion = spec.formatVersion;
+    this.#fieldBytes = Buffer.byteLength(
+      `,"f":${JSON.stringify(spec.format)},"v":${spec.formatVersion},"h":,"b":`,
+    );
     this.#data = data;
     this.#port = port;
   }
@@ -76,6 +83,7 @@ export class MemorySyncLogBackend<H> implements SyncLogBackend<H> {
   append(log: string, entries: readonly LogEntryInput<H>[], options?: AppendOptions): number {
     this.#assertOpen('append');
     checkAppend(this.#kind, log, entries, options);
+    checkEntryBounds(this.#kind, log, this.#fieldBytes, entries);
     // Nothing below yields, so the size check and the push are one step against every other appender.
     const first = this.#data.get(log)?.entries.length ?? 0;
     const expected = options?.expectedSize;

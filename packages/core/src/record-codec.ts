@@ -14,6 +14,11 @@ export interface RecordContext {
   name?: string;
   /** The file it was read from, when it came from one. */
   file?: string;
+  /**
+   * What that file is, when it is not one of the store's (an `export file` being imported): a corrupt
+   * record is then called a corrupt record of that file, not a stored one.
+   */
+  source?: string;
 }
 
 function subject(context: RecordContext): string {
@@ -109,12 +114,11 @@ export function corruptRecord(
   reason: string,
   cause?: unknown,
 ): CorruptDataError {
-  const from = context.file === undefined ? '' : ` in ${context.file}`;
-  return new CorruptDataError(
-    `stored ${subject(context)}${from} is corrupt: ${reason} at ${shortPath(path)}`,
-    {
-      cause,
-      details: { ...where(context), path, reason },
-    },
-  );
+  const file = context.source === undefined ? context.file : `${context.source} ${context.file}`;
+  const from = context.file === undefined ? '' : ` in ${file}`;
+  const what = context.source === undefined ? `stored ${subject(context)}` : subject(context);
+  return new CorruptDataError(`${what}${from} is corrupt: ${reason} at ${shortPath(path)}`, {
+    cause,
+    details: { ...where(context), path, reason },
+  });
 }

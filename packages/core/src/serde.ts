@@ -3,6 +3,7 @@ import { CorruptDataError, InvalidArgumentError } from './errors.js';
 import {
   asRejection,
   countHole,
+  countParts,
   enterContainer,
   instanceReason,
   isPlainObject,
@@ -12,6 +13,9 @@ import {
   leaveContainer,
   MAX_ARRAY_LENGTH,
   MAX_DEPTH,
+  MAX_PARTS,
+  MEASURE_AFTER,
+  measuredParts,
   memberSegment,
   newWalk,
   ownData,
@@ -21,6 +25,7 @@ import {
   TAG,
   TOO_DEEP_REASON,
   TOO_LONG_REASON,
+  TOO_MANY_PARTS_REASON,
   unstorable,
   valToJson,
   type Walk,
@@ -41,9 +46,11 @@ export type { JsonValue } from './json.js';
  * is written is the value it gave.
  *
  * @throws InvalidArgumentError (details `{ path, reason }`) for what is not a `Val`: a function, a
- * symbol, a cycle, a class instance (subclasses of Array, Map, Set, Date and Uint8Array included), a
- * proxy, a getter that throws (its error is the `cause`), or a value past the limits: nesting deeper than
- * 1000 containers, an array longer than 2^24 elements, more than 65,536 holes.
+ * symbol, a cycle, a class instance (subclasses of Array, Map, Set, Date and Uint8Array included), an
+ * Array, Date, Map, Set or Uint8Array with own enumerable properties besides its contents, a proxy, a
+ * getter that throws (its error is the `cause`), or a value past the limits: nesting deeper than 1000
+ * containers, an array longer than 2^24 elements, more than 65,536 holes, more than 2^25 parts (a part
+ * shared by several paths counts once per path).
  */
 export function encode(value: Val): string {
   try {
@@ -59,8 +66,8 @@ export function encode(value: Val): string {
  *
  * @throws CorruptDataError (details `{ path, reason }`, the path into the JSON document) for invalid JSON,
  * a tag that is unknown or malformed, or what {@link encode} would refuse as too large: nesting deeper
- * than 1000 levels of the value (a tagged Map, Set or escaped object is one level) or an array longer
- * than 2^24 elements.
+ * than 1000 levels of the value (a tagged Map, Set or escaped object is one level), an array longer
+ * than 2^24 elements, or more than 2^25 parts.
  */
 export function decode(text: string): Val {
   if (typeof text !== 'string') {
@@ -83,7 +90,7 @@ export function decode(text: string): Val {
     // array, and a scan of the brackets spares most texts the walk (measured: the walk alone made decoding
     // 1 MB of small records 60% slower).
     if (text.length > 2 * MAX_DEPTH && (text.length > 2 * MAX_ARRAY_LENGTH || nestsPast(text, MAX_DEPTH))) {
-      checkStored(json, MAX_DEPTH);
+      checkStored(json, MAX_DEPTH, { left: MAX_PARTS });
     }
     return (mentionsTag(text) ? revive(json) : json) as Val;
   } catch (error) {
@@ -142,22 +149,23 @@ function nestsPast(text: string, limit: number): boolean {
 }
 
 /**
- * Checks stored JSON against the limits a save applies ({@link MAX_DEPTH}, {@link MAX_ARRAY_LENGTH}),
+ * Checks stored JSON against the limits a save applies ({@link MAX_DEPTH}, {@link MAX_ARRAY_LENGTH},
+ * {@link MAX_PARTS}),
  * counting levels of the value, not of its tagged form: a Map (tag, payload array, entry pairs), a Set and
  * an escaped object are one level each, like a plain array or object. Malformed tags are left to revive.
  */
-function checkStored(node: object, depth: number): void {
+function checkStored(node: object, depth: number, parts: PartsLeft): void {
   if (Array.isArray(node)) {
     if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
     if (node.length > MAX_ARRAY_LENGTH) throw new Rejection(TOO_LONG_REASON);
-    checkItems(node, depth - 1);
+    checkItems(node, depth - 1, parts);
     return;
   }
   const record = node as Record<string, unknown>;
   const tag = record[TAG];
   if (tag === undefined) {
     if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
-    checkProps(record, depth - 1);
+    checkProps(record, depth - 1, parts);
     return;
   }
   const v = record.v;
@@ -165,15 +173,15 @@ function checkStored(node: object, depth: number): void {
   if (depth === 0) throw new Rejection(TOO_DEEP_REASON);
   try {
     if (!Array.isArray(v)) {
-      if (tag === 'object') checkProps(v as Record<string, unknown>, depth - 1);
+      if (tag === 'object') checkProps(v as Record<string, unknown>, depth - 1, parts);
     } else if (tag === 'Set') {
-      checkItems(v, depth - 1);
+      checkItems(v, depth - 1, parts);
     } else if (tag === 'Map') {
       let i = 0;
       try {
         for (; i < v.length; i++) {
           const entry: unknown = v[i];
-          if (Array.isArray(entry)) checkItems(entry, depth - 1);
+          if (Array.isArray(entry)) checkItems(entry, depth - 1, parts);
         }
       } catch (error) {
         throw withSegment(error, `[${i}]`);
@@ -184,28 +192,40 @@ function checkStored(node: object, depth: number): void {
   }
 }
 
-function checkItems(items: readonly unknown[], depth: number): void {
+function checkItems(items: readonly unknown[], depth: number, parts: PartsLeft): void {
+  countStored(parts, items.length);
   let i = 0;
   try {
     for (; i < items.length; i++) {
       const item = items[i];
-      if (typeof item === 'object' && item !== null) checkStored(item, depth);
+      if (typeof item === 'object' && item !== null) checkStored(item, depth, parts);
     }
   } catch (error) {
     throw withSegment(error, `[${i}]`);
   }
 }
 
-function checkProps(record: Record<string, unknown>, depth: number): void {
+function checkProps(record: Record<string, unknown>, depth: number, parts: PartsLeft): void {
   let key = '';
   try {
     for (key in record) {
+      countStored(parts, 1);
       const item = record[key];
-      if (typeof item === 'object' && item !== null) checkStored(item, depth);
+      if (typeof item === 'object' && item !== null) checkStored(item, depth, parts);
     }
   } catch (error) {
     throw withSegment(error, keySegment(key));
   }
+}
+
+/** The parts a check or copy of stored JSON may still meet: the same {@link MAX_PARTS} a save applies. */
+interface PartsLeft {
+  left: number;
+}
+
+function countStored(parts: PartsLeft, count: number): void {
+  parts.left -= count;
+  if (parts.left < 0) throw new Rejection(TOO_MANY_PARTS_REASON);
 }
 
 /**
@@ -227,20 +247,24 @@ export function toJsonValue(value: Val): JsonValue {
  * that is unknown or malformed.
  */
 export function fromJsonValue(json: unknown): Val {
-  const ancestors = new Set<object>();
+  const copying: Copying = { ancestors: new Set<object>(), left: MAX_PARTS, root: json, measured: false };
   const reviver: Reviver = {
-    value: (item) => copyJson(item, reviver, ancestors),
+    // Called for each Map key and value and Set element: a part, counted as a save counts it.
+    value: (item) => {
+      countCopied(copying, 1);
+      return copyJson(item, reviver, copying);
+    },
     props: (record) => {
-      enterJson(record, ancestors);
-      const copy = copyProps(record, reviver, ancestors);
-      ancestors.delete(record);
+      enterJson(record, copying);
+      const copy = copyProps(record, reviver, copying);
+      copying.ancestors.delete(record);
       return copy;
     },
   };
   try {
-    const value = reviver.value(json) as Val;
+    const value = copyJson(json, reviver, copying) as Val;
     // After the copy, which refuses cycles: the check itself assumes a tree.
-    if (typeof json === 'object' && json !== null) checkStored(json, MAX_DEPTH);
+    if (typeof json === 'object' && json !== null) checkStored(json, MAX_DEPTH, { left: MAX_PARTS });
     return value;
   } catch (error) {
     throw undecodable(error);
@@ -323,7 +347,27 @@ function reviveProps(record: Record<string, unknown>): Record<string, unknown> {
   return record;
 }
 
-function copyJson(json: unknown, reviver: Reviver, ancestors: Set<object>): unknown {
+/**
+ * A copy of caller JSON in progress: the containers on the path (a repeat is a cycle), the parts left, and
+ * whether the whole was measured (caller JSON may share objects, as a value may: see `countParts`).
+ */
+interface Copying extends PartsLeft {
+  readonly ancestors: Set<object>;
+  readonly root: unknown;
+  measured: boolean;
+}
+
+function countCopied(copying: Copying, count: number): void {
+  countStored(copying, count);
+  if (copying.measured || copying.left > MAX_PARTS - MEASURE_AFTER) return;
+  copying.measured = true;
+  const { root } = copying;
+  if (typeof root === 'object' && root !== null && (measuredParts(root, true) ?? 0) > MAX_PARTS) {
+    throw new Rejection(TOO_MANY_PARTS_REASON);
+  }
+}
+
+function copyJson(json: unknown, reviver: Reviver, copying: Copying): unknown {
   switch (typeof json) {
     case 'string':
     case 'boolean':
@@ -337,41 +381,44 @@ function copyJson(json: unknown, reviver: Reviver, ancestors: Set<object>): unkn
   }
   const node = json as object;
   if (!Array.isArray(node) && !isPlainObject(node)) throw new Rejection(`not JSON: ${instanceReason(node)}`);
-  enterJson(node, ancestors);
+  enterJson(node, copying);
   let value: unknown;
   if (Array.isArray(node)) {
-    value = copyArray(node, reviver, ancestors);
+    value = copyArray(node, reviver, copying);
   } else {
     const tag = (node as Record<string, unknown>)[TAG];
     value =
       tag === undefined
-        ? copyProps(node as Record<string, unknown>, reviver, ancestors)
+        ? copyProps(node as Record<string, unknown>, reviver, copying)
         : reviveTag(node as Record<string, unknown>, tag, reviver);
   }
-  ancestors.delete(node);
+  copying.ancestors.delete(node);
   return value;
 }
 
-function enterJson(node: object, ancestors: Set<object>): void {
-  if (ancestors.has(node)) throw new Rejection('a cycle');
-  ancestors.add(node);
+function enterJson(node: object, copying: Copying): void {
+  if (copying.ancestors.has(node)) throw new Rejection('a cycle');
+  copying.ancestors.add(node);
 }
 
-function copyArray(items: readonly unknown[], reviver: Reviver, ancestors: Set<object>): unknown[] {
+function copyArray(items: readonly unknown[], reviver: Reviver, copying: Copying): unknown[] {
+  countCopied(copying, items.length);
   const out: unknown[] = [];
   try {
-    for (let i = 0; i < items.length; i++) out.push(copyJson(items[i], reviver, ancestors));
+    for (let i = 0; i < items.length; i++) out.push(copyJson(items[i], reviver, copying));
   } catch (error) {
     throw withSegment(error, `[${out.length}]`);
   }
   return out;
 }
 
-function copyProps(record: Record<string, unknown>, reviver: Reviver, ancestors: Set<object>) {
+function copyProps(record: Record<string, unknown>, reviver: Reviver, copying: Copying) {
+  const keys = Object.keys(record);
+  countCopied(copying, keys.length);
   const out: Record<string, unknown> = {};
   let key = '';
   try {
-    for (key of Object.keys(record)) setKey(out, key, copyJson(record[key], reviver, ancestors));
+    for (key of keys) setKey(out, key, copyJson(record[key], reviver, copying));
   } catch (error) {
     throw withSegment(error, keySegment(key));
   }
@@ -529,6 +576,7 @@ function cloneObjectLike(obj: object, walk: Walk, level: number): unknown {
 }
 
 function cloneArray(items: readonly unknown[], walk: Walk, level: number): unknown[] {
+  countParts(walk, items.length);
   const out: unknown[] = [];
   try {
     for (let i = 0; i < items.length; i++) {
@@ -549,6 +597,7 @@ function cloneObject(source: object, walk: Walk, level: number) {
   let key = '';
   try {
     for (key in out) {
+      countParts(walk, 1);
       const item = out[key];
       if (typeof item === 'object' && item !== null) setKey(out, key, cloneObjectLike(item, walk, level));
       else cloneLeaf(item);
@@ -560,6 +609,7 @@ function cloneObject(source: object, walk: Walk, level: number) {
 }
 
 function cloneMap(map: Map<unknown, unknown>, walk: Walk, level: number) {
+  countParts(walk, map.size * 2);
   const out = new Map<unknown, unknown>();
   let part: 'key' | 'value' = 'key';
   try {
@@ -576,6 +626,7 @@ function cloneMap(map: Map<unknown, unknown>, walk: Walk, level: number) {
 }
 
 function cloneSet(set: Set<unknown>, walk: Walk, level: number) {
+  countParts(walk, set.size);
   const out = new Set<unknown>();
   let index = 0;
   try {

@@ -1,5 +1,5 @@
 import type { BlobSpec } from './blobs.js';
-import type { DocumentSpec, StoredDocument, StoredHeader } from './documents.js';
+import type { DocumentSpec, DocumentWriteOptions, StoredDocument, StoredHeader } from './documents.js';
 import { ConflictError, InvalidArgumentError } from './errors.js';
 import type { AppendOptions, LogEntry, LogEntryInput, LogReadOptions, LogSpec } from './log.js';
 import type { PageOptions } from './pages.js';
@@ -15,8 +15,8 @@ import type { PageOptions } from './pages.js';
  * it needs run to the end. A lock held in this process (by the asynchronous port, or another synchronous
  * holder) is therefore a `ConflictError` at once from a face; a holder in another process is waited for
  * (the filesystem face blocks the thread, without spinning). Locks of a face are for short critical
- * sections: while a synchronous call runs, the event loop is blocked, and a filesystem lock's heartbeat
- * with it.
+ * sections: while a synchronous call runs, the event loop is blocked, and other holders wait all that time
+ * (a filesystem lock's heartbeat runs on a worker thread, so the holder keeps its lease).
  */
 
 /** A lock a synchronous face handed out: held until `release()`. */
@@ -45,12 +45,12 @@ export interface SyncDocumentBackend<H> {
   headers(options?: PageOptions): StoredHeader<H>[];
   /** The names of the stored documents, sorted (UTF-16 code units), one page at a time. */
   names(options?: PageOptions): string[];
-  /** Creates or atomically replaces document `name`. */
-  write(name: string, header: H, body: string): void;
+  /** Creates or atomically replaces document `name` (fenced: see {@link DocumentWriteOptions}). */
+  write(name: string, header: H, body: string, options?: DocumentWriteOptions): void;
   /** Creates document `name` only if there is none: an `AlreadyExistsError` otherwise. */
-  create(name: string, header: H, body: string): void;
+  create(name: string, header: H, body: string, options?: DocumentWriteOptions): void;
   /** Removes document `name`; false when there was none. */
-  remove(name: string): boolean;
+  remove(name: string, options?: DocumentWriteOptions): boolean;
   /**
    * Read-modify-write of document `name` as one step against every other writer, as
    * {@link DocumentBackend.update}; a `ConflictError` at once when this process holds the lock of `name`.

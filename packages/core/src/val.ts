@@ -24,8 +24,10 @@ export type Val =
  * Why `value` is not a {@link Val}, with the path of the first offending part (`$` is the whole value,
  * then `.key`, `["odd key"]`, `[index]`, `.<key n>`/`.<value n>` of a Map, `.<element n>` of a Set);
  * `null` when it is one. Past the value limits (nesting deeper than 1000 containers, an array longer than
- * 2^24 elements, more than 65,536 holes) it is not a Val: it could not be stored. Nor are proxies and
- * subclass instances. Each property is read once, so a getter runs once here too.
+ * 2^24 elements, more than 65,536 holes, more than 2^25 parts counted once per path that reaches them) it
+ * is not a Val: it could not be stored. Nor are proxies, subclass instances, and arrays, Dates, Maps, Sets
+ * and byte arrays with own enumerable properties besides their contents. Each property is read once, so a
+ * getter runs once here too.
  */
 export function explainNotVal(value: unknown): { path: string; reason: string } | null {
   return whyNotVal(value);

@@ -1,6 +1,11 @@
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { checkDocumentSpec, type DocumentBackend, documentExists } from '../src/documents.js';
+import {
+  checkDocumentSpec,
+  type DocumentBackend,
+  type DocumentWriteOptions,
+  documentExists,
+} from '../src/documents.js';
 import { isOmegaError } from '../src/errors.js';
 import { DocumentFront, type FrontOptions } from '../src/front.js';
 import { MemoryDocumentBackend } from '../src/memory-documents.js';
@@ -107,9 +112,14 @@ describe('DocumentFront', () => {
 /** Lists its documents in insertion order, not sorted. */
 class UnsortedDocuments extends MemoryDocumentBackend<{ updatedAt: number }> {
   readonly #order: string[] = [];
-  override async write(name: string, header: { updatedAt: number }, body: string): Promise<void> {
+  override async write(
+    name: string,
+    header: { updatedAt: number },
+    body: string,
+    options?: DocumentWriteOptions,
+  ): Promise<void> {
     if (!this.#order.includes(name)) this.#order.push(name);
-    return super.write(name, header, body);
+    return super.write(name, header, body, options);
   }
   override async names(options?: PageOptions): Promise<string[]> {
     const stored = new Set(await super.names({ limit: Number.POSITIVE_INFINITY }));
@@ -123,10 +133,15 @@ class UnsortedDocuments extends MemoryDocumentBackend<{ updatedAt: number }> {
 
 /** Creates by checking first and writing after an await: two racing creators both win. */
 class RacyCreate extends MemoryDocumentBackend<{ updatedAt: number }> {
-  override async create(name: string, header: { updatedAt: number }, body: string): Promise<void> {
+  override async create(
+    name: string,
+    header: { updatedAt: number },
+    body: string,
+    options?: DocumentWriteOptions,
+  ): Promise<void> {
     if ((await this.readHeader(name)) !== null) throw documentExists('doc', name);
     await Promise.resolve();
-    await this.write(name, header, body);
+    await this.write(name, header, body, options);
   }
 }
 

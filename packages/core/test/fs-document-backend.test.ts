@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, symlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { tempDir, testWithTempDir } from '@omega/test-kit';
 import * as vitest from 'vitest';
@@ -102,7 +102,11 @@ describe('FilesystemDocumentBackend', () => {
       file,
     ]);
     expect(await store.remove('b')).toBe(true);
-    expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['.locks', 'a.jsonl']);
+    // A removed document leaves its tombstone, a dangling symlink that no read or listing shows.
+    expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['.locks', 'a.jsonl', 'b.jsonl']);
+    expect(await readlink(file)).toMatch(/^\.deleted\.[A-Za-z0-9_-]{16}$/);
+    expect(await store.read('b')).toBeNull();
+    expect(await store.names()).toEqual(['a']);
   });
 
   test('documents outlive the backend: another one over the same root reads them', async ({ dir }) => {
@@ -311,13 +315,13 @@ describe('FilesystemDocumentBackend', () => {
     // Removing another document under a lock leaves both lock directories alone.
     expect(await store.withLock('kept', async () => store.remove('other'))).toBe(true);
     expect((await readdir(locks)).sort()).toEqual(['kept', 'other']);
-    // Nothing removed under the lock (no such document): the lock directory stays.
+    // No such document: its lock directory goes too, so failed deletes leave nothing behind.
     expect(await store.withLock('never', async () => store.remove('never'))).toBe(false);
-    expect((await readdir(locks)).sort()).toEqual(['kept', 'never', 'other']);
+    expect((await readdir(locks)).sort()).toEqual(['kept', 'other']);
     expect(await store.names()).toEqual(['kept']);
   });
 
-  test('a name whose lock directory went with its document can be locked again, its fences starting anew', async ({
+  test('a name whose lock directory went with its document can be locked again, its fences going on here', async ({
     dir,
   }) => {
     const store = storeIn(dir);
@@ -331,7 +335,7 @@ describe('FilesystemDocumentBackend', () => {
       await store.create('x', { updatedAt: 2 }, '2');
       return fence;
     });
-    expect(fence).toBe(1);
+    expect(fence).toBe(4);
     expect(await readdir(locks)).toEqual(['x']);
     expect((await store.read('x'))?.body).toBe('2');
   });
@@ -358,8 +362,8 @@ describe('FilesystemDocumentBackend', () => {
     const waiting = second.withLock('x', async (fence) => ({ fence, document: await second.read('x') }));
     letFirstOut.open();
     expect(await holding).toBe(true);
-    expect(await waiting).toEqual({ fence: 1, document: null });
-    expect(await readdir(join(dir, 'docs', '.locks'))).toEqual(['x']);
+    expect(await waiting).toEqual({ fence: 2, document: null });
+    expect(await readdir(join(dir, 'docs', '.locks'))).toEqual([]);
   });
 
   test('a lock timeout is a ConflictError', async ({ dir }) => {

@@ -68,7 +68,7 @@ describe('FileLock.discard', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  test('the next acquirer after a discard starts a new directory and a new fence sequence', async ({
+  test('the next acquirer after a discard starts a new directory; in this process its fences go on', async ({
     dir,
   }) => {
     const lockDir = join(dir, 'lock');
@@ -77,10 +77,10 @@ describe('FileLock.discard', () => {
     expect(held.fence).toBe(4);
     await held.discard();
     const next = await acquireLock(lockDir);
-    expect(next.fence).toBe(1);
+    expect(next.fence).toBe(5);
     expect(await readdir(lockDir)).toHaveLength(1);
     await next.release();
-    expect(await readdir(lockDir)).toEqual(['1.free']);
+    expect(await readdir(lockDir)).toEqual(['5.free']);
   });
 
   test('contenders waiting during a discard get the lock, one at a time', async ({ dir }) => {
@@ -104,8 +104,8 @@ describe('FileLock.discard', () => {
     await held.discard();
     const fences = await Promise.all(contenders);
     expect(most).toBe(1);
-    expect([...fences].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
-    expect(await readdir(lockDir)).toEqual(['4.free']);
+    expect([...fences].sort((a, b) => a - b)).toEqual([2, 3, 4, 5]);
+    expect(await readdir(lockDir)).toEqual(['5.free']);
   });
 
   test('a contender that initialised the directory anew before the discard removed it keeps it', async ({
@@ -121,11 +121,11 @@ describe('FileLock.discard', () => {
     };
     await held.discard();
     const contender = await contending;
-    expect(contender?.fence).toBe(1);
+    expect(contender?.fence).toBe(2);
     expect(await readdir(lockDir)).toHaveLength(1);
     await rejectionOf(acquireLock(lockDir, { timeoutMs: 0 }), 'CONFLICT');
     await contender?.release();
-    expect(await readdir(lockDir)).toEqual(['1.free']);
+    expect(await readdir(lockDir)).toEqual(['2.free']);
   });
 
   test('a discard whose empty directory is already gone succeeds', async ({ dir }) => {

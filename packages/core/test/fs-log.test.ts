@@ -53,10 +53,15 @@ function logFile(dir: string, log = 'a'): string {
   return join(dir, 'events', `${log}.log`);
 }
 
-/** The log file's lines, without the final newline. */
+/** The log file's lines, blank ones too, without the final newline. */
 async function lines(dir: string, log = 'a'): Promise<string[]> {
   const text = await readFile(logFile(dir, log), 'utf8');
   return text.split('\n').slice(0, -1);
+}
+
+/** The log file's entry lines: its lines but the blank ones between writes. */
+async function entryLines(dir: string, log = 'a'): Promise<string[]> {
+  return (await lines(dir, log)).filter((line) => line !== '');
 }
 
 /** A line as a writer writes it, with a correct checksum, from its fields. */
@@ -118,19 +123,25 @@ describe('FilesystemLogBackend', () => {
     expect(new FilesystemLogBackend(SPEC, { root: dir }).prevalidated).toBe(false);
   });
 
-  test('one line per entry in <root>/<folder>/<log>.log, each naming its format, version and position', async ({
+  test('one line per entry in <root>/<folder>/<log>.log, each naming its position, group, format and version', async ({
     dir,
   }) => {
     const log = new FilesystemLogBackend(SPEC, { root: dir });
     await log.append('a', entries(0, 2));
     await log.append('a', [entry(2, 'two\nlines "quoted" \uD800')]);
+    // Each write is a block after a blank line.
     const all = await lines(dir);
-    expect(all).toHaveLength(3);
-    expect(all.map(fieldsOf)).toEqual([
+    expect(all.map((line) => line === '')).toEqual([true, true, false, false, true, true, false]);
+    const fields = all.filter((line) => line !== '').map(fieldsOf);
+    expect(fields.map(({ g: _g, ...rest }) => rest)).toEqual([
       { p: 0, e: 1, f: 'omega.event', v: 1, h: { n: 0 }, b: '"entry 0"' },
       { p: 1, e: 1, f: 'omega.event', v: 1, h: { n: 1 }, b: '"entry 1"' },
       { p: 2, e: 2, f: 'omega.event', v: 1, h: { n: 2 }, b: 'two\nlines "quoted" \uD800' },
     ]);
+    // The group id comes right after the end: one per write.
+    expect(all[2]).toMatch(/^\{"p":0,"e":1,"g":"[0-9a-f]{16}","f":/);
+    expect(fields.map((line) => line.g)).toEqual([fields[0]!.g, fields[0]!.g, expect.any(String)]);
+    expect(fields[2]!.g).not.toBe(fields[0]!.g);
     expect((await stat(join(dir, 'events'))).mode & 0o777).toBe(0o700);
     expect((await stat(logFile(dir))).mode & 0o777).toBe(0o600);
     expect((await log.last('a'))?.body).toBe('two\nlines "quoted" \uD800');
@@ -155,48 +166,64 @@ describe('FilesystemLogBackend', () => {
     await log.close();
   });
 
-  test('a torn final line is ignored by readers, and cut by the next append', async ({ dir }) => {
+  test('a torn final line is ignored by readers, and sealed, not cut, by the next append', async ({
+    dir,
+  }) => {
     const log = new FilesystemLogBackend(SPEC, { root: dir });
     await log.append('a', entries(0, 3));
-    const whole = await lines(dir);
+    // A file of the earlier format: no blank lines, then a torn line.
+    const whole = await entryLines(dir);
     const torn = lineOf({ p: 3, e: 3, f: 'omega.event', v: 1, h: { n: 3 }, b: 'lost' }).slice(0, 25);
+    await log.close();
     await writeLines(dir, whole, torn);
+    const before = await readFile(logFile(dir), 'utf8');
     const fresh = new FilesystemLogBackend(SPEC, { root: dir });
     expect(await fresh.size('a')).toBe(3);
     expect((await fresh.read('a')).map((e) => e.header.n)).toEqual([0, 1, 2]);
     expect((await fresh.last('a'))?.position).toBe(2);
     expect(await fresh.append('a', [entry(3)])).toBe(3);
-    const after = await lines(dir);
-    expect(after.slice(0, 3)).toEqual(whole);
-    expect(fieldsOf(after[3]!)).toMatchObject({ p: 3, h: { n: 3 } });
-    expect((await readFile(logFile(dir), 'utf8')).endsWith('\n')).toBe(true);
-    expect(await log.size('a')).toBe(4);
+    const after = await readFile(logFile(dir), 'utf8');
+    // The torn line is kept, ended by a byte no line ends with, then the blank line of the new write.
+    expect(after.startsWith(`${before}~\n\n`)).toBe(true);
+    expect(fieldsOf(after.slice(before.length + 3, -1))).toMatchObject({ p: 3, h: { n: 3 } });
+    for (const port of [fresh, new FilesystemLogBackend(SPEC, { root: dir })]) {
+      expect(await port.size('a')).toBe(4);
+      expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1, 2, 3]);
+      expect((await port.read('a', { from: 3 })).map((e) => e.header.n)).toEqual([3]);
+      await port.close();
+    }
+  });
+
+  test('a torn line missing only its newline is not completed by the next append', async ({ dir }) => {
+    const log = new FilesystemLogBackend(SPEC, { root: dir });
+    await log.append('a', entries(0, 1));
+    const whole = await entryLines(dir);
+    await writeLines(dir, whole, lineOf({ p: 1, e: 1, f: 'omega.event', v: 1, h: { n: 9 }, b: 'lost' }));
+    const fresh = new FilesystemLogBackend(SPEC, { root: dir });
+    expect(await fresh.size('a')).toBe(1);
+    expect(await fresh.append('a', [entry(1)])).toBe(1);
+    expect((await fresh.read('a')).map((e) => e.header.n)).toEqual([0, 1]);
     await log.close();
     await fresh.close();
   });
 
-  test('a reader that saw a torn tail sees the entry a writer put in its place, even of the same length', async ({
-    dir,
-  }) => {
+  test('a reader that saw a torn tail sees the entry a writer appended after it', async ({ dir }) => {
     const writer = new FilesystemLogBackend(SPEC, { root: dir });
     await writer.append('a', entries(0, 3));
-    const next = lineOf({ p: 3, e: 3, f: 'omega.event', v: 1, h: { n: 3 }, b: '"entry 3"' });
-    await writeLines(dir, await lines(dir), 'x'.repeat(Buffer.byteLength(next) + 1));
+    await writeLines(dir, await entryLines(dir), 'x'.repeat(40));
     const reader = new FilesystemLogBackend(SPEC, { root: dir });
     expect(await reader.size('a')).toBe(3);
-    const size = (await stat(logFile(dir))).size;
     expect(await writer.append('a', [entry(3)])).toBe(3);
-    expect((await stat(logFile(dir))).size).toBe(size);
     expect(await reader.size('a')).toBe(4);
     expect((await reader.last('a'))?.header).toEqual({ n: 3 });
     await writer.close();
     await reader.close();
   });
 
-  test('the complete lines of a group whose last line is missing are the torn tail too', async ({ dir }) => {
+  test('the complete lines of a group whose last line is missing are a torn write too', async ({ dir }) => {
     const log = new FilesystemLogBackend(SPEC, { root: dir });
     await log.append('a', entries(0, 1));
-    const whole = await lines(dir);
+    const whole = await entryLines(dir);
     // A write of three entries that stopped after two of them.
     const partial = [3, 4].map((_, i) =>
       lineOf({ p: 1 + i, e: 3, f: 'omega.event', v: 1, h: { n: 9 }, b: 'unacknowledged' }),
@@ -206,61 +233,65 @@ describe('FilesystemLogBackend', () => {
     expect(await fresh.size('a')).toBe(1);
     expect(await fresh.logs()).toEqual(['a']);
     expect(await fresh.append('a', [entry(1)], { expectedSize: 1 })).toBe(1);
-    expect((await fresh.read('a')).map((e) => e.header.n)).toEqual([0, 1]);
-    expect(await lines(dir)).toHaveLength(2);
+    for (const port of [fresh, new FilesystemLogBackend(SPEC, { root: dir })]) {
+      expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1]);
+      expect((await port.read('a', { from: 1 })).map((e) => e.header.n)).toEqual([1]);
+      await port.close();
+    }
+    expect(await entryLines(dir)).toHaveLength(4);
     await log.close();
-    await fresh.close();
   });
 
-  describe('a write that fails after storing part of its group', () => {
-    // The first write stores half its bytes, the next one fails: a device filling up midway.
-    async function failingMidway(fn: () => Promise<unknown>, cutFails: boolean): Promise<unknown> {
-      const { writevSync, ftruncateSync } = io;
+  describe('a write that stores part of its group', () => {
+    // The first write stores half its bytes; the next one fails (a device filling up midway), or not.
+    async function halfWritten(fn: () => Promise<unknown>, thenFails: boolean): Promise<unknown> {
+      const { writevSync } = io;
       let writes = 0;
       io.writevSync = ((fd: number, buffers: NodeJS.ArrayBufferView[]) => {
-        if (++writes > 1) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
+        writes++;
+        if (writes > 1 && thenFails) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' });
         const first = buffers[0] as Buffer;
-        return writevSync(fd, [first.subarray(0, first.length >> 1)]);
+        return writevSync(fd, writes === 1 ? [first.subarray(0, first.length >> 1)] : buffers);
       }) as typeof writevSync;
-      if (cutFails) {
-        io.ftruncateSync = (() => {
-          throw Object.assign(new Error('EIO: injected'), { code: 'EIO' });
-        }) as typeof ftruncateSync;
-      }
       try {
-        return await rejectionOf(fn, 'STORAGE_FAILURE');
+        return thenFails ? await rejectionOf(fn, 'STORAGE_FAILURE') : await fn();
       } finally {
         io.writevSync = writevSync;
-        io.ftruncateSync = ftruncateSync;
       }
     }
 
-    for (const cutFails of [false, true]) {
-      test(
-        cutFails ? 'when cutting it fails too, it is a torn tail' : 'is cut off again',
-        async ({ dir }) => {
-          const log = new FilesystemLogBackend(SPEC, { root: dir });
-          await log.append('a', entries(0, 2));
-          const before = await readFile(logFile(dir), 'utf8');
-          const error = await failingMidway(() => log.append('a', entries(2, 4)), cutFails);
-          expect(error).toMatchObject({ details: { errno: 'ENOSPC', name: 'a', operation: 'append' } });
-          const after = await readFile(logFile(dir), 'utf8');
-          if (cutFails) expect(after.startsWith(before) && after.length > before.length).toBe(true);
-          else expect(after).toBe(before);
-          const fresh = new FilesystemLogBackend(SPEC, { root: dir });
-          for (const port of [log, fresh]) {
-            expect(await port.size('a')).toBe(2);
-            expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1]);
-          }
-          expect(await fresh.append('a', entries(2, 1))).toBe(2);
-          // The torn part is gone: the file is what it was and the one new line.
-          const now = await readFile(logFile(dir), 'utf8');
-          expect([now.startsWith(before), now.slice(before.length).split('\n').length]).toEqual([true, 2]);
-          await log.close();
-          await fresh.close();
-        },
-      );
-    }
+    test('and then fails leaves a torn write, never cut, that readers skip', async ({ dir }) => {
+      const log = new FilesystemLogBackend(SPEC, { root: dir });
+      await log.append('a', entries(0, 2));
+      const before = await readFile(logFile(dir), 'utf8');
+      const error = await halfWritten(() => log.append('a', entries(2, 4)), true);
+      expect(error).toMatchObject({ details: { errno: 'ENOSPC', name: 'a', operation: 'append' } });
+      const after = await readFile(logFile(dir), 'utf8');
+      expect(after.startsWith(before) && after.length > before.length).toBe(true);
+      const fresh = new FilesystemLogBackend(SPEC, { root: dir });
+      for (const port of [log, fresh]) {
+        expect(await port.size('a')).toBe(2);
+        expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1]);
+      }
+      expect(await fresh.append('a', entries(2, 1))).toBe(2);
+      expect((await readFile(logFile(dir), 'utf8')).startsWith(after)).toBe(true);
+      for (const port of [log, fresh, new FilesystemLogBackend(SPEC, { root: dir })]) {
+        expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1, 2]);
+        await port.close();
+      }
+    });
+
+    test('and then succeeds is written whole again, and read once', async ({ dir }) => {
+      const log = new FilesystemLogBackend(SPEC, { root: dir });
+      await log.append('a', entries(0, 2));
+      expect(await halfWritten(() => log.append('a', entries(2, 4)), false)).toBe(2);
+      expect(await log.append('a', entries(6, 1))).toBe(6);
+      for (const port of [log, new FilesystemLogBackend(SPEC, { root: dir })]) {
+        expect((await port.read('a')).map((e) => e.header.n)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        expect((await port.read('a', { from: 3, limit: 2 })).map((e) => e.header.n)).toEqual([3, 4]);
+        await port.close();
+      }
+    });
   });
 
   test('a log holding only a torn tail is empty, and not listed', async ({ dir }) => {
@@ -273,12 +304,13 @@ describe('FilesystemLogBackend', () => {
     await log.close();
   });
 
-  describe('damage before the tail is a CorruptDataError naming the file and offset, never skipped', () => {
+  describe('damage inside a write is a CorruptDataError naming the file and offset, never skipped', () => {
     const cases: Array<[string, (line: string, index: number) => string]> = [
       // Still valid JSON, with the checksum of the line before the change.
       ['a changed body', (line) => line.replace('entry 2', 'entry X')],
       ['a changed checksum', (line) => line.replace(/"c":"[0-9a-f]{8}"/, '"c":"00000000"')],
       ['a line at the wrong position', (line) => lineOf({ ...fieldsOf(line), p: 7, e: 7 })],
+      ['a line of another group', (line) => lineOf({ ...fieldsOf(line), g: '0123456789abcdef' })],
       ['a line missing', () => ''],
       ['garbage', () => 'not json at all'],
       ['a group ending before it starts', (line) => lineOf({ ...fieldsOf(line), e: 1 })],
@@ -286,16 +318,18 @@ describe('FilesystemLogBackend', () => {
     for (const [title, damage] of cases) {
       test(title, async ({ dir }) => {
         const log = new FilesystemLogBackend(SPEC, { root: dir });
-        await log.append('a', entries(0, 2));
-        await log.append('a', entries(2, 1));
-        await log.append('a', entries(3, 2));
+        await log.append('a', entries(0, 1));
+        await log.append('a', entries(1, 3));
+        await log.append('a', entries(4, 1));
         const all = await lines(dir);
-        const damaged = all.flatMap((line, i) => (i === 2 ? [damage(line, i)].filter(Boolean) : [line]));
+        // Entry 2, in the middle of its write.
+        const at = all.findIndex((line) => line.includes('"p":2,'));
+        const damaged = all.flatMap((line, i) => (i === at ? [damage(line, i)].filter(Boolean) : [line]));
         await writeLines(dir, damaged);
         const fresh = new FilesystemLogBackend(SPEC, { root: dir });
         for (const call of [() => fresh.size('a'), () => fresh.read('a'), () => fresh.last('a')]) {
           const error = await rejectionOf(call, 'CORRUPT_DATA');
-          expect(error.details).toMatchObject({ file: logFile(dir), offset: offsetOf(all, 2), position: 2 });
+          expect(error.details).toMatchObject({ file: logFile(dir), offset: offsetOf(all, at), position: 2 });
         }
         await rejectionOf(() => fresh.append('a', [entry(5)]), 'CORRUPT_DATA');
         // The port that wrote the log finds the damage too once the file changed under it.
@@ -309,13 +343,14 @@ describe('FilesystemLogBackend', () => {
       const log = new FilesystemLogBackend(SPEC, { root: dir });
       await log.append('a', entries(0, 2));
       const all = await lines(dir);
+      const last = all.length - 1;
       for (const change of [{ v: 2 }, { f: 'omega.other' }, { h: { n: 'x' } }, { b: 1 }, { v: 0 }]) {
-        await writeLines(dir, [all[0]!, lineOf({ ...fieldsOf(all[1]!), ...change })]);
+        await writeLines(dir, [...all.slice(0, last), lineOf({ ...fieldsOf(all[last]!), ...change })]);
         const fresh = new FilesystemLogBackend(SPEC, { root: dir });
         expect(await fresh.size('a')).toBe(2);
         expect((await fresh.read('a', { limit: 1 }))[0]?.header).toEqual({ n: 0 });
         const error = await rejectionOf(() => fresh.read('a'), 'CORRUPT_DATA');
-        expect(error.details).toMatchObject({ file: logFile(dir), offset: offsetOf(all, 1), position: 1 });
+        expect(error.details).toMatchObject({ file: logFile(dir), offset: offsetOf(all, last), position: 1 });
         await rejectionOf(() => fresh.last('a'), 'CORRUPT_DATA');
         await fresh.close();
       }
@@ -422,15 +457,19 @@ describe('FilesystemLogBackend', () => {
     await log.append('a', entries(1, 1));
     const run = await runWithFault(() => log.append('a', entries(2, 1)));
     expect(run.outcome).toEqual({ ok: true, value: 2 });
-    expect(run.calls).toEqual([
-      'lstatSync',
-      'renameSync',
+    // The log's own calls, between the lock's: the check after the write is one lstat, no read.
+    const write = run.calls.indexOf('writevSync');
+    expect(run.calls.slice(write - 2, write + 4)).toEqual([
       'openSync',
       'fstatSync',
       'writevSync',
       'fdatasync',
+      'lstatSync',
       'closeSync',
-      'renameSync',
+    ]);
+    expect(run.calls.filter((call) => /^(read|writev|fdatasync|ftruncate)/.test(call))).toEqual([
+      'writevSync',
+      'fdatasync',
     ]);
     await log.close();
   });

@@ -7,7 +7,7 @@ import { documentSpec } from '../src/documents.js';
 import { CorruptDataError, isOmegaError } from '../src/errors.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { FilesystemDocumentBackend } from '../src/fs/document-backend.js';
-import { asStorageFailure } from '../src/fs/failures.js';
+import { asStorageFailure, withOutcome } from '../src/fs/failures.js';
 import { acquireLock, withLock } from '../src/fs/lock.js';
 import { causedBy, rejectionOf, runWithFault } from '../src/testing.js';
 
@@ -71,7 +71,7 @@ describe('runWithFault', () => {
 });
 
 describe('asStorageFailure', () => {
-  test('a system error becomes a StorageFailureError naming the path, operation and errno', () => {
+  test('a system error becomes a StorageFailureError naming the document, the failing path, operation and errno', () => {
     const system = Object.assign(new Error('EIO: i/o error'), {
       code: 'EIO',
       syscall: 'write',
@@ -83,11 +83,23 @@ describe('asStorageFailure', () => {
       kind: 'doc',
       name: 'a',
       operation: 'write',
-      file: '/x/y',
+      file: '/x/a',
       errno: 'EIO',
       syscall: 'write',
+      path: '/x/y',
     });
+    expect((error as Error).message).toBe('write of doc "a" failed: EIO at /x/a');
     expect(causedBy(error, system)).toBe(true);
+  });
+
+  test('a write that failed after it began to land says what became of it', () => {
+    const visible = withOutcome(
+      Object.assign(new Error('EIO'), { code: 'EIO', syscall: 'fsync' }),
+      'visible',
+    );
+    const error = asStorageFailure(visible, { kind: 'doc', operation: 'write', name: 'a', file: '/x/a' });
+    expect((error as CorruptDataError).details).toMatchObject({ file: '/x/a', outcome: 'visible' });
+    expect((error as Error).message).toContain('the new value is visible but may not survive a crash');
   });
 
   test('typed errors and errors without an errno code pass through', () => {
@@ -115,9 +127,10 @@ describe('a lock whose release fails on I/O', () => {
   test("withLock still resolves with fn's result, and warns", async ({ dir }) => {
     const lockDir = join(dir, 'lock');
     await withLock(lockDir, async () => undefined);
-    // Call 1 is the fast path's rename that takes the lock, call 2 the rename that frees it.
+    // Calls 1 and 2 check that the lock directory and its parent are no symlinks, call 3 is the fast
+    // path's rename that takes the lock, call 4 the rename that frees it.
     const run = await runWithFault(() => withLock(lockDir, async (fence) => fence), {
-      at: 2,
+      at: 4,
       fault: 'EACCES',
     });
     expect(run.outcome).toEqual({ ok: true, value: 2 });
@@ -148,10 +161,10 @@ describe('FilesystemDocumentBackend under faults', () => {
   test('a temp file whose removal failed is removed by the next write', async ({ dir }) => {
     const backend = new FilesystemDocumentBackend(SPEC, { root: dir, durable: false });
     await backend.directory();
+    // A create of a name never written links its temp file into place, then unlinks the temp file.
     const dry = await runWithFault(() => backend.create('a', { n: 1 }, '"one"'));
     const unlinkAt = dry.calls.lastIndexOf('unlinkSync') + 1;
-    await backend.remove('a');
-    const run = await runWithFault(() => backend.create('a', { n: 1 }, '"one"'), {
+    const run = await runWithFault(() => backend.create('c', { n: 1 }, '"one"'), {
       at: unlinkAt,
       fault: 'EIO',
     });

@@ -1,6 +1,7 @@
 import * as vitest from 'vitest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isOmegaError } from '../src/errors.js';
+import { MAX_APPEND_BYTES, MAX_LINE_BYTES } from '../src/fs/log-bounds.js';
 import { checkAppend, type LogBackend, type LogEntryInput, sizeConflict } from '../src/log.js';
 import { MemoryLogBackend, type MemoryLogs } from '../src/memory-log.js';
 import {
@@ -68,6 +69,28 @@ describe('MemoryLogBackend', () => {
     read!.position = 7;
     read!.body = 'mutated';
     expect(await log.last('a')).toStrictEqual({ position: 0, formatVersion: 2, header, body: '"one"' });
+  });
+
+  it('refuses an entry or an append over the filesystem bounds, measured as the line the filesystem writes', async () => {
+    const log = new MemoryLogBackend(LOG_CONTRACT_SPEC);
+    // A control character takes 6 bytes in JSON (\u0001): one string of 45 M units, shared by the entries,
+    // measures 270 MB without allocating it.
+    const units = Math.ceil(MAX_LINE_BYTES / 6);
+    const over = '\u0001'.repeat(units);
+    const error = await rejectionOf(
+      () => log.append('big', [entry(0), { header: { at: 1 }, body: over }]),
+      'INVALID_ARGUMENT',
+    );
+    expect(error.details).toMatchObject({ name: 'big', path: 'entries[1]', limit: MAX_LINE_BYTES });
+    const under = over.slice(0, units - 64);
+    const five = Array.from({ length: 5 }, (_, at) => ({ header: { at }, body: under }));
+    expect(5 * under.length * 6).toBeGreaterThan(MAX_APPEND_BYTES);
+    const total = await rejectionOf(() => log.append('big', five), 'INVALID_ARGUMENT');
+    expect(total.details).toMatchObject({ option: 'entries', limit: MAX_APPEND_BYTES });
+    expect(await log.size('big')).toBe(0);
+    // Just under both bounds: taken.
+    expect(await log.append('big', five.slice(0, 4))).toBe(0);
+    thrownBy(() => log.sync.append('big', [{ header: { at: 9 }, body: over }]), 'INVALID_ARGUMENT');
   });
 
   it('keeps its logs in the map it is given: they survive a port closed, for another port over the map', async () => {

@@ -497,3 +497,38 @@ describe('mockProvider hardening', () => {
     thrownBy(() => new MockCounter(null as never), 'INVALID_ARGUMENT');
   });
 });
+
+describe('mockProvider scripts', () => {
+  it('returnNext hands out a copy: changing what was scripted or what was returned leaks nowhere', async () => {
+    const mock = new MockShelf();
+    const canned = { n: 1, list: [1] };
+    mock.returnNext('take', canned).returnNext('all', [canned]);
+    canned.n = 2;
+    const taken = (await mock.take('x')) as { n: number; list: number[] };
+    expect(taken).toStrictEqual({ n: 1, list: [1] });
+    expect(taken).not.toBe(canned);
+    taken.list.push(9);
+    expect(mock.callsOf('take')[0]?.result).toStrictEqual({ n: 1, list: [1] });
+    const all = mock.all();
+    expect(all).toStrictEqual([{ n: 1, list: [1] }]);
+    expect(all[0]).not.toBe(canned);
+  });
+
+  it('gives the inner provider the mock class name, for its errors to name', () => {
+    const names: string[] = [];
+    class Named extends mockProvider<Shelf, object>(
+      'NamedShelf',
+      {
+        put: { sample: () => ['x', {}] },
+        take: { sample: () => ['x'] },
+        all: { sync: true, sample: () => [] },
+      },
+      (_options, provider) => {
+        names.push(provider);
+        return new MemoryShelf();
+      },
+    ) {}
+    new Named();
+    expect(names).toStrictEqual(['NamedShelf']);
+  });
+});

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isOmegaError, type OmegaError } from '../src/errors.js';
-import { cloneRecord, decodeRecord, encodeRecord, issuePath, parseRecord } from '../src/record-codec.js';
+import {
+  cloneRecord,
+  corruptRecord,
+  decodeRecord,
+  encodeRecord,
+  issuePath,
+  parseRecord,
+} from '../src/record-codec.js';
 import { emptyState, ShapeParts, StateSchema } from '../src/records.js';
 import { encode } from '../src/serde.js';
 
@@ -82,5 +89,19 @@ describe('record codec', () => {
     const error = caught(() => decodeRecord(RecordShape, text, { ...context, file: '/x/run-1.jsonl' }));
     expect(isOmegaError(error, 'CORRUPT_DATA')).toBe(true);
     expect(error.details).toMatchObject({ kind: 'session', name: 'run-1', file: '/x/run-1.jsonl', path });
+  });
+});
+
+describe('corruptRecord', () => {
+  it('calls a record of the store stored, and one of another file by what that file is', () => {
+    const stored = corruptRecord({ kind: 'snapshot', name: 's', file: '/r/s.jsonl' }, '$', 'bad');
+    expect(stored.message).toMatch(/^stored snapshot "s" in \/r\/s\.jsonl is corrupt/);
+    const imported = corruptRecord(
+      { kind: 'snapshot', name: 's', file: '/tmp/x.snapshot', source: 'export file' },
+      '$',
+      'bad',
+    );
+    expect(imported.message).toMatch(/^snapshot "s" in export file \/tmp\/x\.snapshot is corrupt/);
+    expect(imported.details).toMatchObject({ kind: 'snapshot', name: 's', file: '/tmp/x.snapshot' });
   });
 });

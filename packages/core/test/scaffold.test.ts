@@ -20,6 +20,7 @@ import {
   type ConformanceOptions,
   describeConformance,
   type FamilySuite,
+  INVALID_NAMES,
   type LogRecords,
   mockProvider,
   type NamedRecords,
@@ -30,6 +31,7 @@ import { recorder } from './recorder.js';
 /** A tiny family of named records to declare suites for: named values, and one synchronous method. */
 interface Things {
   get(name: string): Promise<Val | null>;
+  has(name: string): Promise<boolean>;
   put(name: string, value: Val): Promise<void>;
   remove(name: string): Promise<void>;
   names(): Promise<string[]>;
@@ -40,6 +42,7 @@ interface Things {
 
 const METHODS = {
   get: { name: 0, sample: (name) => [name] },
+  has: { name: 0, sample: (name) => [name] },
   put: { name: 0, sample: (name) => [name, 'value'] },
   remove: { name: 0, sample: (name) => [name] },
   names: { sample: () => [] },
@@ -57,21 +60,42 @@ class ThingFront extends DocumentFront<Record<string, never>> implements Things 
   readonly #plain: Record<string, Val> = {};
   // The 'shared' flaw: values kept as the caller's objects, unchecked.
   readonly #shared = new Map<string, Val>();
-  constructor(readonly flaw?: 'closed' | 'name' | 'list-order' | 'plain-object' | 'shared') {
+  // The 'plain-exists' flaw: only has() looks names up in a plain object, kept beside the documents.
+  readonly #seen: Record<string, true> = {};
+  /** `lenient`, with the 'one-name' flaw: the one name breaking the rule that get() takes for a missing one. */
+  constructor(
+    readonly flaw?:
+      | 'closed'
+      | 'sync-closed'
+      | 'name'
+      | 'one-name'
+      | 'list-order'
+      | 'plain-object'
+      | 'plain-exists'
+      | 'shared',
+    readonly lenient?: unknown,
+  ) {
     super(DOCUMENTS, new MemoryStore(), {}, { ownsStore: true });
   }
   async get(name: string) {
     this.lifecycle.assertOpen('get');
     // The flaw: a lookup that treats a name breaking the rule as one that is simply not there.
     if (this.flaw === 'name' && !isValidName(name)) return null;
+    if (this.flaw === 'one-name' && name === this.lenient) return null;
     this.lifecycle.assertNamed('get', name);
     if (this.flaw === 'shared') return this.#shared.get(name) ?? null;
     if (this.flaw === 'plain-object') return name in this.#plain ? cloneVal(this.#plain[name]!) : null;
     const text = (await this.documents.read(name))?.body;
     return text === undefined ? null : (decodeRecord(ANY, text, { kind: 'thing', name }) as Val);
   }
+  async has(name: string) {
+    this.lifecycle.assertNamed('has', name);
+    if (this.flaw === 'plain-exists') return name in this.#seen;
+    return (await this.documents.readHeader(name)) !== null;
+  }
   async put(name: string, value: Val) {
     this.lifecycle.assertNamed('put', name);
+    if (this.flaw === 'plain-exists') this.#seen[name] = true;
     if (this.flaw === 'shared') {
       this.#shared.set(name, value);
       return;
@@ -103,7 +127,7 @@ class ThingFront extends DocumentFront<Record<string, never>> implements Things 
     return this.flaw === 'list-order' ? names.reverse() : names;
   }
   count() {
-    this.lifecycle.assertOpen('count');
+    if (this.flaw !== 'sync-closed') this.lifecycle.assertOpen('count');
     return this.#count++;
   }
 }
@@ -177,13 +201,13 @@ const LOGS: LogRecords<Journal, Val> = {
   },
 };
 
-function declare(flaw?: ThingFront['flaw'], options: ConformanceOptions<Things> = {}) {
+function declare(flaw?: ThingFront['flaw'], options: ConformanceOptions<Things> = {}, lenient?: unknown) {
   const suite = recorder();
   describeConformance(
     suite.framework,
     { family: 'Things', kind: 'thing', methods: METHODS, records: RECORDS },
     'memory',
-    async () => ({ provider: new ThingFront(flaw) }),
+    async () => ({ provider: new ThingFront(flaw, lenient) }),
     options,
     ({ provider, group }) => {
       group('counting', () => suite.framework.it('counts', () => expect(provider().count()).toBe(0)));
@@ -231,6 +255,7 @@ describe('describeConformance', () => {
     for (const group of [
       'close',
       'the name rule',
+      'names a plain object has',
       'named records',
       'values',
       'no shared references',
@@ -242,6 +267,7 @@ describe('describeConformance', () => {
     const names = [...tests.keys()].filter((title) => title.includes('the name rule'));
     expect(names.map((title) => title.split(' > ').at(-1))).toStrictEqual([
       'get() refuses every name breaking the rule with InvalidNameError',
+      'has() refuses every name breaking the rule with InvalidNameError',
       'put() refuses every name breaking the rule with InvalidNameError',
       'remove() refuses every name breaking the rule with InvalidNameError',
     ]);
@@ -272,6 +298,7 @@ describe('describeConformance', () => {
       'Things conformance: memory',
       'Things conformance: memory > close',
       'Things conformance: memory > the name rule',
+      'Things conformance: memory > names a plain object has',
     ]);
     expect(await suite.failures()).toStrictEqual([]);
   });
@@ -287,6 +314,39 @@ describe('describeConformance', () => {
         'makes every method fail with ClosedError naming it: sync ones throw, async ones reject, iterable ones reject at the first next()',
       ),
     ).rejects.toThrow(/resolved/);
+  });
+
+  it('fails a provider that forgets the closed check of one synchronous method', async () => {
+    const suite = declare('sync-closed');
+    expect(await suite.failures()).toStrictEqual([
+      'makes every method fail with ClosedError naming it: sync ones throw, async ones reject, iterable ones reject at the first next()',
+    ]);
+    await expect(
+      suite.run(
+        'makes every method fail with ClosedError naming it: sync ones throw, async ones reject, iterable ones reject at the first next()',
+      ),
+    ).rejects.toThrow(/returned/);
+  });
+
+  it('needs every entry of INVALID_NAMES: a provider taking only that one name breaking the rule fails', async () => {
+    for (const bad of INVALID_NAMES) {
+      const suite = declare('one-name', {}, bad);
+      await expect(
+        suite.run('get() refuses every name breaking the rule with InvalidNameError'),
+        String(bad),
+      ).rejects.toThrow(/resolved to null instead of rejecting with INVALID_NAME/);
+    }
+  });
+
+  it('fails a provider that looks names up in a plain object in one method only, in the generated group', async () => {
+    expect(await declare('plain-exists').failures()).toStrictEqual([
+      'every method taking a name treats __proto__, constructor, ... as any other name',
+    ]);
+    await expect(
+      declare('plain-exists').run(
+        'every method taking a name treats __proto__, constructor, ... as any other name',
+      ),
+    ).rejects.toThrow(/has\("__proto__"\) resolved true, but has\("plain-name-0"\) resolved false/);
   });
 
   it('fails a provider that forgets the name rule in one method', async () => {
@@ -307,6 +367,7 @@ describe('describeConformance', () => {
   it('fails a provider that indexes names in a plain object, and only on names such an object has', async () => {
     const suite = declare('plain-object');
     expect(await suite.failures()).toStrictEqual([
+      'every method taking a name treats __proto__, constructor, ... as any other name',
       'treats names a plain object has (__proto__, constructor, ...) as any other name',
     ]);
     await expect(
@@ -357,6 +418,7 @@ describe('describeConformance with iterable methods and a logs adapter', () => {
       'Journal conformance: memory',
       'Journal conformance: memory > close',
       'Journal conformance: memory > the name rule',
+      'Journal conformance: memory > names a plain object has',
       'Journal conformance: memory > log entries',
       'Journal conformance: memory > persistence',
     ]);

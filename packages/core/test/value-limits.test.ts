@@ -1,7 +1,8 @@
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '../src/canonical.js';
+import { canonicalize, digestOf } from '../src/canonical.js';
 import { isOmegaError } from '../src/errors.js';
-import { MAX_ARRAY_LENGTH, MAX_DEPTH, MAX_HOLES } from '../src/json.js';
+import { MAX_ARRAY_LENGTH, MAX_DEPTH, MAX_HOLES, MAX_PARTS } from '../src/json.js';
 import { cloneVal, decode, encode, fromJsonValue } from '../src/serde.js';
 import { thrownBy } from '../src/testing.js';
 import type { Val } from '../src/val.js';
@@ -322,5 +323,81 @@ describe('value limits: each property read once, only plain values', () => {
     const value = { b: Buffer.from([1, 2]), m: new Map([[1, [2]]]), d: new Date(5), s: new Set([1]) };
     expect(decode(encode(value))).toEqual({ ...value, b: new Uint8Array([1, 2]) });
     expect(cloneVal(value).b).toEqual(new Uint8Array([1, 2]));
+  });
+});
+
+describe('value limits: parts are counted on every path that reaches them', () => {
+  /** `v = [v, v]`, `levels` times: levels + 1 arrays, 2^(levels+1) - 2 parts. */
+  function halves(levels: number): Val {
+    let value: Val = [];
+    for (let i = 0; i < levels; i++) value = [value, value];
+    return value;
+  }
+
+  const WALKS: [string, (value: Val) => unknown][] = [...ALL_WRITERS, ['digestOf', digestOf]];
+
+  it.each([25, 28])('every walk refuses %i levels of shared halves, naming the bound', (levels) => {
+    const value = halves(levels);
+    for (const [name, walk] of WALKS) {
+      const error = thrownBy(() => walk(value), 'INVALID_ARGUMENT');
+      const { reason, path } = error.details as { reason: string; path: string };
+      expect(reason, name).toContain(String(MAX_PARTS));
+      expect(path, name).toMatch(/^\$(\[[01]\])*$/);
+    }
+    expect(explainNotVal(value)?.reason).toContain(String(MAX_PARTS));
+    const copied = thrownBy(() => fromJsonValue(value), 'CORRUPT_DATA');
+    expect((copied.details as { reason: string }).reason).toContain(String(MAX_PARTS));
+  });
+
+  it('refuses shared parts inside Maps and Sets, and keeps values of shared parts below the bound', () => {
+    let map: Val = new Map();
+    for (let i = 0; i < 26; i++)
+      map = new Map<Val, Val>([
+        [1, map],
+        [2, new Set([map])],
+      ]);
+    const error = thrownBy(() => cloneVal({ map }), 'INVALID_ARGUMENT');
+    expect((error.details as { reason: string }).reason).toContain(String(MAX_PARTS));
+    const small = halves(12);
+    expect(decode(encode(small))).toStrictEqual(small);
+    expect(cloneVal(small)).toStrictEqual(small);
+    expect(fromJsonValue(JSON.parse(encode(small)))).toStrictEqual(small);
+  });
+});
+
+describe('value limits: arrays, Dates, Maps, Sets and bytes carry nothing besides their contents', () => {
+  const adorned = (): [string, Val][] => {
+    const sparse: Val[] = [1];
+    sparse[5] = 2;
+    const long = Array.from({ length: 100 }, (_, i) => i);
+    return [
+      ['an array', [1]],
+      ['an empty array', []],
+      ['a sparse array', sparse],
+      ['a long array', long],
+      ['a Date', new Date(0)],
+      ['a Map', new Map([[1, 2]])],
+      ['a Set', new Set([1])],
+      ['a Uint8Array', new Uint8Array([1, 2])],
+      ['a Buffer', Buffer.from('ab')],
+    ];
+  };
+
+  it.each(adorned().map(([label]) => label))('every walk refuses %s with an own property', (label) => {
+    for (const [name, walk] of ALL_WRITERS) {
+      const value = adorned().find(([l]) => l === label)![1] as object;
+      Object.assign(value, { x: 1 });
+      const error = thrownBy(() => walk({ v: value as Val }), 'INVALID_ARGUMENT');
+      expect(error.details, name).toMatchObject({ path: '$.v' });
+      expect((error.details as { reason: string }).reason, name).toContain('own properties');
+    }
+  });
+
+  it('keeps symbol-keyed and non-enumerable properties out of the value, as on plain objects', () => {
+    for (const [label, value] of adorned()) {
+      Object.defineProperty(value, 'hidden', { value: 1, enumerable: false });
+      (value as unknown as Record<symbol, number>)[Symbol('s')] = 1;
+      expect(explainNotVal({ v: value }), label).toBeNull();
+    }
   });
 });

@@ -72,13 +72,15 @@ export class SessionFront extends DocumentFront<SessionHeader> implements Sessio
   async delete(name: string, options?: DeleteSessionOptions): Promise<void> {
     this.lifecycle.assertNamed('delete', name);
     const expectedVersion = expectedVersionOf(name, options);
-    await this.documents.withLock(name, async () => {
+    // The fence makes the remove land only over the session this holder checked, even if it stalls past
+    // the lock's lease and another writer saves meanwhile (a ConflictError then).
+    await this.documents.withLock(name, async (fence) => {
       if (expectedVersion !== undefined) {
         const current = await this.documents.readHeader(name);
         if (!current) throw notFound(name);
         assertVersion(name, expectedVersion, current.header.sessionVersion);
       }
-      if (!(await this.documents.remove(name))) throw notFound(name);
+      if (!(await this.documents.remove(name, { fence }))) throw notFound(name);
     });
   }
 

@@ -1,6 +1,8 @@
+import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
+import { SessionFront } from './front.js';
 import type { SessionProvider } from './index.js';
-import { MemorySessionProvider, type MemorySessionProviderOptions } from './memory.js';
+import type { MemorySessionProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
@@ -17,5 +19,6 @@ export type MockSessionProviderOptions = MockOptions & MemorySessionProviderOpti
 export class MockSessionProvider extends mockProvider<SessionProvider, MockSessionProviderOptions>(
   'MockSessionProvider',
   METHODS,
-  (options) => new MemorySessionProvider(options),
+  // The memory provider's front, under the mock's own name: its errors (a bad option) name the mock.
+  (options, provider) => new SessionFront(new MemoryStore(), options, { provider, ownsStore: true }),
 ) {}

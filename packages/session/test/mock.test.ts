@@ -1,4 +1,5 @@
 import { ConflictError } from '@omega/core';
+import { thrownBy } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { MockSessionProvider } from '../src/mock.js';
@@ -17,6 +18,12 @@ describe('MockSessionProvider', () => {
       mock.returnNext('exists', 'yes');
     };
     expect(typeChecks).toBeTypeOf('function');
+  });
+
+  it('names itself, not the memory provider keeping its data, when it refuses its clock', () => {
+    const error = thrownBy(() => new MockSessionProvider({ now: 42 as never }), 'INVALID_ARGUMENT');
+    expect(error.details).toMatchObject({ provider: 'MockSessionProvider', option: 'now' });
+    expect(error.message).toContain('MockSessionProvider');
   });
 
   it('fails a scripted save with the given error, storing nothing, and records the call', async () => {

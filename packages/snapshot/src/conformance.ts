@@ -322,6 +322,8 @@ export function describeSnapshotProvider<P extends SnapshotProvider>(
               await damage(file);
               const error = await rejectionOf(() => current().import(file), 'CORRUPT_DATA');
               expect(error.details).toMatchObject({ file });
+              // The wording is the point here: the file is the caller's, not a snapshot of the store.
+              expect(error.message).not.toMatch(/stored snapshot/);
               expect(await current().list()).toStrictEqual([]);
             });
           }
@@ -368,6 +370,11 @@ export function describeSnapshotProvider<P extends SnapshotProvider>(
           { label: 'a string createdAt', value: { state: emptyState(), createdAt: '2024-01-01' } },
           { label: 'a numeric label', value: { state: emptyState(), createdAt: 1, label: 5 } },
           { label: 'an object parent', value: { state: emptyState(), createdAt: 1, parent: {} } },
+          {
+            label: 'a parent breaking the name rule',
+            value: { state: emptyState(), createdAt: 1, parent: '../etc' },
+          },
+          { label: 'an empty parent', value: { state: emptyState(), createdAt: 1, parent: '' } },
           {
             label: 'an unknown status',
             value: { state: { ...emptyState(), status: 'paused' }, createdAt: 1 },

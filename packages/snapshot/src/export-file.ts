@@ -71,7 +71,10 @@ export async function readExportFile(path: unknown): Promise<ImportedFile> {
       },
     );
   }
-  const snapshot = decodeSnapshot({ name: doc.name, header: doc.header, body: doc.body, file }, false);
+  const snapshot = decodeSnapshot(
+    { name: doc.name, header: doc.header, body: doc.body, file, source: 'export file' },
+    false,
+  );
   // Re-encoded, so what is stored is this package's own text (and size), whatever spacing the file had.
   return { name: doc.name, snapshot, ...storedForm(snapshot, encode(snapshot), doc.header.digest), file };
 }
@@ -84,10 +87,13 @@ export function importConflict(name: string, file: string): AlreadyExistsError {
   );
 }
 
-/** The error of an export whose target lies among the documents of the store it is exported from. */
+/**
+ * The error of an export whose target lies inside the store's root: a file there could sit among the
+ * documents of any family (`<root>/sessions/x.jsonl`) and break its listing.
+ */
 export function exportInsideStore(name: string, path: string): InvalidArgumentError {
   return new InvalidArgumentError(
-    `cannot export snapshot "${name}" to ${path}: the path is inside the store's snapshots folder`,
-    { details: { kind: KIND, name, file: path, reason: 'inside the snapshots folder' } },
+    `cannot export snapshot "${name}" to ${path}: the path is inside the store's root`,
+    { details: { kind: KIND, name, file: path, reason: "inside the store's root" } },
   );
 }

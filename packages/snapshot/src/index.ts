@@ -8,8 +8,8 @@ export function machineSnapshotOf(parts: RecordParts) {
     state: parts.state,
     createdAt: TimestampSchema,
     label: z.string().optional(),
-    /** Name of the snapshot this one was taken after, if any. */
-    parent: z.string().optional(),
+    /** Name of the snapshot this one was taken after, if any: a name by the name rule, like its own. */
+    parent: NameSchema.optional(),
   });
 }
 

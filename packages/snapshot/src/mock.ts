@@ -1,6 +1,8 @@
+import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
+import { SnapshotFront } from './front.js';
 import type { SnapshotProvider } from './index.js';
-import { MemorySnapshotProvider, type MemorySnapshotProviderOptions } from './memory.js';
+import type { MemorySnapshotProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
 /** Options of {@link MockSnapshotProvider}: `latencyMs`, and `durable` for the export files it writes. */
@@ -15,5 +17,6 @@ export type MockSnapshotProviderOptions = MockOptions & MemorySnapshotProviderOp
 export class MockSnapshotProvider extends mockProvider<SnapshotProvider, MockSnapshotProviderOptions>(
   'MockSnapshotProvider',
   METHODS,
-  (options) => new MemorySnapshotProvider(options),
+  // The memory provider's front, under the mock's own name: its errors (a bad option) name the mock.
+  (options, provider) => new SnapshotFront(new MemoryStore(), options, { provider, ownsStore: true }),
 ) {}

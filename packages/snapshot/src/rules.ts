@@ -35,6 +35,8 @@ export interface StoredSnapshot {
 export interface SnapshotDocument extends StoredSnapshot {
   name: string;
   file?: string;
+  /** What `file` is when it is not the store's (`export file`), for errors. */
+  source?: string;
 }
 
 /** The stored form of a checked snapshot whose serde text is `body` and digest `digest`. */
@@ -60,7 +62,7 @@ export function encodeSnapshot(name: string, input: unknown): StoredSnapshot {
  */
 export function decodeSnapshot(document: SnapshotDocument, prevalidated: boolean): MachineSnapshot {
   if (prevalidated) return decode(document.body) as MachineSnapshot;
-  const context = { kind: KIND, name: document.name, file: document.file };
+  const context = { kind: KIND, name: document.name, file: document.file, source: document.source };
   const snapshot = decodeRecord(MachineSnapshotShape, document.body, context);
   if (snapshot.createdAt !== document.header.createdAt) {
     throw corruptRecord(context, '$.createdAt', 'createdAt differs from the header');

@@ -188,7 +188,7 @@ describe('FilesystemSnapshotProvider', () => {
     expect(await provider.info('linked')).toEqual(await other.info('linked'));
   });
 
-  it('refuses an export target inside the snapshots folder, through a symlink too, so the store still lists', async () => {
+  it("refuses an export target inside the store's root, through a symlink too, so every family still lists", async () => {
     const provider = open();
     await provider.save('kept', sampleSnapshot(1));
     const outside = join(dir, 'elsewhere');
@@ -198,13 +198,16 @@ describe('FilesystemSnapshotProvider', () => {
       join(folder(), 'exported.jsonl'),
       join(folder(), 'new', 'kept.snapshot'),
       join(outside, 'store-link', 'snapshots', 'via-link.jsonl'),
+      join(root, 'sessions', 'evil.jsonl'),
+      join(root, 'exports', 'kept.snapshot'),
+      join(outside, 'store-link', 'states', 'via-link.jsonl'),
     ]) {
       const error = await rejectionOf(() => provider.export('kept', target), 'INVALID_ARGUMENT');
       expect(error.details).toMatchObject({ kind: 'snapshot', name: 'kept', file: target });
+      expect(error.details.reason).toBe("inside the store's root");
     }
     expect((await provider.list()).map((info) => info.name)).toEqual(['kept']);
-    // The rest of the root is the caller's: an exports folder beside the family folders is fine.
-    await provider.export('kept', join(root, 'exports', 'kept.snapshot'));
+    expect(await readdir(root)).toEqual(['snapshots']);
     await provider.export('kept', join(outside, 'kept.snapshot'));
     expect(await readdir(outside)).toContain('kept.snapshot');
   });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CheckedParts, digestOf, encode } from '@omega/core';
+import { CheckedParts, digestOf, encode, NameSchema } from '@omega/core';
 import { assertSameValue } from '@omega/core/testing';
 import { arbitraryOf, createTempDir, removeTempDir } from '@omega/test-kit';
 import fc from 'fast-check';
@@ -10,9 +10,9 @@ import { MemorySnapshotProvider } from '../src/memory.js';
 import { MockSnapshotProvider } from '../src/mock.js';
 
 const RUNS = { seed: 42, numRuns: 50 };
-// From the family's own schema. Its custom parts are those of the built core it imports, which the kit
-// (reading core's source) knows only when given them.
-const snapshots = arbitraryOf(MachineSnapshotSchema, { parts: [CheckedParts] });
+// From the family's own schema. Its custom parts and name schema are those of the built core it imports,
+// which the kit (reading core's source) knows only when given them.
+const snapshots = arbitraryOf(MachineSnapshotSchema, { parts: [CheckedParts], names: [NameSchema] });
 
 it('generates only snapshots the schema takes', () => {
   fc.assert(

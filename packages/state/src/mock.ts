@@ -1,6 +1,8 @@
+import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
+import { StateFront } from './front.js';
 import type { StateProvider } from './index.js';
-import { MemoryStateProvider, type MemoryStateProviderOptions } from './memory.js';
+import type { MemoryStateProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
 /** Options of {@link MockStateProvider}: `latencyMs`, and the clock of the states it keeps. */
@@ -15,5 +17,6 @@ export type MockStateProviderOptions = MockOptions & MemoryStateProviderOptions;
 export class MockStateProvider extends mockProvider<StateProvider, MockStateProviderOptions>(
   'MockStateProvider',
   METHODS,
-  (options) => new MemoryStateProvider(options),
+  // The memory provider's front, under the mock's own name: its errors (a bad option) name the mock.
+  (options, provider) => new StateFront(new MemoryStore(), options, { provider, ownsStore: true }),
 ) {}

@@ -21,7 +21,10 @@ describe('MockStateProvider', () => {
     const mock = new MockStateProvider();
     const canned = { ...mock.createState(), step: 99 };
     mock.returnNext('loadState', canned);
-    expect(await mock.loadState('absent')).toBe(canned);
+    const loaded = await mock.loadState('absent');
+    // A copy: the caller's canned object is neither handed out nor reachable from the record.
+    expect(loaded).toStrictEqual(canned);
+    expect(loaded).not.toBe(canned);
     expect(await mock.loadState('absent')).toBeNull();
     expect(mock.callsOf('loadState').map((call) => call.result)).toStrictEqual([canned, null]);
   });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 // alone, so the kit loads the record schemas and the little they import, not all of core; the types come
 // from the index, the one module that re-exports zod's.
 import type { RecordParts, State, Val, z } from '../../core/src/index.js';
-import { CheckedParts, ShapeParts, StateSchema } from '../../core/src/records.js';
+import { CheckedParts, NameSchema, ShapeParts, StateSchema } from '../../core/src/records.js';
 
 /**
  * Object keys that stress an encoding: the tag and payload keys (`$t`, `v`), `__proto__` (fast-check
@@ -147,8 +147,27 @@ function customParts(parts: RecordParts): Array<[z.core.$ZodType, fc.Arbitrary<u
   ];
 }
 
+/**
+ * Stored names ({@link NameSchema}: a refined string): the edges of the rule (one character, 128, a dash
+ * or underscore first, dots after the first character) among short ones.
+ */
+const NAME_CHARS = 'ABCZabcz0189._-';
+const nameArbitrary = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom(...NAME_CHARS.replace('.', '')),
+      fc.string({ unit: fc.constantFrom(...NAME_CHARS), maxLength: 8 }),
+    )
+    .map(([first, rest]) => first + rest),
+  fc.constantFrom('x'.repeat(128), '-', '_..'),
+);
+
 /** The custom parts of core's source: what its own schemas (and {@link stateArbitrary}) are made of. */
-const sourceParts = new Map([...customParts(CheckedParts), ...customParts(ShapeParts)]);
+const sourceParts = new Map<z.core.$ZodType, fc.Arbitrary<unknown>>([
+  ...customParts(CheckedParts),
+  ...customParts(ShapeParts),
+  [NameSchema, nameArbitrary],
+]);
 
 /** Options of {@link arbitraryOf}. */
 export interface ArbitraryOptions {
@@ -159,6 +178,8 @@ export interface ArbitraryOptions {
    * `CheckedParts` here.
    */
   parts?: readonly RecordParts[];
+  /** Name schemas (`NameSchema` of the `@omega/core` a family imports) the walk generates valid names for. */
+  names?: readonly z.core.$ZodType[];
 }
 
 /**
@@ -182,6 +203,7 @@ export function arbitraryOf<S extends z.core.$ZodType>(
   for (const parts of options.parts ?? []) {
     for (const [part, arbitrary] of customParts(parts)) known.set(part, arbitrary);
   }
+  for (const name of options.names ?? []) known.set(name, nameArbitrary);
   return walk(schema, '$', { known, open: new Set() }) as fc.Arbitrary<z.output<S>>;
 }
 

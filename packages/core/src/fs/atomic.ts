@@ -57,8 +57,8 @@ export const UNCHECKED_TEMP_AGE_MS = 60 * 60 * 1000;
  * Removes the temp entries that writers killed midway left in `dir` (named as by
  * {@link writeFileAtomic}): those whose writer certainly no longer runs (its pid is gone, or taken by a
  * process that started at another time), and those of writers that cannot be checked from here once
- * they are {@link UNCHECKED_TEMP_AGE_MS} old. A live writer's temp file is kept. Returns the removed
- * paths; a missing `dir` has none.
+ * they are {@link UNCHECKED_TEMP_AGE_MS} old. A live writer's temp file is kept, and so is a claimed one
+ * (see document-commit.ts). Returns the removed paths; a missing `dir` has none.
  */
 export async function sweepTempFiles(dir: string): Promise<string[]> {
   const stale = staleTemps(dir, await io.readdir(dir).catch(noEntries));
@@ -96,6 +96,9 @@ function staleTemps(dir: string, entries: readonly string[]): string[] {
     const owner = tempOwner(entry);
     if (owner === null) continue;
     const path = join(dir, entry);
+    // A claimed one (a second link, see document-commit.ts) is a committed write: the next writer of its
+    // document installs it or, once its state is gone, removes it.
+    if (isClaimed(path)) continue;
     const state =
       owner.identity === null
         ? isProcessAlive(owner.pid)
@@ -105,6 +108,16 @@ function staleTemps(dir: string, entries: readonly string[]): string[] {
     if (state === 'dead' || (state === 'unknown' && olderThan(path, UNCHECKED_TEMP_AGE_MS))) stale.push(path);
   }
   return stale;
+}
+
+// Whether the file at `path` has a second name: a claim (a directory always has, its own `.`).
+function isClaimed(path: string): boolean {
+  try {
+    const stats = io.lstatSync(path);
+    return !stats.isDirectory() && stats.nlink > 1;
+  } catch {
+    return false;
+  }
 }
 
 // False when `path` is gone (another sweeper won) or younger than `ageMs`. An lstat does not wait for the

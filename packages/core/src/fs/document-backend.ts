@@ -1,19 +1,17 @@
-import { dirname } from 'node:path';
-import { type DocumentBackend, type DocumentSpec, documentExists, type StoredHeader } from '../documents.js';
+import type { DocumentBackend, DocumentSpec, DocumentWriteOptions, StoredHeader } from '../documents.js';
 import { assertValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
-import { DIRENTS, missingAsEmpty, syncDirectory } from './dirs.js';
+import { DIRENTS, missingAsEmpty } from './dirs.js';
+import { type Held, isTombstoneError, openBase } from './document-base.js';
 import { DocumentFolder, EXTENSION } from './document-folder.js';
+import { createJob, removeJob, updateJob, writeJob } from './document-jobs.js';
 import { FilesystemSyncDocumentBackend } from './document-sync.js';
-import { encodeFrame } from './frame.js';
+import { runWrite } from './document-write.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
-import { readFramedFile, writeFramedFile } from './framed.js';
+import { readFramedFile } from './framed.js';
 import { io } from './io.js';
 import { acquireLock, type FileLock, runHolding } from './lock.js';
 import type { FilesystemOptions } from './options.js';
-import { refuseNonFile } from './root.js';
-import { linkTemp, writeTempFile } from './temp.js';
-import { unlinkIfPresent } from './unlink.js';
 
 /** Options of a {@link FilesystemDocumentBackend}: see {@link FilesystemOptions}. */
 export type FilesystemDocumentOptions = FilesystemOptions;
@@ -26,10 +24,12 @@ const yieldToEventLoop = () => new Promise<void>((resume) => setImmediate(resume
  * The filesystem {@link DocumentBackend}: one family folder of framed documents,
  * `<root>/<folder>/<name>.jsonl`, created on first use (mode 0700; documents 0600). Every method checks
  * the name first (an `InvalidNameError`, nothing touched on disk), refuses symlinks, and validates what it
- * reads (a `CorruptDataError` naming the file). Writes are atomic replaces, durable by default; the lock
- * is cross-process ({@link acquireLock}), and a document's lock directory goes with the document when it
- * is removed under that lock. {@link FilesystemDocumentBackend.sync} is its synchronous face, over the
- * same folder and locks.
+ * reads (a `CorruptDataError` naming the file). Writes are atomic replaces, durable by default, each
+ * committed over the state it read, so that every write lands in order whatever its writer's stalls
+ * (document-commit.ts); a removed document leaves a tombstone in its place (document-base.ts). The lock is
+ * cross-process ({@link acquireLock}): it makes writers wait for each other, and its directory goes when
+ * no document is left under its name. {@link FilesystemDocumentBackend.sync} is its synchronous face, over
+ * the same folder and locks.
  */
 export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   readonly prevalidated = false;
@@ -59,12 +59,14 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   async read(name: string): Promise<FramedDocument<H> | null> {
     assertValidName(this.#spec.kind, name);
     const folder = this.#folder;
+    let file: string | undefined;
     // An open store builds the path without an await: a small load is a few microseconds of work.
     try {
       const opened = folder.opened;
-      const file = opened === undefined ? await this.#file(name) : `${opened}${name}${EXTENSION}`;
+      file = opened === undefined ? await this.#file(name) : `${opened}${name}${EXTENSION}`;
       return folder.named(await readFramedFile(file, this.#spec, this.#spec.header), name);
     } catch (error) {
+      if (file !== undefined && isTombstoneError(error, file)) return null;
       throw folder.readFailure(error, 'read', name);
     }
   }
@@ -78,14 +80,18 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     }
   }
 
-  /** Creates or atomically replaces document `name`. */
-  async write(name: string, header: H, body: string): Promise<void> {
+  /**
+   * Creates or atomically replaces document `name`, over whatever is there (a damaged document too), in
+   * order with every other write of it (see document-commit.ts). With a fence, only over the state the
+   * fence's holder last saw (see {@link DocumentWriteOptions}).
+   */
+  async write(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void> {
+    const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      await refuseNonFile(file);
-      await this.#put(file, name, header, body);
+      await runWrite(writeJob(folder, name, file, header, body, this.#held(name, options)));
     } catch (error) {
-      throw this.#folder.failure(error, 'write', name);
+      throw folder.failure(error, 'write', name);
     }
   }
 
@@ -93,32 +99,25 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
    * Creates document `name`, atomically and only if it does not exist: an `AlreadyExistsError`
    * (details `{ kind, name, file }`) otherwise. Of concurrent creators exactly one wins.
    */
-  async create(name: string, header: H, body: string): Promise<void> {
+  async create(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void> {
     const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      const temp = await writeTempFile(
-        file,
-        encodeFrame(file, folder.meta(name), header, body),
-        folder.durable,
-      );
-      if (!(await linkTemp(temp, file, folder.durable))) throw documentExists(this.#spec.kind, name, file);
-      folder.written(name);
+      await runWrite(createJob(folder, name, file, header, body, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'create', name);
     }
   }
 
-  /** Removes document `name`; false when there was none. */
-  async remove(name: string): Promise<boolean> {
+  /**
+   * Removes document `name`; false when there was none. What it leaves is a tombstone, which no read or
+   * listing shows: see document-base.ts.
+   */
+  async remove(name: string, options?: DocumentWriteOptions): Promise<boolean> {
     const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      await refuseNonFile(file);
-      if (!unlinkIfPresent(file)) return false;
-      folder.removed(name);
-      if (folder.durable) await syncDirectory(dirname(file));
-      return true;
+      return await runWrite(removeJob(folder, name, file, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'remove', name);
     }
@@ -154,40 +153,41 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   }
 
   /**
-   * Read-modify-write of document `name` under its cross-process lock, as `updateUnderLock` does but
-   * with the folder checked once: reading the header already refuses a symlink or a non-file there.
+   * Read-modify-write of document `name`: under its cross-process lock, so that writers wait for each
+   * other rather than retry, and committed over the state it read (document-commit.ts), so that it lands
+   * in order even if this process stalls past the lock's lease.
    */
   async update(
     name: string,
     next: (current: StoredHeader<H> | null) => { header: H; body: string },
   ): Promise<void> {
     assertValidName(this.#spec.kind, name);
-    await this.#underLock(name, async (dir) => {
-      const file = this.#folder.file(dir, name);
-      const { header, body } = this.#folder.rewrite(file, name, next);
+    const folder = this.#folder;
+    await this.#underLock(name, false, async (file) => {
       try {
-        await this.#put(file, name, header, body);
+        await runWrite(updateJob(folder, name, file, next));
       } catch (error) {
-        throw this.#folder.failure(error, 'write', name);
+        throw folder.failure(error, 'write', name);
       }
     });
   }
 
   /**
    * Runs `fn` holding the cross-process lock of document `name` (see {@link acquireLock}), for
-   * read-modify-write; the lock lives in `<folder>/.locks/<name>/`. When `fn` removed the document, the
-   * lock directory is removed with it, so a store keeps no lock per name it ever held: a document created
-   * again later starts a new fence sequence.
+   * read-modify-write; the lock lives in `<folder>/.locks/<name>/`. Writes passing the fence `fn` gets
+   * land only over the state the holder saw (see {@link DocumentWriteOptions}). When no document is left
+   * under the name at the end, the lock directory is removed, so a store keeps no lock per name it ever
+   * held: a document created again later starts a new fence sequence.
    */
   async withLock<T>(name: string, fn: (fence: number) => Promise<T>): Promise<T> {
     assertValidName(this.#spec.kind, name);
-    return this.#underLock(name, (_dir, fence) => fn(fence));
+    return this.#underLock(name, true, (_file, fence) => fn(fence));
   }
 
   /**
-   * Whether `path` lies inside this store's folder of documents (`<root>/<folder>`), following symlinks of
-   * the part of it that exists (a path not created yet is judged by its nearest existing parent). The rest
-   * of the root is the caller's: an `exports/` folder beside the family folders is fine.
+   * Whether `path` lies inside this store's root, following symlinks of the part of it that exists (a path
+   * not created yet is judged by its nearest existing parent): a caller's file written there would sit
+   * among the store's own files.
    */
   async contains(path: string): Promise<boolean> {
     return this.#folder.contains(path);
@@ -196,34 +196,45 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
   /** Nothing to release: every call opens and closes what it uses. */
   async close(): Promise<void> {}
 
-  // withLock, also passing the folder it checked.
-  async #underLock<T>(name: string, fn: (dir: string, fence: number) => Promise<T>): Promise<T> {
+  // withLock, also passing the document's file; `fenced` records the state the holder saw, for its fence.
+  async #underLock<T>(
+    name: string,
+    fenced: boolean,
+    fn: (file: string, fence: number) => Promise<T>,
+  ): Promise<T> {
     const folder = this.#folder;
-    let dir: string;
+    let file: string;
     let lock: FileLock;
     try {
-      dir = await folder.liveDirectory();
-      lock = await acquireLock(folder.lockDir(dir, name), folder.lockOptions);
+      const dir = await folder.liveDirectory();
+      file = folder.file(dir, name);
+      lock = await folder.acquireAsync(name, () =>
+        acquireLock(folder.lockDir(dir, name), folder.lockOptions),
+      );
     } catch (error) {
       throw folder.failure(error, 'lock', name);
     }
-    folder.lock(name);
+    try {
+      if (fenced) folder.lock(name, lock.fence, openBase(file, this.#spec, this.#spec.header, false));
+    } catch (error) {
+      await folder.endLock(name, file, lock).catch(() => undefined);
+      throw folder.failure(error, 'lock', name);
+    }
     return runHolding(
       lock,
-      () => fn(dir, lock.fence),
-      () => folder.endLock(name, lock),
+      () => fn(file, lock.fence),
+      () => folder.endLock(name, file, lock),
     );
+  }
+
+  // The lock a fenced write claims to hold.
+  #held(name: string, options: DocumentWriteOptions | undefined): Held<H> | undefined {
+    return options?.fence === undefined ? undefined : this.#folder.holder(name, options.fence);
   }
 
   async #file(name: string, writing = false): Promise<string> {
     assertValidName(this.#spec.kind, name);
     const folder = this.#folder;
     return folder.file(writing ? await folder.liveDirectory() : await folder.directory(), name);
-  }
-
-  async #put(file: string, name: string, header: H, body: string): Promise<void> {
-    const folder = this.#folder;
-    await writeFramedFile(file, folder.meta(name), header, body, { durable: folder.durable });
-    folder.written(name);
   }
 }

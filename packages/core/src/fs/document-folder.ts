@@ -1,10 +1,12 @@
 import type { Dirent } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { checkDocumentSpec, type DocumentSpec, type StoredHeader } from '../documents.js';
+import { checkDocumentSpec, type DocumentSpec, fenceNotHeld } from '../documents.js';
 import { isValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
 import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
 import { makePrivateDir } from './dirs.js';
+import { type Base, closeBase, type Held, isTombstoneError, openBase } from './document-base.js';
+import { sweepClaims } from './document-commit.js';
 import { asStorageFailure } from './failures.js';
 import { corruptFile } from './frame.js';
 import { type FramedHeader, type FramedMeta, readFramedHeaderSync } from './framed.js';
@@ -30,9 +32,9 @@ export class DocumentFolder<H> extends OpenedFolder {
    * which costs a small load 1%: the folder is absolute and normalized, and names hold no "/").
    */
   opened: string | undefined;
-  // Names whose lock this folder's faces hold, and those of them whose document was removed meanwhile.
-  readonly #locked = new Set<string>();
-  readonly #removedWhileLocked = new Set<string>();
+  // The locks this folder's faces hold, by name, and how many of its callers wait for each.
+  readonly #held = new Map<string, Held<H>>();
+  readonly #waiting = new Map<string, number>();
 
   constructor(spec: DocumentSpec<H>, options: FilesystemOptions) {
     checkDocumentSpec(spec);
@@ -73,25 +75,17 @@ export class DocumentFolder<H> extends OpenedFolder {
 
   /** The header of the document at `file`, read synchronously (see `readFramedHeaderSync`) and checked; null when there is none. */
   header(file: string, name: string): FramedHeader<H> | null {
-    return this.named(readFramedHeaderSync(file, this.spec, this.spec.header), name);
+    try {
+      return this.named(readFramedHeaderSync(file, this.spec, this.spec.header), name);
+    } catch (error) {
+      return this.absentIfRemoved(error, file);
+    }
   }
 
-  /**
-   * What `next` makes of the current header of document `name` at `file`, for a read-modify-write under
-   * the document's lock: a failure to read is reported as a read's, a throw from `next` passes on as it is.
-   */
-  rewrite(
-    file: string,
-    name: string,
-    next: (current: StoredHeader<H> | null) => { header: H; body: string },
-  ): { header: H; body: string } {
-    let current: FramedHeader<H> | null;
-    try {
-      current = this.header(file, name);
-    } catch (error) {
-      throw this.readFailure(error, 'read', name);
-    }
-    return next(current);
+  /** Null when `error` refused the tombstone of a removed document at `file` (see document-base.ts); else throws it. */
+  absentIfRemoved(error: unknown, file: string): null {
+    if (isTombstoneError(error, file)) return null;
+    throw error;
   }
 
   /**
@@ -111,9 +105,9 @@ export class DocumentFolder<H> extends OpenedFolder {
     }
   }
 
-  /** The format tag, version and name a document file is written with. */
-  meta(name: string): FramedMeta {
-    return { format: this.spec.format, formatVersion: this.spec.formatVersion, name };
+  /** The format tag, version, name and write id a document file is written with. */
+  meta(name: string, writeId: string): FramedMeta {
+    return { format: this.spec.format, formatVersion: this.spec.formatVersion, name, writeId };
   }
 
   /** A system error as the `StorageFailureError` a call reports, naming the document (or, without a name, the folder). */
@@ -131,52 +125,93 @@ export class DocumentFolder<H> extends OpenedFolder {
     return this.folderFault(error) ?? this.failure(error, operation, name);
   }
 
-  /** Notes that a face of this folder holds the lock of `name`. */
-  lock(name: string): void {
-    this.#locked.add(name);
+  /**
+   * Takes the lock of `name` in `dir` with `acquire` (a face's acquirer), counting this caller as waiting
+   * meanwhile: a lock ended while callers here wait for it is released, not discarded, so that its fences
+   * keep growing for them.
+   */
+  acquire<L>(name: string, acquire: () => L): L {
+    this.#waiting.set(name, (this.#waiting.get(name) ?? 0) + 1);
+    try {
+      return acquire();
+    } finally {
+      this.#doneWaiting(name);
+    }
+  }
+
+  /** {@link acquire}, for an asynchronous acquirer. */
+  async acquireAsync<L>(name: string, acquire: () => Promise<L>): Promise<L> {
+    this.#waiting.set(name, (this.#waiting.get(name) ?? 0) + 1);
+    try {
+      return await acquire();
+    } finally {
+      this.#doneWaiting(name);
+    }
+  }
+
+  #doneWaiting(name: string): void {
+    const left = this.#waiting.get(name)! - 1;
+    if (left === 0) this.#waiting.delete(name);
+    else this.#waiting.set(name, left);
+  }
+
+  /**
+   * Notes that a face of this folder holds the lock of `name` with `fence`, over the state `base` its
+   * holder saw when it took it: what a write passing that fence is made against.
+   */
+  lock(name: string, fence: number, base: Base<H>): void {
+    this.#held.set(name, { fence, base });
   }
 
   /** Whether a face of this folder holds the lock of `name`. */
   locked(name: string): boolean {
-    return this.#locked.has(name);
+    return this.#held.has(name);
   }
 
   /**
-   * Ends the lock of document `name` a face held: it is discarded when the document was removed meanwhile
-   * (see `FilesystemDocumentBackend.withLock`), else released.
+   * The lock of `name` a write passing `fence` claims to hold: a `ConflictError` when no face of this
+   * folder holds it with that fence (it was released, or it is another holder's).
    */
-  endLock(name: string, lock: FileLock): Promise<boolean> {
-    return this.#unlock(name) ? lock.discard() : lock.release();
+  holder(name: string, fence: unknown): Held<H> {
+    const held = this.#held.get(name);
+    if (held !== undefined && held.fence === fence) return held;
+    throw fenceNotHeld(this.spec.kind, name, fence);
+  }
+
+  /**
+   * Ends the lock of document `name` a face held: it is discarded when no document is left under the
+   * name (removed meanwhile, or never created: a refused create or delete leaves no lock folder) and no
+   * caller here waits for it, else released. A waiter in another process then starts a new fence sequence.
+   */
+  endLock(name: string, file: string, lock: FileLock): Promise<boolean> {
+    return this.#unlock(name, file) ? lock.discard() : lock.release();
   }
 
   /** {@link endLock}, synchronously. */
-  endLockSync(name: string, lock: FileLock): boolean {
-    return this.#unlock(name) ? lock.discardSync() : lock.releaseSync();
+  endLockSync(name: string, file: string, lock: FileLock): boolean {
+    return this.#unlock(name, file) ? lock.discardSync() : lock.releaseSync();
   }
 
-  // Forgets that `name` is locked here; true when its document was removed meanwhile.
-  #unlock(name: string): boolean {
-    this.#locked.delete(name);
-    return this.#removedWhileLocked.delete(name);
-  }
-
-  /** Notes that document `name` was written (or created): its lock directory stays. */
-  written(name: string): void {
-    this.#removedWhileLocked.delete(name);
-  }
-
-  /** Notes that document `name` was removed: under its lock, the lock directory goes with it. */
-  removed(name: string): void {
-    if (this.#locked.has(name)) this.#removedWhileLocked.add(name);
+  // Forgets the lock of `name`; true when no document is left at `file` and nobody here waits for it.
+  #unlock(name: string, file: string): boolean {
+    const held = this.#held.get(name);
+    if (held !== undefined) closeBase(held.base);
+    this.#held.delete(name);
+    if (this.#waiting.has(name)) return false;
+    try {
+      return !io.lstatSync(file).isFile();
+    } catch {
+      return true;
+    }
   }
 
   /**
-   * Whether `path` lies inside this folder of documents (`<root>/<folder>`), following symlinks of the part
-   * of it that exists (a path not created yet is judged by its nearest existing parent). The rest of the
-   * root is the caller's: an `exports/` folder beside the family folders is fine.
+   * Whether `path` lies inside this store's root, following symlinks of the part of it that exists (a path
+   * not created yet is judged by its nearest existing parent): a file written there would sit among the
+   * store's own files, in this family's folder or another's.
    */
   contains(path: string): boolean {
-    const root = realpathOrNull(join(this.root, this.spec.folder));
+    const root = realpathOrNull(this.root);
     if (root === null) return false;
     let probe = resolve(path);
     let rest = '';
@@ -196,13 +231,30 @@ export class DocumentFolder<H> extends OpenedFolder {
   protected async open(): Promise<string> {
     const dir = await openStoreDir(this.root, this.spec.folder);
     for (const swept of [dir, prepareLocks(dir)]) await sweepTempFiles(swept);
+    this.#sweepClaims(dir);
     return dir;
   }
 
   protected openSync(): string {
     const dir = openStoreDirSync(this.root, this.spec.folder);
     for (const swept of [dir, prepareLocks(dir)]) sweepTempFilesSync(swept);
+    this.#sweepClaims(dir);
     return dir;
+  }
+
+  // The claims crashed writers left over states that are gone (see document-commit.ts).
+  #sweepClaims(dir: string): void {
+    sweepClaims(dir, io.readdirSync(dir), (file) => {
+      let base: Base<H>;
+      try {
+        base = openBase(file, this.spec, this.spec.header, false);
+      } catch {
+        // Damaged beyond keying (a foreign symlink): no claim can be current there.
+        return null;
+      }
+      closeBase(base);
+      return base.key;
+    });
   }
 
   protected override adopt(dir: string): string {

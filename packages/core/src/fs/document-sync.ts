@@ -1,6 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { dirname } from 'node:path';
-import { type DocumentSpec, documentExists, type StoredHeader } from '../documents.js';
+import type { DocumentSpec, DocumentWriteOptions, StoredHeader } from '../documents.js';
 import { assertValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
 import {
@@ -9,22 +8,21 @@ import {
   type SyncDocumentBackend,
   type SyncLock,
 } from '../sync-ports.js';
-import { listSync, syncDirectorySync } from './dirs.js';
+import { listSync } from './dirs.js';
+import { type Held, isTombstoneError, openBase } from './document-base.js';
 import type { DocumentFolder } from './document-folder.js';
-import { encodeFrame } from './frame.js';
-import { type FramedDocument, type FramedHeader, readFramedFileSync, writeFramedFileSync } from './framed.js';
+import { createJob, removeJob, updateJob, writeJob } from './document-jobs.js';
+import { runWriteSync } from './document-write.js';
+import { type FramedDocument, type FramedHeader, readFramedFileSync } from './framed.js';
 import { acquireLockSync, endQuietly, type FileLock } from './lock.js';
-import { refuseNonFileSync } from './root.js';
-import { linkTempSync, writeTempFileSync } from './temp.js';
-import { unlinkIfPresent } from './unlink.js';
 
 /**
  * The synchronous face of a filesystem document folder (`FilesystemDocumentBackend.sync`,
  * `FilesystemStore.documentsSync`): the same files, checks, errors and cross-process locks as the
  * asynchronous port, over the same opened folder, through synchronous calls (fsync too: a durable write
  * returns once it is on the device). Its lock waits for a holder in another process by blocking the thread
- * (see `acquireLockSync`), and refuses at once one held in this process; hold it only briefly, as its
- * heartbeat cannot run while the thread is blocked.
+ * (see `acquireLockSync`), and refuses at once one held in this process; hold it only briefly, as every
+ * other writer of the name waits for it meanwhile.
  */
 export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> {
   readonly prevalidated = false;
@@ -46,9 +44,12 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
   }
 
   read(name: string): FramedDocument<H> | null {
+    let file: string | undefined;
     try {
-      return this.#folder.named(readFramedFileSync(this.#file(name), this.#spec, this.#spec.header), name);
+      file = this.#file(name);
+      return this.#folder.named(readFramedFileSync(file, this.#spec, this.#spec.header), name);
     } catch (error) {
+      if (file !== undefined && isTombstoneError(error, file)) return null;
       throw this.#folder.readFailure(error, 'read', name);
     }
   }
@@ -80,41 +81,31 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
     return this.#folder.namesOf(entries, options);
   }
 
-  write(name: string, header: H, body: string): void {
-    try {
-      const file = this.#file(name, true);
-      refuseNonFileSync(file);
-      this.#put(file, name, header, body);
-    } catch (error) {
-      throw this.#folder.failure(error, 'write', name);
-    }
-  }
-
-  create(name: string, header: H, body: string): void {
+  write(name: string, header: H, body: string, options?: DocumentWriteOptions): void {
     const folder = this.#folder;
     try {
       const file = this.#file(name, true);
-      const temp = writeTempFileSync(
-        file,
-        encodeFrame(file, folder.meta(name), header, body),
-        folder.durable,
-      );
-      if (!linkTempSync(temp, file, folder.durable)) throw documentExists(this.#spec.kind, name, file);
-      folder.written(name);
+      runWriteSync(writeJob(folder, name, file, header, body, this.#held(name, options)));
+    } catch (error) {
+      throw folder.failure(error, 'write', name);
+    }
+  }
+
+  create(name: string, header: H, body: string, options?: DocumentWriteOptions): void {
+    const folder = this.#folder;
+    try {
+      const file = this.#file(name, true);
+      runWriteSync(createJob(folder, name, file, header, body, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'create', name);
     }
   }
 
-  remove(name: string): boolean {
+  remove(name: string, options?: DocumentWriteOptions): boolean {
     const folder = this.#folder;
     try {
       const file = this.#file(name, true);
-      refuseNonFileSync(file);
-      if (!unlinkIfPresent(file)) return false;
-      folder.removed(name);
-      if (folder.durable) syncDirectorySync(dirname(file));
-      return true;
+      return runWriteSync(removeJob(folder, name, file, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'remove', name);
     }
@@ -122,15 +113,11 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
 
   update(name: string, next: (current: StoredHeader<H> | null) => { header: H; body: string }): void {
     const folder = this.#folder;
-    const held = this.lock(name);
+    const held = this.#take(name, false);
     try {
-      const file = folder.file(folder.directorySync(), name);
-      const { header, body } = folder.rewrite(file, name, next);
-      try {
-        this.#put(file, name, header, body);
-      } catch (error) {
-        throw folder.failure(error, 'write', name);
-      }
+      runWriteSync(updateJob(folder, name, held.file, next));
+    } catch (error) {
+      throw folder.failure(error, 'write', name);
     } finally {
       held.release();
     }
@@ -142,30 +129,13 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
 
   /**
    * Takes the cross-process lock of document `name` (see `acquireLockSync`): waits for a holder in another
-   * process up to the store's `lockTimeoutMs`; one in this process is a `ConflictError` at once. Its
-   * `release()` never throws: a release failing on I/O is a process warning (`OMEGA_LOCK_RELEASE_FAILED`),
-   * as for the asynchronous port, and returns false.
+   * process up to the store's `lockTimeoutMs`; one in this process is a `ConflictError` at once. Writes
+   * passing its fence land only over the state it saw (see `DocumentWriteOptions`). Its `release()` never
+   * throws: a release failing on I/O is a process warning (`OMEGA_LOCK_RELEASE_FAILED`), as for the
+   * asynchronous port, and returns false.
    */
   lock(name: string): SyncLock {
-    assertValidName(this.#spec.kind, name);
-    const folder = this.#folder;
-    let lock: FileLock;
-    try {
-      const lockDir = folder.lockDir(folder.liveDirectorySync(), name);
-      if (folder.locked(name)) throw heldInThisProcess(this.#spec.kind, name, { lock: lockDir });
-      lock = acquireLockSync(lockDir, folder.lockOptions);
-    } catch (error) {
-      throw folder.failure(error, 'lock', name);
-    }
-    folder.lock(name);
-    let released: boolean | undefined;
-    return {
-      fence: lock.fence,
-      release: () => {
-        released ??= endQuietly(lock, () => folder.endLockSync(name, lock));
-        return released;
-      },
-    };
+    return this.#take(name, true);
   }
 
   /** Whether `path` lies inside this folder of documents: see `FilesystemDocumentBackend.contains`. */
@@ -176,15 +146,47 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
   /** Nothing to release: every call opens and closes what it uses. */
   close(): void {}
 
+  // The lock of `name`, and its document's file; `fenced` records the state the holder saw, for its fence.
+  #take(name: string, fenced: boolean): SyncLock & { file: string } {
+    assertValidName(this.#spec.kind, name);
+    const folder = this.#folder;
+    let lock: FileLock;
+    let file: string;
+    try {
+      const dir = folder.liveDirectorySync();
+      const lockDir = folder.lockDir(dir, name);
+      file = folder.file(dir, name);
+      if (folder.locked(name)) throw heldInThisProcess(this.#spec.kind, name, { lock: lockDir });
+      lock = folder.acquire(name, () => acquireLockSync(lockDir, folder.lockOptions));
+    } catch (error) {
+      throw folder.failure(error, 'lock', name);
+    }
+    const end = () => endQuietly(lock, () => folder.endLockSync(name, file, lock));
+    try {
+      if (fenced) folder.lock(name, lock.fence, openBase(file, this.#spec, this.#spec.header, false));
+    } catch (error) {
+      end();
+      throw folder.failure(error, 'lock', name);
+    }
+    let released: boolean | undefined;
+    return {
+      fence: lock.fence,
+      file,
+      release: () => {
+        released ??= end();
+        return released;
+      },
+    };
+  }
+
+  // The lock a fenced write claims to hold.
+  #held(name: string, options: DocumentWriteOptions | undefined): Held<H> | undefined {
+    return options?.fence === undefined ? undefined : this.#folder.holder(name, options.fence);
+  }
+
   #file(name: string, writing = false): string {
     assertValidName(this.#spec.kind, name);
     const folder = this.#folder;
     return folder.file(writing ? folder.liveDirectorySync() : folder.directorySync(), name);
-  }
-
-  #put(file: string, name: string, header: H, body: string): void {
-    const folder = this.#folder;
-    writeFramedFileSync(file, folder.meta(name), header, body, { durable: folder.durable });
-    folder.written(name);
   }
 }

@@ -1,14 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
+import { MAX_DOCUMENT_BODY_BYTES } from '../documents.js';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { issuePath } from '../json.js';
 import { keepShape } from './shapes.js';
 
-/** What a framed document is: its format tag (`omega.<kind>`), format version and stored name. */
+/**
+ * What a framed document is: its format tag (`omega.<kind>`), format version and stored name, and for a
+ * document of a store the id of the write that made it (see document-base.ts).
+ */
 export interface FramedMeta {
   format: string;
   formatVersion: number;
   name: string;
+  writeId?: string;
 }
 
 /** The format a reader accepts: this tag, at any version from 1 up to `formatVersion`. */
@@ -29,6 +34,8 @@ export interface FramedHeader<H> {
   bodyBytes: number;
   /** The file it was read from. */
   file: string;
+  /** The id of the write that made it; absent in files of earlier versions. */
+  writeId?: string;
 }
 
 /** A framed document, validated. */
@@ -37,17 +44,14 @@ export interface FramedDocument<H> extends FramedHeader<H> {
   body: string;
 }
 
-const RESERVED_KEYS = ['format', 'version', 'name', 'bodyBytes'] as const;
+const RESERVED_KEYS = ['format', 'version', 'name', 'writeId', 'bodyBytes'] as const;
+/** The shape of a write id: 16 base64url characters (96 random bits). */
+export const WRITE_ID = /^[A-Za-z0-9_-]{16}$/;
 const NEWLINE = 0x0a;
 const NEWLINE_BUFFER = Buffer.from('\n');
 
-/**
- * Largest body a framed document may have, in UTF-8 bytes: 256 MiB. A body is read into one buffer and
- * decoded to one string, and V8 caps strings at about 512 Mi UTF-16 units (2^29 - 24); half of that leaves
- * room for the parsed value and for a second copy while re-encoding, and keeps the body well below the
- * engine's limits. Writes refuse a larger body, so a reader never meets one a writer made.
- */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** Largest body a framed document may have, in UTF-8 bytes: see {@link MAX_DOCUMENT_BODY_BYTES}. */
+export const MAX_BODY_BYTES = MAX_DOCUMENT_BODY_BYTES;
 
 // Bodies of up to this many UTF-16 units are framed as one string and converted once: the file is then
 // one buffer (see writeAll in temp.ts). Larger bodies are converted alone, never concatenated.
@@ -76,21 +80,19 @@ export function encodeFrame<H>(file: string, meta: FramedMeta, header: H, body: 
       details: { file, path: 'body', reason: 'not a string' },
     });
   }
+  // Longer than the limit in UTF-16 units is longer in bytes: refused before any byte is made.
+  if (body.length > MAX_BODY_BYTES) throw tooLarge(file, `a body of more than ${MAX_BODY_BYTES} bytes`);
   const small = body.length <= SMALL_BODY_UNITS;
   const bodyBuffer = small ? null : Buffer.from(body, 'utf8');
   const bodyBytes = bodyBuffer === null ? Buffer.byteLength(body, 'utf8') : bodyBuffer.byteLength;
-  if (bodyBytes > MAX_BODY_BYTES) {
-    const reason = `a body of ${bodyBytes} bytes, more than the limit of ${MAX_BODY_BYTES}`;
-    throw new InvalidArgumentError(`cannot write ${file}: ${reason}`, {
-      details: { file, path: 'body', reason, limit: MAX_BODY_BYTES },
-    });
-  }
+  if (bodyBytes > MAX_BODY_BYTES) throw tooLarge(file, `a body of ${bodyBytes} bytes`);
   let line: string;
   try {
     line = JSON.stringify({
       format: meta.format,
       version: meta.formatVersion,
       name: meta.name,
+      writeId: meta.writeId,
       ...header,
       bodyBytes,
     });
@@ -102,6 +104,13 @@ export function encodeFrame<H>(file: string, meta: FramedMeta, header: H, body: 
   }
   if (bodyBuffer === null) return [Buffer.from(`${line}\n${body}\n`, 'utf8')];
   return [Buffer.from(`${line}\n`, 'utf8'), bodyBuffer, NEWLINE_BUFFER];
+}
+
+function tooLarge(file: string, what: string): InvalidArgumentError {
+  const reason = `${what}, more than the limit of ${MAX_BODY_BYTES}`;
+  return new InvalidArgumentError(`cannot write ${file}: ${reason}`, {
+    details: { file, path: 'body', reason, limit: MAX_BODY_BYTES },
+  });
 }
 
 /** Index of the newline that ends the header line in `bytes`, or -1. */
@@ -137,7 +146,7 @@ export function decodeHeader<H>(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw corruptFile(file, '$', 'header line is not a JSON object');
   }
-  const { format, version, name, bodyBytes, ...fields } = parsed as Record<string, unknown>;
+  const { format, version, name, writeId, bodyBytes, ...fields } = parsed as Record<string, unknown>;
   keepShape(schema, [parsed, fields]);
   if (format !== expect.format) {
     throw corruptFile(file, '$.format', `format is ${JSON.stringify(format)}, expected "${expect.format}"`);
@@ -153,6 +162,9 @@ export function decodeHeader<H>(
     );
   }
   if (typeof name !== 'string') throw corruptFile(file, '$.name', 'name is not a string');
+  if (writeId !== undefined && (typeof writeId !== 'string' || !WRITE_ID.test(writeId))) {
+    throw corruptFile(file, '$.writeId', 'writeId is not 16 base64url characters');
+  }
   if (typeof bodyBytes !== 'number' || !Number.isSafeInteger(bodyBytes) || bodyBytes < 0) {
     throw corruptFile(file, '$.bodyBytes', 'bodyBytes is not a non-negative integer');
   }
@@ -170,7 +182,14 @@ export function decodeHeader<H>(
     const issue = result.error.issues[0];
     throw corruptFile(file, issuePath(issue?.path ?? []), `header ${issue?.message ?? 'is invalid'}`);
   }
-  return { name, formatVersion: version, header: result.data, bodyBytes };
+  const decoded: Omit<FramedHeader<H>, 'file'> = {
+    name,
+    formatVersion: version,
+    header: result.data,
+    bodyBytes,
+  };
+  if (writeId !== undefined) decoded.writeId = writeId as string;
+  return decoded;
 }
 
 /** The body of a whole framed file whose header line ends at `end`; checks its closing newline and UTF-8. */

@@ -26,8 +26,8 @@ export {
 import { SYNC_IO_BYTES } from './io.js';
 import { ReadableFile } from './read.js';
 
-// Headers are a few hundred bytes; one small read almost always holds the whole line.
-const HEADER_READ_BYTES = 4096;
+/** Bytes read first for a header line: headers are a few hundred bytes, so one small read almost always holds it. */
+export const HEADER_READ_BYTES = 4096;
 const MAX_HEADER_BYTES = 1 << 20;
 
 /**
@@ -215,20 +215,29 @@ export function readFramedHeaderSync<H>(
 ): FramedHeader<H> | null {
   const handle = ReadableFile.open(file, false, HEADER_READ_BYTES);
   if (handle === null) return null;
-  const size = handle.size;
-  let bytes: Buffer;
-  let end: number;
   try {
-    ({ bytes, end } = readHeaderLine(handle));
+    return headerOf(handle, expect, header);
   } finally {
     handle.close();
   }
+}
+
+/**
+ * The validated header line of the framed document open as `handle` (left open); with `withWriteId`, also
+ * the id of the write that made it (for a writer: see document-base.ts).
+ */
+export function headerOf<H>(
+  handle: ReadableFile,
+  expect: FramedExpect,
+  header: z.ZodType<H>,
+  withWriteId = false,
+): FramedHeader<H> {
+  const { file, size } = handle;
+  const { bytes, end } = readHeaderLine(handle);
   if (end < 0) throw corruptFile(file, '$', 'missing newline after the header line');
-  const {
-    name,
-    formatVersion,
-    header: fields,
-    bodyBytes,
-  } = decodeHeader(file, bytes, end, size, expect, header);
-  return { name, formatVersion, header: fields, bodyBytes, file };
+  const decoded = decodeHeader(file, bytes, end, size, expect, header);
+  const { name, formatVersion, header: fields, bodyBytes, writeId } = decoded;
+  const read: FramedHeader<H> = { name, formatVersion, header: fields, bodyBytes, file };
+  if (withWriteId && writeId !== undefined) read.writeId = writeId;
+  return read;
 }

@@ -11,6 +11,9 @@ import type { ProcessIdentity } from './process.js';
  * time, the longest name is 213 bytes.
  * The name of earlier versions, <fence>.<pid>.<host>.lock, is read as a holder that cannot be checked
  * with the default lease.
+ * Parsing is strict, as anyone who can write the store can write names: numbers are decimal without
+ * leading zeros, fences and beats safe integers (a fence one below the largest, so the next one is
+ * still exact), leases within the bounds acquireLock accepts. Anything else is not a token.
  */
 
 /** A holder as recorded in its token's name. */
@@ -27,11 +30,23 @@ export interface Token {
   holder: Holder | null;
 }
 
+/** The shortest lease: five heartbeats of at least a millisecond each. */
+export const MIN_LEASE_MS = 5;
+/** The longest lease: setInterval's largest delay (a longer one would never expire in practice anyway). */
+export const MAX_LEASE_MS = 2 ** 31 - 1;
+
 const HOST_BYTES = 64;
-const FREE = /^(\d+)\.free$/;
-const HELD =
-  /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.(\d*)\.(\d*)\.(\d*)\.([A-Za-z0-9_-]{22}|)\.([A-Za-z0-9_-]*)\.lock$/;
-const LEGACY = /^(\d+)\.(\d+)\.([A-Za-z0-9_-]*)\.lock$/;
+// A fence or beat has at most 16 digits (safe integers); other numbers at most 20 (a 64-bit start time).
+const COUNT = '(0|[1-9]\\d{0,15})';
+const ID = '([1-9]\\d{0,19})';
+const OPTIONAL = '(|0|[1-9]\\d{0,19})';
+const HOST = '([A-Za-z0-9_-]{0,86})';
+const FREE = new RegExp(`^${COUNT}\\.free$`);
+const HELD = new RegExp(
+  `^${COUNT}\\.${COUNT}\\.${ID}\\.${ID}\\.${OPTIONAL}\\.${OPTIONAL}\\.${OPTIONAL}` +
+    `\\.([A-Za-z0-9_-]{22}|)\\.${HOST}\\.lock$`,
+);
+const LEGACY = new RegExp(`^${COUNT}\\.${ID}\\.${HOST}\\.lock$`);
 
 /** The name of a free token whose last fence was `fence`. */
 export function freeName(fence: number): string {
@@ -47,8 +62,11 @@ export function heldName(fence: number, beat: number, holder: Holder): string {
 // encoding the boot id and host each time cost a small save 2 µs.
 let named: { holder: Holder; part: string } | null = null;
 
-/** `<leaseMs>.<pid>.<start>.<pidNs>.<timeNs>.<boot>.<host>.lock` of a held name. */
-function holderPart(holder: Holder): string {
+/**
+ * What follows `<fence>.<beat>.` in a held name:
+ * `<leaseMs>.<pid>.<start>.<pidNs>.<timeNs>.<boot>.<host>.lock`.
+ */
+export function holderPart(holder: Holder): string {
   if (named !== null && sameHolder(named.holder, holder)) return named.part;
   const host = Buffer.from(holder.host, 'utf8').subarray(0, HOST_BYTES).toString('base64url');
   const { leaseMs, pid, start, pidNs, timeNs, boot } = holder;
@@ -69,14 +87,17 @@ function sameHolder(a: Holder, b: Holder): boolean {
   );
 }
 
-/** Parses a token name; null for a name that is not a token. */
+/** Parses a token name; null for a name that is not a valid token (see the rules above). */
 export function parseToken(entry: string, legacyLeaseMs: number): Token | null {
   const free = FREE.exec(entry);
-  if (free) return { entry, fence: Number(free[1]), beat: 0, holder: null };
+  if (free) {
+    const fence = Number(free[1]);
+    return isFence(fence) ? { entry, fence, beat: 0, holder: null } : null;
+  }
   const held = HELD.exec(entry);
   if (held) {
     const [, fence, beat, leaseMs, pid, start, pidNs, timeNs, boot, host] = held as unknown as string[];
-    return {
+    const token = {
       entry,
       fence: Number(fence),
       beat: Number(beat),
@@ -90,10 +111,11 @@ export function parseToken(entry: string, legacyLeaseMs: number): Token | null {
         host: Buffer.from(host!, 'base64url').toString('utf8'),
       },
     };
+    return isFence(token.fence) && isHeld(token) ? token : null;
   }
   const legacy = LEGACY.exec(entry);
   if (!legacy) return null;
-  return {
+  const token = {
     entry,
     fence: Number(legacy[1]),
     beat: 0,
@@ -107,6 +129,22 @@ export function parseToken(entry: string, legacyLeaseMs: number): Token | null {
       host: Buffer.from(legacy[3]!, 'base64url').toString('utf8'),
     },
   };
+  return isFence(token.fence) && isHeld(token) ? token : null;
+}
+
+// A fence whose successor is still exact: past it, fence + 1 would round back to the same number.
+function isFence(fence: number): boolean {
+  return fence < Number.MAX_SAFE_INTEGER;
+}
+
+function isHeld(token: Token): boolean {
+  const { leaseMs, pid } = token.holder!;
+  return (
+    Number.isSafeInteger(token.beat) &&
+    leaseMs >= MIN_LEASE_MS &&
+    leaseMs <= MAX_LEASE_MS &&
+    Number.isSafeInteger(pid)
+  );
 }
 
 const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

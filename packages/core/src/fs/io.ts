@@ -27,6 +27,8 @@ function createIo() {
     chmodSync: fs.chmodSync,
     renameSync: fs.renameSync,
     linkSync: fs.linkSync,
+    symlinkSync: fs.symlinkSync,
+    readlinkSync: fs.readlinkSync,
     unlinkSync: fs.unlinkSync,
     mkdirSync: fs.mkdirSync,
     rmdirSync: fs.rmdirSync,

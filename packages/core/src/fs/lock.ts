@@ -1,9 +1,28 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, CorruptDataError, InvalidArgumentError } from '../errors.js';
+import { ConflictError, InvalidArgumentError } from '../errors.js';
 import { makePrivateDir } from './dirs.js';
-import { freeName, type Holder, heldName, parseToken, type Token } from './holder.js';
+import { type Heartbeat, startHeartbeat, stopHeartbeat } from './heartbeat.js';
+import {
+  freeName,
+  type Holder,
+  heldName,
+  holderPart,
+  MAX_LEASE_MS,
+  MIN_LEASE_MS,
+  type Token,
+} from './holder.js';
 import { io } from './io.js';
+import {
+  createToken,
+  heldHere,
+  moveToken,
+  readTokens,
+  refuseLinkedLock,
+  removeToken,
+  reportDamaged,
+  timeoutError,
+} from './lock-tokens.js';
 import { holderState, thisProcess } from './process.js';
 import { keepShape } from './shapes.js';
 import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
@@ -32,20 +51,33 @@ import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
  *   the name, timed on the contender's monotonic clock) takes it over by renaming exactly that name.
  *   A beat in between changes the name, so that rename fails: a holder that keeps beating is never
  *   taken over, and no clocks are compared between processes.
- * The heartbeat also tells a holder that lost its token (its rename fails): see release() for what is
- * reported then. The directory is created with its first token through a rename of a prepared temp
- * directory, which fails when a token already exists, so a late initialiser never mints a second token.
+ * The heartbeat runs on a worker thread (heartbeat.ts), so a holder whose event loop is blocked (a long
+ * synchronous encode, a synchronous caller) keeps its lease; the main thread takes the token's name back
+ * from it, synchronously, before it releases. The heartbeat also tells a holder that lost its token (its
+ * rename fails): see release() for what is reported then. The directory is created with its first token
+ * through a rename of a prepared temp directory, which fails when a token already exists, so a late
+ * initialiser never mints a second token.
+ *
+ * Damage. Only valid tokens are trusted (lock-tokens.ts): other entries are ignored and reported. A
+ * directory holding no valid token but other entries gets a `0.free` created in place (exclusively).
+ * Should it ever hold several valid tokens (forged, or two such creations racing), no token is taken
+ * while any of them is held by a holder that may not be taken over; once none is, the contender that
+ * lists the same tokens twice removes all but the highest (by their exact names: a token that changed
+ * meanwhile makes it list again) and takes that one, with the next fence. So there is never more than
+ * one holder, and the fence still grows.
  *
  * Constants. The heartbeat is lease/5: a holder is taken over only after missing five beats in a row, so
- * a busy event loop (a long synchronous serialisation, a GC pause) of up to ~4/5 of the lease does not
- * lose the lock. The default lease, 10 s, bounds how long a dead holder that cannot be checked (a killed
- * container; pid 1 restarted in a new namespace) blocks others: each new contender watches for 10 s,
- * a third of the default 30 s timeout, so the first waiter after a crash gets the lock. A beat every 2 s
- * is one rename, only while a lock is held that long.
+ * a stall of the heartbeat thread (a GC pause of the whole process, heavy load) of up to ~4/5 of the lease
+ * does not lose the lock. The default lease, 10 s, bounds how long a dead holder that cannot be checked (a
+ * killed container; pid 1 restarted in a new namespace) blocks others: each new contender watches for
+ * 10 s, a third of the default 30 s timeout, so the first waiter after a crash gets the lock. A beat every
+ * 2 s is one rename, only while a lock is held that long. Timeouts and leases are timed on the monotonic
+ * clock: a jump of the wall clock neither ends a wait early nor prolongs it.
  *
  * What it does NOT guarantee:
- * - A holder that cannot be checked and stops its event loop for longer than its lease (a debugger,
- *   SIGSTOP, a synchronous job) is taken over; its fence is then stale and release() reports the loss.
+ * - A holder that cannot be checked and whose whole process is stopped for longer than its lease (a
+ *   debugger, SIGSTOP, `docker pause`) is taken over; its fence is then stale and release() reports the
+ *   loss. The lock is for liveness and waiting: writes that must not be lost check their own fence.
  * - Processes on other hosts over a network filesystem: the lease works whatever the clocks, but rename
  *   atomicity and listing freshness depend on the server. Use it on a local filesystem.
  * - Platforms without /proc (macOS, Windows): a holder on the same host is judged by its pid alone, so
@@ -54,11 +86,14 @@ import { FILE_MODE, removeQuietly, tempNameFor } from './temp.js';
  *   handed out again. Process crashes lose nothing.
  * - Re-entrance: a holder that acquires the same lock again waits for itself until timeout
  *   (acquireLockSync refuses at once instead: one thread cannot wait for a holder it blocks).
- * - Heartbeats of a blocked thread: a synchronous caller (acquireLockSync) holding the lock through a
- *   long synchronous job beats no more than any holder whose event loop is stopped (see the first point).
- * - Tampering: deleting the token or the directory while held is reported as a loss.
- * - Fences across discard(): a holder that discards the directory (its document is gone) ends the fence
- *   sequence; the next acquirer initialises a new directory whose fences start again at 1.
+ * - Tampering: deleting the token or the directory while held is reported as a loss. A forged token
+ *   that is valid, such as one of a holder in another pid namespace, is waited for like a real one.
+ * - Symlinks: a lock directory or its parent that is a symlink is refused when an acquisition starts;
+ *   one swapped in while it runs is followed.
+ * - Fences across discard() in other processes: a holder that discards the directory (its document is
+ *   gone) ends the fence sequence; an acquirer of another process initialises a new directory whose
+ *   fences start again at 1 (in the discarding process they go on from the last one). Writes are fenced
+ *   by the state they replace, not by these numbers (see document-commit.ts).
  * - Tokens of earlier versions (<fence>.<pid>.<host>.lock) carry no heartbeat: they are leased with the
  *   default lease, so do not run an earlier version against the same store at the same time.
  */
@@ -114,8 +149,6 @@ export interface FileLock {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_LEASE_MS = 10_000;
-// setInterval's largest delay; a longer lease would never expire in practice anyway.
-const MAX_LEASE_MS = 2 ** 31 - 1;
 const HEARTBEATS_PER_LEASE = 5;
 const MIN_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 50;
@@ -130,12 +163,12 @@ const abandoned = new Set<string>();
 
 /**
  * Acquires the cross-process lock kept in directory `dir` (resolved to an absolute path once; created
- * on first use with mode 0700, its parent too). A holder that certainly died is taken over at once; one
- * that cannot be checked (another pid namespace or host) once its lease expired; a live holder is waited
- * for, with jittered exponential backoff, up to `timeoutMs`, then a `ConflictError` with details
- * `{ lock, holder: { pid, host, fence }, timeoutMs }`. Concurrent acquirers in one process exclude each
- * other too. Not re-entrant. If a process dies while creating the directory, it leaves a temp directory
- * next to it for {@link sweepTempFiles} on the parent.
+ * on first use with mode 0700, its parent too; either being a symlink is a `CorruptDataError`). A holder that
+ * certainly died is taken over at once; one that cannot be checked (another pid namespace or host) once its
+ * lease expired; a live holder is waited for, with jittered exponential backoff, up to `timeoutMs`, then a
+ * `ConflictError` with details `{ lock, holder: { pid, host, fence }, timeoutMs }`. Concurrent acquirers in
+ * one process exclude each other too. Not re-entrant. If a process dies while creating the directory, it
+ * leaves a temp directory next to it for {@link sweepTempFiles} on the parent.
  */
 export async function acquireLock(dir: string, options: LockOptions = {}): Promise<FileLock> {
   const acquisition = new Acquisition(dir, options, false);
@@ -154,9 +187,8 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
  * details `{ lock, holder, reason: 'held in this process' }`: the thread would otherwise wait for a
  * holder that cannot run until it stops waiting.
  *
- * The lock's heartbeat runs on the event loop, which a synchronous caller blocks: hold a lock taken here
- * only for a short critical section (well under `leaseMs`, default 10 s), or a contender that cannot check
- * this process (another pid namespace or host) takes it over. Release it with `releaseSync()`.
+ * The lock's heartbeat runs on a worker thread, so blocking this thread while holding does not lose the
+ * lock. Release it with `releaseSync()`.
  */
 export function acquireLockSync(dir: string, options: LockOptions = {}): FileLock {
   const acquisition = new Acquisition(dir, options, true);
@@ -182,11 +214,12 @@ class Acquisition {
   readonly #dir: string;
   readonly #me: Holder;
   readonly #timeoutMs: number;
+  // On the monotonic clock, as the wall clock may jump.
   readonly #deadline: number;
   readonly #onLost: (error: ConflictError) => void;
   readonly #sync: boolean;
-  // The held name being watched for a lease to expire, and since when (monotonic clock).
-  #watched: { entry: string; since: number } | undefined;
+  // The held names being watched for a lease to expire, and since when (monotonic clock).
+  readonly #watched = new Map<string, number>();
   #backoff = MIN_BACKOFF_MS;
   #first = true;
 
@@ -201,9 +234,9 @@ class Acquisition {
         details: { lock: dir, timeoutMs },
       });
     }
-    if (!Number.isSafeInteger(leaseMs) || leaseMs < HEARTBEATS_PER_LEASE || leaseMs > MAX_LEASE_MS) {
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
       throw new InvalidArgumentError(
-        `lock leaseMs must be an integer from ${HEARTBEATS_PER_LEASE} to ${MAX_LEASE_MS}, got ${String(leaseMs)}`,
+        `lock leaseMs must be an integer from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}, got ${String(leaseMs)}`,
         { details: { lock: dir, leaseMs } },
       );
     }
@@ -212,9 +245,10 @@ class Acquisition {
     }
     // Resolved once, so that `..` never depends on directories that do not exist yet.
     this.#dir = resolve(dir);
+    refuseLinkedLock(this.#dir);
     this.#me = { ...thisProcess(), leaseMs };
     this.#timeoutMs = timeoutMs;
-    this.#deadline = Date.now() + timeoutMs;
+    this.#deadline = performance.now() + timeoutMs;
     this.#onLost = options.onLost ?? warnLost;
     this.#sync = sync;
   }
@@ -238,20 +272,39 @@ class Acquisition {
       }
     }
     for (;;) {
-      const token = readToken(dir);
-      if (token === null) {
-        if (initialise(dir)) continue;
-      } else if (this.#mayTake(token)) {
-        const lock = this.#take(token.entry, token.fence + 1);
-        if (lock === null) continue;
-        abandoned.delete(dir);
-        return lock;
+      const listing = readTokens(dir);
+      const tokens = listing?.tokens ?? [];
+      let blocking: Token | null = null;
+      if (tokens.length === 0) {
+        if (listing?.others ? createToken(dir) : initialise(dir)) continue;
+      } else {
+        blocking = this.#blocking(tokens);
+        if (blocking === null) {
+          const lock =
+            tokens.length === 1 ? this.#take(tokens[0]!.entry, tokens[0]!.fence + 1) : this.#repair(tokens);
+          if (lock === null) continue;
+          abandoned.delete(dir);
+          return lock;
+        }
       }
-      if (Date.now() >= this.#deadline) throw timeoutError(dir, token, this.#timeoutMs);
+      if (performance.now() >= this.#deadline) throw timeoutError(dir, blocking, this.#timeoutMs);
       const wait = this.#backoff * (0.5 + Math.random());
       this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
       return wait;
     }
+  }
+
+  // The first token that may not be taken, or null when all may (every one of them is judged, so that
+  // the leases of all are watched).
+  #blocking(tokens: Token[]): Token | null {
+    let blocking: Token | null = null;
+    for (const token of tokens) if (!this.#mayTake(token) && blocking === null) blocking = token;
+    if (this.#watched.size > tokens.length) {
+      for (const entry of this.#watched.keys()) {
+        if (!tokens.some((token) => token.entry === entry)) this.#watched.delete(entry);
+      }
+    }
+    return blocking;
   }
 
   // Whether the token may be taken: it is free, or its holder is certainly gone, or is this process's
@@ -265,9 +318,26 @@ class Acquisition {
     const state = holderState(holder);
     if (state !== 'unknown') return state === 'dead';
     const now = performance.now();
-    if (this.#watched?.entry === token.entry) return now - this.#watched.since >= holder.leaseMs;
-    this.#watched = { entry: token.entry, since: now };
+    const since = this.#watched.get(token.entry);
+    if (since !== undefined) return now - since >= holder.leaseMs;
+    this.#watched.set(token.entry, now);
     return false;
+  }
+
+  // Several valid tokens, none of which blocks: damage. A listing concurrent with a rename can show one
+  // token twice, so only tokens listed again are removed; the highest is then taken (lock-tokens.ts
+  // orders them alike in every process), null meaning list again.
+  #repair(tokens: Token[]): HeldLock | null {
+    const again = readTokens(this.#dir)?.tokens ?? [];
+    if (again.length !== tokens.length || again.some((token, i) => token.entry !== tokens[i]!.entry)) {
+      return null;
+    }
+    const [kept, ...extra] = tokens;
+    for (const token of extra) {
+      if (!removeToken(this.#dir, token.entry)) return null;
+      reportDamaged(this.#dir, token.entry, `a second lock token beside ${kept!.entry}: removed`);
+    }
+    return this.#take(kept!.entry, kept!.fence + 1);
   }
 
   #take(entry: string, fence: number): HeldLock | null {
@@ -371,9 +441,9 @@ class HeldLock implements FileLock {
   readonly fence: number;
   readonly #holder: Holder;
   readonly #onLost: (error: ConflictError) => void;
-  readonly #heartbeat: NodeJS.Timeout;
+  // While set, the heartbeat thread renames the token; #entry is its name only once that has stopped.
+  #heartbeat: Heartbeat | undefined;
   #entry: string;
-  #beat = 0;
   #lost = false;
   // How the lock ended (its release or discard): what every later call returns or throws again.
   #ended: (() => boolean) | undefined;
@@ -384,9 +454,11 @@ class HeldLock implements FileLock {
     this.#holder = holder;
     this.#onLost = onLost;
     this.#entry = heldName(fence, 0, holder);
-    this.#heartbeat = setInterval(() => this.#beatOnce(), Math.floor(holder.leaseMs / HEARTBEATS_PER_LEASE));
-    // A held lock must not keep a process alive that has nothing else to do.
-    this.#heartbeat.unref();
+    const intervalMs = Math.floor(holder.leaseMs / HEARTBEATS_PER_LEASE);
+    this.#heartbeat = startHeartbeat(dir, fence, holderPart(holder), intervalMs, () => {
+      this.#stopBeating();
+      this.#markLost();
+    });
   }
 
   get lost(): boolean {
@@ -415,26 +487,24 @@ class HeldLock implements FileLock {
     await this.release();
   }
 
-  // A beat is one synchronous rename, so no beat is ever half done when the lock ends.
-  #beatOnce(): void {
-    if (this.#ended !== undefined || this.#lost) return;
-    const next = heldName(this.fence, this.#beat + 1, this.#holder);
-    try {
-      if (moveToken(this.dir, this.#entry, next)) {
-        this.#entry = next;
-        this.#beat++;
-      } else {
-        this.#markLost();
-      }
-    } catch {
-      // A transient failure skips one beat; the lease allows for several.
-    }
+  // Takes the token's name back from the heartbeat thread: false when the token was found gone.
+  #stopBeating(): boolean {
+    const heartbeat = this.#heartbeat;
+    if (heartbeat === undefined) return !this.#lost;
+    this.#heartbeat = undefined;
+    const beats = stopHeartbeat(heartbeat);
+    if (beats < 0) return false;
+    this.#entry = heldName(this.fence, beats, this.#holder);
+    return true;
   }
 
   #end(step: () => boolean): () => boolean {
-    clearInterval(this.#heartbeat);
+    const held = this.#stopBeating();
     keepShape('held lock', this);
-    if (this.#lost) return () => false;
+    if (!held) {
+      this.#markLost();
+      return () => false;
+    }
     let done: boolean;
     try {
       done = step();
@@ -457,6 +527,7 @@ class HeldLock implements FileLock {
 
   #remove(): boolean {
     lastFree.delete(this.dir);
+    rememberDiscarded(this.dir, this.fence);
     try {
       io.unlinkSync(join(this.dir, this.#entry));
     } catch (error) {
@@ -476,7 +547,6 @@ class HeldLock implements FileLock {
   #markLost(): void {
     if (this.#lost) return;
     this.#lost = true;
-    clearInterval(this.#heartbeat);
     const error = new ConflictError(`lock ${this.dir} was lost while held with fence ${this.fence}`, {
       details: { lock: this.dir, fence: this.fence, reason: 'lost' },
     });
@@ -488,40 +558,13 @@ class HeldLock implements FileLock {
   }
 }
 
-// A listing concurrent with a rename may show the token under both names, or neither (readdir is not
-// atomic); acting on a stale name just fails its rename, so this only ever costs a retry.
-function readToken(dir: string): Token | null {
-  let entries: string[];
-  try {
-    entries = io.readdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') {
-      throw new CorruptDataError(`lock ${dir} is not a directory`, {
-        details: { file: dir, reason: 'not a directory' },
-      });
-    }
-    throw error;
-  }
-  let best: Token | null = null;
-  for (const entry of entries) {
-    const token = parseToken(entry, DEFAULT_LEASE_MS);
-    if (token !== null && (best === null || token.fence > best.fence)) best = token;
-  }
-  return best;
-}
+// The last fence of each lock directory this process discarded: the directory made again after starts
+// there, so that fences keep growing for the holders of this process (bounded, as lastFree is).
+const discarded = new Map<string, number>();
 
-function moveToken(dir: string, from: string, to: string): boolean {
-  try {
-    io.renameSync(join(dir, from), join(dir, to));
-    return true;
-  } catch (error) {
-    // ENOTDIR: the directory was replaced by a file; readToken reports that as damage.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-    throw error;
-  }
+function rememberDiscarded(dir: string, fence: number): void {
+  if (discarded.size >= MAX_REMEMBERED) discarded.clear();
+  discarded.set(dir, Math.max(fence, discarded.get(dir) ?? 0));
 }
 
 // Returns true when this call created the lock directory; false when one with entries was there.
@@ -529,7 +572,7 @@ function initialise(dir: string): boolean {
   const parent = dirname(dir);
   makePrivateDir(parent, true);
   const temp = join(parent, tempNameFor(basename(dir)));
-  const token = join(temp, '0.free');
+  const token = join(temp, freeName(discarded.get(dir) ?? 0));
   try {
     makePrivateDir(temp, false);
     io.closeSync(io.openSync(token, 'wx', FILE_MODE));
@@ -547,24 +590,4 @@ function initialise(dir: string): boolean {
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
     throw error;
   }
-}
-
-function heldHere(dir: string, token: Token): ConflictError {
-  const holder = { pid: token.holder!.pid, host: token.holder!.host, fence: token.fence };
-  return new ConflictError(`lock ${dir} is held in this process: a synchronous acquirer cannot wait for it`, {
-    details: { lock: dir, holder, reason: 'held in this process' },
-  });
-}
-
-function timeoutError(dir: string, token: Token | null, timeoutMs: number): Error {
-  if (!token?.holder) {
-    return new CorruptDataError(`lock ${dir} holds no lock token`, {
-      details: { file: dir, reason: 'no lock token' },
-    });
-  }
-  const holder = { pid: token.holder.pid, host: token.holder.host, fence: token.fence };
-  return new ConflictError(
-    `lock ${dir} still held after ${timeoutMs} ms by pid ${holder.pid} on ${holder.host} (fence ${holder.fence})`,
-    { details: { lock: dir, holder, timeoutMs } },
-  );
 }

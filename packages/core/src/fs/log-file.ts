@@ -64,35 +64,39 @@ export function openForRead(file: string): number | null {
   }
 }
 
+// Writes of a group that a device may cut short in a row before the append fails.
+const MAX_WRITES = 4;
+
 /**
- * Writes all of `bytes` to `fd` (opened O_APPEND): one write, unless the device takes only part of it
- * (a signal, a nearly full disk), then the rest. Small groups are written synchronously (see io.ts).
+ * Writes `bytes` (a group, starting with its blank line) to `fd`, opened O_APPEND, with one write. When
+ * the device takes only part of it (a nearly full disk), the whole group is written again: that part is
+ * a torn write, ended by the copy's blank line, which readers skip; continuing it instead would put the
+ * rest after whatever another writer appended meanwhile. Small groups are written synchronously (io.ts).
  */
 export async function appendAll(fd: number, bytes: Buffer): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const rest = done === 0 ? bytes : bytes.subarray(done);
-    done += progress(
-      rest,
-      rest.length <= SYNC_IO_BYTES ? io.writevSync(fd, [rest]) : (await io.writev(fd, [rest])).bytesWritten,
-    );
+  for (let writes = 1; ; writes++) {
+    const written =
+      bytes.length <= SYNC_IO_BYTES
+        ? io.writevSync(fd, [bytes])
+        : (await io.writev(fd, [bytes])).bytesWritten;
+    if (whole(bytes, written, writes)) return;
   }
 }
 
 /** {@link appendAll}, synchronously, whatever the size. */
 export function appendAllSync(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length; ) {
-    const rest = done === 0 ? bytes : bytes.subarray(done);
-    done += progress(rest, io.writevSync(fd, [rest]));
-  }
+  for (let writes = 1; !whole(bytes, io.writevSync(fd, [bytes]), writes); writes++);
 }
 
-// What a write of `rest` made of it. One that makes no progress would loop forever; the kernel reports a
-// full disk as ENOSPC, so this is a device that accepts nothing without saying why.
-function progress(rest: Buffer, written: number): number {
-  if (written === 0) {
-    const error: NodeJS.ErrnoException = new Error(`write made no progress (${rest.length} bytes left)`);
-    error.code = 'EIO';
-    throw error;
-  }
-  return written;
+// Whether the `writes`-th write of `bytes` stored all of them; an error once writes keep coming up short.
+// One that stores nothing would loop forever: the kernel reports a full disk as ENOSPC, so this is a
+// device that accepts nothing without saying why.
+function whole(bytes: Buffer, written: number, writes: number): boolean {
+  if (written === bytes.length) return true;
+  if (written > 0 && writes < MAX_WRITES) return false;
+  const error: NodeJS.ErrnoException = new Error(
+    `write stored ${written} of ${bytes.length} bytes${written > 0 ? `, ${writes} times in a row` : ''}`,
+  );
+  error.code = 'EIO';
+  throw error;
 }

@@ -9,9 +9,10 @@ import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
 import { makePrivateDir } from './dirs.js';
 import { asStorageFailure } from './failures.js';
 import { io } from './io.js';
+import { SettledLines } from './log-blocks.js';
 import { notRegular, openForRead } from './log-file.js';
 import { type LogView, seek } from './log-index.js';
-import { checkLine, corruptLine, decodeLine } from './log-line.js';
+import { corruptLine, decodeLine } from './log-line.js';
 import type { LinePass } from './log-lines.js';
 import { LogState } from './log-state.js';
 import { OpenedFolder } from './opened-folder.js';
@@ -176,19 +177,26 @@ function prepareLocks(dir: string): string {
 
 /**
  * The pass of a read over a log's lines: from an indexed line (at `offset`, holding `position`) on, it
- * counts the lines before `from` (checked when indexed) and checks and decodes those from `from` to `stop`.
+ * follows the settled lines (see {@link SettledLines}) and checks and decodes the entries from `from` to
+ * `stop`; or, made by {@link EntryPass.idAt}, takes the group id of the entry at `from` only.
  */
 export class EntryPass<H> implements LinePass {
   readonly entries: LogEntry<H>[] = [];
+  /** The group id of the entry at `from` ('' before it is read, or in lines of earlier versions). */
+  id = '';
+  readonly #lines: SettledLines;
 
   private constructor(
-    readonly spec: LogSpec<H>,
+    readonly spec: LogSpec<H> | null,
     readonly file: string,
+    view: LogView,
     readonly offset: number,
-    private position: number,
+    position: number,
     readonly from: number,
     readonly stop: number,
-  ) {}
+  ) {
+    this.#lines = new SettledLines(file, view.torn, position);
+  }
 
   /** The pass of a read of at most `limit` entries from `from`, in `view`; null when there are none. */
   static read<H>(
@@ -201,28 +209,37 @@ export class EntryPass<H> implements LinePass {
     const stop = Math.min(view.count, from + limit);
     if (from >= stop) return null;
     const mark = seek(view, from);
-    return new EntryPass(spec, file, mark.offset, mark.position, from, stop);
+    return new EntryPass(spec, file, view, mark.offset, mark.position, from, stop);
   }
 
   /** The pass that reads the last entry of `view`; null when it has none. */
   static last<H>(spec: LogSpec<H>, file: string, view: LogView): EntryPass<H> | null {
     const last = view.count - 1;
-    return last < 0 ? null : new EntryPass(spec, file, view.lastOffset, last, last, view.count);
+    return last < 0 ? null : new EntryPass(spec, file, view, view.lastOffset, last, last, view.count);
+  }
+
+  /** The pass that reads the group id of the entry at `position` (< `view.count`). */
+  static idAt(file: string, view: LogView, position: number): EntryPass<never> {
+    const mark = seek(view, position);
+    return new EntryPass<never>(null, file, view, mark.offset, mark.position, position, position + 1);
   }
 
   visit(bytes: Buffer, start: number, newline: number, offset: number): boolean {
-    const { position } = this;
-    if (position >= this.from) {
-      const place = { file: this.file, offset, position };
-      checkLine(bytes, start, newline, place);
-      this.entries.push(decodeLine(this.spec, bytes, start, newline, place));
-    }
-    this.position++;
-    return this.position < this.stop;
+    const lines = this.#lines;
+    const position = lines.position;
+    const fields = lines.accepted(bytes, start, newline, offset);
+    if (fields === null || position < this.from) return true;
+    if (this.spec === null) this.id = fields.id;
+    else
+      this.entries.push(decodeLine(this.spec, bytes, start, newline, { file: this.file, offset, position }));
+    return lines.position < this.stop;
   }
 
   tooLong(offset: number): Error {
-    return corruptLine({ file: this.file, offset, position: this.position }, 'a line over the size limit');
+    return corruptLine(
+      { file: this.file, offset, position: this.#lines.position },
+      'a line over the size limit',
+    );
   }
 }
 

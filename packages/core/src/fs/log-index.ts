@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
-import { checkLine, corruptLine } from './log-line.js';
+import { type AcceptedGroup, BlockRules } from './log-blocks.js';
+import { corruptLine } from './log-line.js';
 import { eachLine, eachLineSync, type FileIdentity, type LinePass, sameFile } from './log-lines.js';
 
 /**
@@ -20,7 +21,10 @@ export class LogIndex implements FileIdentity {
   birthtimeMs = -1;
   /** File size when last checked: an unchanged size means nothing new. */
   seen = 0;
-  /** Bytes of complete groups: everything after is the torn tail (or a write in progress). */
+  /**
+   * Bytes settled by the reader rules (see log-line.ts): everything after is the torn tail (or a write in
+   * progress), read again by the next scan.
+   */
   bytes = 0;
   /** Entries in those bytes. */
   count = 0;
@@ -31,10 +35,19 @@ export class LogIndex implements FileIdentity {
   marks: number[] = [];
   /** Byte offset of the last entry (-1 when empty). */
   lastOffset = -1;
+  /**
+   * The torn writes skipped in the settled bytes, as [start, end) offset pairs: what a read from an
+   * indexed line skips. Only appended to while the file is the same, like `marks`.
+   */
+  torn: number[] = [];
+  /** Offset of the first torn write skipped since the last accepted group, or -1: named by a gap after it. */
+  tornFrom = -1;
+  /** Offset just after the last newline checked: a file longer than that ends in a torn line. */
+  lineEnd = 0;
 
   /**
    * True when `stats` (of the log's path) show nothing new since the last check. Never while a tail was
-   * left unread: a writer may have cut it and appended as many bytes.
+   * left pending: it is read again, which costs little and notices a file cut by something else.
    */
   current(stats: Stats): boolean {
     return stats.size === this.seen && this.seen === this.bytes && sameFile(this, stats);
@@ -59,7 +72,8 @@ export class LogIndex implements FileIdentity {
 
   /** What is known now, unchanged by later scans: what a read goes by. */
   view(): LogView {
-    return { count: this.count, bytes: this.bytes, lastOffset: this.lastOffset, marks: this.marks };
+    const { count, bytes, lastOffset, marks, torn } = this;
+    return { count, bytes, lastOffset, marks, torn };
   }
 
   /** The count known for the file of `stats` (0 for another file). */
@@ -73,21 +87,29 @@ export class LogIndex implements FileIdentity {
     this.count = 0;
     this.marks = [];
     this.lastOffset = -1;
+    this.torn = [];
+    this.tornFrom = -1;
+    this.lineEnd = 0;
   }
 
   /**
-   * Records a group this process wrote at `start` (where the checked bytes ended): its lines start at
-   * `offsets`, and it ends at `end`. Ignored when a scan got there first.
+   * Records a group this process wrote at `start`, having read the file up to there with this index
+   * settled at `from`, and found nothing else written since: what was pending in between (a torn write)
+   * ends at the group's blank line, and the group is accepted at `count`. Its lines start at `offsets`;
+   * it ends at `end`. Ignored unless the index is still where the writer left it.
    */
-  extend(start: number, offsets: readonly number[], end: number, size: number): void {
-    if (this.bytes !== start) return;
+  extend(from: number, start: number, count: number, offsets: readonly number[], end: number): void {
+    if (this.bytes !== from || this.count !== count) return;
+    if (from < start) this.torn.push(from, offsets[0]!);
     for (let i = 0; i < offsets.length; i++) {
-      if ((this.count + i) % STRIDE === 0) this.marks.push(offsets[i]!);
+      if ((count + i) % STRIDE === 0) this.marks.push(offsets[i]!);
     }
     this.count += offsets.length;
     this.lastOffset = offsets[offsets.length - 1]!;
     this.bytes = end;
-    this.seen = size;
+    this.seen = end;
+    this.lineEnd = end;
+    this.tornFrom = -1;
   }
 }
 
@@ -97,6 +119,7 @@ export interface LogView {
   bytes: number;
   lastOffset: number;
   marks: readonly number[];
+  torn: readonly number[];
 }
 
 /** Byte offset of the indexed entry at or before `position` (< `view.count`), and that entry's position. */
@@ -106,10 +129,10 @@ export function seek(view: LogView, position: number): { offset: number; positio
 }
 
 /**
- * Checks the bytes of `fd` from where `index` stopped up to `size` (the file's size now) and extends it
- * with the complete groups found: every line's checksum, position and group. A group whose last line is
- * missing at the end is the torn tail (or an append in progress) and is left out; damage before it is a
- * `CorruptDataError` naming the file and the offset. Does nothing when the index moved meanwhile.
+ * Checks the bytes of `fd` from where `index` stopped up to `size` (the file's size now) by the reader
+ * rules (see log-line.ts) and extends it with the groups accepted. What is still pending at the end (a
+ * torn tail, or an append in progress) is left for the next scan; damage is a `CorruptDataError` naming
+ * the file and the offset. Does nothing when the index moved meanwhile.
  */
 export async function scan(fd: number, file: string, index: LogIndex, size: number): Promise<void> {
   const pass = new ScanPass(file, index);
@@ -127,61 +150,49 @@ export function scanSync(fd: number, file: string, index: LogIndex, size: number
 /** One {@link scan}: what its lines add to the index, committed at the end unless the index moved. */
 class ScanPass implements LinePass {
   readonly start: number;
-  readonly #file: string;
   readonly #index: LogIndex;
   // Replaced when the index starts over (another file at the path): then this scan's result is stale.
   readonly #known: number[];
-  #count: number;
-  #bytes: number;
-  #lastOffset: number;
+  readonly #rules: BlockRules;
   readonly #marks: number[] = [];
-  // The lines of the group being read, and its announced end.
-  readonly #group: number[] = [];
-  #groupEnd = -1;
+  #lastOffset: number;
 
   constructor(file: string, index: LogIndex) {
-    this.#file = file;
     this.#index = index;
     this.start = index.bytes;
     this.#known = index.marks;
-    this.#count = index.count;
-    this.#bytes = index.bytes;
     this.#lastOffset = index.lastOffset;
+    const from = { size: index.count, offset: index.bytes, tornFrom: index.tornFrom };
+    this.#rules = new BlockRules(file, from, (group) => this.#accept(group));
   }
 
   visit(buffer: Buffer, lineStart: number, newline: number, offset: number): boolean {
-    const group = this.#group;
-    const place = { file: this.#file, offset, position: this.#count + group.length };
-    const end = checkLine(buffer, lineStart, newline, place);
-    if (group.length > 0 && end !== this.#groupEnd) {
-      throw corruptLine(place, `line ends its group at ${end}, the group's first line at ${this.#groupEnd}`);
+    return this.#rules.visit(buffer, lineStart, newline, offset);
+  }
+
+  #accept({ first, offsets }: AcceptedGroup): boolean {
+    for (let i = 0; i < offsets.length; i++) {
+      if ((first + i) % STRIDE === 0) this.#marks.push(offsets[i]!);
     }
-    this.#groupEnd = end;
-    group.push(offset);
-    if (place.position === end) {
-      for (let i = 0; i < group.length; i++) {
-        if ((this.#count + i) % STRIDE === 0) this.#marks.push(group[i]!);
-      }
-      this.#count += group.length;
-      this.#lastOffset = offset;
-      this.#bytes = offset + (newline - lineStart) + 1;
-      group.length = 0;
-    }
+    this.#lastOffset = offsets[offsets.length - 1]!;
     return true;
   }
 
   tooLong(offset: number): Error {
-    const position = this.#count + this.#group.length;
-    return corruptLine({ file: this.#file, offset, position }, 'a line over the size limit');
+    return corruptLine(this.#rules.place(offset), 'a line over the size limit');
   }
 
   commit(size: number): void {
     const index = this.#index;
     if (index.bytes !== this.start || index.marks !== this.#known) return;
+    const rules = this.#rules;
     for (const mark of this.#marks) index.marks.push(mark);
-    index.count = this.#count;
-    index.bytes = this.#bytes;
+    for (const offset of rules.torn) index.torn.push(offset);
+    index.count = rules.size;
+    index.bytes = rules.settled;
     index.lastOffset = this.#lastOffset;
+    index.tornFrom = rules.tornFrom;
+    index.lineEnd = rules.lineEnd;
     index.seen = size;
   }
 }

@@ -1,37 +1,59 @@
+import { randomFillSync } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import { issuePath } from '../json.js';
 import type { LogEntry, LogEntryInput, LogSpec } from '../log.js';
+import { LINE_OVERHEAD, MAX_APPEND_BYTES, MAX_LINE_BYTES } from './log-bounds.js';
 
 /*
  * One entry is one line of JSON:
- *   {"p":<position>,"e":<end>,"f":<format>,"v":<version>,"h":<header>,"b":<body>,"c":"<crc32>"}\n
- * <position> is the entry's own position, so a line written at the wrong place is damage, not a silent
- * renumbering. <end> is the position of the last entry written by the same write (the group): a reader
- * counts a group only once its last line is there, so the lines of a write that stopped midway (a crash,
- * a full disk) are the torn tail as a whole, and a rejected append never leaves half its entries behind.
+ *   {"p":<position>,"e":<end>,"g":"<group>","f":<format>,"v":<version>,"h":<header>,"b":<body>,"c":"<crc32>"}
+ * <position> is the entry's own position. <end> is the position of the last entry written by the same
+ * write (the group): a group counts only once its last line is there, so a write that stopped midway (a
+ * crash, a full disk) is torn as a whole and a rejected append never leaves half its entries behind.
+ * <group> is 16 hex digits drawn at random for each write: the writer reads its group back by it (below).
  * <crc32> is 8 lowercase hex digits of the CRC-32 of the line's bytes before `,"c":`; it is the last
  * field, at a fixed distance from the newline, so it is checked before anything is parsed. The format
  * tag and version are in every line: the file needs no header line, and a writer of a newer version can
  * append to a file of an older one.
+ *
+ * Every write is "\n\n" and then its group, so the file is a sequence of blocks (runs of non-empty lines)
+ * separated by blank lines, each block one write (a file of earlier versions, without blank lines, is one
+ * block holding all its groups, and reads as it always did). Writes are never cut off: what a torn write
+ * left stays, and the blank line of the next write ends it. Readers take the blocks in order with P, the
+ * entries accepted so far, and split each block into groups:
+ * - a complete, valid group starting at P is accepted (P grows by its length);
+ * - one starting before P is a late copy of a writer that lost the race for those positions (first one
+ *   wins): skipped;
+ * - one starting after P means acknowledged entries are missing: a CorruptDataError naming the file and
+ *   the offset of the torn write skipped before it, if any (that was damaged data), else of the group;
+ * - a damaged line, or an unfinished group, that ends its block is a torn write: skipped (at the end of
+ *   the file it is the torn tail, or a write in progress); followed by more lines of its block, it is
+ *   damage: a CorruptDataError.
+ * Writers append their group at the end they read (the file opened O_APPEND), under the log's lock, and
+ * acknowledge it only once they read back their own group id at the position they planned (log-group.ts):
+ * a writer that lost the lock while frozen finds another group there, and its bytes are a late copy.
+ * Readers of earlier versions refuse a file holding blank lines ("line too short to be an entry"), so
+ * they never read such a file wrongly.
  */
 
-/** Largest encoded entry line, in bytes: 256 MiB, well below V8's string limit (about 512 Mi units). */
-export const MAX_LINE_BYTES = 256 * 1024 * 1024;
-/** Largest append (all its lines), in bytes: one buffer is written, and Node caps buffers at 2 GiB+. */
-export const MAX_APPEND_BYTES = 1024 * 1024 * 1024;
+export { MAX_APPEND_BYTES, MAX_LINE_BYTES } from './log-bounds.js';
 
 const NEWLINE = 0x0a;
 const OPEN = Buffer.from('{"p":', 'latin1');
 const END_FIELD = Buffer.from(',"e":', 'latin1');
+const GROUP_FIELD = Buffer.from(',"g":"', 'latin1');
 const CHECK_FIELD = Buffer.from(',"c":"', 'latin1');
 // `,"c":"` + 8 hex digits + `"}`: the bytes between the checked part and the newline.
 const SUFFIX_BYTES = CHECK_FIELD.length + 8 + 2;
 // A position is a safe integer: at most 16 decimal digits.
 const MAX_DIGITS = 16;
-// Bytes of a line besides its encoded entry, at most: `{"p":<16 digits>,"e":<16 digits>`, the checksum
-// field and the newline.
-const LINE_OVERHEAD = 64;
+/** Hex digits of a group id. */
+const GROUP_DIGITS = 16;
+// Before a group: a blank line. After a torn line (the file ended without a newline), a byte no valid
+// line ends with comes first, so that the newline cannot complete the torn line into a valid one.
+const SEPARATOR = Buffer.from('\n\n', 'latin1');
+const SEALED_SEPARATOR = Buffer.from('~\n\n', 'latin1');
 
 /** An entry encoded before its position is known: the UTF-8 bytes of everything after `"e":<end>`. */
 export interface EncodedEntry {
@@ -103,22 +125,36 @@ function badHeader(kind: string, log: string, index: number, reason: string, pat
 }
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const ID_BYTES = Buffer.alloc(GROUP_DIGITS / 2);
+
+/** A fresh group id: 16 random hex digits (a collision between two writes of one log is 2^-64 likely). */
+export function groupId(): string {
+  return randomFillSync(ID_BYTES).toString('hex');
+}
 
 /**
- * The bytes of one write: `entries` at positions `first`, `first + 1`, ..., each line carrying the
- * position of the last as the group's end, in one buffer; the offset of each line in it goes to `offsets`.
+ * The bytes of one write: the separator (sealed when `sealed`, the file ending in a torn line), then
+ * `entries` at positions `first`, `first + 1`, ..., each line carrying the position of the last as the
+ * group's end and the group id `id`, in one buffer; the offset of each line in it goes to `offsets`.
  */
-export function encodeGroup(first: number, entries: readonly EncodedEntry[], offsets: number[]): Buffer {
+export function encodeGroup(
+  first: number,
+  entries: readonly EncodedEntry[],
+  id: string,
+  sealed: boolean,
+  offsets: number[],
+): Buffer {
   const end = first + entries.length - 1;
+  const separator = sealed ? SEALED_SEPARATOR : SEPARATOR;
   const heads: string[] = [];
-  let total = 0;
+  let total = separator.length;
   for (let i = 0; i < entries.length; i++) {
-    const head = `{"p":${first + i},"e":${end}`;
+    const head = `{"p":${first + i},"e":${end},"g":"${id}"`;
     heads.push(head);
     total += head.length + entries[i]!.bytes.length + SUFFIX_BYTES + 1;
   }
   const bytes = Buffer.allocUnsafe(total);
-  let offset = 0;
+  let offset = separator.copy(bytes, 0);
   for (let i = 0; i < entries.length; i++) {
     const start = offset;
     offsets.push(start);
@@ -152,12 +188,18 @@ export function corruptLine(place: LinePlace, reason: string, path?: string): Co
   );
 }
 
+/** What a line says of its place: its position, its group's end, and its group id ('' in lines of earlier versions). */
+export interface LineFields {
+  position: number;
+  end: number;
+  id: string;
+}
+
 /**
- * Checks the line `bytes[start, newline)` (without its newline) that must hold position
- * `place.position`: its checksum, then its position. Returns the position of the last entry of its
- * group; a `CorruptDataError` otherwise.
+ * Checks the line `bytes[start, newline)` (without its newline): its length, its checksum, then the
+ * fields that place it. Returns them; a `CorruptDataError` at `place` otherwise.
  */
-export function checkLine(bytes: Buffer, start: number, newline: number, place: LinePlace): number {
+export function checkLine(bytes: Buffer, start: number, newline: number, place: LinePlace): LineFields {
   const length = newline - start;
   if (length > MAX_LINE_BYTES) throw corruptLine(place, `a line of ${length} bytes, over the limit`);
   if (length < OPEN.length + SUFFIX_BYTES + 8) throw corruptLine(place, 'line too short to be an entry');
@@ -176,29 +218,35 @@ export function checkLine(bytes: Buffer, start: number, newline: number, place: 
   if (bytes.compare(OPEN, 0, OPEN.length, start, start + OPEN.length) !== 0) {
     throw corruptLine(place, 'line does not start with its position');
   }
-  let at = start + OPEN.length;
-  const position = parseDigits(bytes, at, suffix);
+  const position = parseDigits(bytes, start + OPEN.length, suffix);
   if (position === null) throw corruptLine(place, 'position is not a number');
-  at = position.next;
+  let at = position.next;
   if (bytes.compare(END_FIELD, 0, END_FIELD.length, at, at + END_FIELD.length) !== 0) {
     throw corruptLine(place, 'line has no group end');
   }
   const end = parseDigits(bytes, at + END_FIELD.length, suffix);
   if (end === null || bytes[end.next] !== 0x2c) throw corruptLine(place, 'group end is not a number');
-  if (position.value !== place.position) {
-    throw corruptLine(place, `line holds position ${position.value}, expected ${place.position}`);
-  }
   if (end.value < position.value) throw corruptLine(place, `group end ${end.value} before its position`);
-  return end.value;
+  at = end.next;
+  let id = '';
+  if (bytes.compare(GROUP_FIELD, 0, GROUP_FIELD.length, at, at + GROUP_FIELD.length) === 0) {
+    const from = at + GROUP_FIELD.length;
+    if (parseHex(bytes, from, GROUP_DIGITS) < 0 || bytes[from + GROUP_DIGITS] !== 0x22) {
+      throw corruptLine(place, 'group id is not 16 hex digits');
+    }
+    id = bytes.toString('latin1', from, from + GROUP_DIGITS);
+  }
+  return { position: position.value, end: end.value, id };
 }
 
-function parseHex(bytes: Buffer, at: number): number {
+// The value of `digits` lowercase hex digits at `at` (those of a group id only checked: 0 or -1).
+function parseHex(bytes: Buffer, at: number, digits = 8): number {
   let value = 0;
-  for (let i = at; i < at + 8; i++) {
+  for (let i = at; i < at + digits; i++) {
     const c = bytes[i]!;
     const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
     if (digit < 0) return -1;
-    value = value * 16 + digit;
+    value = digits === 8 ? value * 16 + digit : 0;
   }
   return value;
 }

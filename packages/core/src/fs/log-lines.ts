@@ -20,8 +20,8 @@ export interface LinePass {
 
 /**
  * Visits the complete lines of file `fd` between byte offsets `from` and `to` (a line must end before
- * `to`), reading only as far as the pass goes. A line still unfinished at `to` is not visited: the
- * torn tail, or an append in progress. Throws `pass.tooLong(offset)` for a run of more than
+ * `to`), reading only as far as the pass goes. A line still unfinished at `to` is not visited: a torn
+ * tail, or an append in progress. Throws `pass.tooLong(offset)` for a run of more than
  * {@link MAX_LINE_BYTES} without a newline, which no writer makes.
  */
 export async function eachLine(fd: number, from: number, to: number, pass: LinePass): Promise<void> {
@@ -92,7 +92,7 @@ class LineReader {
   }
 
   took(bytesRead: number): boolean {
-    // The file is shorter than its size said: a writer cut its torn tail meanwhile.
+    // The file is shorter than its size said: it was replaced, or cut by something other than a writer.
     if (bytesRead === 0) return false;
     const { buffer } = this;
     let scanFrom = this.filled;

@@ -1,9 +1,10 @@
 import type { Stats } from 'node:fs';
 import { isOmegaError } from '../errors.js';
 import { io } from './io.js';
+import { BlockRules } from './log-blocks.js';
 import { openForRead } from './log-file.js';
 import { LogIndex, type LogView, scan, scanSync } from './log-index.js';
-import { checkLine, corruptLine, type EncodedEntry } from './log-line.js';
+import { corruptLine, type EncodedEntry } from './log-line.js';
 import { eachLine, eachLineSync, type LinePass } from './log-lines.js';
 
 /** An append waiting for the next write of its log. */
@@ -96,8 +97,8 @@ export class LogState {
   }
 
   /**
-   * Whether log `file` holds an entry. Reads only its first group (complete, or the file holds only a
-   * torn tail), unless the index already knows.
+   * Whether log `file` holds an entry. Reads only up to its first accepted group (or the file holds only
+   * torn writes), unless the index already knows.
    */
   async hasEntries(file: string): Promise<boolean> {
     const probe = this.#probe(file);
@@ -142,26 +143,27 @@ export class LogState {
   }
 }
 
-/** The pass of {@link LogState.hasEntries} over the file's first group. */
+/** The pass of {@link LogState.hasEntries}: the reader rules from the start, up to the first accepted group. */
 class FirstGroup implements LinePass {
   found = false;
-  #position = 0;
+  readonly #rules: BlockRules;
 
   constructor(
     readonly file: string,
     readonly fd: number,
     readonly size: number,
-  ) {}
+  ) {
+    this.#rules = new BlockRules(file, { size: 0, offset: 0, tornFrom: -1 }, () => {
+      this.found = true;
+      return false;
+    });
+  }
 
   visit(bytes: Buffer, start: number, newline: number, offset: number): boolean {
-    const position = this.#position;
-    const end = checkLine(bytes, start, newline, { file: this.file, offset, position });
-    this.found = end === position;
-    this.#position++;
-    return !this.found;
+    return this.#rules.visit(bytes, start, newline, offset);
   }
 
   tooLong(offset: number): Error {
-    return corruptLine({ file: this.file, offset, position: this.#position }, 'a line over the size limit');
+    return corruptLine(this.#rules.place(offset), 'a line over the size limit');
   }
 }

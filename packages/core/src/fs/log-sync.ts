@@ -22,8 +22,8 @@ import { eachLineSync } from './log-lines.js';
  * the same files, indexes, checks, errors and cross-process locks as the asynchronous port, over the same
  * opened folder, through synchronous calls. An append takes the log's lock (waiting for a holder in
  * another process by blocking the thread; one in this process, such as the port writing a group, is a
- * `ConflictError` at once), cuts a torn tail, checks `expectedSize`, and makes one write and, when durable,
- * one `fdatasync` before it returns. Reads stream from the sparse index as the port's do. It has no `wait`:
+ * `ConflictError` at once), checks `expectedSize`, makes one write and, when durable, one `fdatasync`, and
+ * checks that its group landed where it planned (see `writeGroup`) before it returns. Reads stream from the sparse index as the port's do. It has no `wait`:
  * followers wait through the port, which its appends wake.
  */
 export class FilesystemSyncLogBackend<H> implements SyncLogBackend<H> {

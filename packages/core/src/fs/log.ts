@@ -33,18 +33,24 @@ export type FilesystemLogOptions = FilesystemOptions;
 
 /**
  * The filesystem {@link LogBackend}: one file per log, `<root>/<folder>/<log>.log`, one line of JSON per
- * entry carrying its position, the format tag and version, and a CRC-32 (see log-line.ts). The folder is
- * created on first use (mode 0700; files 0600); symlinks are refused and names checked before any path
- * is built. Appends of several processes to one log are serialized by the log's cross-process lock
- * (`<folder>/.locks/<log>.log/`); within a process, appends that arrive while a write is under way are
- * written together by the next one: one lock round trip, one `write` (the file is opened O_APPEND) and,
- * when durable, one `fdatasync` for all of them. A write that stopped midway (a crash) is the log's torn
- * tail: readers ignore it and the next writer cuts it off; damage anywhere before it is a
+ * entry carrying its position, its group's id, the format tag and version, and a CRC-32 (see log-line.ts).
+ * The folder is created on first use (mode 0700; files 0600); symlinks are refused and names checked
+ * before any path is built. Appends of several processes to one log wait for each other on the log's
+ * cross-process lock (`<folder>/.locks/<log>.log/`); within a process, appends that arrive while a write
+ * is under way are written together by the next one: one lock round trip, one `write` (the file is opened
+ * O_APPEND) and, when durable, one `fdatasync` for all of them. The lock is only the fast path: each write
+ * is a block of its own after a blank line, its entries carry the positions it planned, and the first
+ * group at a position is the one readers accept. A write is acknowledged only once its group is found
+ * where it was planned (one `lstat` when nothing else was written meanwhile), so a writer frozen past its
+ * lock's lease never overwrites nor removes what others landed meanwhile: its conditional appends are
+ * `ConflictError`s, its others are written again at the new end. Nothing is ever cut off: a write that
+ * stopped midway (a crash) is a torn write that readers skip; damage to accepted entries is a
  * `CorruptDataError` naming the file and the byte offset. Reads use a sparse index of byte offsets kept
  * per log and extended as the file grows, so reading from a position reads only the bytes it returns.
- * A rejected append has stored nothing, except when only its final `fdatasync` failed: its entries may
- * then be in the log (re-read the size, or append with `expectedSize`, before retrying).
- * {@link FilesystemLogBackend.sync} is its synchronous face, over the same folder, indexes and locks.
+ * A rejected append has stored nothing, except when only its final `fdatasync` (or the check after it)
+ * failed: its entries may then be in the log (re-read the size, or append with `expectedSize`, before
+ * retrying). {@link FilesystemLogBackend.sync} is its synchronous face, over the same folder, indexes and
+ * locks.
  */
 export class FilesystemLogBackend<H> implements LogBackend<H> {
   readonly prevalidated = false;
@@ -295,8 +301,9 @@ export class FilesystemLogBackend<H> implements LogBackend<H> {
     state.flushing = false;
   }
 
-  // One round: the lock, the tail checked (and a torn one cut), each append's expected size checked in
-  // turn, one write of the accepted ones, one fdatasync, the lock released. Settles every append given.
+  // One round: the lock, the index caught up, each append's expected size checked in turn, one write of
+  // the accepted ones, one fdatasync, the group checked (see writeGroup), the lock released. Settles
+  // every append given.
   async #commit(log: string, state: LogState, batch: PendingAppend[]): Promise<void> {
     const folder = this.#folder;
     let dir: string;

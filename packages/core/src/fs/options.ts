@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { LockOptions } from './lock.js';
 
+// The bounds acquireLock puts on a lease (lock.ts): five heartbeats per lease, setInterval's largest delay.
+const MIN_LEASE_MS = 5;
+const MAX_LEASE_MS = 2 ** 31 - 1;
+
 /** Options of a filesystem store and of each filesystem port. */
 export interface FilesystemOptions {
   /** Store root directory (created with missing parents on first use); resolved to an absolute path at construction. */
@@ -13,6 +17,12 @@ export interface FilesystemOptions {
    * number >= 0 (`Infinity` waits as long as the holder lives). A holder that died is taken over at once.
    */
   lockTimeoutMs?: number;
+  /**
+   * The lease of this store's lock holders (default 10 000 ms, see `LockOptions.leaseMs`): how long a
+   * contender that cannot check a holder (another pid namespace or host) waits for its next heartbeat
+   * before taking the lock over. Writes stay exact whatever the lease: it only decides who waits.
+   */
+  lockLeaseMs?: number;
 }
 
 /** {@link FilesystemOptions} checked, with defaults. */
@@ -37,7 +47,7 @@ export function checkFilesystemOptions(
       details: { kind, option: 'root', value: options?.root },
     });
   }
-  const { durable, lockTimeoutMs } = options;
+  const { durable, lockTimeoutMs, lockLeaseMs } = options;
   if (durable !== undefined && typeof durable !== 'boolean') {
     throw new InvalidArgumentError(`option durable of ${subject} must be a boolean`, {
       details: { kind, option: 'durable', value: durable },
@@ -50,10 +60,22 @@ export function checkFilesystemOptions(
       { details: { kind, option: 'lockTimeoutMs', value: lockTimeoutMs } },
     );
   }
+  if (
+    lockLeaseMs !== undefined &&
+    (!Number.isSafeInteger(lockLeaseMs) || lockLeaseMs < MIN_LEASE_MS || lockLeaseMs > MAX_LEASE_MS)
+  ) {
+    throw new InvalidArgumentError(
+      `option lockLeaseMs of ${subject} must be an integer from ${MIN_LEASE_MS} to ${MAX_LEASE_MS}, got ${String(lockLeaseMs)}`,
+      { details: { kind, option: 'lockLeaseMs', value: lockLeaseMs } },
+    );
+  }
+  const lock: LockOptions = {};
+  if (lockTimeoutMs !== undefined) lock.timeoutMs = lockTimeoutMs;
+  if (lockLeaseMs !== undefined) lock.leaseMs = lockLeaseMs;
   return {
     // Resolved now: a later process.chdir must not move the store.
     root: resolve(options.root),
     durable: durable ?? true,
-    lock: lockTimeoutMs === undefined ? {} : { timeoutMs: lockTimeoutMs },
+    lock,
   };
 }

@@ -116,6 +116,14 @@ export class ReadableFile {
     io.closeSync(this.fd);
   }
 
+  /**
+   * Hands the open descriptor over to the caller, who closes it: a writer keeps the file it read open, so
+   * that its inode number cannot be given to another file while it compares it (see document-base.ts).
+   */
+  detach(): number {
+    return this.fd;
+  }
+
   /** The bytes read at open: in the scratch until another open, else read again. */
   private head(): Buffer {
     if (this.#head !== null) return this.#head;

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { DocumentBackend, DocumentSpec, StoredHeader } from '../documents.js';
+import {
+  type DocumentBackend,
+  type DocumentSpec,
+  MAX_DOCUMENT_BODY_BYTES,
+  type StoredHeader,
+} from '../documents.js';
+import { isOmegaError } from '../errors.js';
 import { assertSameValue, check, rejectionOf } from './assertions.js';
 import { INVALID_NAMES, OBJECT_KEY_NAMES, VALID_EDGE_NAMES } from './fixtures.js';
 import { gate, type PortFixture, type PortSuiteOptions, portSuite } from './port-suite.js';
@@ -355,6 +361,90 @@ export function describeDocumentBackend(
       release.open();
       await Promise.all([holder, ...updates]);
       check((await port.readHeader('n'))?.header.updatedAt === 110, 'an update was lost');
+    });
+
+    test('update waits for a held lock: the document stays as it was until the holder is done', async (port) => {
+      await port.write('w', { updatedAt: 1 }, '1');
+      let update: Promise<void> | undefined;
+      await port.withLock('w', async () => {
+        update = port.update('w', bump);
+        // Turns of the event loop in which an update that ignored the lock would have landed.
+        for (let turn = 0; turn < 20; turn++) await new Promise<void>((resume) => setImmediate(resume));
+        check((await port.readHeader('w'))?.header.updatedAt === 1, 'update wrote while the lock was held');
+      });
+      await update;
+      check(
+        (await port.readHeader('w'))?.header.updatedAt === 2,
+        'update did not write once the lock was free',
+      );
+    });
+
+    test('writes passing the fence of the held lock land; a fence not held is a ConflictError', async (port) => {
+      const fence = await port.withLock('f', async (fence) => {
+        await port.create('f', { updatedAt: 1 }, '1', { fence });
+        await port.write('f', { updatedAt: 2 }, '2', { fence });
+        check((await port.readHeader('f'))?.header.updatedAt === 2, 'a fenced write did not land');
+        check(await port.remove('f', { fence }), 'a fenced remove found nothing');
+        await port.create('f', { updatedAt: 3 }, '3', { fence });
+        return fence;
+      });
+      const stale = await rejectionOf(port.write('f', { updatedAt: 9 }, '9', { fence }), 'CONFLICT');
+      check(stale.details.reason === 'not held', 'a released fence was not refused as not held');
+      await port.withLock('g', async (other) => {
+        await rejectionOf(port.write('g', { updatedAt: 9 }, '9', { fence: other + 1 }), 'CONFLICT');
+      });
+      assertSameValue(withoutFile(await port.read('f')), stored('f', 3, '3'), 'read after fenced writes');
+      assertSameValue(await port.names(), ['f'], 'names() after fenced writes');
+    });
+
+    test('a fenced write over a document another writer changed meanwhile is a ConflictError and changes nothing', async (port) => {
+      await port.write('c', { updatedAt: 1 }, '1');
+      await port.withLock('c', async (fence) => {
+        // Another writer, as a holder taken over after its lease would meet.
+        await port.write('c', { updatedAt: 5 }, 'other');
+        for (const write of [
+          () => port.write('c', { updatedAt: 2 }, 'mine', { fence }),
+          () => port.remove('c', { fence }),
+        ]) {
+          const error = await rejectionOf(write, 'CONFLICT');
+          check(error.details.reason === 'fenced', 'the conflict does not say the write was fenced out');
+        }
+      });
+      assertSameValue(
+        withoutFile(await port.read('c')),
+        stored('c', 5, 'other'),
+        'read after refused writes',
+      );
+      await port.withLock('d', async (fence) => {
+        await port.create('d', { updatedAt: 1 }, 'other');
+        // Either error is right here: the document exists, and it changed since the holder saw it.
+        const refused = await port.create('d', { updatedAt: 2 }, 'mine', { fence }).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        check(
+          isOmegaError(refused, 'CONFLICT') || isOmegaError(refused, 'ALREADY_EXISTS'),
+          'a fenced create over a document another writer created was not refused',
+        );
+        check(await port.remove('d'), 'an unfenced remove');
+        await rejectionOf(port.create('d', { updatedAt: 2 }, 'mine', { fence }), 'CONFLICT');
+      });
+      check((await port.read('d')) === null, 'a fenced create landed over a state it did not see');
+    });
+
+    test('a body over the limit every backend keeps is an InvalidArgumentError naming it, storing nothing', async (port) => {
+      // A string built by repeat() is a rope: its length is known without allocating its bytes.
+      const body = 'x'.repeat(MAX_DOCUMENT_BODY_BYTES + 1);
+      const calls = [
+        () => port.write('big', { updatedAt: 1 }, body),
+        () => port.create('big', { updatedAt: 1 }, body),
+        () => port.update('big', () => ({ header: { updatedAt: 1 }, body })),
+      ];
+      for (const call of calls) {
+        const error = await rejectionOf(call, 'INVALID_ARGUMENT');
+        check(error.details.limit === MAX_DOCUMENT_BODY_BYTES, 'the error does not carry the limit');
+      }
+      assertSameValue(await port.names(), [], 'names() after refused bodies');
     });
 
     test('invalid names are an InvalidNameError naming the kind from every method, storing nothing', async (port) => {

@@ -1,7 +1,7 @@
 import type { OmegaError, OmegaErrorCode } from '../errors.js';
 import type { Closable } from '../lifecycle.js';
 import { assertSameValue, check, iterationRejectionOf, rejectionOf, thrownBy } from './assertions.js';
-import { INVALID_NAMES } from './fixtures.js';
+import { INVALID_NAMES, OBJECT_KEY_NAMES } from './fixtures.js';
 import type { FamilySuite, SuiteContext, TestFramework } from './suite.js';
 
 type Spec = { sync?: boolean; iterable?: boolean; name?: number; sample: (name: string) => unknown[] };
@@ -79,6 +79,57 @@ export function describeClosedGroup<I extends Closable, P extends I>(
       await context.provider()[Symbol.asyncDispose]();
       const entry = firstMethod(suite);
       await closedCall(entry, entry[1].sample('x'));
+    });
+  });
+}
+
+/** An outcome as the object-key group compares it: its kind and, for a result, its rough shape. */
+async function outcomeOf(spec: Spec, call: () => unknown): Promise<string> {
+  try {
+    const result = call();
+    if (spec.iterable === true) {
+      let items = 0;
+      for await (const _ of result as AsyncIterable<unknown>) items++;
+      return `${items} items`;
+    }
+    return `resolved ${shapeOf(spec.sync === true ? result : await result)}`;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return `failed with ${typeof code === 'string' ? code : String(error)}`;
+  }
+}
+
+// Values a name may change (the name itself in an info, a timestamp) are left out: null, booleans and
+// strings other than the name are kept, which is what a lookup in a plain object gets wrong.
+function shapeOf(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return `a ${typeof value}`;
+}
+
+/**
+ * Generated from the method table: every method taking a name treats the names a plain object has
+ * (`__proto__`, `constructor`, ...) as any other valid name, in a store where neither was saved and
+ * after each method ran on both: the same outcome, result shape or error code, as for a plain name.
+ */
+export function describeObjectKeyNamesGroup<I extends Closable, P extends I>(
+  { it }: TestFramework,
+  context: SuiteContext<P>,
+  suite: FamilySuite<I>,
+): void {
+  const named = entries(suite).filter(([, spec]) => spec.name !== undefined);
+  if (named.length === 0) return;
+  context.group('names a plain object has', () => {
+    it('every method taking a name treats __proto__, constructor, ... as any other name', async () => {
+      for (const [i, key] of OBJECT_KEY_NAMES.entries()) {
+        const plain = `plain-name-${i}`;
+        for (const [method, spec] of named) {
+          const provider = context.provider();
+          const expected = await outcomeOf(spec, () => invoke(provider, method, argsWithName(spec, plain)));
+          const actual = await outcomeOf(spec, () => invoke(provider, method, argsWithName(spec, key)));
+          check(actual === expected, `${method}("${key}") ${actual}, but ${method}("${plain}") ${expected}`);
+        }
+      }
     });
   });
 }

@@ -60,7 +60,9 @@ export interface MockControls<P> {
   failOn(method: MockMethod<P>, nth: number, error?: unknown): this;
   /**
    * Make the next call of `method` return `result` without touching the stored data (for an iterable
-   * method, `result` is the array of items its iteration yields).
+   * method, `result` is the array of items its iteration yields). The call hands out a copy
+   * ({@link recordedCopy}), taken now: changing `result` afterwards, or what the call returned, changes
+   * neither the script nor the record.
    */
   returnNext<K extends MockMethod<P>>(method: K, result: ResultOf<Member<P, K>>): this;
   /** Forget recorded calls, scripts and call counts (stored data is kept). */
@@ -141,14 +143,19 @@ class MockRecorder {
   readonly #counts = new Map<string, number>();
 
   // Options are checked before the inner provider is made from them, so a bad one fails here, first.
-  constructor(provider: string, methods: ReadonlySet<string>, inner: () => Callable, options: MockOptions) {
+  constructor(
+    provider: string,
+    methods: ReadonlySet<string>,
+    inner: (provider: string) => Callable,
+    options: MockOptions,
+  ) {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`${provider} options must be an object, got ${String(options)}`, {
         details: { provider, value: options },
       });
     }
     this.#latencyMs = options.latencyMs === undefined ? 0 : checkLatency(provider, options.latencyMs);
-    this.#inner = inner();
+    this.#inner = inner(provider);
     this.#lifecycle = new Lifecycle(provider);
     this.#methods = methods;
   }
@@ -192,7 +199,7 @@ class MockRecorder {
   }
 
   returnNext(method: string, result: unknown): this {
-    this.#queue(this.#known(method), { kind: 'return', result });
+    this.#queue(this.#known(method), { kind: 'return', result: recordedCopy(result) });
     return this;
   }
 
@@ -313,30 +320,33 @@ class MockRecorder {
   }
 
   #play(script: Script, method: string, callNumber = this.#counts.get(method) ?? 0): unknown {
-    if (script.kind === 'return') return script.result;
+    if (script.kind === 'return') return recordedCopy(script.result);
     throw script.error ?? new MockFailureError(method, callNumber, this.#lifecycle.provider);
   }
 }
 
 /**
  * Generates the mock of a family from its method table: a class named `provider` whose instances
- * implement `P` by delegating to `inner(options)` (which keeps the data), record every call in `calls`,
+ * implement `P` by delegating to `inner(options, provider)` (which keeps the data), record every call in `calls`,
  * and play back `failNext`, `failOn`, `returnNext` and `latencyMs`. Unscripted, a mock behaves exactly
  * like its inner provider, except that a call after `close()` is a `ClosedError` naming the mock.
+ * `inner` is given the mock's class name too: a front built under that name (`FrontInit.provider`) makes
+ * the errors of the inner provider, such as a refused option, name the mock the caller constructed.
  *
  * @example
  * export class MockSessionProvider extends mockProvider('MockSessionProvider', SESSION_METHODS,
- *   (options: MemorySessionProviderOptions) => new MemorySessionProvider(options)) {}
+ *   (options: MockSessionProviderOptions, provider) =>
+ *     new SessionFront(new MemoryStore(), options, { provider, ownsStore: true })) {}
  */
 export function mockProvider<P extends object, O extends object>(
   provider: string,
   table: MethodTable<P>,
-  inner: (options: O & MockOptions) => P & { close(): Promise<void> },
+  inner: (options: O & MockOptions, provider: string) => P & { close(): Promise<void> },
 ): MockConstructor<P, O> {
   const methods = new Set([...Object.keys(table), 'close']);
   class Mock extends MockRecorder {
     constructor(options: O & MockOptions = {} as O & MockOptions) {
-      super(provider, methods, () => inner(options) as unknown as Callable, options);
+      super(provider, methods, (name) => inner(options, name) as unknown as Callable, options);
     }
   }
   for (const [method, spec] of Object.entries(table) as Array<

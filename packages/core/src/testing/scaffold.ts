@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Closable } from '../lifecycle.js';
-import { describeClosedGroup, describeNamesGroup } from './generated-groups.js';
+import { describeClosedGroup, describeNamesGroup, describeObjectKeyNamesGroup } from './generated-groups.js';
 import { describeLogGroup, describeLogPersistence } from './log-groups.js';
 import { describeNamedRecordsGroup, describeRecordPersistence } from './record-groups.js';
 import type {
@@ -16,8 +16,8 @@ import { describeValueGroups } from './value-groups.js';
 
 /**
  * Declares a family's conformance suite: one fixture lifecycle (a fresh provider per test; afterwards every
- * provider the test opened is closed, then cleaned up), the groups every family gets (closed behaviour and
- * the name rule on every method of the table), those its adapters add (named records, values, log
+ * provider the test opened is closed, then cleaned up), the groups every family gets (closed behaviour,
+ * the name rule, and names a plain object has, on every method of the table), those its adapters add (named records, values, log
  * entries, persistence across reopen), then the family's own groups from `body`. A group named in
  * `options.skip` is declared skipped, with its reason in its title.
  */
@@ -78,6 +78,7 @@ export function describeConformance<I extends Closable, P extends I, R = unknown
 
     describeClosedGroup(framework, context, suite);
     describeNamesGroup(framework, context, suite);
+    describeObjectKeyNamesGroup(framework, context, suite);
     const { records, logs } = suite;
     if (records) {
       describeNamedRecordsGroup(framework, context, suite.kind, records);

@@ -27,9 +27,10 @@ export function asyncDocuments<H>(face: SyncDocumentBackend<H>): DocumentBackend
     readHeader: async (name) => returned('readHeader', face.readHeader(name)),
     headers: async (options) => returned('headers', face.headers(options)),
     names: async (options) => returned('names', face.names(options)),
-    write: async (name, header, body) => returned('write', face.write(name, header, body)),
-    create: async (name, header, body) => returned('create', face.create(name, header, body)),
-    remove: async (name) => returned('remove', face.remove(name)),
+    write: async (name, header, body, options) => returned('write', face.write(name, header, body, options)),
+    create: async (name, header, body, options) =>
+      returned('create', face.create(name, header, body, options)),
+    remove: async (name, options) => returned('remove', face.remove(name, options)),
     update: (name, next) => turn(name, () => returned('update', face.update(name, next))),
     withLock: (name, fn) =>
       turn(name, async () => {
