@@ -69,6 +69,8 @@ describe('FilesystemStateProvider', () => {
       format: 'omega.state',
       version: 1,
       name: 'run-1',
+      // The id of the write that made it: what the next write is committed over.
+      writeId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
       updatedAt: NOW,
       bodyBytes: Buffer.byteLength(body),
     });

@@ -140,11 +140,12 @@ function rollForward(file: string, base: Base<unknown>, claim: string, own: stri
 }
 
 /**
- * Removes the claims in folder `dir` (and their data) left by writers that crashed over a state that is no
- * longer current: such a write can never land (see above). A claim over a current state is a pending
- * write, left for the next writer of its document to install. `keyOf` reads a document's current key.
+ * Settles the claims in folder `dir` that writers left (see above; `entries` is its listing): a claim over
+ * the current state (`keyOf` reads a document's current key) is a write committed but not installed, which
+ * is installed now, as the next writer would; one over a state that is gone can never land, and is removed
+ * with its data. A stalled writer whose claim is settled so finds its write landed, or its state moved.
  */
-export function sweepClaims(
+export function settleClaims(
   dir: string,
   entries: readonly string[],
   keyOf: (file: string) => string | null,
@@ -154,15 +155,26 @@ export function sweepClaims(
     if (claimed === null) continue;
     const [, document, key] = claimed as unknown as [string, string, string];
     const file = join(dir, document);
-    if (keyOf(file) === key) continue;
     const claim = join(dir, entry);
     const ino = inodeOf(claim);
+    const current = keyOf(file) === key;
     for (const other of entries) {
-      if (other.startsWith(`.${document}.`) && other.endsWith('.tmp') && inodeOf(join(dir, other)) === ino) {
-        removeQuietly(join(dir, other));
-      }
+      if (!other.startsWith(`.${document}.`) || !other.endsWith('.tmp')) continue;
+      const data = join(dir, other);
+      if (inodeOf(data) !== ino) continue;
+      if (current) installQuietly(data, file);
+      else removeQuietly(data);
     }
     removeQuietly(claim);
+  }
+}
+
+// A rename of claimed data that another writer may have made first (then there is nothing to do).
+function installQuietly(data: string, file: string): void {
+  try {
+    io.renameSync(data, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -6,7 +6,7 @@ import { type PageOptions, pageOf } from '../pages.js';
 import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
 import { makePrivateDir } from './dirs.js';
 import { type Base, closeBase, type Held, isTombstoneError, openBase } from './document-base.js';
-import { sweepClaims } from './document-commit.js';
+import { settleClaims } from './document-commit.js';
 import { asStorageFailure } from './failures.js';
 import { corruptFile } from './frame.js';
 import { type FramedHeader, type FramedMeta, readFramedHeaderSync } from './framed.js';
@@ -231,20 +231,20 @@ export class DocumentFolder<H> extends OpenedFolder {
   protected async open(): Promise<string> {
     const dir = await openStoreDir(this.root, this.spec.folder);
     for (const swept of [dir, prepareLocks(dir)]) await sweepTempFiles(swept);
-    this.#sweepClaims(dir);
+    this.#settleClaims(dir);
     return dir;
   }
 
   protected openSync(): string {
     const dir = openStoreDirSync(this.root, this.spec.folder);
     for (const swept of [dir, prepareLocks(dir)]) sweepTempFilesSync(swept);
-    this.#sweepClaims(dir);
+    this.#settleClaims(dir);
     return dir;
   }
 
-  // The claims crashed writers left over states that are gone (see document-commit.ts).
-  #sweepClaims(dir: string): void {
-    sweepClaims(dir, io.readdirSync(dir), (file) => {
+  // The claims writers that crashed or stalled left behind (see document-commit.ts).
+  #settleClaims(dir: string): void {
+    settleClaims(dir, io.readdirSync(dir), (file) => {
       let base: Base<H>;
       try {
         base = openBase(file, this.spec, this.spec.header, false);
