@@ -148,7 +148,7 @@ export class MemorySyncDocumentBackend<H> implements SyncDocumentBackend<H> {
   }
 
   create(name: string, header: H, body: string, options?: DocumentWriteOptions): void {
-    createDocument(this.#folder, name, header, body, options);
+    writeDocument(this.#folder, name, header, body, options, true);
   }
 
   remove(name: string, options?: DocumentWriteOptions): boolean {
@@ -225,7 +225,7 @@ export class MemoryDocumentBackend<H> implements DocumentBackend<H> {
   }
 
   async create(name: string, header: H, body: string, options?: DocumentWriteOptions): Promise<void> {
-    createDocument(this.#folder, name, header, body, options);
+    writeDocument(this.#folder, name, header, body, options, true);
   }
 
   async remove(name: string, options?: DocumentWriteOptions): Promise<boolean> {
@@ -281,28 +281,17 @@ function listNames(folder: MemoryFolder<unknown>, options: PageOptions | undefin
   return pageOf([...folder.documents.keys()].sort(), options, folder.spec.kind);
 }
 
+// A create (`onlyNew`) or a replace of document `name`.
 function writeDocument<H>(
   folder: MemoryFolder<H>,
   name: string,
   header: H,
   body: string,
   options: DocumentWriteOptions | undefined,
+  onlyNew = false,
 ): void {
   const holding = checkWrite(folder, name, body, options);
-  const document = { header, body };
-  folder.documents.set(name, document);
-  if (holding !== undefined) holding.base = document;
-}
-
-function createDocument<H>(
-  folder: MemoryFolder<H>,
-  name: string,
-  header: H,
-  body: string,
-  options: DocumentWriteOptions | undefined,
-): void {
-  const holding = checkWrite(folder, name, body, options);
-  if (folder.documents.has(name)) throw documentExists(folder.spec.kind, name);
+  if (onlyNew && folder.documents.has(name)) throw documentExists(folder.spec.kind, name);
   const document = { header, body };
   folder.documents.set(name, document);
   if (holding !== undefined) holding.base = document;

@@ -1,5 +1,5 @@
 import { readdirSync, renameSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect, vi } from 'vitest';
@@ -8,7 +8,7 @@ import { type Holder, heldName, parseToken } from '../src/fs/holder.js';
 import { acquireLock, acquireLockSync, type FileLock } from '../src/fs/lock.js';
 import { thisProcess } from '../src/fs/process.js';
 import { rejectionOf } from '../src/testing/assertions.js';
-import { IMPOSSIBLE_PID } from './helpers.js';
+import { IMPOSSIBLE_PID, takeOver } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-lock-lease-');
 
@@ -23,20 +23,6 @@ function block(ms: number): void {
 function beatNow(lockDir: string): number {
   const held = readdirSync(lockDir).find((entry) => entry.endsWith('.lock'));
   return held === undefined ? -1 : parseToken(held, 1)!.beat;
-}
-
-// Renames the held token in `lockDir` to `to`, as a contender does: a beat meanwhile means list again.
-async function takeOver(lockDir: string, to: string): Promise<void> {
-  for (;;) {
-    const held = readdirSync(lockDir).find((entry) => entry.endsWith('.lock'));
-    if (held === undefined) continue;
-    try {
-      await rename(join(lockDir, held), join(lockDir, to));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
 }
 
 /** Makes `Date.now` jump by `jumpMs` after its first call. */

@@ -1,12 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { assertBuilt, testWithTempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect } from 'vitest';
 import { acquireLock } from '../src/fs/lock.js';
 import { rejectionOf } from '../src/testing/assertions.js';
+import { canUnshare, NEW_PID_NS, spawnLines, UNSHARE_SKIP_REASON } from './namespaces.js';
 
 // Real pid and UTS namespaces, as containers have: needs unshare(1) and root (CI runs as root).
 const test = testWithTempDir('omega-fs-lock-ns-');
@@ -18,52 +17,7 @@ const NS = fileURLToPath(new URL('./fixtures/lock-ns.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/fs.js', import.meta.url));
 const NODE = process.execPath;
 
-const canUnshare =
-  process.platform === 'linux' &&
-  process.getuid?.() === 0 &&
-  spawnSync('unshare', ['-p', '-f', '--mount-proc', '-u', 'true']).status === 0;
-const SKIP_REASON = 'needs unshare(1) and root: pid and UTS namespaces';
-
-/** `unshare -p -f --kill-child --mount-proc node ...`: node runs as pid 1 of a new pid namespace. */
-const NEW_PID_NS = ['-p', '-f', '--kill-child', '--mount-proc', NODE];
-
-interface Lines {
-  nextLine(): Promise<string>;
-  kill(): Promise<void>;
-  exited: Promise<number | null>;
-  write(line: string): void;
-}
-
-// spawnChild of @omega/test-kit runs node itself; these children run under unshare.
-function spawnLines(command: string, args: readonly string[]): Lines {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async nextLine() {
-      const next = await lines.next();
-      if (next.done)
-        throw new Error(`${args.join(' ')} ended without a line (exit ${await exited}):\n${stderr}`);
-      return next.value;
-    },
-    async kill() {
-      // With --kill-child, unshare's death SIGKILLs the namespace's pid 1 (which cannot be signalled
-      // from inside its own namespace).
-      child.kill('SIGKILL');
-      await exited;
-    },
-    exited,
-    write(line) {
-      child.stdin.write(`${line}\n`);
-    },
-  };
-}
-
-describe.skipIf(!canUnshare)(`the lock across pid and UTS namespaces (${SKIP_REASON})`, () => {
+describe.skipIf(!canUnshare)(`the lock across pid and UTS namespaces (${UNSHARE_SKIP_REASON})`, () => {
   beforeAll(() => assertBuilt(DIST));
 
   test('a pid-1 holder killed with SIGKILL is taken over by the next pid 1 of a new namespace', async ({

@@ -8,7 +8,7 @@ import { type Holder, heldName, parseToken } from '../src/fs/holder.js';
 import { acquireLock, withLock } from '../src/fs/lock.js';
 import { thisProcess } from '../src/fs/process.js';
 import { rejectionOf } from '../src/testing/assertions.js';
-import { IMPOSSIBLE_PID } from './helpers.js';
+import { IMPOSSIBLE_PID, takeOver } from './helpers.js';
 
 const test = testWithTempDir('omega-fs-lock-');
 
@@ -23,20 +23,6 @@ function holder(change: Partial<Holder> = {}): Holder {
 async function beatOf(lockDir: string): Promise<number> {
   const tokens = (await readdir(lockDir)).map((entry) => parseToken(entry, DEFAULT_LEASE_MS)?.beat ?? 0);
   return Math.max(0, ...tokens);
-}
-
-// Renames the held token in `lockDir` to `to`, as a contender does: a beat meanwhile means list again.
-async function takeOver(lockDir: string, to: string): Promise<void> {
-  for (;;) {
-    const held = (await readdir(lockDir)).find((entry) => entry.endsWith('.lock'));
-    if (held === undefined) continue;
-    try {
-      await rename(join(lockDir, held), join(lockDir, to));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
 }
 
 function range(from: number, to: number): number[] {

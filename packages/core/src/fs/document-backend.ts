@@ -4,7 +4,7 @@ import { type PageOptions, pageOf } from '../pages.js';
 import { DIRENTS, missingAsEmpty } from './dirs.js';
 import { type Held, isTombstoneError, openBase } from './document-base.js';
 import { DocumentFolder, EXTENSION } from './document-folder.js';
-import { createJob, removeJob, updateJob, writeJob } from './document-jobs.js';
+import { removeJob, updateJob, writeJob } from './document-jobs.js';
 import { FilesystemSyncDocumentBackend } from './document-sync.js';
 import { runWrite } from './document-write.js';
 import type { FramedDocument, FramedHeader } from './framed.js';
@@ -89,7 +89,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      await runWrite(writeJob(folder, name, file, header, body, this.#held(name, options)));
+      await runWrite(writeJob(folder, name, file, { header, body }, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'write', name);
     }
@@ -103,7 +103,7 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     const folder = this.#folder;
     try {
       const file = await this.#file(name, true);
-      await runWrite(createJob(folder, name, file, header, body, this.#held(name, options)));
+      await runWrite(writeJob(folder, name, file, { header, body }, this.#held(name, options), true));
     } catch (error) {
       throw folder.failure(error, 'create', name);
     }

@@ -11,31 +11,20 @@ import { encodeFrame } from './frame.js';
  * and reused when the state it was made over moved and it is committed again.
  */
 
-/** Creates or replaces document `name` at `file` (fenced when `held`). */
+/**
+ * Creates or replaces document `name` at `file` (fenced when `held`); with `onlyNew`, creates it only
+ * where there is none (an `AlreadyExistsError` otherwise).
+ */
 export function writeJob<H>(
   folder: DocumentFolder<H>,
   name: string,
   file: string,
-  header: H,
-  body: string,
-  held?: Held<H>,
+  document: { header: H; body: string },
+  held: Held<H> | undefined,
+  onlyNew = false,
 ): WriteJob<H, void> {
   const writeId = newWriteId();
-  const install = encodeFrame(file, folder.meta(name, writeId), header, body);
-  return { folder, name, file, strict: false, held, decide: () => ({ install, writeId, result: undefined }) };
-}
-
-/** Creates document `name` at `file` unless one is there: an `AlreadyExistsError` then. */
-export function createJob<H>(
-  folder: DocumentFolder<H>,
-  name: string,
-  file: string,
-  header: H,
-  body: string,
-  held?: Held<H>,
-): WriteJob<H, void> {
-  const writeId = newWriteId();
-  const install = encodeFrame(file, folder.meta(name, writeId), header, body);
+  const install = encodeFrame(file, folder.meta(name, writeId), document.header, document.body);
   return {
     folder,
     name,
@@ -43,7 +32,9 @@ export function createJob<H>(
     strict: false,
     held,
     decide(base) {
-      if (base.key !== null && base.tombstone === null) throw documentExists(folder.spec.kind, name, file);
+      if (onlyNew && base.key !== null && base.tombstone === null) {
+        throw documentExists(folder.spec.kind, name, file);
+      }
       return { install, writeId, result: undefined };
     },
   };

@@ -11,7 +11,7 @@ import {
 import { listSync } from './dirs.js';
 import { type Held, isTombstoneError, openBase } from './document-base.js';
 import type { DocumentFolder } from './document-folder.js';
-import { createJob, removeJob, updateJob, writeJob } from './document-jobs.js';
+import { removeJob, updateJob, writeJob } from './document-jobs.js';
 import { runWriteSync } from './document-write.js';
 import { type FramedDocument, type FramedHeader, readFramedFileSync } from './framed.js';
 import { acquireLockSync, endQuietly, type FileLock } from './lock.js';
@@ -85,7 +85,7 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
     const folder = this.#folder;
     try {
       const file = this.#file(name, true);
-      runWriteSync(writeJob(folder, name, file, header, body, this.#held(name, options)));
+      runWriteSync(writeJob(folder, name, file, { header, body }, this.#held(name, options)));
     } catch (error) {
       throw folder.failure(error, 'write', name);
     }
@@ -95,7 +95,7 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
     const folder = this.#folder;
     try {
       const file = this.#file(name, true);
-      runWriteSync(createJob(folder, name, file, header, body, this.#held(name, options)));
+      runWriteSync(writeJob(folder, name, file, { header, body }, this.#held(name, options), true));
     } catch (error) {
       throw folder.failure(error, 'create', name);
     }
