@@ -1,4 +1,4 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode, type OmegaError } from '@omega/core';
 import { acquireLock } from '@omega/core/fs';
@@ -93,6 +93,27 @@ describe('FilesystemSessionProvider: files', () => {
       },
       { lockTimeoutMs: 0 },
     );
+  });
+});
+
+describe('FilesystemSessionProvider: what refused writes leave behind', () => {
+  it('compare-and-swap saves and deletes refused on missing sessions leave no lock folders', async () => {
+    await withStore(async ({ provider, folder }) => {
+      for (let i = 0; i < 200; i++) {
+        await rejectionOf(provider.save(`new-${i}`, session('x'), { expectedVersion: 3 }), 'CONFLICT');
+        await rejectionOf(provider.delete(`gone-${i}`), 'NOT_FOUND');
+        await rejectionOf(provider.delete(`gone-${i}`, { expectedVersion: 1 }), 'NOT_FOUND');
+      }
+      expect(await readdir(join(folder, '.locks'))).toEqual([]);
+      expect(await provider.list()).toEqual([]);
+      // A session deleted leaves no lock folder either; its tombstone is no session.
+      await provider.save('kept', session('a'));
+      await provider.save('dropped', session('b'));
+      await provider.delete('dropped', { expectedVersion: 1 });
+      expect(await readdir(join(folder, '.locks'))).toEqual(['kept']);
+      expect((await provider.list()).map((info) => info.name)).toEqual(['kept']);
+      expect(await provider.exists('dropped')).toBe(false);
+    });
   });
 });
 
