@@ -91,7 +91,8 @@ describe('the commit of a document write', () => {
       'fsync',
       'closeSync',
       ...claimed,
-      'closeSync',
+      // The replaced file closed in the thread pool, where freeing its blocks delays nothing.
+      'close',
     ]);
     const remove = await runWithFault(() => backend.remove('a'));
     expect(remove.outcome).toEqual({ ok: true, value: true });
@@ -103,7 +104,7 @@ describe('the commit of a document write', () => {
       // The tombstone, made where data is made.
       'symlinkSync',
       ...claimed,
-      'closeSync',
+      'close',
     ]);
     expect(await readlink(join(dir, 'docs', 'a.jsonl'))).toMatch(/^\.deleted\./);
   });
