@@ -143,7 +143,7 @@ export function closeBase(base: Base<unknown>): void {
   if (base.fd < 0) return;
   const fd = base.fd;
   base.fd = -1;
-  io.close(fd, ignoreClosed);
+  io.close(fd).catch(ignoreClosed);
 }
 
 function ignoreClosed(): void {}

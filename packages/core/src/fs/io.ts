@@ -42,7 +42,7 @@ function createIo() {
     writev: promisify(fs.writev),
     fsync: promisify(fs.fsync),
     fdatasync: promisify(fs.fdatasync),
-    close: fs.close,
+    close: promisify(fs.close),
     readdir: fs.promises.readdir,
     mkdir: fs.promises.mkdir,
     lstat: fs.promises.lstat,
