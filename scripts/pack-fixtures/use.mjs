@@ -10,7 +10,9 @@ import { FilesystemSnapshotProvider } from '@omega/snapshot/filesystem';
 
 const require = createRequire(import.meta.url);
 const { FilesystemStateProvider } = require('@omega/state/filesystem');
-const root = await mkdtemp(path.join(tmpdir(), 'omega-consumer-'));
+const work = await mkdtemp(path.join(tmpdir(), 'omega-consumer-'));
+// The store's root, and beside it the export file: an export inside the store's root is refused.
+const root = path.join(work, 'store');
 try {
   const sessions = new FilesystemSessionProvider({ root });
   await sessions.save('s', { state: emptyState(), meta: { big: 2n ** 70n } }, { expectedVersion: 0 });
@@ -21,12 +23,12 @@ try {
   if ((await states.listStates()).join() !== 'x') throw new Error('state list failed');
   const snapshots = new FilesystemSnapshotProvider({ root });
   await snapshots.save('snap', { state: emptyState(), createdAt: 1 });
-  await snapshots.export('snap', path.join(root, 'out', 'snap.jsonl'));
-  const replica = new FilesystemSnapshotProvider({ root: path.join(root, 'replica') });
-  const { name } = await replica.import(path.join(root, 'out', 'snap.jsonl'));
+  await snapshots.export('snap', path.join(work, 'out', 'snap.jsonl'));
+  const replica = new FilesystemSnapshotProvider({ root: path.join(work, 'replica') });
+  const { name } = await replica.import(path.join(work, 'out', 'snap.jsonl'));
   if (name !== 'snap') throw new Error('snapshot import failed');
   await Promise.all([sessions.close(), states.close(), snapshots.close(), replica.close()]);
   console.log('use: filesystem backends work from the tarballs (ESM and CommonJS)');
 } finally {
-  await rm(root, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
 }

@@ -6,10 +6,12 @@ import { FilesystemStateProvider } from '@omega/state/filesystem';
 import { roundOf, step, TASKS, taskList } from './agent.js';
 
 // `pnpm example` (scripts/example.mjs) sets OMEGA_ROOT to the repository's `.omega/`; run on its own, the
-// store is `.omega/` under the current directory.
-const root = path.resolve(process.env.OMEGA_ROOT ?? '.omega');
-const replicaRoot = path.join(root, 'replica');
-const exportFile = path.join(root, 'exports', 'final.snapshot.jsonl');
+// store is `.omega/` under the current directory. The export file and the replica's store lie beside the
+// store, not in it: a store refuses an export into its own root.
+const home = path.resolve(process.env.OMEGA_ROOT ?? '.omega');
+const root = path.join(home, 'store');
+const replicaRoot = path.join(home, 'replica');
+const exportFile = path.join(home, 'exports', 'final.snapshot.jsonl');
 // Paths are printed relative to where `pnpm` was started (pnpm sets INIT_CWD), not the package folder.
 const shown = (file: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), file) || '.';
 const say = (line: string) => console.log(line);
@@ -30,7 +32,7 @@ await using sessions = new FilesystemSessionProvider({ root });
 await using snapshots = new FilesystemSnapshotProvider({ root });
 await using replica = new FilesystemSnapshotProvider({ root: replicaRoot });
 
-say(`store: ${shown(root)} (delete it to start over)`);
+say(`store: ${shown(root)} (delete ${shown(home)} to start over)`);
 const before = await sessions.info('agent-run');
 const saved = before ? await sessions.load('agent-run') : null;
 let version = before?.version ?? 0;
