@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type JsonValue, TAG, unstorable, valToJson } from './json.js';
+import { type JsonValue, TAG, unstorable } from './json.js';
+import { valToJson } from './json-look.js';
 import type { Val } from './val.js';
 
 /**

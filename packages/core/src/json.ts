@@ -78,16 +78,11 @@ export interface Walk {
   partsLeft: number;
   /** Whether the walk has measured its whole value ({@link countParts}). */
   measured: boolean;
-  /**
-   * False for the first walk of {@link valToJson}, which only looks: it reads descriptors, calls no getter
-   * and stops at the first accessor with {@link ACCESSOR}. True for a walk that may call getters, each once.
-   */
-  readonly careful: boolean;
 }
 
-/** A new walk over one value; `careful` (see {@link Walk}) for any walk that is not valToJson's first. */
-export function newWalk(careful = true): Walk {
-  return { path: [], ancestors: null, holesLeft: MAX_HOLES, partsLeft: MAX_PARTS, measured: false, careful };
+/** A new walk over one value. */
+export function newWalk(): Walk {
+  return { path: [], ancestors: null, holesLeft: MAX_HOLES, partsLeft: MAX_PARTS, measured: false };
 }
 
 /**
@@ -171,12 +166,6 @@ export function measuredParts(root: object, tagged: boolean): number | null {
 }
 
 /**
- * Thrown by a walk that only looks when it meets an accessor, before calling it: no code of the value has
- * run, and a careful walk starts over. Not an Error: catch blocks on the way pass it on untouched.
- */
-const ACCESSOR = Symbol('accessor');
-
-/**
  * Counts a hole against {@link MAX_HOLES} when `items[i]`, read as `undefined`, is one. Called only for
  * `undefined`, so dense arrays never pay for the check; `in` runs no getter.
  */
@@ -250,7 +239,6 @@ function ownValues(record: object, keys: readonly string[]): { values: unknown[]
  * copy forces its parent to be copied too (measured 1 MB of small records: 2x the encode time).
  */
 function recordToJson(source: object, walk: Walk, level: number): JsonValue {
-  if (!walk.careful) return plainRecordToJson(source, walk, level);
   const keys = Object.keys(source);
   countParts(walk, keys.length);
   const { values, accessors } = ownValues(source, keys);
@@ -274,47 +262,6 @@ function recordToJson(source: object, walk: Walk, level: number): JsonValue {
   const out: Record<string, JsonValue> = {};
   for (let k = 0; k < keys.length; k++) if (values[k] !== GONE) setKey(out, keys[k]!, values[k] as JsonValue);
   return Object.hasOwn(out, TAG) ? { [TAG]: 'object', v: out } : out;
-}
-
-/**
- * {@link recordToJson} for a walk that only looks: no code of the value runs during it, so a copy, when a
- * value needs a tag, can read the properties before it again instead of keeping every value read
- * (measured on 10 MB of small records: 2-3% of the encode).
- */
-function plainRecordToJson(source: object, walk: Walk, level: number): JsonValue {
-  const keys = Object.keys(source);
-  countParts(walk, keys.length);
-  let out: Record<string, JsonValue> | null = null;
-  let i = 0;
-  try {
-    for (; i < keys.length; i++) {
-      const descriptor = ownDescriptor(source, keys[i]!);
-      if (descriptor === undefined || !('value' in descriptor)) throw ACCESSOR;
-      const item: unknown = descriptor.value;
-      const json =
-        typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item);
-      if (out !== null) setKey(out, keys[i]!, json);
-      else if (json !== item) out = copyBefore(source, keys, i, json);
-    }
-  } catch (error) {
-    throw withSegment(error, keySegment(keys[i]!));
-  }
-  if (out === null && !Object.hasOwn(source, TAG)) return source as JsonValue;
-  out ??= copyBefore(source, keys, keys.length, null);
-  return Object.hasOwn(out, TAG) ? { [TAG]: 'object', v: out } : out;
-}
-
-/** A copy of the properties of `source` before `keys[end]`, then `json` as the value of that key. */
-function copyBefore(
-  source: object,
-  keys: readonly string[],
-  end: number,
-  json: JsonValue,
-): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
-  for (let k = 0; k < end; k++) setKey(out, keys[k]!, (source as Record<string, JsonValue>)[keys[k]!]!);
-  if (end < keys.length) setKey(out, keys[end]!, json);
-  return out;
 }
 
 /** The value of an accessor property: its getter called once; undefined for a property with only a setter. */
@@ -372,7 +319,8 @@ function unadorned<K extends ObjectKind>(kind: K, value: object): K {
 const SMALL_ARRAY = 64;
 const NAMED_ONLY = { maxArrayLength: 0, depth: 0, customInspect: false, getters: false, breakLength: 80 };
 
-function arrayHasNamedKeys(items: unknown[]): boolean {
+/** True when array `items` has an own enumerable string key that is not an index. */
+export function arrayHasNamedKeys(items: readonly unknown[]): boolean {
   if (items.length > SMALL_ARRAY) {
     const twin: unknown[] = [];
     twin.length = items.length;
@@ -391,14 +339,17 @@ function bytesHaveNamedKeys(bytes: Uint8Array): boolean {
 
 /** True when `indexed` has an own enumerable string key that is not an index below `length`. */
 function hasNamedKey(indexed: object, length: number): boolean {
-  // Own keys list indices first, in order: a named key, if any, is the last.
-  const last = Object.keys(indexed).at(-1);
-  if (last === undefined) return false;
+  // Own keys list indices first, in order: a named key, if any, is the last. `length` keys whose last is
+  // the last index are exactly the indices (the common case, told without parsing a number).
+  const keys = Object.keys(indexed);
+  const last = keys.at(-1);
+  if (last === undefined || (keys.length === length && last === String(length - 1))) return false;
   const index = Number(last);
   return !(Number.isInteger(index) && index < length && String(index) === last);
 }
 
-function extraProperties(what: string): Rejection {
+/** The rejection for an Array, Date, Map, Set or Uint8Array with properties besides its contents. */
+export function extraProperties(what: string): Rejection {
   return new Rejection(`${what} with own properties besides its contents`);
 }
 
@@ -527,33 +478,6 @@ export function dateToJson(date: Date): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-/** Where and why `value` is not a `Val`, or `null` when it is one. */
-export function whyNotVal(value: unknown): { path: string; reason: string } | null {
-  try {
-    valToJson(value);
-    return null;
-  } catch (error) {
-    const rejection = asRejection(error);
-    if (rejection === null) throw error;
-    return { path: rejection.path, reason: rejection.reason };
-  }
-}
-
-/**
- * The tagged JSON form of `value`, for a writer: each property of `value` is read once, and a container
- * whose properties were all plain data is handed over as it is (reading it again runs no code), any other
- * is a new one, so what was checked is what the writer sees. Not a copy: do not keep or mutate it. Throws a {@link Rejection} for what is not a
- * `Val`: callers turn it into an error with {@link unstorable}.
- */
-export function valToJson(value: unknown): JsonValue {
-  try {
-    return toJson(value, newWalk(false), 0);
-  } catch (error) {
-    if (error !== ACCESSOR) throw error;
-    return toJson(value, newWalk(), 0);
-  }
-}
-
 /**
  * The `InvalidArgumentError` for a rejection (or engine limit) met while encoding, or `error` itself when
  * it is neither. Public entry points wrap their whole body with this, fast paths included.
@@ -580,14 +504,15 @@ export function shortPath(path: string): string {
   return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-59)}`;
 }
 
-function toJson(value: unknown, walk: Walk, level: number): JsonValue {
+/** The careful walk: the JSON form of `value` at `level`, each getter called once. */
+export function toJson(value: unknown, walk: Walk, level: number): JsonValue {
   return typeof value === 'object' && value !== null
     ? objectLikeToJson(value, walk, level)
     : leafToJson(value);
 }
 
 /** The JSON form of anything but a non-null object. */
-function leafToJson(value: unknown): JsonValue {
+export function leafToJson(value: unknown): JsonValue {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -620,20 +545,19 @@ function objectLikeToJson(obj: object, walk: Walk, level: number): JsonValue {
   enterContainer(walk, obj, level);
   let json: JsonValue;
   if (kind === 'array') json = arrayToJson(obj as unknown[], walk, level + 1);
-  else if (kind === 'Map') json = mapToJson(obj as Map<unknown, unknown>, walk, level + 1);
-  else if (kind === 'Set') json = setToJson(obj as Set<unknown>, walk, level + 1);
+  else if (kind === 'Map') json = mapToJson(obj as Map<unknown, unknown>, walk, level + 1, toJson);
+  else if (kind === 'Set') json = setToJson(obj as Set<unknown>, walk, level + 1, toJson);
   else json = recordToJson(obj, walk, level + 1);
   leaveContainer(walk, obj, level);
   return json;
 }
 
 // Holes read as undefined, so a sparse array comes back dense, with undefined where the holes were. Each
-// element is read through its descriptor; a walk that only looks hands the array itself to the writer
-// when every element is plain data already, else a copy. A careful walk keeps every element it read:
-// a getter met later may have changed the elements before it.
+// element is read through its descriptor, and every element read is kept: a getter met later may have
+// changed the elements before it.
 function arrayToJson(items: readonly unknown[], walk: Walk, level: number): JsonValue[] {
   countParts(walk, items.length);
-  let out: JsonValue[] | null = walk.careful ? [] : null;
+  const out: JsonValue[] = [];
   let i = 0;
   try {
     for (; i < items.length; i++) {
@@ -644,27 +568,28 @@ function arrayToJson(items: readonly unknown[], walk: Walk, level: number): Json
         item = undefined;
       } else if ('value' in descriptor) {
         item = descriptor.value;
-      } else if (walk.careful) {
-        item = readAccessor(items, descriptor);
       } else {
-        throw ACCESSOR;
+        item = readAccessor(items, descriptor);
       }
-      const json =
-        typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item);
-      if (out !== null) {
-        out.push(json);
-      } else if (json !== item) {
-        out = items.slice(0, i) as JsonValue[];
-        out.push(json);
-      }
+      out.push(
+        typeof item === 'object' && item !== null ? objectLikeToJson(item, walk, level) : leafToJson(item),
+      );
     }
   } catch (error) {
     throw withSegment(error, `[${i}]`);
   }
-  return out ?? (items as JsonValue[]);
+  return out;
 }
 
-function mapToJson(map: Map<unknown, unknown>, walk: Walk, level: number): JsonValue {
+/** How a walk turns a part (a Map key or value, a Set element) into JSON: careful, or only looking. */
+export type PartToJson = (value: unknown, walk: Walk, level: number) => JsonValue;
+
+export function mapToJson(
+  map: Map<unknown, unknown>,
+  walk: Walk,
+  level: number,
+  toJson: PartToJson,
+): JsonValue {
   countParts(walk, map.size * 2);
   const entries: JsonValue[] = [];
   let part: 'key' | 'value' = 'key';
@@ -681,7 +606,7 @@ function mapToJson(map: Map<unknown, unknown>, walk: Walk, level: number): JsonV
   return { [TAG]: 'Map', v: entries };
 }
 
-function setToJson(set: Set<unknown>, walk: Walk, level: number): JsonValue {
+export function setToJson(set: Set<unknown>, walk: Walk, level: number, toJson: PartToJson): JsonValue {
   countParts(walk, set.size);
   const elements: JsonValue[] = [];
   try {

@@ -27,10 +27,10 @@ import {
   TOO_LONG_REASON,
   TOO_MANY_PARTS_REASON,
   unstorable,
-  valToJson,
   type Walk,
   withSegment,
 } from './json.js';
+import { valToJson } from './json-look.js';
 import type { Val } from './val.js';
 
 export type { JsonValue } from './json.js';

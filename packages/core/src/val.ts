@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { whyNotVal } from './json.js';
+import { whyNotVal } from './json-look.js';
 
 /**
  * A value of the Omega language: plain data. JSON values plus what JSON loses
