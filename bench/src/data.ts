@@ -36,3 +36,37 @@ export function sessionOfSize(bytes: number, seed = 7): SessionData {
   data.state.step = Object.keys(store).length;
   return data;
 }
+
+const PROSE = [
+  'The model answered',
+  'with a "quoted" phrase,',
+  'then a list:\n- first\n- second',
+  'and a path C:\\runs\\omega',
+  'before the tool call returned',
+  'ok.',
+];
+
+/**
+ * A session whose JSON text is about `bytes` long, nearly all of it in a few long strings: four
+ * transcripts of prose with quotes, newlines and backslashes to escape, the other shape `encode` and
+ * `decode` are measured on.
+ */
+export function proseSessionOfSize(bytes: number, seed = 11): SessionData {
+  const random = mulberry32(seed);
+  const transcript = (length: number) => {
+    const parts: string[] = [];
+    for (let size = 0; size < length; ) {
+      const part = PROSE[Math.floor(random() * PROSE.length)] ?? '';
+      parts.push(part);
+      size += part.length + 1;
+    }
+    return parts.join(' ');
+  };
+  const store: SessionData['state']['store'] = {};
+  const length = Math.max(Math.floor((bytes - 300) / 4 / 1.1), 1);
+  for (let i = 0; i < 4; i++) store[`t${i}`] = { kind: 'transcript', text: transcript(length) };
+  return {
+    state: { control: { op: 'halt' }, env: {}, store, kont: [], step: 4, status: 'running' },
+    meta: { model: 'omega-small', run: seed },
+  };
+}

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { decode, encode } from '@omega/core';
 import { FilesystemSessionProvider } from '@omega/session/filesystem';
 import { MemorySessionProvider } from '@omega/session/memory';
-import { floorLoad, floorSave } from './baselines.js';
+import { floorLoad, floorSave, floorSaveNonDurable } from './baselines.js';
 import { blobOperations } from './blobs.js';
-import { sessionOfSize } from './data.js';
+import { proseSessionOfSize, sessionOfSize } from './data.js';
 import { logOperations } from './log.js';
 import { compare } from './measure.js';
 import { type Row, writeReport } from './report.js';
@@ -16,21 +16,30 @@ import { syscallsPerSave } from './syscalls.js';
 // Small operations are timed in batches, so timer resolution and scheduling noise do not dominate.
 const SIZES = [
   { label: '1 KB', bytes: 1024, samples: 15, batch: 200 },
+  { label: '100 KB', bytes: 100 * 1024, samples: 9, batch: 10 },
   { label: '1 MB', bytes: 1024 * 1024, samples: 9, batch: 1 },
   { label: '10 MB', bytes: 10 * 1024 * 1024, samples: 5, batch: 1 },
 ];
+// encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
+const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
+
+// `pnpm bench values` (or small, log, blob) runs only those sections; no argument runs them all.
+const sections = process.argv.slice(2);
+const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
 async function main(): Promise<void> {
   const root = await mkdtemp(path.join(tmpdir(), 'omega-bench-'));
-  const filesystem = new FilesystemSessionProvider({ root });
+  const filesystem = new FilesystemSessionProvider({ root: path.join(root, 'durable') });
+  const fast = new FilesystemSessionProvider({ root: path.join(root, 'non-durable'), durable: false });
   const memory = new MemorySessionProvider();
   const rows: Row[] = [];
   try {
-    rows.push(...(await smallOperations(path.join(root, 'small'))));
-    rows.push(...(await logOperations(path.join(root, 'logs'))));
-    rows.push(...(await blobOperations(path.join(root, 'blobs'))));
-    for (const size of SIZES) {
+    if (runs('small')) rows.push(...(await smallOperations(path.join(root, 'small'))));
+    if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
+    if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
+    for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
+      const prose = proseSessionOfSize(size.bytes);
       const floorFile = path.join(root, `floor-${size.bytes}.json`);
       const name = `bench-${size.bytes}`;
       const text = JSON.stringify(data);
@@ -57,14 +66,33 @@ async function main(): Promise<void> {
           1.3,
           'time',
         );
+        await row(
+          'non-durable session save vs write+rename (sync)',
+          [() => fast.save(name, data), () => floorSaveNonDurable(floorFile, data)],
+          1.3,
+          'time',
+        );
         await writeFile(floorFile, text);
         await row(
           'session load vs readFileSync+JSON.parse',
-          [() => filesystem.load(name), () => floorLoad(floorFile)],
-          0.8,
-          'speed',
+          [() => fast.load(name), () => floorLoad(floorFile)],
+          1.15,
+          'time',
         );
       }
+      await memory.save(name, data);
+      await row(
+        'memory session save + load vs JSON.parse(JSON.stringify(v))',
+        [
+          async () => {
+            await memory.save(name, data);
+            return memory.load(name);
+          },
+          () => JSON.parse(JSON.stringify(data)),
+        ],
+        0.8,
+        'speed',
+      );
       await row(
         'memory session save vs JSON.stringify',
         [() => memory.save(name, data), () => JSON.stringify(data)],
@@ -77,26 +105,34 @@ async function main(): Promise<void> {
         0.8,
         'speed',
       );
-      const encoded = encode(data);
-      await row(
-        'serde encode vs JSON.stringify (JSON-only data)',
-        [() => encode(data), () => JSON.stringify(data)],
-        0.8,
-        'speed',
-      );
-      await row(
-        'serde decode vs JSON.parse (JSON-only data)',
-        [() => decode(encoded), () => JSON.parse(text)],
-        0.8,
-        'speed',
-      );
+      if (!SHAPE_SIZES.has(size.label)) continue;
+      for (const [shape, value] of [
+        ['small records', data],
+        ['a few long strings', prose],
+      ] as const) {
+        const encoded = encode(value);
+        const json = JSON.stringify(value);
+        await row(
+          `serde encode vs JSON.stringify (${shape})`,
+          [() => encode(value), () => JSON.stringify(value)],
+          0.8,
+          'speed',
+        );
+        await row(
+          `serde decode vs JSON.parse (${shape})`,
+          [() => decode(encoded), () => JSON.parse(json)],
+          0.8,
+          'speed',
+        );
+      }
     }
   } finally {
     await filesystem.close();
+    await fast.close();
     await memory.close();
     await rm(root, { recursive: true, force: true });
   }
-  await writeReport(rows, await syscallsPerSave());
+  await writeReport(rows, runs('small') ? await syscallsPerSave() : []);
 }
 
 await main();
