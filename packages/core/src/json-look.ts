@@ -1,6 +1,7 @@
-// The fast path of valToJson: a walk that only looks. It reads each property through its descriptor, calls
-// no getter and runs no code of the value, so it may hand plain parts to the writer as they are (reading
-// them again runs nothing). At the first accessor it gives up, and the careful walk of json.ts starts over.
+// The fast path of valToJson: a walk that only looks. It asks each property for its getter without calling
+// it and reads only data properties, so no code of the value runs and it may hand plain parts to the writer
+// as they are (reading them again runs nothing). At the first getter it gives up, and the careful walk of
+// json.ts starts over.
 import { types } from 'node:util';
 import {
   arrayHasNamedKeys,
@@ -32,9 +33,10 @@ import {
 
 const isProxy = types.isProxy;
 /**
- * The getter of a property, found without calling it (Annex B's `__lookupGetter__`): a tenth of the cost of
- * `Object.getOwnPropertyDescriptor` on an array element, which allocates a descriptor. A property with a
- * setter and no getter reads as undefined without running code, as the careful walk reads it.
+ * The getter of a property, found without calling it (Annex B's `__lookupGetter__`): a quarter of the
+ * cost of `Object.getOwnPropertyDescriptor` on an array element (measured 34 ns against 140), which
+ * allocates a descriptor. A property with a setter and no getter reads as undefined without running code,
+ * as the careful walk reads it.
  */
 const getterOf = (Object.prototype as { __lookupGetter__(key: PropertyKey): unknown }).__lookupGetter__;
 /** Has no property: `for...in` over it lists what every plain object inherits as enumerable. */
@@ -66,7 +68,7 @@ export function valToJson(value: unknown): JsonValue {
   }
 }
 
-/** What {@link valToJson} gives, by the careful walk alone (each getter called once); for tests. */
+/** What {@link valToJson} gives, by the careful walk alone (each getter called once): its fallback. */
 export function carefulValToJson(value: unknown): JsonValue {
   return toJson(value, newWalk(), 0);
 }
