@@ -1,0 +1,15 @@
+import { describeOptionChecks } from '@omega/core/testing';
+import * as vitest from 'vitest';
+import { FilesystemReceiptProvider } from '../src/filesystem.js';
+import { MemoryReceiptProvider } from '../src/memory.js';
+import { MockReceiptProvider } from '../src/mock.js';
+
+// The option checks every family shares. TODO(seed): options of the family's own (none yet) get tests of
+// their own beside this call.
+describeOptionChecks(vitest, {
+  kind: 'receipt',
+  clock: true,
+  filesystem: (options) => new FilesystemReceiptProvider(options),
+  memory: (options) => new MemoryReceiptProvider(options),
+  mock: (options) => new MockReceiptProvider(options),
+});
