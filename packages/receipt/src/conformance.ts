@@ -1,35 +1,45 @@
+import { canonicalize, sha256Hex, type Val } from '@omega/core';
 import {
+  assertSameValue,
   type ConformanceOptions,
   describeConformance,
-  type NamedRecords,
+  type LogRecords,
   type ProviderFixture,
   rejectionOf,
 } from '@omega/core/testing';
 import * as vitest from 'vitest';
 import { expect, it } from 'vitest';
-import type { ReceiptProvider, ReceiptRecord } from './index.js';
-import { METHODS } from './methods.js';
+import type { Receipt, ReceiptInput, ReceiptProvider } from './index.js';
+import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { METHODS, sampleInput } from './methods.js';
+import { openCheckpoint, verifierFromKey } from './note.js';
 import { KIND } from './rules.js';
 
 /** What a conformance factory returns: a fresh, empty provider and how to dispose of it afterwards. */
 export type ReceiptProviderFixture<P extends ReceiptProvider = ReceiptProvider> = ProviderFixture<P>;
 
-/** Options of {@link describeReceiptProvider}: `reopen`, `timeoutMs`, `skip` (and the family's own, if any). */
+/** Options of {@link describeReceiptProvider}: `reopen`, `timeoutMs`, `skip`. */
 export type ReceiptConformanceOptions<P extends ReceiptProvider = ReceiptProvider> = ConformanceOptions<P>;
 
-// TODO(seed): the adapters that fit the seed's interface: this `NamedRecords` one (with `withValue`, one
-// builder per place a record holds a caller value), or a `LogRecords` one (`logs: LOGS`) for an
-// append-only family. They drive the groups every family gets; see CONTRIBUTING.md, "Tests: what the
-// scaffold and core already check".
-const RECORDS: NamedRecords<ReceiptProvider, ReceiptRecord> = {
-  record: (seed) => sampleRecord(`seed ${seed}`),
-  save: (provider, name, record) => provider.put(name, record),
-  load: (provider, name) => provider.get(name),
-  delete: (provider, name) => provider.delete(name),
-  names: (provider) => provider.list(),
-  withValue: {
-    'the value': (value) => ({ value }),
-    'a nested value': (value) => ({ value: { list: [1, value] } }),
+/** An input of a run as a caller sees it again: the receipt's fields and its body, without the run. */
+async function inputOf(provider: ReceiptProvider, receipt: Receipt): Promise<unknown> {
+  const { seq, loggedAt, requestDigest, responseDigest, hash, runId, ...fields } = receipt;
+  const body = await provider.body(hash);
+  return { ...fields, ...(body !== null && 'request' in body ? body : {}) };
+}
+
+// A log is a run: the receipts of one runId, in the order appended.
+const LOGS: LogRecords<ReceiptProvider, Omit<ReceiptInput, 'runId'>> = {
+  entry: (seed) => {
+    const { runId, ...input } = sampleInput(seed);
+    return { ...input, meta: { seed, at: new Date(seed) } };
+  },
+  append: async (provider, log, entry) => {
+    await provider.append({ ...entry, runId: log });
+  },
+  entries: async (provider, log) => {
+    const receipts = await provider.list({ runId: log });
+    return Promise.all(receipts.map((receipt) => inputOf(provider, receipt)));
   },
 };
 
@@ -38,39 +48,95 @@ const RECORDS: NamedRecords<ReceiptProvider, ReceiptRecord> = {
  * return a fresh, empty provider for every test (the suite closes it, then calls `cleanup`).
  *
  * @example
- * describeReceiptProvider('memory', async () => ({ provider: new MemoryReceiptProvider() }));
+ * describeReceiptProvider('memory', async () => ({ provider: new InMemoryReceiptProvider() }));
  */
 export function describeReceiptProvider<P extends ReceiptProvider>(
   name: string,
   factory: () => Promise<ReceiptProviderFixture<P>>,
   options: ReceiptConformanceOptions<P> = {},
 ): void {
-  const suite = { family: 'ReceiptProvider', kind: KIND, methods: METHODS, records: RECORDS };
+  const suite = { family: 'ReceiptProvider', kind: KIND, methods: METHODS, logs: LOGS };
   describeConformance(vitest, suite, name, factory, options, ({ provider: current, group }) => {
-    // TODO(seed): the family's own rules, one group each (versions, digests, infos, ...), comparing stored
-    // values with `assertSameValue`. What the scaffold and core check (close, the name rule, listing,
-    // deletes, values, persistence) is not repeated here.
-    group('shape at put', () => {
-      const shapes: Array<[string, unknown, string]> = [
-        ['no record', null, '$'],
-        ['an array', [1], '$'],
-        ['a record without a value', {}, 'value'],
-      ];
-      for (const [label, record, path] of shapes) {
-        it(`rejects ${label}, naming the record and the path, storing nothing`, async () => {
-          const error = await rejectionOf(
-            () => current().put('shape', record as ReceiptRecord),
-            'INVALID_ARGUMENT',
-          );
-          expect(error.details).toMatchObject({ kind: KIND, name: 'shape' });
-          expect(String(error.details.path)).toContain(path);
-          expect(await current().get('shape')).toBeNull();
-        });
-      }
+    group('receipts', () => {
+      it('hashes the canonical entry and digests the canonical bodies', async () => {
+        const input = sampleInput(1);
+        const receipt = await current().append(input);
+        const { hash, ...unhashed } = receipt;
+        expect(hash).toBe(sha256Hex(canonicalize(unhashed as unknown as Val)));
+        expect(receipt.requestDigest).toBe(sha256Hex(canonicalize(input.request as Val)));
+        expect(receipt.responseDigest).toBe(sha256Hex(canonicalize(input.response as Val)));
+        expect(receipt.seq).toBe(0);
+        assertSameValue(await current().get(hash), receipt);
+        assertSameValue(await current().body(hash), { request: input.request, response: input.response });
+      });
+
+      it('numbers receipts in order, with loggedAt never decreasing', async () => {
+        const receipts: Receipt[] = [];
+        for (let seed = 0; seed < 5; seed++) receipts.push(await current().append(sampleInput(seed)));
+        expect(receipts.map((receipt) => receipt.seq)).toEqual([0, 1, 2, 3, 4]);
+        for (let i = 1; i < receipts.length; i++) {
+          expect(receipts[i]!.loggedAt).toBeGreaterThanOrEqual(receipts[i - 1]!.loggedAt);
+        }
+        expect(await current().count()).toBe(5);
+        expect((await current().list({ fromSeq: 3 })).map((receipt) => receipt.seq)).toEqual([3, 4]);
+        expect((await current().list({ limit: 2 })).map((receipt) => receipt.seq)).toEqual([0, 1]);
+      });
+
+      it('returns the first receipt for a repeated idempotency key', async () => {
+        const first = await current().append({ ...sampleInput(1), idempotencyKey: 'call-1' });
+        const again = await current().append({ ...sampleInput(2), idempotencyKey: 'call-1' });
+        assertSameValue(again, first);
+        expect(await current().count()).toBe(1);
+      });
+
+      it('refuses a lone surrogate, which has no canonical UTF-8 form', async () => {
+        const error = await rejectionOf(
+          () => current().append({ ...sampleInput(1), request: { text: 'a\uD800b' } }),
+          'INVALID_ARGUMENT',
+        );
+        expect(error.details).toMatchObject({ kind: KIND, reason: 'lone surrogate' });
+        expect(await current().count()).toBe(0);
+      });
+
+      it('refuses a receipt that finishes before it starts', async () => {
+        const input = { ...sampleInput(1), startedAt: 10, finishedAt: 9 };
+        await rejectionOf(() => current().append(input), 'INVALID_ARGUMENT');
+        expect(await current().count()).toBe(0);
+      });
+    });
+
+    group('tree', () => {
+      it('signs a checkpoint of the head, and proves inclusion and consistency against it', async () => {
+        const receipts: Receipt[] = [];
+        for (let seed = 0; seed < 7; seed++) receipts.push(await current().append(sampleInput(seed)));
+        const head = await current().head();
+        expect(head.size).toBe(7);
+        const verifier = verifierFromKey(await current().verifierKey());
+        const checkpoint = openCheckpoint(head.checkpoint, verifier);
+        expect(checkpoint).toMatchObject({ origin: head.origin, size: 7, rootHash: head.rootHash });
+        for (const receipt of receipts) {
+          const proof = await current().proveInclusion(receipt.seq);
+          const { hash, ...unhashed } = receipt;
+          const entry = Buffer.from(canonicalize(unhashed as unknown as Val));
+          expect(leafHash(entry)).toHaveLength(64);
+          expect(verifyInclusion(entry, receipt.seq, proof.treeSize, proof.path, head.rootHash)).toBe(true);
+        }
+        const old = await current().proveInclusion(0, 3);
+        const oldRoot = openCheckpoint(old.checkpoint, verifier).rootHash;
+        const consistency = await current().proveConsistency(3);
+        expect(verifyConsistency(3, 7, oldRoot, head.rootHash, consistency.path)).toBe(true);
+      });
+
+      it('verifies, and counts an erased body as erased, not tampered', async () => {
+        const receipt = await current().append(sampleInput(1));
+        await current().append(sampleInput(2));
+        const before = await current().head();
+        await current().erase(receipt.hash, 'retention');
+        expect(await current().body(receipt.hash)).toEqual({ erased: 'retention' });
+        expect(await current().verify()).toEqual({ ok: true, size: 2, erased: 1 });
+        expect(await current().verify({ against: before.checkpoint })).toEqual({ ok: true, size: 2, erased: 1 });
+        expect((await current().head()).rootHash).toBe(before.rootHash);
+      });
     });
   });
-}
-
-function sampleRecord(tag: string): ReceiptRecord {
-  return { value: { tag, list: [1, 'two', { three: true }] } };
 }

@@ -1,50 +1,506 @@
-import { DocumentFront, type FrontInit, type FrontOptions, type Store } from '@omega/core';
-import type { ReceiptProvider, ReceiptRecord } from './index.js';
-import { DOCUMENTS, decodeReceipt, encodeReceipt, notFound, type ReceiptHeader } from './rules.js';
+import { KeyObject as KeyObjectClass, type KeyObject } from 'node:crypto';
+import {
+  type BlobBackend,
+  ConflictError,
+  CorruptDataError,
+  type DocumentBackend,
+  decode,
+  Front,
+  type FrontInit,
+  type FrontOptions,
+  InvalidArgumentError,
+  isOmegaError,
+  type LogBackend,
+  type LogEntry,
+  type Store,
+  sha256Hex,
+  type Val,
+} from '@omega/core';
+import type {
+  ConsistencyProof,
+  InclusionProof,
+  Receipt,
+  ReceiptInput,
+  ReceiptProvider,
+  ReceiptQuery,
+  TreeHead,
+  VerifyResult,
+} from './index.js';
+import {
+  consistencyProofFromHashes,
+  inclusionProofFromHashes,
+  leafHash,
+  rootFromHashes,
+} from './merkle.js';
+import {
+  generateNoteKey,
+  type NoteSigner,
+  openCheckpoint,
+  signCheckpoint,
+  signerFromKey,
+  signerFromPrivateKey,
+  verifierFromKey,
+  verifierKeyOfPrivateKey,
+  verifierKeyOfSigner,
+} from './note.js';
+import {
+  BLOBS,
+  canonicalText,
+  checkInput,
+  ERASURE_LOG,
+  ERASURES,
+  type EntryHeader,
+  type ErasureHeader,
+  entryText,
+  hashOfEntry,
+  KIND,
+  LOG,
+  notFound,
+  RECEIPT_LOG,
+  receiptOfEntry,
+  TREE,
+  type TreeHeader,
+  type Unhashed,
+} from './rules.js';
 
-// TODO(seed): every method of the seed's interface, once, here: each starts with
-// `this.lifecycle.assertNamed(method, name)` (or `assertOpen(method)`), async ones are `async`,
-// read-modify-write is `this.documents.update(name, next)`, timestamps come from `this.timestamp(name)`.
-// A log or blob family extends `Front` and takes `store.log(LOG)` / `store.blobs(BLOBS)` instead.
+/** Options every receipt backend takes. */
+export interface ReceiptFrontOptions extends FrontOptions {
+  /** The checkpoints' origin line: who keeps this log (default `omega.receipts`). */
+  origin?: string;
+  /**
+   * Who signs checkpoints: an Ed25519 private key (`node:crypto`), a C2SP note signer key string, or
+   * `{ keyName, keyId, sign(bytes) }`. Default: a key made for this provider (see its backend).
+   */
+  signer?: KeyObject | string | NoteSigner;
+  /** Applied to the request, response and meta before they are hashed and stored. */
+  redact?: (value: Val) => Val;
+}
 
-/** Options every receipt backend takes: `now`, the clock of each stored record's `updatedAt` (default `Date.now`). */
-export type ReceiptFrontOptions = FrontOptions;
+const DEFAULT_ORIGIN = 'omega.receipts';
+// The tree document holding the last checkpoint this store's signers signed.
+const LAST_CHECKPOINT = 'checkpoint';
+// The tree document holding the store's own signer key, when no signer is given.
+const SIGNER = 'signer';
+const PAGE = 1000;
 
 /**
- * The receipt family's rules, written once over the document port of any {@link Store}: every provider
- * (memory, filesystem, PostgreSQL) is this front over its own store, and a store from another package
- * gets a receipt provider as `new ReceiptFront(store)`. A put is one atomic replace of the document, so
- * concurrent puts of a name leave one whole record: the last writer wins.
+ * The receipt family's rules, written once over the log, blob and document ports of any {@link Store}:
+ * receipts on the log (appends chain through its conditional append, never a lock), bodies as blobs,
+ * the last signed checkpoint as a document.
  */
-export class ReceiptFront extends DocumentFront<ReceiptHeader> implements ReceiptProvider {
-  /** Where and how receipt records are stored in a store: `receipt/<name>`, format `omega.receipt`. */
-  static readonly DOCUMENTS = DOCUMENTS;
+export class ReceiptFront extends Front implements ReceiptProvider {
+  static readonly LOG = LOG;
+  static readonly BLOBS = BLOBS;
+  protected readonly log: LogBackend<EntryHeader>;
+  protected readonly erasures: LogBackend<ErasureHeader>;
+  protected readonly blobs: BlobBackend;
+  protected readonly tree: DocumentBackend<TreeHeader>;
+  readonly #origin: string;
+  readonly #signerOption: SignerOption | undefined;
+  #signer: Promise<KeyedSigner> | null = null;
+  readonly #redact: (value: Val) => Val;
 
-  /** A receipt provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
-  constructor(store: Store, options?: ReceiptFrontOptions, init?: FrontInit) {
-    super(DOCUMENTS, store, options, init);
+  constructor(store: Store, options: ReceiptFrontOptions = {}, init: FrontInit = {}) {
+    super(KIND, store, options, init);
+    const provider = init.provider ?? new.target.name;
+    this.#origin = checkOrigin(provider, options.origin ?? DEFAULT_ORIGIN);
+    this.#signerOption = checkSigner(provider, options.signer);
+    this.#redact = checkRedact(provider, options.redact);
+    this.log = store.log(LOG);
+    this.erasures = store.log(ERASURES);
+    this.blobs = store.blobs(BLOBS);
+    this.tree = store.documents(TREE);
   }
 
-  async get(name: string): Promise<ReceiptRecord | null> {
-    this.lifecycle.assertNamed('get', name);
-    const document = await this.documents.read(name);
-    return document && decodeReceipt(name, document.body, this.documents.prevalidated, document.file);
+  async append(input: ReceiptInput): Promise<Receipt> {
+    this.lifecycle.assertNamed('append', (input as Partial<ReceiptInput> | null)?.runId as string);
+    const checked = checkInput(input);
+    const { request, response, ...fields } = checked;
+    const requestText = canonicalText(this.#redact(request as Val), '$.request');
+    const responseText = canonicalText(this.#redact(response as Val), '$.response');
+    if (fields.meta !== undefined) fields.meta = this.#redact(fields.meta as Val) as typeof fields.meta;
+    // Bodies first: a receipt is never readable before its body is stored.
+    const requestDigest = await this.blobs.put(Buffer.from(requestText));
+    const responseDigest = await this.blobs.put(Buffer.from(responseText));
+    for (;;) {
+      const size = await this.log.size(RECEIPT_LOG);
+      if (fields.idempotencyKey !== undefined) {
+        const earlier = await this.#byIdempotencyKey(fields.idempotencyKey, size);
+        if (earlier !== null) return earlier;
+      }
+      const last = size === 0 ? null : await this.log.last(RECEIPT_LOG);
+      const previous = last === null ? 0 : receiptOfEntry(last.position, last.header, last.body).loggedAt;
+      const unhashed: Unhashed = {
+        ...fields,
+        seq: size,
+        loggedAt: Math.max(this.timestamp(RECEIPT_LOG), previous),
+        requestDigest,
+        responseDigest,
+      };
+      const body = entryText(unhashed);
+      const hash = hashOfEntry(body);
+      const header: EntryHeader = { hash, runId: unhashed.runId, kind: unhashed.kind };
+      if (unhashed.idempotencyKey !== undefined) header.idempotencyKey = unhashed.idempotencyKey;
+      try {
+        await this.log.append(RECEIPT_LOG, [{ header, body }], { expectedSize: size });
+        return { ...unhashed, hash };
+      } catch (error) {
+        // Another appender took this position: read what it appended, then try the next one.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
   }
 
-  async put(name: string, record: ReceiptRecord): Promise<void> {
-    this.lifecycle.assertNamed('put', name);
-    // Encoded before the clock is read and anything is written: a bad record stores nothing.
-    const body = encodeReceipt(name, record);
-    await this.documents.write(name, { updatedAt: this.timestamp(name) }, body);
+  async get(hash: string): Promise<Receipt | null> {
+    this.lifecycle.assertOpen('get');
+    const entry = await this.#entryOf(hash);
+    return entry && receiptOfEntry(entry.position, entry.header, entry.body);
   }
 
-  async delete(name: string): Promise<void> {
-    this.lifecycle.assertNamed('delete', name);
-    if (!(await this.documents.remove(name))) throw notFound(name);
+  async body(hash: string): Promise<{ request: Val; response: Val } | { erased: string } | null> {
+    this.lifecycle.assertOpen('body');
+    const receipt = await this.get(hash);
+    if (receipt === null) return null;
+    const reason = await this.#erasureOf(hash);
+    if (reason !== null) return { erased: reason };
+    return {
+      request: await this.#bodyPart(receipt, 'request', receipt.requestDigest),
+      response: await this.#bodyPart(receipt, 'response', receipt.responseDigest),
+    };
   }
 
-  async list(): Promise<string[]> {
-    this.lifecycle.assertOpen('list');
-    return this.documents.names({ limit: Number.POSITIVE_INFINITY });
+  async list(query: ReceiptQuery = {}): Promise<Receipt[]> {
+    const { runId, kind, fromSeq = 0, limit = Number.POSITIVE_INFINITY } = query;
+    if (runId === undefined) this.lifecycle.assertOpen('list');
+    else this.lifecycle.assertNamed('list', runId);
+    const found: Receipt[] = [];
+    for await (const entry of this.#entries(fromSeq)) {
+      if (found.length >= limit) break;
+      if (runId !== undefined && entry.header.runId !== runId) continue;
+      if (kind !== undefined && entry.header.kind !== kind) continue;
+      found.push(receiptOfEntry(entry.position, entry.header, entry.body));
+    }
+    return found;
+  }
+
+  async count(): Promise<number> {
+    this.lifecycle.assertOpen('count');
+    return this.log.size(RECEIPT_LOG);
+  }
+
+  async head(): Promise<TreeHead> {
+    this.lifecycle.assertOpen('head');
+    const leaves = await this.#leafHashes();
+    const rootHash = rootFromHashes(leaves);
+    const checkpoint = await this.#checkpoint(leaves, leaves.length);
+    return { origin: this.#origin, size: leaves.length, rootHash, checkpoint };
+  }
+
+  async verify(options: { against?: string } = {}): Promise<VerifyResult> {
+    this.lifecycle.assertOpen('verify');
+    const leaves: string[] = [];
+    let erased = 0;
+    const erasures = await this.#erasedHashes();
+    for await (const entry of this.#entries(0)) {
+      const seq = entry.position;
+      let receipt: Receipt;
+      try {
+        receipt = receiptOfEntry(seq, entry.header, entry.body);
+      } catch (error) {
+        if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+        return { ok: false, size: seq, firstBadSeq: seq, erased, reason: error.message };
+      }
+      leaves.push(leafHash(Buffer.from(entry.body)));
+      if (erasures.has(receipt.hash)) {
+        erased++;
+        continue;
+      }
+      const missing = await this.#missingBody(receipt);
+      if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
+    }
+    const against = options.against ?? (await this.#lastCheckpoint());
+    if (against !== null) {
+      const reason = this.#disagreement(against, leaves, await this.#keyed());
+      if (reason !== null) return { ok: false, size: leaves.length, erased, reason };
+    }
+    return { ok: true, size: leaves.length, erased };
+  }
+
+  async proveInclusion(seq: number, treeSize?: number): Promise<InclusionProof> {
+    this.lifecycle.assertOpen('proveInclusion');
+    const leaves = await this.#leafHashes();
+    const size = checkSize('treeSize', treeSize ?? leaves.length, leaves.length);
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) {
+      throw new InvalidArgumentError(`no receipt ${seq} in a tree of ${size}`, {
+        details: { kind: KIND, argument: 'seq', value: seq, treeSize: size },
+      });
+    }
+    const path = inclusionProofFromHashes(leaves.slice(0, size), seq);
+    return { seq, treeSize: size, path, checkpoint: await this.#checkpoint(leaves, size) };
+  }
+
+  async proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof> {
+    this.lifecycle.assertOpen('proveConsistency');
+    const leaves = await this.#leafHashes();
+    const size = checkSize('newSize', newSize ?? leaves.length, leaves.length);
+    const path = consistencyProofFromHashes(leaves.slice(0, size), oldSize);
+    return { oldSize, newSize: size, path };
+  }
+
+  async erase(hash: string, reason: string): Promise<void> {
+    this.lifecycle.assertOpen('erase');
+    if (typeof reason !== 'string' || reason === '') {
+      throw new InvalidArgumentError('an erasure needs a reason', {
+        details: { kind: KIND, argument: 'reason' },
+      });
+    }
+    const receipt = await this.get(hash);
+    if (receipt === null) throw notFound(hash);
+    if ((await this.#erasureOf(hash)) === null) {
+      const header: ErasureHeader = { hash, erasedAt: this.timestamp(hash) };
+      await this.erasures.append(ERASURE_LOG, [{ header, body: JSON.stringify(reason) }]);
+    }
+    // A body another receipt still needs stays: blobs are shared by content.
+    const kept = await this.#digestsInUse(hash);
+    for (const digest of [receipt.requestDigest, receipt.responseDigest]) {
+      if (!kept.has(digest)) await this.blobs.remove(digest);
+    }
+  }
+
+  async verifierKey(): Promise<string> {
+    this.lifecycle.assertOpen('verifierKey');
+    return (await this.#keyed()).verifierKey;
+  }
+
+  /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
+  #keyed(): Promise<KeyedSigner> {
+    this.#signer ??= this.#loadSigner().catch((error: unknown) => {
+      this.#signer = null;
+      throw error;
+    });
+    return this.#signer;
+  }
+
+  async #loadSigner(): Promise<KeyedSigner> {
+    const keyName = this.#origin.replace(/[+\s]/g, '-');
+    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName);
+    for (;;) {
+      const stored = await this.tree.read(SIGNER);
+      if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName);
+      try {
+        await this.tree.create(SIGNER, {}, JSON.stringify(generateNoteKey(keyName).signerKey));
+      } catch (error) {
+        // Another process made the key first: use its.
+        if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
+      }
+    }
+  }
+
+  /** Every entry from position `from` on, a page at a time. */
+  async *#entries(from: number): AsyncGenerator<LogEntry<EntryHeader>> {
+    for (let position = from; ; ) {
+      const page = await this.log.read(RECEIPT_LOG, { from: position, limit: PAGE });
+      yield* page;
+      if (page.length < PAGE) return;
+      position += page.length;
+    }
+  }
+
+  async #entryOf(hash: string): Promise<LogEntry<EntryHeader> | null> {
+    if (typeof hash !== 'string') return null;
+    for await (const entry of this.#entries(0)) if (entry.header.hash === hash) return entry;
+    return null;
+  }
+
+  async #byIdempotencyKey(key: string, size: number): Promise<Receipt | null> {
+    for await (const entry of this.#entries(0)) {
+      if (entry.position >= size) break;
+      if (entry.header.idempotencyKey === key) return receiptOfEntry(entry.position, entry.header, entry.body);
+    }
+    return null;
+  }
+
+  async #leafHashes(): Promise<string[]> {
+    const leaves: string[] = [];
+    for await (const entry of this.#entries(0)) leaves.push(leafHash(Buffer.from(entry.body)));
+    return leaves;
+  }
+
+  async #erasedHashes(): Promise<Map<string, string>> {
+    const erased = new Map<string, string>();
+    for (let from = 0; ; ) {
+      const page = await this.erasures.read(ERASURE_LOG, { from, limit: PAGE });
+      for (const entry of page) if (!erased.has(entry.header.hash)) erased.set(entry.header.hash, entry.body);
+      if (page.length < PAGE) return erased;
+      from += page.length;
+    }
+  }
+
+  async #erasureOf(hash: string): Promise<string | null> {
+    const body = (await this.#erasedHashes()).get(hash);
+    return body === undefined ? null : (JSON.parse(body) as string);
+  }
+
+  async #digestsInUse(except: string): Promise<Set<string>> {
+    const erased = await this.#erasedHashes();
+    const used = new Set<string>();
+    for await (const entry of this.#entries(0)) {
+      if (entry.header.hash === except || erased.has(entry.header.hash)) continue;
+      const receipt = receiptOfEntry(entry.position, entry.header, entry.body);
+      used.add(receipt.requestDigest).add(receipt.responseDigest);
+    }
+    return used;
+  }
+
+  async #bodyPart(receipt: Receipt, part: string, digest: string): Promise<Val> {
+    const bytes = await this.blobs.get(digest);
+    if (bytes === null) {
+      throw new CorruptDataError(`the ${part} of receipt ${receipt.seq} is missing`, {
+        details: { kind: KIND, seq: receipt.seq, hash: receipt.hash, path: `$.${part}` },
+      });
+    }
+    return decode(Buffer.from(bytes).toString('utf8'));
+  }
+
+  /** Why a receipt's body is not there as its digests say, or null when it is. */
+  async #missingBody(receipt: Receipt): Promise<string | null> {
+    for (const [part, digest] of [
+      ['request', receipt.requestDigest],
+      ['response', receipt.responseDigest],
+    ] as const) {
+      try {
+        if ((await this.blobs.get(digest)) === null) return `the ${part} of receipt ${receipt.seq} is missing`;
+      } catch (error) {
+        if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+        return `the ${part} of receipt ${receipt.seq} does not match its digest`;
+      }
+    }
+    return null;
+  }
+
+  async #lastCheckpoint(): Promise<string | null> {
+    const document = await this.tree.read(LAST_CHECKPOINT);
+    return document && (decode(document.body) as string);
+  }
+
+  /** Why `note` (a checkpoint) does not commit to a prefix of `leaves`, or null when it does. */
+  #disagreement(note: string, leaves: readonly string[], signer: KeyedSigner): string | null {
+    let checkpoint: ReturnType<typeof openCheckpoint>;
+    try {
+      checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
+    } catch (error) {
+      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+      return `the checkpoint does not verify: ${error.message}`;
+    }
+    if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
+    if (checkpoint.size > leaves.length) {
+      return `the log holds ${leaves.length} receipts, fewer than the ${checkpoint.size} of the checkpoint`;
+    }
+    if (rootFromHashes(leaves.slice(0, checkpoint.size)) !== checkpoint.rootHash) {
+      return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
+    }
+    return null;
+  }
+
+  /**
+   * The signed checkpoint of the first `size` of `leaves`. Before signing, the last checkpoint signed for
+   * this store must commit to a prefix of them (a `CorruptDataError` otherwise: the log was rewritten);
+   * a larger one becomes the last.
+   */
+  async #checkpoint(leaves: readonly string[], size: number): Promise<string> {
+    const signer = await this.#keyed();
+    const last = await this.#lastCheckpoint();
+    if (last !== null) {
+      const reason = this.#disagreement(last, leaves, signer);
+      if (reason !== null) {
+        throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
+          details: { kind: KIND, reason },
+        });
+      }
+    }
+    const rootHash = rootFromHashes(leaves.slice(0, size));
+    const note = await signCheckpoint({ origin: this.#origin, size, rootHash }, signer);
+    const lastSize = (await this.tree.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
+    if (size > lastSize) await this.tree.write(LAST_CHECKPOINT, { size }, JSON.stringify(note));
+    return note;
   }
 }
+
+/** A signer with the verifier key that checks its signatures. */
+type KeyedSigner = NoteSigner & { verifierKey: string };
+
+/** A caller's own signer: signs with its key, and names the verifier key that checks it. */
+export interface ReceiptSigner {
+  keyName: string;
+  verifierKey: string;
+  sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+type SignerOption = KeyObject | string | ReceiptSigner;
+
+function checkSigner(provider: string, signer: unknown): SignerOption | undefined {
+  if (signer === undefined || typeof signer === 'string') return signer;
+  if (signer instanceof KeyObjectClass && signer.type === 'private') return signer;
+  const custom = signer as Partial<ReceiptSigner> | null;
+  if (
+    typeof custom === 'object' &&
+    custom !== null &&
+    typeof custom.keyName === 'string' &&
+    typeof custom.verifierKey === 'string' &&
+    typeof custom.sign === 'function'
+  ) {
+    return custom as ReceiptSigner;
+  }
+  throw new InvalidArgumentError(
+    `${provider}: option signer must be an Ed25519 private key, a note signer key or { keyName, verifierKey, sign }`,
+    { details: { provider, kind: KIND, option: 'signer' } },
+  );
+}
+
+/** The signer of an option, with its verifier key. */
+function keyedSigner(signer: SignerOption, keyName: string): KeyedSigner {
+  if (typeof signer === 'string') {
+    const noteSigner = signerFromKey(signer);
+    return { ...noteSigner, sign: noteSigner.sign, verifierKey: verifierKeyOfSigner(signer) };
+  }
+  if (signer instanceof KeyObjectClass) {
+    const noteSigner = signerFromPrivateKey(keyName, signer);
+    return { ...noteSigner, sign: noteSigner.sign, verifierKey: verifierKeyOfPrivateKey(keyName, signer) };
+  }
+  const verifier = verifierFromKey(signer.verifierKey);
+  if (verifier.keyName !== signer.keyName) {
+    throw new InvalidArgumentError('the signer\'s verifier key names another key', {
+      details: { kind: KIND, option: 'signer', keyName: signer.keyName, verifierKeyName: verifier.keyName },
+    });
+  }
+  return { keyName: signer.keyName, keyId: verifier.keyId, sign: (m) => signer.sign(m), verifierKey: signer.verifierKey };
+}
+
+function checkOrigin(provider: string, origin: unknown): string {
+  if (typeof origin !== 'string' || origin === '' || origin.includes('\n')) {
+    throw new InvalidArgumentError(`${provider}: option origin must be one non-empty line`, {
+      details: { provider, kind: KIND, option: 'origin', value: origin },
+    });
+  }
+  return origin;
+}
+
+function checkRedact(provider: string, redact: unknown): (value: Val) => Val {
+  if (redact === undefined) return (value) => value;
+  if (typeof redact !== 'function') {
+    throw new InvalidArgumentError(`${provider}: option redact must be a function`, {
+      details: { provider, kind: KIND, option: 'redact' },
+    });
+  }
+  return redact as (value: Val) => Val;
+}
+
+function checkSize(argument: string, size: number, actual: number): number {
+  if (!Number.isSafeInteger(size) || size < 0 || size > actual) {
+    throw new InvalidArgumentError(`${argument} ${size} is not a size of this log (it holds ${actual})`, {
+      details: { kind: KIND, argument, value: size, size: actual },
+    });
+  }
+  return size;
+}
+

@@ -1,14 +1,33 @@
 import type { MethodTable } from '@omega/core';
-import type { ReceiptProvider } from './index.js';
+import type { ReceiptInput, ReceiptProvider } from './index.js';
 
-// TODO(seed): one row per method of the seed's interface (a missing or extra one does not compile):
-// `name: <argument index>` for those taking a stored name, `sync: true` for synchronous ones, `iterable:
-// true` for those returning an `AsyncIterable`, `sample(name)` giving valid arguments.
+const HASH = '0'.repeat(64);
+
+/** A valid input for method samples. */
+export function sampleInput(seed = 0): ReceiptInput {
+  return {
+    runId: 'run-1',
+    kind: 'llm.call',
+    request: { prompt: `hello ${seed}` },
+    response: { text: 'hi' },
+    model: 'omega-small',
+    usage: { inputTokens: 3, outputTokens: 1, costUsd: 0.0001 },
+    startedAt: 1_000,
+    finishedAt: 1_250,
+  };
+}
 
 /** Every method of {@link ReceiptProvider}: the source of the generated mock and conformance groups. */
 export const METHODS = {
-  get: { name: 0, sample: (name) => [name] },
-  put: { name: 0, sample: (name) => [name, { value: 1 }] },
-  delete: { name: 0, sample: (name) => [name] },
-  list: { sample: () => [] },
+  append: { sample: () => [sampleInput()] },
+  get: { sample: () => [HASH] },
+  body: { sample: () => [HASH] },
+  list: { sample: () => [{}] },
+  count: { sample: () => [] },
+  head: { sample: () => [] },
+  verify: { sample: () => [{}] },
+  proveInclusion: { sample: () => [0] },
+  proveConsistency: { sample: () => [1] },
+  erase: { sample: () => [HASH, 'retention'] },
+  verifierKey: { sample: () => [] },
 } satisfies MethodTable<ReceiptProvider>;

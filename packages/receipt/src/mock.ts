@@ -2,7 +2,7 @@ import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
 import { ReceiptFront } from './front.js';
 import type { ReceiptProvider } from './index.js';
-import type { MemoryReceiptProviderOptions } from './memory.js';
+import type { InMemoryReceiptProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
@@ -11,12 +11,12 @@ export type { MockOptions } from '@omega/core/testing';
 // class keeps the seed's name for its mock where it gives one.
 
 /** Options of {@link MockReceiptProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
-export type MockReceiptProviderOptions = MockOptions & MemoryReceiptProviderOptions;
+export type MockReceiptProviderOptions = MockOptions & InMemoryReceiptProviderOptions;
 
 /**
  * A scriptable receipt provider for testing a runtime: it keeps records in memory, records every call in
  * `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
- * `latencyMs`. Unscripted it behaves exactly like {@link MemoryReceiptProvider}. Generated from the method
+ * `latencyMs`. Unscripted it behaves exactly like {@link InMemoryReceiptProvider}. Generated from the method
  * table, like every family's mock.
  */
 export class MockReceiptProvider extends mockProvider<ReceiptProvider, MockReceiptProviderOptions>(

@@ -1,55 +1,139 @@
 import {
+  type BlobSpec,
+  CorruptDataError,
+  canonicalize,
   decode,
-  decodeRecord,
   documentSpec,
   encodeRecord,
+  InvalidArgumentError,
+  logSpec,
   NotFoundError,
   ShapeParts,
+  sha256Hex,
   TimestampSchema,
+  type Val,
   z,
 } from '@omega/core';
-import { type ReceiptRecord, receiptRecordOf } from './index.js';
-
-// TODO(seed): the family's own rules go here (versions, digests, infos, not-found and conflict errors):
-// constants and functions the front calls, each written once. Keep `KIND`, `DOCUMENTS` (or `LOG`, `BLOBS`
-// for the other ports) and `notFound()` under these names.
+import { type Receipt, ReceiptFieldsSchema, type ReceiptInput, receiptInputOf } from './index.js';
 
 /** What this family's names name, in every error and name check. */
 export const KIND = 'receipt';
 
-/** Family fields of a stored record's header (beside format, version, name and bodyBytes): read without the body. */
-const ReceiptHeaderSchema = z.object({ updatedAt: TimestampSchema });
-export type ReceiptHeader = z.infer<typeof ReceiptHeaderSchema>;
+/** The one log of receipts in a store. */
+export const RECEIPT_LOG = 'receipts';
+/** The log of erasures: which bodies were deleted, when and why. */
+export const ERASURE_LOG = 'erasures';
 
-/** How receipt records are stored on any document port: `receipt/<name>`, format `omega.receipt` v1. */
-export const DOCUMENTS = documentSpec({ kind: KIND, folder: 'receipt', header: ReceiptHeaderSchema });
-
-// The structure-only twin of ReceiptRecordSchema: serde checks the values in the same walk.
-const ReceiptRecordShape = receiptRecordOf(ShapeParts);
-
-/**
- * Checks `record` against the record shape and encodes it, walking each value once. Throws
- * `InvalidArgumentError` naming the record and the first bad path.
- */
-export function encodeReceipt(name: string, record: unknown): string {
-  return encodeRecord(ReceiptRecordShape, record, { kind: KIND, name }).text;
-}
+/** Header of each receipt entry: what `get` and `list` filter on without decoding the entry. */
+const EntryHeaderSchema = z.object({
+  hash: z.string(),
+  runId: z.string(),
+  kind: z.string(),
+  idempotencyKey: z.string().optional(),
+});
+export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
 /**
- * Decodes a stored body. A `prevalidated` body (written by this process from a checked record) is decoded
- * as is; any other is validated, and a bad one is a `CorruptDataError` naming the file.
+ * Receipt entries on any log port: `receipts/receipts`, format `omega.receipt` v1. An entry's body is the
+ * receipt's canonical text without `hash`: the exact bytes the Merkle tree commits to.
  */
-export function decodeReceipt(
-  name: string,
-  body: string,
-  prevalidated: boolean,
-  file?: string,
-): ReceiptRecord {
-  if (prevalidated) return decode(body) as ReceiptRecord;
-  return decodeRecord(ReceiptRecordShape, body, { kind: KIND, name, file });
+export const LOG = logSpec({ kind: KIND, folder: 'receipt-log', header: EntryHeaderSchema });
+
+/** Header of each erasure record. */
+const ErasureHeaderSchema = z.object({ hash: z.string(), erasedAt: TimestampSchema });
+export type ErasureHeader = z.infer<typeof ErasureHeaderSchema>;
+
+/** Erasure records, beside the receipts. */
+export const ERASURES = logSpec({
+  kind: `${KIND} erasure`,
+  folder: 'receipt-erasures',
+  header: ErasureHeaderSchema,
+});
+
+/** Request and response bodies, by the SHA-256 of their canonical bytes. */
+export const BLOBS: BlobSpec = { kind: `${KIND} body`, folder: 'receipt-bodies' };
+
+/** Header of the documents of the tree's state: the size a stored checkpoint commits to. */
+const TreeHeaderSchema = z.object({ size: z.number().int().nonnegative().optional() });
+export type TreeHeader = z.infer<typeof TreeHeaderSchema>;
+
+/** The tree's state on any document port: `receipts/<name>` (the last checkpoint, the store's own signer key). */
+export const TREE = documentSpec({ kind: `${KIND} tree`, folder: 'receipts', header: TreeHeaderSchema });
+
+// The structure-only twin of ReceiptInputSchema: serde checks the values in the same walk.
+const ReceiptInputShape = receiptInputOf(ShapeParts);
+
+/** Checks an input's shape and values; an `InvalidArgumentError` naming the first bad path otherwise. */
+export function checkInput(input: unknown): ReceiptInput {
+  const { record } = encodeRecord(ReceiptInputShape, input, { kind: KIND });
+  if (record.finishedAt < record.startedAt) {
+    throw new InvalidArgumentError('a receipt cannot finish before it started', {
+      details: { kind: KIND, path: '$.finishedAt', reason: 'before startedAt' },
+    });
+  }
+  return record;
 }
 
-/** The error of an operation that needs a record that does not exist. */
-export function notFound(name: string): NotFoundError {
-  return new NotFoundError(`receipt "${name}" does not exist`, { details: { kind: KIND, name } });
+// A lone surrogate in a string: JSON.stringify writes it as a lowercase \ud800-\udfff escape, after an
+// even number of backslashes (an odd number would make the backslash itself escaped text).
+const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/**
+ * The canonical text of `value` (RFC 8785 over the serde JSON). A string with a lone surrogate has no
+ * UTF-8 form a verifier in another language would agree on: an `InvalidArgumentError` at `path`.
+ */
+export function canonicalText(value: Val, path: string): string {
+  const text = canonicalize(value);
+  if (LONE_SURROGATE.test(text)) {
+    throw new InvalidArgumentError(`a receipt cannot hold a string with a lone surrogate (at ${path})`, {
+      details: { kind: KIND, path, reason: 'lone surrogate' },
+    });
+  }
+  return text;
+}
+
+/** A receipt without its hash: what the tree commits to. */
+export type Unhashed = Omit<Receipt, 'hash'>;
+
+/** The entry of a receipt: the UTF-8 bytes of its canonical text without `hash`. */
+export function entryText(receipt: Unhashed): string {
+  return canonicalText(receipt as unknown as Val, '$');
+}
+
+/** The hash of an entry: SHA-256 hex of its UTF-8 bytes. */
+export function hashOfEntry(text: string): string {
+  return sha256Hex(text);
+}
+
+const StoredReceiptSchema = ReceiptFieldsSchema.omit({ hash: true }).passthrough();
+
+/**
+ * The receipt a stored entry holds, after checking that its body is canonical and its header names its
+ * hash: a `CorruptDataError` naming the sequence number otherwise.
+ */
+export function receiptOfEntry(position: number, header: EntryHeader, body: string): Receipt {
+  let value: unknown;
+  try {
+    value = decode(body);
+  } catch (cause) {
+    throw corruptEntry(position, 'its body is not serde JSON', cause);
+  }
+  const parsed = StoredReceiptSchema.safeParse(value);
+  if (!parsed.success) throw corruptEntry(position, 'its body is not a receipt', parsed.error);
+  const unhashed = parsed.data as unknown as Unhashed;
+  if (unhashed.seq !== position) throw corruptEntry(position, `it holds seq ${unhashed.seq}`);
+  if (hashOfEntry(body) !== header.hash) throw corruptEntry(position, 'its hash does not match its bytes');
+  return { ...unhashed, hash: header.hash };
+}
+
+function corruptEntry(seq: number, reason: string, cause?: unknown): CorruptDataError {
+  return new CorruptDataError(`receipt ${seq} is corrupt: ${reason}`, {
+    cause,
+    details: { kind: KIND, seq, reason },
+  });
+}
+
+/** The error of an operation on a receipt that does not exist. */
+export function notFound(hash: string): NotFoundError {
+  return new NotFoundError(`no receipt has hash ${hash}`, { details: { kind: KIND, hash } });
 }

@@ -1,7 +1,7 @@
 import { describeOptionChecks } from '@omega/core/testing';
 import * as vitest from 'vitest';
 import { FilesystemReceiptProvider } from '../src/filesystem.js';
-import { MemoryReceiptProvider } from '../src/memory.js';
+import { InMemoryReceiptProvider } from '../src/memory.js';
 import { MockReceiptProvider } from '../src/mock.js';
 
 // The option checks every family shares. TODO(seed): options of the family's own (none yet) get tests of
@@ -10,6 +10,6 @@ describeOptionChecks(vitest, {
   kind: 'receipt',
   clock: true,
   filesystem: (options) => new FilesystemReceiptProvider(options),
-  memory: (options) => new MemoryReceiptProvider(options),
+  memory: (options) => new InMemoryReceiptProvider(options),
   mock: (options) => new MockReceiptProvider(options),
 });
