@@ -1,12 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encode } from '@omega/core';
-import { describeFilesystemFaults, readFramedText } from '@omega/core/testing';
+import { rejectionOf } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
-import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { describeReceiptProvider } from '../src/conformance.js';
 import { FilesystemReceiptProvider } from '../src/filesystem.js';
-import { fakeClock, record } from './helpers.js';
+import { sampleInput } from '../src/methods.js';
 
 describeReceiptProvider(
   'filesystem',
@@ -17,31 +16,56 @@ describeReceiptProvider(
   { reopen: async (provider) => new FilesystemReceiptProvider({ root: provider.root }) },
 );
 
-// TODO(seed): what the family puts in its files and reads back (its header fields, the shape of its
-// records, what they report when damaged on disk). Files, folders, modes, locks and damaged framing are the
-// document port's, tested in @omega/core.
-describe('FilesystemReceiptProvider: files', () => {
-  it('stores a record as <root>/receipt/<name>.jsonl: a header with updatedAt, then the serde body', async () => {
-    const { dir, remove } = await tempDir('omega-receipt-');
-    const provider = new FilesystemReceiptProvider({ root: dir, now: fakeClock(5_000, 10) });
-    try {
-      await provider.put('layout', record('layout'));
-      const { header, body } = await readFramedText(join(provider.root, 'receipt', 'layout.jsonl'));
-      expect(header).toMatchObject({ format: 'omega.receipt', version: 1, name: 'layout', updatedAt: 5_000 });
-      expect(body).toBe(encode(record('layout')));
-    } finally {
-      await provider.close();
-      await remove();
-    }
-  });
-});
+async function withRoot(run: (root: string) => Promise<void>): Promise<void> {
+  const { dir, remove } = await tempDir('omega-receipt-');
+  try {
+    await run(dir);
+  } finally {
+    await remove();
+  }
+}
 
-describeFilesystemFaults(vitest, {
-  kind: 'receipt',
-  folder: 'receipt',
-  open: (root) => new FilesystemReceiptProvider({ root }),
-  save: (provider, name) => provider.put(name, record('faults')),
-  load: (provider, name) => provider.get(name),
-  list: (provider) => provider.list(),
-  remove: (provider, name) => provider.delete(name),
+describe('FilesystemReceiptProvider: its signer and checkpoints', () => {
+  it('makes its signer key once, under <root>/receipts/ with mode 0600, and keeps it across opens', async () => {
+    await withRoot(async (root) => {
+      const first = new FilesystemReceiptProvider({ root });
+      const key = await first.verifierKey();
+      await first.append(sampleInput(1));
+      await first.head();
+      await first.close();
+      const file = join(root, 'receipts', 'signer.jsonl');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const second = new FilesystemReceiptProvider({ root });
+      expect(await second.verifierKey()).toBe(key);
+      expect((await second.verify()).ok).toBe(true);
+      await second.close();
+    });
+  });
+
+  it('agrees on one key when two providers make it at once', async () => {
+    await withRoot(async (root) => {
+      const providers = [0, 1, 2, 3].map(() => new FilesystemReceiptProvider({ root }));
+      const keys = await Promise.all(providers.map((provider) => provider.verifierKey()));
+      expect(new Set(keys).size).toBe(1);
+      await Promise.all(providers.map((provider) => provider.close()));
+    });
+  });
+
+  it('refuses to sign a head that does not extend its last checkpoint', async () => {
+    await withRoot(async (root) => {
+      const first = new FilesystemReceiptProvider({ root });
+      await first.append(sampleInput(1));
+      await first.append(sampleInput(2));
+      await first.head();
+      await first.close();
+      // A store rewritten from scratch under the same key: the log no longer extends the checkpoint.
+      const { rm } = await import('node:fs/promises');
+      await rm(join(root, 'receipt-log'), { recursive: true });
+      const second = new FilesystemReceiptProvider({ root });
+      await second.append(sampleInput(3));
+      await rejectionOf(second.head(), 'CORRUPT_DATA');
+      expect((await second.verify()).ok).toBe(false);
+      await second.close();
+    });
+  });
 });
