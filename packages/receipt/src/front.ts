@@ -1,4 +1,4 @@
-import { KeyObject as KeyObjectClass, type KeyObject } from 'node:crypto';
+import { type KeyObject, KeyObject as KeyObjectClass } from 'node:crypto';
 import {
   type BlobBackend,
   ConflictError,
@@ -13,9 +13,9 @@ import {
   type LogBackend,
   type LogEntry,
   type Store,
-  sha256Hex,
   type Val,
 } from '@omega/core';
+import { CompactRange } from './compact-range.js';
 import type {
   ConsistencyProof,
   InclusionProof,
@@ -26,13 +26,9 @@ import type {
   TreeHead,
   VerifyResult,
 } from './index.js';
+import { consistencyProofFromHashes, inclusionProofFromHashes, leafHash, rootFromHashes } from './merkle.js';
 import {
-  consistencyProofFromHashes,
-  inclusionProofFromHashes,
-  leafHash,
-  rootFromHashes,
-} from './merkle.js';
-import {
+  type Checkpoint,
   generateNoteKey,
   type NoteSigner,
   openCheckpoint,
@@ -47,9 +43,9 @@ import {
   BLOBS,
   canonicalText,
   checkInput,
+  type EntryHeader,
   ERASURE_LOG,
   ERASURES,
-  type EntryHeader,
   type ErasureHeader,
   entryText,
   hashOfEntry,
@@ -198,7 +194,19 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async verify(options: { against?: string } = {}): Promise<VerifyResult> {
     this.lifecycle.assertOpen('verify');
-    const leaves: string[] = [];
+    const signer = await this.#keyed();
+    // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
+    const checkpoints: Checkpoint[] = [];
+    for (const note of [options.against, await this.#lastCheckpoint()]) {
+      if (note === undefined || note === null) continue;
+      const opened = this.#opened(note, signer);
+      if (typeof opened === 'string') return { ok: false, size: 0, erased: 0, reason: opened };
+      checkpoints.push(opened);
+    }
+    const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.size));
+    const roots = new Map<number, string>();
+    const range = new CompactRange();
+    if (wanted.has(0)) roots.set(0, range.root());
     let erased = 0;
     const erasures = await this.#erasedHashes();
     for await (const entry of this.#entries(0)) {
@@ -210,7 +218,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
         if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
         return { ok: false, size: seq, firstBadSeq: seq, erased, reason: error.message };
       }
-      leaves.push(leafHash(Buffer.from(entry.body)));
+      range.append(leafHash(Buffer.from(entry.body)));
+      if (wanted.has(range.size)) roots.set(range.size, range.root());
       if (erasures.has(receipt.hash)) {
         erased++;
         continue;
@@ -218,12 +227,11 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       const missing = await this.#missingBody(receipt);
       if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
     }
-    const against = options.against ?? (await this.#lastCheckpoint());
-    if (against !== null) {
-      const reason = this.#disagreement(against, leaves, await this.#keyed());
-      if (reason !== null) return { ok: false, size: leaves.length, erased, reason };
+    for (const checkpoint of checkpoints) {
+      const reason = disagreement(checkpoint, range.size, roots.get(checkpoint.size));
+      if (reason !== null) return { ok: false, size: range.size, erased, reason };
     }
-    return { ok: true, size: leaves.length, erased };
+    return { ok: true, size: range.size, erased };
   }
 
   async proveInclusion(seq: number, treeSize?: number): Promise<InclusionProof> {
@@ -315,7 +323,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   async #byIdempotencyKey(key: string, size: number): Promise<Receipt | null> {
     for await (const entry of this.#entries(0)) {
       if (entry.position >= size) break;
-      if (entry.header.idempotencyKey === key) return receiptOfEntry(entry.position, entry.header, entry.body);
+      if (entry.header.idempotencyKey === key)
+        return receiptOfEntry(entry.position, entry.header, entry.body);
     }
     return null;
   }
@@ -369,7 +378,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       ['response', receipt.responseDigest],
     ] as const) {
       try {
-        if ((await this.blobs.get(digest)) === null) return `the ${part} of receipt ${receipt.seq} is missing`;
+        if ((await this.blobs.get(digest)) === null)
+          return `the ${part} of receipt ${receipt.seq} is missing`;
       } catch (error) {
         if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
         return `the ${part} of receipt ${receipt.seq} does not match its digest`;
@@ -383,9 +393,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return document && (decode(document.body) as string);
   }
 
-  /** Why `note` (a checkpoint) does not commit to a prefix of `leaves`, or null when it does. */
-  #disagreement(note: string, leaves: readonly string[], signer: KeyedSigner): string | null {
-    let checkpoint: ReturnType<typeof openCheckpoint>;
+  /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
+  #opened(note: string, signer: KeyedSigner): Checkpoint | string {
+    let checkpoint: Checkpoint;
     try {
       checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
     } catch (error) {
@@ -393,13 +403,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       return `the checkpoint does not verify: ${error.message}`;
     }
     if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
-    if (checkpoint.size > leaves.length) {
-      return `the log holds ${leaves.length} receipts, fewer than the ${checkpoint.size} of the checkpoint`;
-    }
-    if (rootFromHashes(leaves.slice(0, checkpoint.size)) !== checkpoint.rootHash) {
-      return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
-    }
-    return null;
+    return checkpoint;
   }
 
   /**
@@ -411,7 +415,15 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     const signer = await this.#keyed();
     const last = await this.#lastCheckpoint();
     if (last !== null) {
-      const reason = this.#disagreement(last, leaves, signer);
+      const opened = this.#opened(last, signer);
+      const reason =
+        typeof opened === 'string'
+          ? opened
+          : disagreement(
+              opened,
+              leaves.length,
+              rootFromHashes(leaves.slice(0, Math.min(opened.size, leaves.length))),
+            );
       if (reason !== null) {
         throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
           details: { kind: KIND, reason },
@@ -469,11 +481,27 @@ function keyedSigner(signer: SignerOption, keyName: string): KeyedSigner {
   }
   const verifier = verifierFromKey(signer.verifierKey);
   if (verifier.keyName !== signer.keyName) {
-    throw new InvalidArgumentError('the signer\'s verifier key names another key', {
+    throw new InvalidArgumentError("the signer's verifier key names another key", {
       details: { kind: KIND, option: 'signer', keyName: signer.keyName, verifierKeyName: verifier.keyName },
     });
   }
-  return { keyName: signer.keyName, keyId: verifier.keyId, sign: (m) => signer.sign(m), verifierKey: signer.verifierKey };
+  return {
+    keyName: signer.keyName,
+    keyId: verifier.keyId,
+    sign: (m) => signer.sign(m),
+    verifierKey: signer.verifierKey,
+  };
+}
+
+/** Why a log of `size` receipts whose root at the checkpoint's size is `root` does not extend it, or null. */
+function disagreement(checkpoint: Checkpoint, size: number, root: string | undefined): string | null {
+  if (checkpoint.size > size) {
+    return `the log holds ${size} receipts, fewer than the ${checkpoint.size} of the checkpoint`;
+  }
+  if (root !== checkpoint.rootHash) {
+    return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
+  }
+  return null;
 }
 
 function checkOrigin(provider: string, origin: unknown): string {
@@ -503,4 +531,3 @@ function checkSize(argument: string, size: number, actual: number): number {
   }
   return size;
 }
-

@@ -23,6 +23,8 @@ describe('MockReceiptProvider', () => {
     mock.failNext('append', failure);
     await expect(mock.append(sampleInput(1))).rejects.toBe(failure);
     expect(await mock.count()).toBe(0);
-    expect(mock.callsOf('append')).toStrictEqual([{ method: 'append', args: [sampleInput(1)], error: failure }]);
+    expect(mock.callsOf('append')).toStrictEqual([
+      { method: 'append', args: [sampleInput(1)], error: failure },
+    ]);
   });
 });
