@@ -89,6 +89,16 @@ export function describeReceiptProvider<P extends ReceiptProvider>(
         expect(await current().count()).toBe(1);
       });
 
+      it('gives concurrent appends of one idempotency key one receipt', async () => {
+        const inputs = Array.from({ length: 12 }, (_, i) => ({
+          ...sampleInput(i),
+          idempotencyKey: `call-${i % 3}`,
+        }));
+        const receipts = await Promise.all(inputs.map((input) => current().append(input)));
+        expect(await current().count()).toBe(3);
+        for (const [i, receipt] of receipts.entries()) assertSameValue(receipt, receipts[i % 3]);
+      });
+
       it('refuses a lone surrogate, which has no canonical UTF-8 form', async () => {
         const error = await rejectionOf(
           () => current().append({ ...sampleInput(1), request: { text: 'a\uD800b' } }),
@@ -134,7 +144,11 @@ export function describeReceiptProvider<P extends ReceiptProvider>(
         await current().erase(receipt.hash, 'retention');
         expect(await current().body(receipt.hash)).toEqual({ erased: 'retention' });
         expect(await current().verify()).toEqual({ ok: true, size: 2, erased: 1 });
-        expect(await current().verify({ against: before.checkpoint })).toEqual({ ok: true, size: 2, erased: 1 });
+        expect(await current().verify({ against: before.checkpoint })).toEqual({
+          ok: true,
+          size: 2,
+          erased: 1,
+        });
         expect((await current().head()).rootHash).toBe(before.rootHash);
       });
     });

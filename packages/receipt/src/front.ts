@@ -15,6 +15,7 @@ import {
   type Store,
   type Val,
 } from '@omega/core';
+import { Batches } from './batches.js';
 import { CompactRange } from './compact-range.js';
 import type {
   ConsistencyProof,
@@ -95,6 +96,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   readonly #signerOption: SignerOption | undefined;
   #signer: Promise<KeyedSigner> | null = null;
   readonly #redact: (value: Val) => Val;
+  readonly #appends = new Batches<Pending, Receipt>((items) => this.#appendBatch(items));
 
   constructor(store: Store, options: ReceiptFrontOptions = {}, init: FrontInit = {}) {
     super(KIND, store, options, init);
@@ -118,32 +120,49 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     // Bodies first: a receipt is never readable before its body is stored.
     const requestDigest = await this.blobs.put(Buffer.from(requestText));
     const responseDigest = await this.blobs.put(Buffer.from(responseText));
+    return this.#appends.submit({ ...fields, requestDigest, responseDigest });
+  }
+
+  /**
+   * Appends a batch as one conditional append at the log's size; when another appender came first, reads
+   * the log again and retries. A key already in the log, or earlier in the batch, gets that receipt.
+   */
+  async #appendBatch(items: Pending[]): Promise<Receipt[]> {
     for (;;) {
       const size = await this.log.size(RECEIPT_LOG);
-      if (fields.idempotencyKey !== undefined) {
-        const earlier = await this.#byIdempotencyKey(fields.idempotencyKey, size);
-        if (earlier !== null) return earlier;
-      }
+      const keys = new Set(items.flatMap((item) => item.idempotencyKey ?? []));
+      const byKey = keys.size === 0 ? new Map<string, Receipt>() : await this.#byIdempotencyKeys(keys, size);
       const last = size === 0 ? null : await this.log.last(RECEIPT_LOG);
       const previous = last === null ? 0 : receiptOfEntry(last.position, last.header, last.body).loggedAt;
-      const unhashed: Unhashed = {
-        ...fields,
-        seq: size,
-        loggedAt: Math.max(this.timestamp(RECEIPT_LOG), previous),
-        requestDigest,
-        responseDigest,
-      };
-      const body = entryText(unhashed);
-      const hash = hashOfEntry(body);
-      const header: EntryHeader = { hash, runId: unhashed.runId, kind: unhashed.kind };
-      if (unhashed.idempotencyKey !== undefined) header.idempotencyKey = unhashed.idempotencyKey;
-      try {
-        await this.log.append(RECEIPT_LOG, [{ header, body }], { expectedSize: size });
-        return { ...unhashed, hash };
-      } catch (error) {
-        // Another appender took this position: read what it appended, then try the next one.
-        if (!(error instanceof ConflictError)) throw error;
+      const loggedAt = Math.max(this.timestamp(RECEIPT_LOG), previous);
+      const entries: Array<{ header: EntryHeader; body: string }> = [];
+      const fresh: Receipt[] = [];
+      for (const item of items) {
+        if (item.idempotencyKey !== undefined && byKey.has(item.idempotencyKey)) continue;
+        const unhashed: Unhashed = { ...item, seq: size + entries.length, loggedAt };
+        const body = entryText(unhashed);
+        const hash = hashOfEntry(body);
+        const header: EntryHeader = { hash, runId: unhashed.runId, kind: unhashed.kind };
+        if (unhashed.idempotencyKey !== undefined) {
+          header.idempotencyKey = unhashed.idempotencyKey;
+          byKey.set(unhashed.idempotencyKey, { ...unhashed, hash });
+        }
+        entries.push({ header, body });
+        fresh.push({ ...unhashed, hash });
       }
+      try {
+        if (entries.length > 0) await this.log.append(RECEIPT_LOG, entries, { expectedSize: size });
+      } catch (error) {
+        // Another appender took these positions: read what it appended, then try again after it.
+        if (error instanceof ConflictError) continue;
+        throw error;
+      }
+      let next = 0;
+      return items.map((item) =>
+        item.idempotencyKey === undefined
+          ? (fresh[next++] as Receipt)
+          : (byKey.get(item.idempotencyKey) as Receipt),
+      );
     }
   }
 
@@ -320,13 +339,17 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return null;
   }
 
-  async #byIdempotencyKey(key: string, size: number): Promise<Receipt | null> {
+  /** The first receipts with these idempotency keys among the first `size`. */
+  async #byIdempotencyKeys(keys: ReadonlySet<string>, size: number): Promise<Map<string, Receipt>> {
+    const found = new Map<string, Receipt>();
     for await (const entry of this.#entries(0)) {
-      if (entry.position >= size) break;
-      if (entry.header.idempotencyKey === key)
-        return receiptOfEntry(entry.position, entry.header, entry.body);
+      if (entry.position >= size || found.size === keys.size) break;
+      const key = entry.header.idempotencyKey;
+      if (key !== undefined && keys.has(key) && !found.has(key)) {
+        found.set(key, receiptOfEntry(entry.position, entry.header, entry.body));
+      }
     }
-    return null;
+    return found;
   }
 
   async #leafHashes(): Promise<string[]> {
@@ -437,6 +460,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return note;
   }
 }
+
+/** An append waiting for its batch: the receipt's fields but those the log assigns. */
+type Pending = Omit<Unhashed, 'seq' | 'loggedAt'>;
 
 /** A signer with the verifier key that checks its signatures. */
 type KeyedSigner = NoteSigner & { verifierKey: string };

@@ -1,0 +1,39 @@
+/**
+ * Runs submitted items in batches, one batch at a time: what is submitted while a batch runs waits and
+ * goes into the next one. Concurrent appends of one process then make one conditional append to the log
+ * instead of racing each other for the same position.
+ */
+export class Batches<T, R> {
+  #waiting: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
+  #running = false;
+
+  /** `run` gets a batch and resolves to one result per item, in order; its rejection rejects the batch. */
+  constructor(
+    private readonly run: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.push({ item, resolve, reject });
+      if (!this.#running) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const batch = this.#waiting.splice(0, this.maxBatch);
+        try {
+          const results = await this.run(batch.map((waiting) => waiting.item));
+          batch.forEach((waiting, i) => waiting.resolve(results[i] as R));
+        } catch (error) {
+          for (const waiting of batch) waiting.reject(error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
