@@ -27,7 +27,7 @@ import type {
   TreeHead,
   VerifyResult,
 } from './index.js';
-import { consistencyProofFromHashes, inclusionProofFromHashes, leafHash, rootFromHashes } from './merkle.js';
+import { leafHash } from './merkle.js';
 import {
   type Checkpoint,
   generateNoteKey,
@@ -59,6 +59,7 @@ import {
   type TreeHeader,
   type Unhashed,
 } from './rules.js';
+import { TREE_LOGS, TreeState } from './tree-state.js';
 
 /** Options every receipt backend takes. */
 export interface ReceiptFrontOptions extends FrontOptions {
@@ -92,6 +93,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   protected readonly erasures: LogBackend<ErasureHeader>;
   protected readonly blobs: BlobBackend;
   protected readonly tree: DocumentBackend<TreeHeader>;
+  readonly #tree: TreeState;
   readonly #origin: string;
   readonly #signerOption: SignerOption | undefined;
   #signer: Promise<KeyedSigner> | null = null;
@@ -108,6 +110,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     this.erasures = store.log(ERASURES);
     this.blobs = store.blobs(BLOBS);
     this.tree = store.documents(TREE);
+    this.#tree = new TreeState(store.log(TREE_LOGS), this.log);
   }
 
   async append(input: ReceiptInput): Promise<Receipt> {
@@ -205,10 +208,10 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async head(): Promise<TreeHead> {
     this.lifecycle.assertOpen('head');
-    const leaves = await this.#leafHashes();
-    const rootHash = rootFromHashes(leaves);
-    const checkpoint = await this.#checkpoint(leaves, leaves.length);
-    return { origin: this.#origin, size: leaves.length, rootHash, checkpoint };
+    const size = await this.#tree.catchUp();
+    const rootHash = await this.#tree.root(size);
+    const checkpoint = await this.#checkpoint(size, rootHash);
+    return { origin: this.#origin, size, rootHash, checkpoint };
   }
 
   async verify(options: { against?: string } = {}): Promise<VerifyResult> {
@@ -255,23 +258,32 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async proveInclusion(seq: number, treeSize?: number): Promise<InclusionProof> {
     this.lifecycle.assertOpen('proveInclusion');
-    const leaves = await this.#leafHashes();
-    const size = checkSize('treeSize', treeSize ?? leaves.length, leaves.length);
+    const current = await this.#tree.catchUp();
+    const size = checkSize('treeSize', treeSize ?? current, current);
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) {
       throw new InvalidArgumentError(`no receipt ${seq} in a tree of ${size}`, {
         details: { kind: KIND, argument: 'seq', value: seq, treeSize: size },
       });
     }
-    const path = inclusionProofFromHashes(leaves.slice(0, size), seq);
-    return { seq, treeSize: size, path, checkpoint: await this.#checkpoint(leaves, size) };
+    const path = await this.#tree.inclusion(seq, size);
+    return {
+      seq,
+      treeSize: size,
+      path,
+      checkpoint: await this.#checkpoint(size, await this.#tree.root(size), current),
+    };
   }
 
   async proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof> {
     this.lifecycle.assertOpen('proveConsistency');
-    const leaves = await this.#leafHashes();
-    const size = checkSize('newSize', newSize ?? leaves.length, leaves.length);
-    const path = consistencyProofFromHashes(leaves.slice(0, size), oldSize);
-    return { oldSize, newSize: size, path };
+    const current = await this.#tree.catchUp();
+    const size = checkSize('newSize', newSize ?? current, current);
+    if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > size) {
+      throw new InvalidArgumentError(`no consistency proof from size ${oldSize} to ${size}`, {
+        details: { kind: KIND, argument: 'oldSize', value: oldSize, newSize: size },
+      });
+    }
+    return { oldSize, newSize: size, path: await this.#tree.consistency(oldSize, size) };
   }
 
   async erase(hash: string, reason: string): Promise<void> {
@@ -352,12 +364,6 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return found;
   }
 
-  async #leafHashes(): Promise<string[]> {
-    const leaves: string[] = [];
-    for await (const entry of this.#entries(0)) leaves.push(leafHash(Buffer.from(entry.body)));
-    return leaves;
-  }
-
   async #erasedHashes(): Promise<Map<string, string>> {
     const erased = new Map<string, string>();
     for (let from = 0; ; ) {
@@ -430,11 +436,11 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   }
 
   /**
-   * The signed checkpoint of the first `size` of `leaves`. Before signing, the last checkpoint signed for
-   * this store must commit to a prefix of them (a `CorruptDataError` otherwise: the log was rewritten);
-   * a larger one becomes the last.
+   * The signed checkpoint of the tree of `size` receipts, whose root is `rootHash`. Before signing, the
+   * last checkpoint signed for this store must be a prefix of the tree of `current` (a `CorruptDataError`
+   * otherwise: the log or its tiles were rewritten); a larger one becomes the last.
    */
-  async #checkpoint(leaves: readonly string[], size: number): Promise<string> {
+  async #checkpoint(size: number, rootHash: string, current = size): Promise<string> {
     const signer = await this.#keyed();
     const last = await this.#lastCheckpoint();
     if (last !== null) {
@@ -444,8 +450,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
           ? opened
           : disagreement(
               opened,
-              leaves.length,
-              rootFromHashes(leaves.slice(0, Math.min(opened.size, leaves.length))),
+              current,
+              opened.size <= current ? await this.#tree.root(opened.size) : undefined,
             );
       if (reason !== null) {
         throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
@@ -453,7 +459,6 @@ export class ReceiptFront extends Front implements ReceiptProvider {
         });
       }
     }
-    const rootHash = rootFromHashes(leaves.slice(0, size));
     const note = await signCheckpoint({ origin: this.#origin, size, rootHash }, signer);
     const lastSize = (await this.tree.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
     if (size > lastSize) await this.tree.write(LAST_CHECKPOINT, { size }, JSON.stringify(note));
