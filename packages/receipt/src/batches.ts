@@ -27,7 +27,7 @@ export class Batches<T, R> {
         const batch = this.#waiting.splice(0, this.maxBatch);
         try {
           const results = await this.run(batch.map((waiting) => waiting.item));
-          batch.forEach((waiting, i) => waiting.resolve(results[i] as R));
+          for (const [i, waiting] of batch.entries()) waiting.resolve(results[i] as R);
         } catch (error) {
           for (const waiting of batch) waiting.reject(error);
         }
