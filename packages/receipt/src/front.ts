@@ -27,6 +27,7 @@ import type {
   TreeHead,
   VerifyResult,
 } from './index.js';
+import { KEYS, KeyIndex } from './key-index.js';
 import { leafHash } from './merkle.js';
 import {
   type Checkpoint,
@@ -94,6 +95,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   protected readonly blobs: BlobBackend;
   protected readonly tree: DocumentBackend<TreeHeader>;
   readonly #tree: TreeState;
+  readonly #keys: KeyIndex;
   readonly #origin: string;
   readonly #signerOption: SignerOption | undefined;
   #signer: Promise<KeyedSigner> | null = null;
@@ -111,6 +113,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     this.blobs = store.blobs(BLOBS);
     this.tree = store.documents(TREE);
     this.#tree = new TreeState(store.log(TREE_LOGS), this.log);
+    this.#keys = new KeyIndex(store.documents(KEYS), this.log);
   }
 
   async append(input: ReceiptInput): Promise<Receipt> {
@@ -354,12 +357,11 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   /** The first receipts with these idempotency keys among the first `size`. */
   async #byIdempotencyKeys(keys: ReadonlySet<string>, size: number): Promise<Map<string, Receipt>> {
     const found = new Map<string, Receipt>();
-    for await (const entry of this.#entries(0)) {
-      if (entry.position >= size || found.size === keys.size) break;
-      const key = entry.header.idempotencyKey;
-      if (key !== undefined && keys.has(key) && !found.has(key)) {
-        found.set(key, receiptOfEntry(entry.position, entry.header, entry.body));
-      }
+    for (const [key, seq] of await this.#keys.find(keys, size)) {
+      const [entry] = await this.log.read(RECEIPT_LOG, { from: seq, limit: 1 });
+      if (entry === undefined) continue;
+      KeyIndex.check(key, seq, entry.header);
+      found.set(key, receiptOfEntry(entry.position, entry.header, entry.body));
     }
     return found;
   }
