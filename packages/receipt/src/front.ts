@@ -70,7 +70,7 @@ export interface ReceiptFrontOptions extends FrontOptions {
    * Who signs checkpoints: an Ed25519 private key (`node:crypto`), a C2SP note signer key string, or
    * `{ keyName, keyId, sign(bytes) }`. Default: a key made for this provider (see its backend).
    */
-  signer?: KeyObject | string | NoteSigner;
+  signer?: KeyObject | string | ReceiptSigner;
   /** Applied to the request, response and meta before they are hashed and stored. */
   redact?: (value: Val) => Val;
 }
