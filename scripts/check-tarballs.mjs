@@ -53,6 +53,8 @@ function fixtures(subpaths, familyList, hasProviders) {
   /** Per family, the backends per the naming convention, from the family and from @omega/providers. */
   const backends = (family, esm) => {
     const x = pascal(family.short);
+    // A family whose seed names a backend otherwise (`InMemoryReceiptProvider`) says so in its manifest.
+    const classes = family.manifest.omega?.classes ?? {};
     const from = (entry) => variableOf(specifierOf(family.name, entry));
     const viaProviders = hasProviders
       ? [variableOf(PROVIDERS), variableOf(`${PROVIDERS}/${family.short}`)].filter(Boolean)
@@ -66,9 +68,9 @@ function fixtures(subpaths, familyList, hasProviders) {
       root: from('index'),
       conformance: esm ? from('conformance') : undefined,
       created: sources.flatMap(({ memory, filesystem, mock }) => [
-        `new ${memory}.Memory${x}Provider()`,
-        `new ${filesystem}.Filesystem${x}Provider({ root: ROOT })`,
-        `new ${mock}.Mock${x}Provider()`,
+        `new ${memory}.${classes.memory ?? `Memory${x}Provider`}()`,
+        `new ${filesystem}.${classes.filesystem ?? `Filesystem${x}Provider`}({ root: ROOT })`,
+        `new ${mock}.${classes.mock ?? `Mock${x}Provider`}()`,
       ]),
     };
   };
