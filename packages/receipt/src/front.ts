@@ -67,8 +67,9 @@ export interface ReceiptFrontOptions extends FrontOptions {
   /** The checkpoints' origin line: who keeps this log (default `omega.receipts`). */
   origin?: string;
   /**
-   * Who signs checkpoints: an Ed25519 private key (`node:crypto`), a C2SP note signer key string, or
-   * `{ keyName, keyId, sign(bytes) }`. Default: a key made for this provider (see its backend).
+   * Who signs checkpoints: an Ed25519 private key (`node:crypto`, named after the origin), a C2SP note
+   * signer key string, or `{ keyName, verifierKey, sign(bytes) }` for a key kept elsewhere. Default: a key
+   * the store makes once and keeps (`<root>/receipts/signer.jsonl` on disk), against accidents only.
    */
   signer?: KeyObject | string | ReceiptSigner;
   /** Applied to the request, response and meta before they are hashed and stored. */
