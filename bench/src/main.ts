@@ -9,6 +9,7 @@ import { blobOperations } from './blobs.js';
 import { proseSessionOfSize, sessionOfSize } from './data.js';
 import { logOperations } from './log.js';
 import { compare } from './measure.js';
+import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
 import { smallOperations } from './small.js';
 import { syscallsPerSave } from './syscalls.js';
@@ -23,7 +24,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob) runs only those sections; no argument runs them all.
+// `pnpm bench values` (or small, log, blob, receipt) runs only those sections; no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     if (runs('small')) rows.push(...(await smallOperations(path.join(root, 'small'))));
     if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
     if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
+    if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

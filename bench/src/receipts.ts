@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { MemoryStore } from '@omega/core';
+import { FilesystemStore } from '@omega/core/fs';
+import { FilesystemReceiptProvider } from '@omega/receipt/filesystem';
+import { ReceiptFront } from '@omega/receipt/front';
+import { compare } from './measure.js';
+import type { Row } from './report.js';
+
+const CALLERS = 64;
+
+/** A call of `i`: a small request and response, as an LLM call's receipt carries. */
+function input(i: number) {
+  return {
+    runId: 'bench',
+    kind: 'llm.call',
+    model: 'omega-small',
+    request: { prompt: `summarize document ${i}`, temperature: 0.2 },
+    response: { text: `summary ${i}`, finish: 'stop' },
+    usage: { inputTokens: 812, outputTokens: 64, costUsd: 0.00042 },
+    startedAt: 1_700_000_000_000 + i,
+    finishedAt: 1_700_000_000_250 + i,
+  };
+}
+
+/**
+ * Receipts appended by 64 concurrent callers against the log port's own appends of the same entries by
+ * 64 callers (durable both), and a proof at 1,000,000 receipts: its time and the tiles it reads.
+ */
+export async function receiptOperations(root: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const provider = new FilesystemReceiptProvider({ root: path.join(root, 'receipts') });
+  const store = new FilesystemStore({ root: path.join(root, 'port') });
+  const log = store.log(ReceiptFront.LOG);
+  let next = 0;
+  try {
+    const entry = await provider.append(input(next++));
+    const header = { hash: entry.hash, runId: entry.runId, kind: entry.kind };
+    const { hash, ...unhashed } = entry;
+    const body = JSON.stringify(unhashed);
+    const appends = await compare(
+      () => Promise.all(Array.from({ length: CALLERS }, () => provider.append(input(next++)))),
+      () => Promise.all(Array.from({ length: CALLERS }, () => log.append('receipts', [{ header, body }]))),
+      9,
+      1,
+    );
+    rows.push({
+      bench: `durable receipt append, ${CALLERS} concurrent callers vs the log port's appends of the same entries`,
+      size: `${CALLERS} receipts`,
+      ...appends,
+      target: 0.8,
+      sense: 'speed',
+    });
+  } finally {
+    await provider.close();
+    await store.close();
+  }
+  rows.push(await proofAtAMillion());
+  return rows;
+}
+
+/** A front over a memory store whose log holds `size` entries (the tree reads only their bytes). */
+async function treeOf(size: number): Promise<ReceiptFront> {
+  const store = new MemoryStore();
+  const receipts = store.log(ReceiptFront.LOG);
+  const header = { hash: '', runId: 'bench', kind: 'llm.call' };
+  for (let from = 0; from < size; from += 10_000) {
+    const count = Math.min(10_000, size - from);
+    await receipts.append(
+      'receipts',
+      Array.from({ length: count }, (_, i) => ({ header, body: String(from + i) })),
+    );
+  }
+  const front = new ReceiptFront(store, {}, { ownsStore: true });
+  await front.head();
+  return front;
+}
+
+/** An inclusion proof with its checkpoint at 1,000,000 receipts against one at 1,000. */
+async function proofAtAMillion(): Promise<Row> {
+  const [small, large] = [await treeOf(1_000), await treeOf(1_000_000)];
+  let seq = 0;
+  const result = await compare(
+    () => large.proveInclusion((seq = (seq + 7919) % 1_000_000)),
+    () => small.proveInclusion(seq % 1_000),
+    5,
+    20,
+  );
+  await small.close();
+  await large.close();
+  return {
+    bench: 'inclusion proof with its checkpoint at 1,000,000 receipts vs at 1,000 (at most 8 tiles read)',
+    size: '1e6 receipts',
+    ...result,
+    sense: 'time',
+  };
+}
