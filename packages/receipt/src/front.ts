@@ -100,6 +100,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   readonly #origin: string;
   readonly #signerOption: SignerOption | undefined;
   #signer: Promise<KeyedSigner> | null = null;
+  #open: Promise<void> | null = null;
   readonly #redact: (value: Val) => Val;
   readonly #appends = new Batches<Pending, Receipt>((items) => this.#appendBatch(items));
 
@@ -127,6 +128,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     // Bodies first: a receipt is never readable before its body is stored.
     const requestDigest = await this.blobs.put(Buffer.from(requestText));
     const responseDigest = await this.blobs.put(Buffer.from(responseText));
+    await this.#opened();
     return this.#appends.submit({ ...fields, requestDigest, responseDigest });
   }
 
@@ -212,6 +214,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async head(): Promise<TreeHead> {
     this.lifecycle.assertOpen('head');
+    await this.#opened();
     const size = await this.#tree.catchUp();
     const rootHash = await this.#tree.root(size);
     const checkpoint = await this.#checkpoint(size, rootHash);
@@ -225,7 +228,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     const checkpoints: Checkpoint[] = [];
     for (const note of [options.against, await this.#lastCheckpoint()]) {
       if (note === undefined || note === null) continue;
-      const opened = this.#opened(note, signer);
+      const opened = this.#openCheckpoint(note, signer);
       if (typeof opened === 'string') return { ok: false, size: 0, erased: 0, reason: opened };
       checkpoints.push(opened);
     }
@@ -262,6 +265,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async proveInclusion(seq: number, treeSize?: number): Promise<InclusionProof> {
     this.lifecycle.assertOpen('proveInclusion');
+    await this.#opened();
     const current = await this.#tree.catchUp();
     const size = checkSize('treeSize', treeSize ?? current, current);
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) {
@@ -280,6 +284,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof> {
     this.lifecycle.assertOpen('proveConsistency');
+    await this.#opened();
     const current = await this.#tree.catchUp();
     const size = checkSize('newSize', newSize ?? current, current);
     if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > size) {
@@ -313,6 +318,35 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   async verifierKey(): Promise<string> {
     this.lifecycle.assertOpen('verifierKey');
     return (await this.#keyed()).verifierKey;
+  }
+
+  /**
+   * Once per provider, before its first write or proof: the log (and the tiles rebuilt from it where
+   * missing) must extend the last checkpoint signed for this store, else a `CorruptDataError`: this
+   * provider never signs a checkpoint inconsistent with one signed before.
+   */
+  #opened(): Promise<void> {
+    this.#open ??= this.#proveLastCheckpoint().catch((error: unknown) => {
+      this.#open = null;
+      throw error;
+    });
+    return this.#open;
+  }
+
+  async #proveLastCheckpoint(): Promise<void> {
+    const last = await this.#lastCheckpoint();
+    if (last === null) return;
+    const opened = this.#openCheckpoint(last, await this.#keyed());
+    const size = await this.#tree.catchUp();
+    const reason =
+      typeof opened === 'string'
+        ? opened
+        : disagreement(opened, size, opened.size <= size ? await this.#tree.root(opened.size) : undefined);
+    if (reason !== null) {
+      throw new CorruptDataError(`the receipt log does not extend its last checkpoint: ${reason}`, {
+        details: { kind: KIND, reason },
+      });
+    }
   }
 
   /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
@@ -426,7 +460,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   }
 
   /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
-  #opened(note: string, signer: KeyedSigner): Checkpoint | string {
+  #openCheckpoint(note: string, signer: KeyedSigner): Checkpoint | string {
     let checkpoint: Checkpoint;
     try {
       checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
@@ -447,7 +481,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     const signer = await this.#keyed();
     const last = await this.#lastCheckpoint();
     if (last !== null) {
-      const opened = this.#opened(last, signer);
+      const opened = this.#openCheckpoint(last, signer);
       const reason =
         typeof opened === 'string'
           ? opened

@@ -34,8 +34,15 @@ export class TreeState {
    * the receipts) and returns the tree's size.
    */
   async catchUp(): Promise<number> {
+    // The leaves first: they are appended only after their receipts, so they never outnumber them.
+    let done = await this.levels.size(levelLog(0));
     const target = await this.receipts.size(RECEIPT_LOG);
-    for (let done = await this.levels.size(levelLog(0)); done < target; ) {
+    if (done > target) {
+      throw new CorruptDataError(`the receipt tree holds ${done} leaves, the log only ${target} receipts`, {
+        details: { kind: KIND, leaves: done, size: target, reason: 'tree ahead of the log' },
+      });
+    }
+    while (done < target) {
       const page = await this.receipts.read(RECEIPT_LOG, {
         from: done,
         limit: Math.min(PAGE, target - done),

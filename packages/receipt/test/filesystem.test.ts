@@ -51,7 +51,7 @@ describe('FilesystemReceiptProvider: its signer and checkpoints', () => {
     });
   });
 
-  it('refuses to sign a head that does not extend its last checkpoint', async () => {
+  it('refuses to append to or sign a log that does not extend its last checkpoint', async () => {
     await withRoot(async (root) => {
       const first = new FilesystemReceiptProvider({ root });
       await first.append(sampleInput(1));
@@ -62,10 +62,37 @@ describe('FilesystemReceiptProvider: its signer and checkpoints', () => {
       const { rm } = await import('node:fs/promises');
       await rm(join(root, 'receipt-log'), { recursive: true });
       const second = new FilesystemReceiptProvider({ root });
-      await second.append(sampleInput(3));
+      await rejectionOf(second.append(sampleInput(3)), 'CORRUPT_DATA');
       await rejectionOf(second.head(), 'CORRUPT_DATA');
       expect((await second.verify()).ok).toBe(false);
       await second.close();
+    });
+  });
+});
+
+describe('FilesystemReceiptProvider: its tiles', () => {
+  it('rebuilds missing tiles from the log, and refuses tiles that hold more leaves than the log', async () => {
+    await withRoot(async (root) => {
+      const { rm, cp, mkdtemp } = await import('node:fs/promises');
+      const first = new FilesystemReceiptProvider({ root });
+      for (let i = 0; i < 5; i++) await first.append(sampleInput(i));
+      const head = await first.head();
+      await first.close();
+      const tiles = join(root, 'receipt-tree');
+      const saved = await mkdtemp(join(root, '..', 'tiles-'));
+      await cp(tiles, saved, { recursive: true });
+      await rm(tiles, { recursive: true });
+      const second = new FilesystemReceiptProvider({ root });
+      expect((await second.head()).rootHash).toBe(head.rootHash);
+      await second.close();
+      await rm(join(root, 'receipt-log'), { recursive: true });
+      await rm(join(root, 'receipts', 'checkpoint.jsonl'));
+      await rm(tiles, { recursive: true });
+      await cp(saved, tiles, { recursive: true });
+      await rm(saved, { recursive: true });
+      const third = new FilesystemReceiptProvider({ root });
+      await rejectionOf(third.head(), 'CORRUPT_DATA');
+      await third.close();
     });
   });
 });
