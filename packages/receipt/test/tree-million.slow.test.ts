@@ -1,29 +1,12 @@
-import { type LogBackend, MemoryStore } from '@omega/core';
+import { MemoryStore } from '@omega/core';
 import { mulberry32 } from '@omega/core/testing';
 import { expect, it } from 'vitest';
 import { leafHash } from '../src/merkle.js';
 import { type EntryHeader, LOG, RECEIPT_LOG } from '../src/rules.js';
 import { TREE_LOGS, TreeState } from '../src/tree-state.js';
+import { counting } from './helpers.js';
 
 const SIZE = 1_000_000;
-
-/** `log` with its reads counted in `reads[key]`. */
-function counting<H>(log: LogBackend<H>, reads: Record<string, number>, key: string): LogBackend<H> {
-  return {
-    prevalidated: log.prevalidated,
-    append: (...args) => log.append(...args),
-    read: (...args) => {
-      reads[key] = (reads[key] ?? 0) + 1;
-      return log.read(...args);
-    },
-    size: (name) => log.size(name),
-    last: (name) => log.last(name),
-    logs: (options) => log.logs(options),
-    drop: (name) => log.drop(name),
-    wait: (...args) => log.wait(...args),
-    close: () => log.close(),
-  };
-}
 
 it('proves inclusion and consistency at 1,000,000 receipts reading no receipt and at most 8 tiles', async () => {
   const store = new MemoryStore();

@@ -1,4 +1,4 @@
-import { type LogBackend, MemoryStore } from '@omega/core';
+import { MemoryStore } from '@omega/core';
 import { mulberry32 } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,24 +9,7 @@ import {
 } from '../src/merkle.js';
 import { type EntryHeader, LOG, RECEIPT_LOG } from '../src/rules.js';
 import { TREE_LOGS, TreeState } from '../src/tree-state.js';
-
-/** `log` with its reads counted in `reads[key]`. */
-function counting<H>(log: LogBackend<H>, reads: Record<string, number>, key: string): LogBackend<H> {
-  return {
-    prevalidated: log.prevalidated,
-    append: (...args) => log.append(...args),
-    read: (...args) => {
-      reads[key] = (reads[key] ?? 0) + 1;
-      return log.read(...args);
-    },
-    size: (name) => log.size(name),
-    last: (name) => log.last(name),
-    logs: (options) => log.logs(options),
-    drop: (name) => log.drop(name),
-    wait: (...args) => log.wait(...args),
-    close: () => log.close(),
-  };
-}
+import { counting } from './helpers.js';
 
 /** A receipts log of `size` entries (bodies only matter: their leaf hashes) and its tree's logs. */
 async function treeOf(size: number) {
