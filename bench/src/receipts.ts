@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MemoryStore } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
@@ -55,7 +56,60 @@ export async function receiptOperations(root: string): Promise<Row[]> {
     await store.close();
   }
   rows.push(await proofAtAMillion());
+  rows.push(await verifyMemory(root));
   return rows;
+}
+
+/** A log of `count` receipts under `root`, appended 256 at a time (not durable: only its size matters). */
+async function logOf(root: string, count: number): Promise<FilesystemReceiptProvider> {
+  const provider = new FilesystemReceiptProvider({ root, durable: false });
+  for (let from = 0; from < count; from += 256) {
+    const batch = Array.from({ length: Math.min(256, count - from) }, (_, i) => input(from + i));
+    await Promise.all(batch.map((call) => provider.append(call)));
+  }
+  return provider;
+}
+
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+/**
+ * The heap `verify()` keeps alive above what was alive before it, at its largest, in MB: sampled every
+ * 10 ms after a full collection, so garbage waiting for a collector (which grows with the log's length
+ * until one runs) is not counted.
+ */
+async function verifyPeakMb(provider: FilesystemReceiptProvider): Promise<number> {
+  collect();
+  const start = process.memoryUsage().heapUsed;
+  let peak = start;
+  const sampler = setInterval(() => {
+    collect();
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 10);
+  const result = await provider.verify();
+  clearInterval(sampler);
+  if (!result.ok) throw new Error(`verify failed: ${result.reason}`);
+  return (peak - start) / 2 ** 20;
+}
+
+/**
+ * Peak live heap of `verify()` over 20,000 receipts against the size of their log file: a verifier that
+ * streams holds a fixed few pages, whatever the log's length.
+ */
+async function verifyMemory(root: string): Promise<Row> {
+  const dir = path.join(root, 'verify');
+  const provider = await logOf(dir, 20_000);
+  const peaks: number[] = [];
+  for (let i = 0; i < 3; i++) peaks.push(await verifyPeakMb(provider));
+  await provider.close();
+  const logMb = (await stat(path.join(dir, 'receipt-log', 'receipts.log'))).size / 2 ** 20;
+  return {
+    bench: "verify() peak live heap vs the log file's size (MB, not ms)",
+    size: '20,000 receipts',
+    candidateMs: peaks.sort((a, b) => a - b)[1] ?? Number.NaN,
+    baselineMs: logMb,
+    target: 0.1,
+    sense: 'time',
+  };
 }
 
 /** A front over a memory store whose log holds `size` entries (the tree reads only their bytes). */
