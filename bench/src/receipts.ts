@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MemoryStore } from '@omega/core';
+import { canonicalize, MemoryStore, sha256Hex } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
 import { FilesystemReceiptProvider } from '@omega/receipt/filesystem';
 import { ReceiptFront } from '@omega/receipt/front';
@@ -56,6 +56,7 @@ export async function receiptOperations(root: string): Promise<Row[]> {
     await store.close();
   }
   rows.push(await proofAtAMillion());
+  rows.push(await appendAtAMillion(root));
   rows.push(await verifyMemory(root));
   return rows;
 }
@@ -127,6 +128,61 @@ async function treeOf(size: number): Promise<ReceiptFront> {
   const front = new ReceiptFront(store, {}, { ownsStore: true });
   await front.head();
   return front;
+}
+
+/**
+ * A filesystem provider (not durable) whose log holds `size` receipts, its tree caught up. Only the last
+ * is a whole receipt (an append reads it for its loggedAt); the others are short entries, as only their
+ * bytes' hashes matter to the tree.
+ */
+async function providerOf(root: string, size: number): Promise<FilesystemReceiptProvider> {
+  const store = new FilesystemStore({ root, durable: false });
+  const receipts = store.log(ReceiptFront.LOG);
+  const header = { hash: '', runId: 'bench', kind: 'llm.call' };
+  for (let from = 0; from < size - 1; from += 10_000) {
+    const count = Math.min(10_000, size - 1 - from);
+    await receipts.append(
+      'receipts',
+      Array.from({ length: count }, (_, i) => ({ header, body: String(from + i) })),
+    );
+  }
+  const { request, response, ...fields } = input(size - 1);
+  const last = canonicalize({
+    ...fields,
+    seq: size - 1,
+    loggedAt: fields.finishedAt,
+    requestDigest: sha256Hex(canonicalize(request)),
+    responseDigest: sha256Hex(canonicalize(response)),
+  });
+  await receipts.append('receipts', [{ header: { ...header, hash: sha256Hex(last) }, body: last }]);
+  await store.close();
+  const provider = new FilesystemReceiptProvider({ root, durable: false });
+  await provider.head();
+  return provider;
+}
+
+/**
+ * Appends at 1,000,000 receipts against at 1,000, sync excluded (not durable): 64 concurrent callers,
+ * then head(), which integrates them into the tree's tiles.
+ */
+async function appendAtAMillion(root: string): Promise<Row> {
+  const small = await providerOf(path.join(root, 'thousand'), 1_000);
+  const large = await providerOf(path.join(root, 'million'), 1_000_000);
+  let next = 0;
+  const round = (provider: FilesystemReceiptProvider) => async () => {
+    await Promise.all(Array.from({ length: CALLERS }, () => provider.append(input(next++))));
+    await provider.head();
+  };
+  const result = await compare(round(large), round(small), 5, 1);
+  await small.close();
+  await large.close();
+  return {
+    bench: `receipt append at 1,000,000 receipts vs at 1,000, not durable (${CALLERS} callers, then head())`,
+    size: `${CALLERS} receipts`,
+    ...result,
+    target: 1.2,
+    sense: 'time',
+  };
 }
 
 /** An inclusion proof with its checkpoint at 1,000,000 receipts against one at 1,000. */

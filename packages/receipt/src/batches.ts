@@ -16,12 +16,16 @@ export class Batches<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
-      if (!this.#running) void this.#drain();
+      // Started a microtask later, so the appends of one synchronous burst (`Promise.all` of a map) go
+      // into one batch rather than the first alone and the rest after it.
+      if (!this.#running) {
+        this.#running = true;
+        queueMicrotask(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#running = true;
     try {
       while (this.#waiting.length > 0) {
         const batch = this.#waiting.splice(0, this.maxBatch);

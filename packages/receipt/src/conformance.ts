@@ -151,6 +151,27 @@ export function describeReceiptProvider<P extends ReceiptProvider>(
         });
         expect((await current().head()).rootHash).toBe(before.rootHash);
       });
+
+      it('erases one body of many stored together or shared by content, and keeps the others', async () => {
+        // Appended at once (stored together, as a batch may be), then one by one with equal bodies (shared
+        // by content), large bodies among them (stored apart, shared by content too).
+        const inputs = Array.from({ length: 7 }, (_, i) => {
+          const input = sampleInput(i % 3);
+          return i % 3 === 2 ? { ...input, request: { prompt: 'x'.repeat(40_000) } } : input;
+        });
+        const receipts = await Promise.all(inputs.slice(0, 3).map((input) => current().append(input)));
+        for (const input of inputs.slice(3)) receipts.push(await current().append(input));
+        const order = [0, 3, 2, 4];
+        for (const [n, gone] of order.entries()) {
+          await current().erase(receipts[gone]!.hash, `erased ${gone}`);
+          for (const [i, receipt] of receipts.entries()) {
+            const body = await current().body(receipt.hash);
+            if (order.slice(0, n + 1).includes(i)) expect(body).toEqual({ erased: `erased ${i}` });
+            else assertSameValue(body, { request: inputs[i]!.request, response: inputs[i]!.response });
+          }
+          expect(await current().verify()).toEqual({ ok: true, size: 7, erased: n + 1 });
+        }
+      });
     });
   });
 }

@@ -1,22 +1,24 @@
-import { type KeyObject, KeyObject as KeyObjectClass } from 'node:crypto';
 import {
-  type BlobBackend,
   ConflictError,
   CorruptDataError,
   type DocumentBackend,
   decode,
   Front,
   type FrontInit,
-  type FrontOptions,
   InvalidArgumentError,
   isOmegaError,
   type LogBackend,
   type LogEntry,
   type Store,
+  sha256Hex,
   type Val,
 } from '@omega/core';
 import { Batches } from './batches.js';
+import { Bodies, type BodyRef, type BodyTexts, PackCache, type Part, type Place } from './bodies.js';
 import { CompactRange } from './compact-range.js';
+import { Erasures } from './erasures.js';
+import { checkOrigin, checkRedact, DEFAULT_ORIGIN, type ReceiptFrontOptions } from './front-options.js';
+import { HashIndex } from './hash-index.js';
 import type {
   ConsistencyProof,
   InclusionProof,
@@ -29,26 +31,13 @@ import type {
 } from './index.js';
 import { KEYS, KeyIndex } from './key-index.js';
 import { leafHash } from './merkle.js';
-import {
-  type Checkpoint,
-  generateNoteKey,
-  type NoteSigner,
-  openCheckpoint,
-  signCheckpoint,
-  signerFromKey,
-  signerFromPrivateKey,
-  verifierFromKey,
-  verifierKeyOfPrivateKey,
-  verifierKeyOfSigner,
-} from './note.js';
+import { type Checkpoint, generateNoteKey, openCheckpoint, signCheckpoint, verifierFromKey } from './note.js';
 import {
   BLOBS,
   canonicalText,
   checkInput,
   type EntryHeader,
-  ERASURE_LOG,
   ERASURES,
-  type ErasureHeader,
   entryText,
   hashOfEntry,
   KIND,
@@ -60,23 +49,12 @@ import {
   type TreeHeader,
   type Unhashed,
 } from './rules.js';
+import { checkSigner, type KeyedSigner, keyedSigner, type SignerOption } from './signer.js';
 import { TREE_LOGS, TreeState } from './tree-state.js';
 
-/** Options every receipt backend takes. */
-export interface ReceiptFrontOptions extends FrontOptions {
-  /** The checkpoints' origin line: who keeps this log (default `omega.receipts`). */
-  origin?: string;
-  /**
-   * Who signs checkpoints: an Ed25519 private key (`node:crypto`, named after the origin), a C2SP note
-   * signer key string, or `{ keyName, verifierKey, sign(bytes) }` for a key kept elsewhere. Default: a key
-   * the store makes once and keeps (`<root>/receipts/signer.jsonl` on disk), against accidents only.
-   */
-  signer?: KeyObject | string | ReceiptSigner;
-  /** Applied to the request, response and meta before they are hashed and stored. */
-  redact?: (value: Val) => Val;
-}
+export type { ReceiptFrontOptions } from './front-options.js';
+export type { ReceiptSigner } from './signer.js';
 
-const DEFAULT_ORIGIN = 'omega.receipts';
 // The tree document holding the last checkpoint this store's signers signed.
 const LAST_CHECKPOINT = 'checkpoint';
 // The tree document holding the store's own signer key, when no signer is given.
@@ -92,16 +70,20 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   static readonly LOG = LOG;
   static readonly BLOBS = BLOBS;
   protected readonly log: LogBackend<EntryHeader>;
-  protected readonly erasures: LogBackend<ErasureHeader>;
-  protected readonly blobs: BlobBackend;
   protected readonly tree: DocumentBackend<TreeHeader>;
   readonly #tree: TreeState;
   readonly #keys: KeyIndex;
+  readonly #bodies: Bodies;
+  readonly #erasures: Erasures;
+  readonly #hashes: HashIndex;
   readonly #origin: string;
   readonly #signerOption: SignerOption | undefined;
   #signer: Promise<KeyedSigner> | null = null;
   #open: Promise<void> | null = null;
   readonly #redact: (value: Val) => Val;
+  // The log's tail after this provider's last append: the next batch's guess, which its conditional
+  // append checks (a conflict reads the log again), so a batch reads nothing before it appends.
+  #tail: Tail | null = null;
   readonly #appends = new Batches<Pending, Receipt>((items) => this.#appendBatch(items));
 
   constructor(store: Store, options: ReceiptFrontOptions = {}, init: FrontInit = {}) {
@@ -111,8 +93,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     this.#signerOption = checkSigner(provider, options.signer);
     this.#redact = checkRedact(provider, options.redact);
     this.log = store.log(LOG);
-    this.erasures = store.log(ERASURES);
-    this.blobs = store.blobs(BLOBS);
+    this.#bodies = new Bodies(store.blobs(BLOBS));
+    this.#erasures = new Erasures(store.log(ERASURES), this.#bodies);
+    this.#hashes = new HashIndex(this.log);
     this.tree = store.documents(TREE);
     this.#tree = new TreeState(store.log(TREE_LOGS), this.log);
     this.#keys = new KeyIndex(store.documents(KEYS), this.log);
@@ -122,57 +105,86 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     this.lifecycle.assertNamed('append', (input as Partial<ReceiptInput> | null)?.runId as string);
     const checked = checkInput(input);
     const { request, response, ...fields } = checked;
-    const requestText = canonicalText(this.#redact(request as Val), '$.request');
-    const responseText = canonicalText(this.#redact(response as Val), '$.response');
+    const bodies: BodyTexts = {
+      request: canonicalText(this.#redact(request as Val), '$.request'),
+      response: canonicalText(this.#redact(response as Val), '$.response'),
+    };
     if (fields.meta !== undefined) fields.meta = this.#redact(fields.meta as Val) as typeof fields.meta;
-    // Bodies first: a receipt is never readable before its body is stored.
-    const requestDigest = await this.blobs.put(Buffer.from(requestText));
-    const responseDigest = await this.blobs.put(Buffer.from(responseText));
+    const pending: Pending = {
+      ...fields,
+      requestDigest: sha256Hex(bodies.request),
+      responseDigest: sha256Hex(bodies.response),
+    };
+    // Bodies before the receipt, which is never readable before its body is stored: small ones in their
+    // batch's pack, large ones here.
+    if (Bodies.packs(bodies)) pending.bodies = bodies;
+    else await Promise.all([this.#bodies.own(bodies.request), this.#bodies.own(bodies.response)]);
     await this.#opened();
-    return this.#appends.submit({ ...fields, requestDigest, responseDigest });
+    return this.#appends.submit(pending);
   }
 
   /**
-   * Appends a batch as one conditional append at the log's size; when another appender came first, reads
-   * the log again and retries. A key already in the log, or earlier in the batch, gets that receipt.
+   * Appends a batch as one conditional append at the log's size, its small bodies packed in one blob
+   * first; when another appender came first, reads the log again and retries. A key already in the log,
+   * or earlier in the batch, gets that receipt.
    */
   async #appendBatch(items: Pending[]): Promise<Receipt[]> {
+    let packed: { placed: Map<Pending, Placed>; stored: Promise<void> } | null = null;
     for (;;) {
-      const size = await this.log.size(RECEIPT_LOG);
+      const tail = this.#tail ?? (await this.#readTail());
+      const size = tail.size;
       const keys = new Set(items.flatMap((item) => item.idempotencyKey ?? []));
       const byKey = keys.size === 0 ? new Map<string, Receipt>() : await this.#byIdempotencyKeys(keys, size);
-      const last = size === 0 ? null : await this.log.last(RECEIPT_LOG);
-      const previous = last === null ? 0 : receiptOfEntry(last.position, last.header, last.body).loggedAt;
-      const loggedAt = Math.max(this.timestamp(RECEIPT_LOG), previous);
+      const fresh = firstOfEachKey(items, byKey);
+      // Packed once (a retry appends fewer of the items, never others), stored while the entries are built.
+      packed ??= this.#pack(fresh);
+      const loggedAt = Math.max(this.timestamp(RECEIPT_LOG), tail.loggedAt);
       const entries: Array<{ header: EntryHeader; body: string }> = [];
-      const fresh: Receipt[] = [];
-      for (const item of items) {
-        if (item.idempotencyKey !== undefined && byKey.has(item.idempotencyKey)) continue;
-        const unhashed: Unhashed = { ...item, seq: size + entries.length, loggedAt };
+      const receipts = new Map<Pending, Receipt>();
+      for (const item of fresh) {
+        const { bodies: _, ...fields } = item;
+        const unhashed: Unhashed = { ...fields, seq: size + entries.length, loggedAt };
         const body = entryText(unhashed);
-        const hash = hashOfEntry(body);
-        const header: EntryHeader = { hash, runId: unhashed.runId, kind: unhashed.kind };
-        if (unhashed.idempotencyKey !== undefined) {
-          header.idempotencyKey = unhashed.idempotencyKey;
-          byKey.set(unhashed.idempotencyKey, { ...unhashed, hash });
+        const receipt = { ...unhashed, hash: hashOfEntry(body) };
+        const header: EntryHeader = { hash: receipt.hash, runId: item.runId, kind: item.kind };
+        if (item.idempotencyKey !== undefined) {
+          header.idempotencyKey = item.idempotencyKey;
+          byKey.set(item.idempotencyKey, receipt);
         }
-        entries.push({ header, body });
-        fresh.push({ ...unhashed, hash });
+        entries.push({ header: { ...header, ...packed.placed.get(item) }, body });
+        receipts.set(item, receipt);
       }
+      await packed.stored;
       try {
         if (entries.length > 0) await this.log.append(RECEIPT_LOG, entries, { expectedSize: size });
       } catch (error) {
+        this.#tail = null;
         // Another appender took these positions: read what it appended, then try again after it.
         if (error instanceof ConflictError) continue;
         throw error;
       }
-      let next = 0;
-      return items.map((item) =>
-        item.idempotencyKey === undefined
-          ? (fresh[next++] as Receipt)
-          : (byKey.get(item.idempotencyKey) as Receipt),
-      );
+      this.#tail = { size: size + entries.length, loggedAt: entries.length > 0 ? loggedAt : tail.loggedAt };
+      return items.map((item) => (receipts.get(item) ?? byKey.get(item.idempotencyKey as string)) as Receipt);
     }
+  }
+
+  /** The log's size and the loggedAt of its last receipt. */
+  async #readTail(): Promise<Tail> {
+    const last = await this.log.last(RECEIPT_LOG);
+    return {
+      size: last === null ? 0 : last.position + 1,
+      loggedAt: last === null ? 0 : receiptOfEntry(last.position, last.header, last.body).loggedAt,
+    };
+  }
+
+  /** Stores the small bodies of `items` as one pack: where each item's are, and when they are stored. */
+  #pack(items: readonly Pending[]): { placed: Map<Pending, Placed>; stored: Promise<void> } {
+    const packing = items.filter((item) => item.bodies !== undefined);
+    const placed = new Map<Pending, Placed>();
+    if (packing.length === 0) return { placed, stored: Promise.resolve() };
+    const { digest, places, stored } = this.#bodies.pack(packing.map((item) => item.bodies as BodyTexts));
+    for (const [i, item] of packing.entries()) placed.set(item, { pack: digest, at: places[i] as Place });
+    return { placed, stored };
   }
 
   async get(hash: string): Promise<Receipt | null> {
@@ -183,14 +195,21 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async body(hash: string): Promise<{ request: Val; response: Val } | { erased: string } | null> {
     this.lifecycle.assertOpen('body');
-    const receipt = await this.get(hash);
-    if (receipt === null) return null;
-    const reason = await this.#erasureOf(hash);
+    const entry = await this.#entryOf(hash);
+    if (entry === null) return null;
+    const receipt = receiptOfEntry(entry.position, entry.header, entry.body);
+    const reason = await this.#erasures.reasonOf(hash);
     if (reason !== null) return { erased: reason };
-    return {
-      request: await this.#bodyPart(receipt, 'request', receipt.requestDigest),
-      response: await this.#bodyPart(receipt, 'response', receipt.responseDigest),
+    const ref = { ...entry.header, ...receipt };
+    const cache = new PackCache();
+    const part = async (name: Part): Promise<Val> => {
+      const read = await this.#bodies.read(ref, name, cache);
+      if ('text' in read) return decode(read.text);
+      throw new CorruptDataError(`the ${name} of receipt ${receipt.seq} ${BODY_PROBLEMS[read.missing]}`, {
+        details: { kind: KIND, seq: receipt.seq, hash, path: `$.${name}`, reason: read.missing },
+      });
     };
+    return { request: await part('request'), response: await part('response') };
   }
 
   async list(query: ReceiptQuery = {}): Promise<Receipt[]> {
@@ -237,7 +256,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     const range = new CompactRange();
     if (wanted.has(0)) roots.set(0, range.root());
     let erased = 0;
-    const erasures = await this.#erasedHashes();
+    const erasures = await this.#erasures.all();
+    const cache = new PackCache();
     for await (const entry of this.#entries(0)) {
       const seq = entry.position;
       let receipt: Receipt;
@@ -253,7 +273,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
         erased++;
         continue;
       }
-      const missing = await this.#missingBody(receipt);
+      const missing = await this.#missingBody({ ...entry.header, ...receipt }, cache);
       if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
     }
     for (const checkpoint of checkpoints) {
@@ -302,17 +322,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
         details: { kind: KIND, argument: 'reason' },
       });
     }
-    const receipt = await this.get(hash);
-    if (receipt === null) throw notFound(hash);
-    if ((await this.#erasureOf(hash)) === null) {
-      const header: ErasureHeader = { hash, erasedAt: this.timestamp(hash) };
-      await this.erasures.append(ERASURE_LOG, [{ header, body: JSON.stringify(reason) }]);
-    }
-    // A body another receipt still needs stays: blobs are shared by content.
-    const kept = await this.#digestsInUse(hash);
-    for (const digest of [receipt.requestDigest, receipt.responseDigest]) {
-      if (!kept.has(digest)) await this.blobs.remove(digest);
-    }
+    const entry = await this.#entryOf(hash);
+    if (entry === null) throw notFound(hash);
+    await this.#erasures.erase(entry, reason, this.timestamp(hash), this.#entries(0));
   }
 
   async verifierKey(): Promise<string> {
@@ -383,10 +395,8 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     }
   }
 
-  async #entryOf(hash: string): Promise<LogEntry<EntryHeader> | null> {
-    if (typeof hash !== 'string') return null;
-    for await (const entry of this.#entries(0)) if (entry.header.hash === hash) return entry;
-    return null;
+  #entryOf(hash: string): Promise<LogEntry<EntryHeader> | null> {
+    return typeof hash === 'string' ? this.#hashes.find(hash) : Promise.resolve(null);
   }
 
   /** The first receipts with these idempotency keys among the first `size`. */
@@ -401,55 +411,11 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return found;
   }
 
-  async #erasedHashes(): Promise<Map<string, string>> {
-    const erased = new Map<string, string>();
-    for (let from = 0; ; ) {
-      const page = await this.erasures.read(ERASURE_LOG, { from, limit: PAGE });
-      for (const entry of page) if (!erased.has(entry.header.hash)) erased.set(entry.header.hash, entry.body);
-      if (page.length < PAGE) return erased;
-      from += page.length;
-    }
-  }
-
-  async #erasureOf(hash: string): Promise<string | null> {
-    const body = (await this.#erasedHashes()).get(hash);
-    return body === undefined ? null : (JSON.parse(body) as string);
-  }
-
-  async #digestsInUse(except: string): Promise<Set<string>> {
-    const erased = await this.#erasedHashes();
-    const used = new Set<string>();
-    for await (const entry of this.#entries(0)) {
-      if (entry.header.hash === except || erased.has(entry.header.hash)) continue;
-      const receipt = receiptOfEntry(entry.position, entry.header, entry.body);
-      used.add(receipt.requestDigest).add(receipt.responseDigest);
-    }
-    return used;
-  }
-
-  async #bodyPart(receipt: Receipt, part: string, digest: string): Promise<Val> {
-    const bytes = await this.blobs.get(digest);
-    if (bytes === null) {
-      throw new CorruptDataError(`the ${part} of receipt ${receipt.seq} is missing`, {
-        details: { kind: KIND, seq: receipt.seq, hash: receipt.hash, path: `$.${part}` },
-      });
-    }
-    return decode(Buffer.from(bytes).toString('utf8'));
-  }
-
   /** Why a receipt's body is not there as its digests say, or null when it is. */
-  async #missingBody(receipt: Receipt): Promise<string | null> {
-    for (const [part, digest] of [
-      ['request', receipt.requestDigest],
-      ['response', receipt.responseDigest],
-    ] as const) {
-      try {
-        if ((await this.blobs.get(digest)) === null)
-          return `the ${part} of receipt ${receipt.seq} is missing`;
-      } catch (error) {
-        if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-        return `the ${part} of receipt ${receipt.seq} does not match its digest`;
-      }
+  async #missingBody(ref: BodyRef & { seq: number }, cache: PackCache): Promise<string | null> {
+    for (const part of ['request', 'response'] as const) {
+      const read = await this.#bodies.read(ref, part, cache);
+      if ('missing' in read) return `the ${part} of receipt ${ref.seq} ${BODY_PROBLEMS[read.missing]}`;
     }
     return null;
   }
@@ -503,63 +469,34 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   }
 }
 
-/** An append waiting for its batch: the receipt's fields but those the log assigns. */
-type Pending = Omit<Unhashed, 'seq' | 'loggedAt'>;
+/**
+ * An append waiting for its batch: the receipt's fields but those the log assigns, and its bodies when
+ * they go into the batch's pack.
+ */
+type Pending = Omit<Unhashed, 'seq' | 'loggedAt'> & { bodies?: BodyTexts };
 
-/** A signer with the verifier key that checks its signatures. */
-type KeyedSigner = NoteSigner & { verifierKey: string };
-
-/** A caller's own signer: signs with its key, and names the verifier key that checks it. */
-export interface ReceiptSigner {
-  keyName: string;
-  verifierKey: string;
-  sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
+/** Where the log ends: its size, and the loggedAt of its last receipt (0 when empty). */
+interface Tail {
+  size: number;
+  loggedAt: number;
 }
 
-type SignerOption = KeyObject | string | ReceiptSigner;
+/** Where a receipt's bodies sit in its batch's pack. */
+type Placed = Pick<EntryHeader, 'pack' | 'at'>;
 
-function checkSigner(provider: string, signer: unknown): SignerOption | undefined {
-  if (signer === undefined || typeof signer === 'string') return signer;
-  if (signer instanceof KeyObjectClass && signer.type === 'private') return signer;
-  const custom = signer as Partial<ReceiptSigner> | null;
-  if (
-    typeof custom === 'object' &&
-    custom !== null &&
-    typeof custom.keyName === 'string' &&
-    typeof custom.verifierKey === 'string' &&
-    typeof custom.sign === 'function'
-  ) {
-    return custom as ReceiptSigner;
-  }
-  throw new InvalidArgumentError(
-    `${provider}: option signer must be an Ed25519 private key, a note signer key or { keyName, verifierKey, sign }`,
-    { details: { provider, kind: KIND, option: 'signer' } },
-  );
+/** The items of a batch to append: those without a key, and the first of each key not in `byKey`. */
+function firstOfEachKey(items: readonly Pending[], byKey: ReadonlyMap<string, Receipt>): Pending[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.idempotencyKey;
+    if (key === undefined) return true;
+    if (byKey.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-/** The signer of an option, with its verifier key. */
-function keyedSigner(signer: SignerOption, keyName: string): KeyedSigner {
-  if (typeof signer === 'string') {
-    const noteSigner = signerFromKey(signer);
-    return { ...noteSigner, sign: noteSigner.sign, verifierKey: verifierKeyOfSigner(signer) };
-  }
-  if (signer instanceof KeyObjectClass) {
-    const noteSigner = signerFromPrivateKey(keyName, signer);
-    return { ...noteSigner, sign: noteSigner.sign, verifierKey: verifierKeyOfPrivateKey(keyName, signer) };
-  }
-  const verifier = verifierFromKey(signer.verifierKey);
-  if (verifier.keyName !== signer.keyName) {
-    throw new InvalidArgumentError("the signer's verifier key names another key", {
-      details: { kind: KIND, option: 'signer', keyName: signer.keyName, verifierKeyName: verifier.keyName },
-    });
-  }
-  return {
-    keyName: signer.keyName,
-    keyId: verifier.keyId,
-    sign: (m) => signer.sign(m),
-    verifierKey: signer.verifierKey,
-  };
-}
+const BODY_PROBLEMS = { missing: 'is missing', altered: 'does not match its digest' } as const;
 
 /** Why a log of `size` receipts whose root at the checkpoint's size is `root` does not extend it, or null. */
 function disagreement(checkpoint: Checkpoint, size: number, root: string | undefined): string | null {
@@ -570,25 +507,6 @@ function disagreement(checkpoint: Checkpoint, size: number, root: string | undef
     return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
   }
   return null;
-}
-
-function checkOrigin(provider: string, origin: unknown): string {
-  if (typeof origin !== 'string' || origin === '' || origin.includes('\n')) {
-    throw new InvalidArgumentError(`${provider}: option origin must be one non-empty line`, {
-      details: { provider, kind: KIND, option: 'origin', value: origin },
-    });
-  }
-  return origin;
-}
-
-function checkRedact(provider: string, redact: unknown): (value: Val) => Val {
-  if (redact === undefined) return (value) => value;
-  if (typeof redact !== 'function') {
-    throw new InvalidArgumentError(`${provider}: option redact must be a function`, {
-      details: { provider, kind: KIND, option: 'redact' },
-    });
-  }
-  return redact as (value: Val) => Val;
 }
 
 function checkSize(argument: string, size: number, actual: number): number {

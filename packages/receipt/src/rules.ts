@@ -30,6 +30,11 @@ const EntryHeaderSchema = z.object({
   runId: z.string(),
   kind: z.string(),
   idempotencyKey: z.string().optional(),
+  /** The blob packing this receipt's bodies with its batch's, and their place in it (see bodies.ts). */
+  pack: z.string().optional(),
+  at: z
+    .tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()])
+    .optional(),
 });
 export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
@@ -50,7 +55,7 @@ export const ERASURES = logSpec({
   header: ErasureHeaderSchema,
 });
 
-/** Request and response bodies, by the SHA-256 of their canonical bytes. */
+/** Request and response bodies: packs of a batch's small ones, and large ones by their SHA-256. */
 export const BLOBS: BlobSpec = { kind: `${KIND} body`, folder: 'receipt-bodies' };
 
 /** Header of the documents of the tree's state: the size a stored checkpoint commits to. */

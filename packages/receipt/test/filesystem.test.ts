@@ -42,6 +42,42 @@ describe('FilesystemReceiptProvider: its signer and checkpoints', () => {
     });
   });
 
+  it('chains two providers appending in turn and at once: contiguous seqs, loggedAt never decreasing', async () => {
+    await withRoot(async (root) => {
+      // The second provider's clock runs an hour behind: its receipts still never log before the first's.
+      let ahead = 1_700_000_000_000;
+      let behind = ahead - 3_600_000;
+      const first = new FilesystemReceiptProvider({ root, now: () => ahead++ });
+      const second = new FilesystemReceiptProvider({ root, now: () => behind++ });
+      const receipts = [await second.append(sampleInput(0)), await first.append(sampleInput(1))];
+      // The second's guess of the log's end (after its own append) is stale: its append must find out.
+      receipts.push(await second.append({ ...sampleInput(2), idempotencyKey: 'k' }));
+      receipts.push(
+        ...(await Promise.all(
+          [3, 4, 5, 6].map((seed) =>
+            (seed % 2 === 0 ? first : second).append({
+              ...sampleInput(seed),
+              idempotencyKey: `k${seed % 3}`,
+            }),
+          ),
+        )),
+      );
+      expect(await first.append({ ...sampleInput(9), idempotencyKey: 'k' })).toEqual(receipts[2]);
+      const log = await first.list();
+      expect(log.map((receipt) => receipt.seq)).toEqual(log.map((_, i) => i));
+      for (let i = 1; i < log.length; i++)
+        expect(log[i]!.loggedAt).toBeGreaterThanOrEqual(log[i - 1]!.loggedAt);
+      // Two receipts without a key, and one for each key, whichever provider appended it.
+      expect(log).toHaveLength(6);
+      const keys = log.flatMap((receipt) => receipt.idempotencyKey ?? []);
+      expect(keys.sort()).toEqual(['k', 'k0', 'k1', 'k2']);
+      for (const receipt of log) expect(await second.get(receipt.hash)).toEqual(receipt);
+      expect(await second.verify()).toMatchObject({ ok: true, size: log.length });
+      await first.close();
+      await second.close();
+    });
+  });
+
   it('agrees on one key when two providers make it at once', async () => {
     await withRoot(async (root) => {
       const providers = [0, 1, 2, 3].map(() => new FilesystemReceiptProvider({ root }));

@@ -18,9 +18,9 @@ import { formatLog, parseLog, readLog, renumbered, writeLog } from './stored-log
 
 const SEED = 0x5eed_0014;
 const N = 10_000;
-// Request and response bodies are blobs shared by content: most receipts draw theirs from a pool of POOL
-// of each (so a copy of the store is some fifty files, not 20,000), and the receipts whose bodies a
-// case tampers with carry bodies of their own.
+// Bodies are stored in packs (one per batch: here one per receipt, as appends go one at a time), shared
+// by content: most receipts draw theirs from a pool of POOL requests and answers (so a copy of the store
+// is some fifty files, not 10,000), and the receipts whose bodies a case tampers with carry their own.
 const POOL = 16;
 const T0 = 1_700_000_000_000;
 
@@ -49,10 +49,18 @@ const SWAPPED = drawDistinct(2, 0, N).sort((a, b) => a - b) as [number, number];
 const REWRITTEN = draw(0, N);
 /** How many entries the truncation drops from the end. */
 const DROPPED = draw(1, 200);
-/** Receipts with bodies of their own: one whose request blob is deleted, one altered, one erased. */
-const [BLOB_DELETED, BLOB_ALTERED, BLOB_ERASED] = drawDistinct(3, 0, N) as [number, number, number];
-const OWN_BODIES = new Set([BLOB_DELETED, BLOB_ALTERED, BLOB_ERASED]);
-/** The pooled request whose (shared) blob is deleted. */
+/**
+ * Receipts with bodies of their own: one whose pack is deleted, one whose pack is altered, one whose
+ * place in its pack is edited, one erased.
+ */
+const [BLOB_DELETED, BLOB_ALTERED, PLACE_EDITED, BLOB_ERASED] = drawDistinct(4, 0, N) as [
+  number,
+  number,
+  number,
+  number,
+];
+const OWN_BODIES = new Set([BLOB_DELETED, BLOB_ALTERED, PLACE_EDITED, BLOB_ERASED]);
+/** The pooled call whose (shared) pack is deleted. */
 const SHARED_PROMPT = draw(0, POOL);
 
 function inputOf(seq: number): ReceiptInput {
@@ -76,6 +84,12 @@ function digestOf(value: Val): string {
 
 const logFile = (root: string) => join(root, 'receipt-log', 'receipts.log');
 const blobFile = (root: string, digest: string) => join(root, 'receipt-bodies', digest.slice(0, 2), digest);
+/** The file of the pack holding receipt `seq`'s bodies, as its log entry's header names it. */
+async function packFile(root: string, seq: number): Promise<string> {
+  const pack = (await readLog(logFile(root)))[seq]?.h.pack;
+  expect(pack).toMatch(/^[0-9a-f]{64}$/);
+  return blobFile(root, pack as string);
+}
 const checkpointFile = (root: string) => join(root, 'receipts', 'checkpoint.jsonl');
 // The provider's cache of the tree's hashes (tiles), when it keeps one: rebuilt from the log when missing.
 const treeCache = (root: string) => join(root, 'receipt-tree');
@@ -236,16 +250,20 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
           const line = lines[REWRITTEN]!;
           const value = JSON.parse(line.b) as Record<string, Val>;
           expect(canonicalize(value)).toBe(line.b);
-          // A new response body stored as the store stores it, and the receipt pointed at it.
-          const text = canonicalize(forgedResponse);
-          const digest = sha256Hex(text);
-          await mkdir(join(root, 'receipt-bodies', digest.slice(0, 2)), { recursive: true, mode: 0o700 });
-          await writeFile(blobFile(root, digest), text, { mode: 0o600 });
-          value.responseDigest = digest;
+          // The request and a new response stored as the store stores bodies of their own (not packed), and
+          // the receipt pointed at them.
+          for (const body of [inputOf(REWRITTEN).request, forgedResponse]) {
+            const text = canonicalize(body);
+            const digest = sha256Hex(text);
+            await mkdir(join(root, 'receipt-bodies', digest.slice(0, 2)), { recursive: true, mode: 0o700 });
+            await writeFile(blobFile(root, digest), text, { mode: 0o600 });
+          }
+          value.responseDigest = digestOf(forgedResponse);
           value.usage = { ...(value.usage as Record<string, Val>), costUsd: 12.5 };
           line.b = canonicalize(value);
           forgedHash = sha256Hex(line.b);
-          line.h = { ...line.h, hash: forgedHash };
+          const { pack: _, at: __, ...header } = line.h;
+          line.h = { ...header, hash: forgedHash };
           await writeLog(logFile(root), lines);
           // The store's cache of the tree's hashes, if any, still holds the old ones: the attacker removes it
           // (the provider rebuilds it from the forged log).
@@ -315,12 +333,11 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
     });
   });
 
-  describe('5. body blobs', () => {
-    it(`a deleted request blob (receipt ${BLOB_DELETED}): verify() names the receipt`, async () => {
-      const digest = digestOf(inputOf(BLOB_DELETED).request);
+  describe('5. bodies', () => {
+    it(`a deleted pack (receipt ${BLOB_DELETED}): verify() names the receipt`, async () => {
       await withCopy(
         async (root) => {
-          await rm(blobFile(root, digest));
+          await rm(await packFile(root, BLOB_DELETED));
         },
         async (provider) => {
           const result = await provider.verify();
@@ -331,15 +348,17 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
             erased: 0,
           });
           expect(result.reason).toBe(`the request of receipt ${BLOB_DELETED} is missing`);
+          await rejectionOf(provider.body(hashes[BLOB_DELETED]!), 'CORRUPT_DATA');
         },
       );
     });
 
-    it(`an altered request blob (receipt ${BLOB_ALTERED}): verify() names the receipt`, async () => {
-      const digest = digestOf(inputOf(BLOB_ALTERED).request);
+    it(`an altered pack (receipt ${BLOB_ALTERED}): verify() names the receipt`, async () => {
       await withCopy(
         async (root) => {
-          await writeFile(blobFile(root, digest), canonicalize({ prompt: 'a question never asked' }));
+          const file = await packFile(root, BLOB_ALTERED);
+          const text = (await readFile(file, 'utf8')).replace('only', 'also');
+          await writeFile(file, text);
         },
         async (provider) => {
           const result = await provider.verify();
@@ -354,13 +373,29 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
       );
     });
 
-    it(`a deleted blob shared by content (question ${SHARED_PROMPT}): verify() names the first receipt needing it`, async () => {
-      let firstUser = 0;
-      while (firstUser % POOL !== SHARED_PROMPT || OWN_BODIES.has(firstUser)) firstUser++;
-      const digest = digestOf(inputOf(firstUser).request);
+    it(`a place in a pack edited (receipt ${PLACE_EDITED}): verify() names the receipt`, async () => {
       await withCopy(
         async (root) => {
-          await rm(blobFile(root, digest));
+          const lines = await readLog(logFile(root));
+          const line = lines[PLACE_EDITED]!;
+          const [offset, requestBytes, responseBytes] = line.h.at as [number, number, number];
+          line.h = { ...line.h, at: [offset + 1, requestBytes - 1, responseBytes] };
+          await writeLog(logFile(root), lines);
+        },
+        async (provider) => {
+          const result = await provider.verify();
+          expect(result).toMatchObject({ ok: false, firstBadSeq: PLACE_EDITED, size: PLACE_EDITED });
+          expect(result.reason).toBe(`the request of receipt ${PLACE_EDITED} does not match its digest`);
+        },
+      );
+    });
+
+    it(`a deleted pack shared by content (call ${SHARED_PROMPT}): verify() names the first receipt needing it`, async () => {
+      let firstUser = 0;
+      while (firstUser % POOL !== SHARED_PROMPT || OWN_BODIES.has(firstUser)) firstUser++;
+      await withCopy(
+        async (root) => {
+          await rm(await packFile(root, firstUser));
         },
         async (provider) => {
           const result = await provider.verify();
@@ -371,15 +406,16 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
     });
 
     it(`a body erased with erase() (receipt ${BLOB_ERASED}): counted in erased, verify() stays ok`, async () => {
-      const input = inputOf(BLOB_ERASED);
       const hash = hashes[BLOB_ERASED]!;
+      let pack = '';
       await withCopy(
-        async () => {},
-        async (provider, root) => {
+        async (root) => {
+          pack = await packFile(root, BLOB_ERASED);
+        },
+        async (provider) => {
           await provider.erase(hash, 'retention');
-          // Its own bodies are gone from the store, the receipt itself stays.
-          expect(await missing(blobFile(root, digestOf(input.request)))).toBe(true);
-          expect(await missing(blobFile(root, digestOf(input.response)))).toBe(true);
+          // Its pack (its bodies only) is gone from the store, the receipt itself stays.
+          expect(await missing(pack)).toBe(true);
           expect(await provider.body(hash)).toEqual({ erased: 'retention' });
           expect(await provider.get(hash)).toMatchObject({ seq: BLOB_ERASED, hash });
           // Against the checkpoint kept outside and the store's own: every proof stays valid.
@@ -388,6 +424,22 @@ describe.concurrent(`receipt log tamper evidence (filesystem, ${N} receipts, see
             size: N,
             erased: 1,
           });
+        },
+      );
+    });
+
+    it(`a pooled call erased (call ${SHARED_PROMPT}): the receipts sharing its pack keep their bodies`, async () => {
+      let first = 0;
+      while (first % POOL !== SHARED_PROMPT || OWN_BODIES.has(first)) first++;
+      await withCopy(
+        async () => {},
+        async (provider) => {
+          await provider.erase(hashes[first]!, 'a person asked');
+          expect(await provider.body(hashes[first + POOL]!)).toEqual({
+            request: inputOf(first + POOL).request,
+            response: inputOf(first + POOL).response,
+          });
+          expect(await provider.verify()).toEqual({ ok: true, size: N, erased: 1 });
         },
       );
     });
