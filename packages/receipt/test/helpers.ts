@@ -1,15 +1,5 @@
 import type { LogBackend } from '@omega/core';
 
-/** A clock that starts at `start` and advances by `step` on every reading. */
-export function fakeClock(start: number, step: number): () => number {
-  let next = start;
-  return () => {
-    const reading = next;
-    next += step;
-    return reading;
-  };
-}
-
 /** `log` with its reads counted in `reads[key]`. */
 export function counting<H>(log: LogBackend<H>, reads: Record<string, number>, key: string): LogBackend<H> {
   return {

@@ -1,9 +1,9 @@
 import { rejectionOf } from '@omega/core/testing';
+import { fakeClock } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { describeReceiptProvider } from '../src/conformance.js';
 import { InMemoryReceiptProvider } from '../src/memory.js';
 import { sampleInput } from '../src/methods.js';
-import { fakeClock } from './helpers.js';
 
 describeReceiptProvider('memory', async () => ({ provider: new InMemoryReceiptProvider() }));
 

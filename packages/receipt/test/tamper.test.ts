@@ -2,11 +2,10 @@ import { access, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalize, sha256Hex, type Val } from '@omega/core';
 import { mulberry32, rejectionOf } from '@omega/core/testing';
-import { tempDir } from '@omega/test-kit';
+import { fakeClock, tempDir } from '@omega/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemReceiptProvider } from '../src/filesystem.js';
 import type { ReceiptInput } from '../src/index.js';
-import { fakeClock } from './helpers.js';
 import { formatLog, parseLog, readLog, renumbered, writeLog } from './stored-log.js';
 
 /*

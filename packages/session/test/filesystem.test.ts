@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { encode, type OmegaError } from '@omega/core';
 import { acquireLock } from '@omega/core/fs';
 import { describeFilesystemFaults, editFramedFile, rejectionOf } from '@omega/core/testing';
-import { tempDir } from '@omega/test-kit';
+import { fakeClock, tempDir } from '@omega/test-kit';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { FilesystemSessionProvider, type FilesystemSessionProviderOptions } from '../src/filesystem.js';
-import { fakeClock, session } from './helpers.js';
+import { session } from './helpers.js';
 
 describeSessionProvider(
   'filesystem',

@@ -11,16 +11,6 @@ export function session(tag: string): SessionData {
   };
 }
 
-/** A clock that starts at `start` and advances by `step` on every reading. */
-export function fakeClock(start: number, step: number): () => number {
-  let next = start;
-  return () => {
-    const reading = next;
-    next += step;
-    return reading;
-  };
-}
-
 /** Path of a file in test/fixtures: the children the slow tests start. */
 export function fixture(file: string): string {
   return fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));

@@ -1,8 +1,9 @@
 import { isOmegaError } from '@omega/core';
+import { fakeClock } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { describeSessionProvider } from '../src/conformance.js';
 import { MemorySessionProvider } from '../src/memory.js';
-import { fakeClock, session } from './helpers.js';
+import { session } from './helpers.js';
 
 describeSessionProvider('memory', async () => ({ provider: new MemorySessionProvider() }));
 

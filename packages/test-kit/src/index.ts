@@ -6,4 +6,5 @@ export {
   wideValArbitrary,
 } from './arbitraries.js';
 export { assertBuilt, type ChildProcessLines, type SpawnOptions, spawnChild } from './children.js';
+export { fakeClock } from './clock.js';
 export { createTempDir, removeTempDir, type TempDir, tempDir, testWithTempDir } from './temp.js';
