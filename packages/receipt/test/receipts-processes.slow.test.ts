@@ -147,6 +147,11 @@ describe('FilesystemReceiptProvider across processes', () => {
   const MAX_BODY = 1024 * 1024;
   /** Lines a writer prints before its kill: 0 to this many, seeded (two lines per append). */
   const MAX_LINES_BEFORE_KILL = 9;
+  /**
+   * One round in this many, the writer kills itself once an append resolved and before acknowledging it,
+   * so that case happens whatever the timing of the other kills.
+   */
+  const SELF_KILLED = 10;
 
   test(`kill -9 during appends, ${KILLS} times: every acknowledged receipt stays, with its body, and verifies`, {
     // About 20 s on 2 cores busy with other work, mostly Node starting (~0.2 s of CPU a writer).
@@ -170,10 +175,16 @@ describe('FilesystemReceiptProvider across processes', () => {
         const child = writers[round]!;
         const runId = `crash-${round}`;
         expect(await child.nextLine()).toBe('ready');
-        child.child.stdin.write('go 0 Infinity\n');
-        // The kill point: right after a seeded number of the writer's lines, while an append runs.
-        await awaitLines(child, Math.floor(random() * (MAX_LINES_BEFORE_KILL + 1)));
-        child.child.kill('SIGKILL');
+        const lines = Math.floor(random() * (MAX_LINES_BEFORE_KILL + 1));
+        if (round % SELF_KILLED === SELF_KILLED - 1) {
+          // The writer kills itself after an append resolved, before acknowledging it.
+          child.child.stdin.write(`go 0 Infinity ${lines >> 1}\n`);
+        } else {
+          child.child.stdin.write('go 0 Infinity\n');
+          // The kill point: right after a seeded number of the writer's lines, while an append runs.
+          await awaitLines(child, lines);
+          child.child.kill('SIGKILL');
+        }
         const exit = await child.exited;
         expect(exit, exit.stderr).toMatchObject({ signal: 'SIGKILL' });
         const acks = acksOf(child, runId);
@@ -237,6 +248,8 @@ describe('FilesystemReceiptProvider across processes', () => {
   /** Lines a keyed writer prints before its kill: 0 to this many, seeded (two lines per append). */
   const MAX_KEYED_LINES_BEFORE_KILL = 120;
   const KEYED_BODIES = 4 * 1024;
+  /** Every this many incarnations, the writer kills itself after an append, before acknowledging it. */
+  const SELF_KILLED_KEYED = 3;
 
   test(`${KEYS} keyed appends, retried after kills from the first unacknowledged key: each key once`, {
     // About 17 s on 2 cores busy with other work: 1,000 durable appends, each storing two bodies and a key.
@@ -259,9 +272,14 @@ describe('FilesystemReceiptProvider across processes', () => {
         const child = writers[incarnation]!;
         const from = hashes.length;
         expect(await child.nextLine()).toBe('ready');
-        child.child.stdin.write(`go ${from} ${KEYS}\n`);
-        if (!(await awaitLines(child, Math.floor(random() * (MAX_KEYED_LINES_BEFORE_KILL + 1))))) {
-          child.child.kill('SIGKILL');
+        const lines = Math.floor(random() * (MAX_KEYED_LINES_BEFORE_KILL + 1));
+        if (incarnation % SELF_KILLED_KEYED === SELF_KILLED_KEYED - 1) {
+          // The writer kills itself once an append resolved, before acknowledging it: the case the keys
+          // are for, whatever the timing of the other kills.
+          child.child.stdin.write(`go ${from} ${KEYS} ${from + (lines >> 1)}\n`);
+        } else {
+          child.child.stdin.write(`go ${from} ${KEYS}\n`);
+          if (!(await awaitLines(child, lines))) child.child.kill('SIGKILL');
         }
         const exit = await child.exited;
         const acks = acksOf(child, runId);
