@@ -1,50 +1,161 @@
-import { DocumentFront, type FrontInit, type FrontOptions, type Store } from '@omega/core';
-import type { EffectsProvider, EffectsRecord } from './index.js';
-import { DOCUMENTS, decodeEffects, type EffectsHeader, encodeEffects, notFound } from './rules.js';
+import { AlreadyExistsError, cloneVal, explainNotVal, InvalidArgumentError, Lifecycle, type Val } from '@omega/core';
+import { assertContext } from './context.js';
+import { runEffect } from './dispatch.js';
+import {
+  type EffectContext,
+  type EffectDescription,
+  type EffectHandler,
+  type EffectHandlerRegistry,
+  type EffectMetadata,
+  type EffectMiddleware,
+  type EffectResult,
+  type RegisterOptions,
+  RegisterOptionsSchema,
+} from './index.js';
+import { assertValidOp, failure, isValidOp, KIND, opOfToolName, shown, toolNameOf } from './rules.js';
 
-// TODO(seed): every method of the seed's interface, once, here: each starts with
-// `this.lifecycle.assertNamed(method, name)` (or `assertOpen(method)`), async ones are `async`,
-// read-modify-write is `this.documents.update(name, next)`, timestamps come from `this.timestamp(name)`.
-// A log or blob family extends `Front` and takes `store.log(LOG)` / `store.blobs(BLOBS)` instead.
+/** How a registry class builds its front (not a user option). */
+export interface EffectsFrontInit {
+  /** The class name errors report (default: the class being constructed). */
+  registry?: string;
+}
 
-/** Options every effects backend takes: `now`, the clock of each stored record's `updatedAt` (default `Date.now`). */
-export type EffectsFrontOptions = FrontOptions;
+/** One registration: its handler and what it says about its op. */
+interface Registration {
+  handler: EffectHandler;
+  metadata: EffectMetadata;
+}
 
 /**
- * The effects family's rules, written once over the document port of any {@link Store}: every provider
- * (memory, filesystem, PostgreSQL) is this front over its own store, and a store from another package
- * gets a effects provider as `new EffectsFront(store)`. A put is one atomic replace of the document, so
- * concurrent puts of a name leave one whole record: the last writer wins.
+ * The effects family's rules, written once: the op rule, registration, the middleware chain and
+ * `dispatch`. Unlike the storage families it sits on no store: handlers are functions of this process,
+ * not data, so there is nothing to store. Every registry (memory, filesystem, the mock) is this front;
+ * the filesystem one adds where its handlers come from.
  */
-export class EffectsFront extends DocumentFront<EffectsHeader> implements EffectsProvider {
-  /** Where and how effects records are stored in a store: `effects/<name>`, format `omega.effects`. */
-  static readonly DOCUMENTS = DOCUMENTS;
+export class EffectsFront implements EffectHandlerRegistry {
+  /** Closed checks: every method calls it first. */
+  protected readonly lifecycle: Lifecycle;
+  readonly #entries = new Map<string, Registration>();
+  // Replaced, never changed in place: a dispatch keeps the chain it started with.
+  #chain: readonly EffectMiddleware[] = Object.freeze([]);
 
-  /** A effects provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
-  constructor(store: Store, options?: EffectsFrontOptions, init?: FrontInit) {
-    super(DOCUMENTS, store, options, init);
+  constructor(init: EffectsFrontInit = {}) {
+    this.lifecycle = new Lifecycle(init.registry ?? new.target.name, KIND);
   }
 
-  async get(name: string): Promise<EffectsRecord | null> {
-    this.lifecycle.assertNamed('get', name);
-    const document = await this.documents.read(name);
-    return document && decodeEffects(name, document.body, this.documents.prevalidated, document.file);
+  register(op: string, handler: EffectHandler, options: RegisterOptions = {}): void {
+    this.lifecycle.assertOpen('register');
+    assertValidOp(op);
+    if (typeof handler !== 'function') {
+      throw this.#invalid('register', op, 'handler', `the handler of "${op}" is ${shown(handler)}, not a function`);
+    }
+    const parsed = RegisterOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = ['options', ...(issue?.path ?? [])].join('.');
+      throw this.#invalid('register', op, path, `${path}: ${issue?.message ?? 'invalid'}`);
+    }
+    const { replace, ...metadata } = parsed.data;
+    if (replace !== true && this.#entries.has(op)) {
+      throw new AlreadyExistsError(`effect op "${op}" is registered already (pass { replace: true })`, {
+        details: { provider: this.lifecycle.provider, kind: KIND, name: op },
+      });
+    }
+    this.#entries.set(op, { handler, metadata: copyMetadata(metadata) });
   }
 
-  async put(name: string, record: EffectsRecord): Promise<void> {
-    this.lifecycle.assertNamed('put', name);
-    // Encoded before the clock is read and anything is written: a bad record stores nothing.
-    const body = encodeEffects(name, record);
-    await this.documents.write(name, { updatedAt: this.timestamp(name) }, body);
+  get(op: string): EffectHandler | undefined {
+    this.lifecycle.assertOpen('get');
+    return this.#entries.get(op)?.handler;
   }
 
-  async delete(name: string): Promise<void> {
-    this.lifecycle.assertNamed('delete', name);
-    if (!(await this.documents.remove(name))) throw notFound(name);
-  }
-
-  async list(): Promise<string[]> {
+  list(): string[] {
     this.lifecycle.assertOpen('list');
-    return this.documents.names({ limit: Number.POSITIVE_INFINITY });
+    return [...this.#entries.keys()].sort(byCodeUnit);
   }
+
+  has(op: string): boolean {
+    this.lifecycle.assertOpen('has');
+    return this.#entries.has(op);
+  }
+
+  unregister(op: string): boolean {
+    this.lifecycle.assertOpen('unregister');
+    return this.#entries.delete(op);
+  }
+
+  async dispatch(op: string, context: EffectContext, ...args: Val[]): Promise<EffectResult> {
+    this.lifecycle.assertOpen('dispatch');
+    if (typeof op !== 'string') {
+      throw this.#invalid('dispatch', op, 'op', `op is ${shown(op)}, not a string`);
+    }
+    assertContext(this.lifecycle.provider, op, context);
+    const entry = this.#entries.get(op);
+    if (entry === undefined) {
+      const why = isValidOp(op) ? 'has no handler' : 'is not a valid op';
+      return failure('UNKNOWN_OP', `effect op ${shown(op)} ${why}`, false);
+    }
+    for (let i = 0; i < args.length; i++) {
+      const notVal = explainNotVal(args[i]);
+      if (notVal !== null) {
+        const where = notVal.path.replace(/^\$/, `args[${i}]`);
+        return failure('ARGS_NOT_VAL', `argument ${where} of "${op}" is not a Val: ${notVal.reason}`, false);
+      }
+    }
+    if (context.signal.aborted) return failure('ABORTED', `effect "${op}" aborted by its caller`, false);
+    return runEffect(entry.handler, context, args, this.#chain);
+  }
+
+  use(middleware: EffectMiddleware): void {
+    this.lifecycle.assertOpen('use');
+    if (typeof middleware !== 'function') {
+      throw new InvalidArgumentError(`${this.lifecycle.provider}.use: middleware is ${shown(middleware)}, not a function`, {
+        details: { provider: this.lifecycle.provider, method: 'use', path: 'middleware' },
+      });
+    }
+    this.#chain = Object.freeze([...this.#chain, middleware]);
+  }
+
+  describe(op: string): EffectDescription | undefined {
+    this.lifecycle.assertOpen('describe');
+    const entry = this.#entries.get(op);
+    if (entry === undefined) return undefined;
+    return { op, toolName: toolNameOf(op), ...copyMetadata(entry.metadata) };
+  }
+
+  toolName(op: string): string {
+    this.lifecycle.assertOpen('toolName');
+    assertValidOp(op);
+    return toolNameOf(op);
+  }
+
+  opOf(toolName: string): string | undefined {
+    this.lifecycle.assertOpen('opOf');
+    if (typeof toolName !== 'string') return undefined;
+    const op = opOfToolName(toolName);
+    return op !== undefined && this.#entries.has(op) ? op : undefined;
+  }
+
+  /** Later calls throw (or, for `dispatch`, reject) with `ClosedError`; dispatches under way finish. Idempotent. */
+  async close(): Promise<void> {
+    this.lifecycle.markClosed();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #invalid(method: string, op: unknown, path: string, message: string): InvalidArgumentError {
+    const provider = this.lifecycle.provider;
+    return new InvalidArgumentError(`${provider}.${method}: ${message}`, {
+      details: { provider, method, kind: KIND, name: op, path },
+    });
+  }
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// Metadata holds caller values (the input schema): copies in and out, so neither side shares them.
+function copyMetadata(metadata: EffectMetadata): EffectMetadata {
+  return cloneVal(metadata as Val) as EffectMetadata;
 }

@@ -1,38 +1,155 @@
-import { CheckedParts, type Closable, type RecordParts, z } from '@omega/core';
+import { type Closable, type Val, ValSchema, z } from '@omega/core';
 
 export type { Val } from '@omega/core';
 
-// TODO(seed): the seed's interface goes here. Replace the example below (a record of one value under a
-// name) with the seed's `EffectsProvider`, its exact signatures (add, never drop or rename), its record
-// types and their zod schemas (types inferred from schemas, built from `RecordParts` so that rules.ts can
-// encode with the shape-only twin). No implementation in this file.
-
-/** The effects record over a set of record parts (checked ones for the public schema, shape ones for serde). */
-export function effectsRecordOf(parts: RecordParts) {
-  return z.object({ value: parts.val });
-}
-
-/** What a effects record holds: one caller value (any `Val`). */
-export const EffectsRecordSchema = effectsRecordOf(CheckedParts);
-export type EffectsRecord = z.infer<typeof EffectsRecordSchema>;
+/** Token counts and cost of one effect, as its handler reports them. Cost in USD. */
+export const EffectUsageSchema = z
+  .object({
+    inputTokens: z.number().nonnegative().finite().optional(),
+    outputTokens: z.number().nonnegative().finite().optional(),
+    costUsd: z.number().nonnegative().finite().optional(),
+  })
+  .strict();
+export type EffectUsage = z.infer<typeof EffectUsageSchema>;
 
 /**
- * Named effects records (names follow the one naming rule, `NAME_RULE` in `@omega/core`).
- *
- * Backends: `MemoryEffectsProvider` (`@omega/effects/memory`), `FilesystemEffectsProvider`
- * (`@omega/effects/filesystem`) and `MockEffectsProvider` (`@omega/effects/mock`). Every backend passes
- * `describeEffectsProvider` (`@omega/effects/conformance`).
+ * Why an effect failed. `code` is machine-readable: the registry's own codes are `EFFECT_ERROR_CODES`; a
+ * handler's failures carry codes of its own. `retryable` says whether the same call may succeed later.
  */
-export interface EffectsProvider extends Closable {
-  /** The record stored under `name`, or `null` when there is none. */
-  get(name: string): Promise<EffectsRecord | null>;
+export const EffectErrorSchema = z
+  .object({
+    code: z.string().min(1),
+    message: z.string(),
+    retryable: z.boolean().optional(),
+  })
+  .strict();
+export type EffectError = z.infer<typeof EffectErrorSchema>;
 
-  /** Stores `record` under `name`, replacing any earlier one (the last writer wins). */
-  put(name: string, record: EffectsRecord): Promise<void>;
+/** What every effect resolves to: a value (and the usage it cost), or an error. Never a rejection. */
+export const EffectResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: ValSchema, usage: EffectUsageSchema.optional() }).strict(),
+  z.object({ ok: z.literal(false), error: EffectErrorSchema }).strict(),
+]);
+export type EffectResult = z.infer<typeof EffectResultSchema>;
 
-  /** Deletes the record under `name`; `NotFoundError` when there is none. */
-  delete(name: string): Promise<void>;
+/**
+ * The call an effect handler serves. Not data (it holds a signal), so it has no schema; `dispatch` checks
+ * it by hand (`InvalidArgumentError` naming the field).
+ */
+export interface EffectContext {
+  /** The run making the call. */
+  runId: string;
+  /** The step of the run (a non-negative integer). */
+  step: number;
+  /** The operation called: the op `dispatch` was given. */
+  op: string;
+  /** Aborted when the caller gives up or the deadline passes: a handler should stop its work then. */
+  signal: AbortSignal;
+  /** When the call must be done, in milliseconds since the epoch (`Date.now()`'s clock). */
+  deadline?: number;
+  /** Whatever the runtime passes along (a trace id, a capability set). */
+  meta?: Record<string, Val>;
+}
 
-  /** The stored names, sorted by code unit. */
-  list(): Promise<string[]>;
+/** Serves one operation: resolves to an {@link EffectResult}; it should stop when `context.signal` aborts. */
+export type EffectHandler = (context: EffectContext, ...args: Val[]) => Promise<EffectResult>;
+
+/**
+ * Wraps every dispatch: called with the call's context and arguments and `next`, which runs the rest of
+ * the chain (the next middleware, then the handler) once. A middleware may return `next()`'s result, a
+ * result of its own (to refuse the call), or a changed one. Calling `next` a second time resolves to an
+ * error result (`NEXT_CALLED_TWICE`) and never calls the handler again.
+ */
+export type EffectMiddleware = (
+  context: EffectContext,
+  args: readonly Val[],
+  next: () => Promise<EffectResult>,
+) => Promise<EffectResult>;
+
+/** What a caller expects an effect to cost: what a runtime reserves from a budget before dispatching it. */
+export const CostEstimateSchema = EffectUsageSchema;
+export type CostEstimate = z.infer<typeof CostEstimateSchema>;
+
+/**
+ * What a registration says about its op, so a runtime can offer ops to a model as tools: a description,
+ * the JSON Schema of its arguments (a `Val`; the registry keeps it, never interprets it), and its cost
+ * estimate.
+ */
+export const EffectMetadataSchema = z
+  .object({
+    description: z.string().optional(),
+    inputSchema: ValSchema.optional(),
+    costEstimate: CostEstimateSchema.optional(),
+  })
+  .strict();
+export type EffectMetadata = z.infer<typeof EffectMetadataSchema>;
+
+/** Options of {@link EffectHandlerRegistry.register}: the metadata, and `replace` to replace an op's handler. */
+export const RegisterOptionsSchema = EffectMetadataSchema.extend({ replace: z.boolean().optional() }).strict();
+export type RegisterOptions = z.infer<typeof RegisterOptionsSchema>;
+
+/** What {@link EffectHandlerRegistry.describe} tells of a registered op. */
+export interface EffectDescription extends EffectMetadata {
+  op: string;
+  /** The op as a tool name model APIs accept ({@link EffectHandlerRegistry.toolName}). */
+  toolName: string;
+}
+
+/**
+ * Handlers of effect operations, keyed by op (dot-separated words: `file.read`; the rule is `OP_RULE`).
+ * The seed's `register`, `get`, `list` and `has` are kept, synchronous; `dispatch` runs an op through the
+ * middleware and never rejects for what happens at run time: every failure is an `{ ok: false, error }`.
+ *
+ * Backends: `MemoryEffectHandlerRegistry` (`@omega/effects/memory`), `FilesystemEffectHandlerRegistry`
+ * (`@omega/effects/filesystem`, handlers loaded from a directory of ES modules) and
+ * `MockEffectHandlerRegistry` (`@omega/effects/mock`). Every backend passes
+ * `describeEffectHandlerRegistry` (`@omega/effects/conformance`).
+ */
+export interface EffectHandlerRegistry extends Closable {
+  /**
+   * Registers `handler` for `op`. An op already registered is an `AlreadyExistsError` unless
+   * `options.replace`; an op breaking the rule is an `InvalidNameError`; a handler that is not a function or
+   * bad options are an `InvalidArgumentError`.
+   */
+  register(op: string, handler: EffectHandler, options?: RegisterOptions): void;
+
+  /** The handler of `op`, or `undefined` (also for a string that is not a valid op). */
+  get(op: string): EffectHandler | undefined;
+
+  /** The registered ops, sorted by code unit. */
+  list(): string[];
+
+  /** Whether `op` has a handler. */
+  has(op: string): boolean;
+
+  /** Removes `op`'s handler and metadata; returns whether there was one. */
+  unregister(op: string): boolean;
+
+  /**
+   * Runs `op`'s handler with `context` and `args` through the middleware (the first added outermost).
+   * Resolves to the handler's result, or to `{ ok: false, error }` for an unknown op, arguments or a result
+   * that are not values, a handler or middleware that throws, rejects or returns something else, the
+   * deadline passing, or `context.signal` aborting (codes: `EFFECT_ERROR_CODES`). Rejects only for
+   * programming errors: `ClosedError`, and `InvalidArgumentError` for an op that is not a string or a
+   * context that is not an {@link EffectContext} for that op.
+   */
+  dispatch(op: string, context: EffectContext, ...args: Val[]): Promise<EffectResult>;
+
+  /** Adds `middleware` around every later dispatch, inside those added before it. */
+  use(middleware: EffectMiddleware): void;
+
+  /** What `op`'s registration says (copies), or `undefined` when it is not registered. */
+  describe(op: string): EffectDescription | undefined;
+
+  /**
+   * `op` as a tool name model APIs accept (`^[a-zA-Z0-9_-]{1,64}$`, as OpenAI's and Anthropic's): each `.`
+   * becomes `__`. One-to-one on valid ops; `InvalidNameError` for an op breaking the rule.
+   */
+  toolName(op: string): string;
+
+  /**
+   * The registered op whose {@link EffectHandlerRegistry.toolName} is `toolName` (what a model names in a
+   * tool call), or `undefined`.
+   */
+  opOf(toolName: string): string | undefined;
 }

@@ -1,14 +1,26 @@
 import type { MethodTable } from '@omega/core';
-import type { EffectsProvider } from './index.js';
+import type { EffectContext, EffectHandlerRegistry, EffectResult } from './index.js';
 
-// TODO(seed): one row per method of the seed's interface (a missing or extra one does not compile):
-// `name: <argument index>` for those taking a stored name, `sync: true` for synchronous ones, `iterable:
-// true` for those returning an `AsyncIterable`, `sample(name)` giving valid arguments.
+/** A context for sample calls: the generated groups call every method with it after close. */
+function sampleContext(op: string): EffectContext {
+  return { runId: 'sample-run', step: 0, op, signal: new AbortController().signal };
+}
 
-/** Every method of {@link EffectsProvider}: the source of the generated mock and conformance groups. */
+const sampleHandler = async (): Promise<EffectResult> => ({ ok: true, value: null });
+
+/**
+ * Every method of {@link EffectHandlerRegistry}: the source of the generated mock and conformance groups.
+ * No method takes a stored name: ops follow the op rule (`OP_RULE`), checked by the family's own groups.
+ */
 export const METHODS = {
-  get: { name: 0, sample: (name) => [name] },
-  put: { name: 0, sample: (name) => [name, { value: 1 }] },
-  delete: { name: 0, sample: (name) => [name] },
-  list: { sample: () => [] },
-} satisfies MethodTable<EffectsProvider>;
+  register: { sync: true, sample: () => ['sample.op', sampleHandler] },
+  get: { sync: true, sample: () => ['sample.op'] },
+  list: { sync: true, sample: () => [] },
+  has: { sync: true, sample: () => ['sample.op'] },
+  unregister: { sync: true, sample: () => ['sample.op'] },
+  dispatch: { sample: () => ['sample.op', sampleContext('sample.op'), 1] },
+  use: { sync: true, sample: () => [async (_context, _args, next) => next()] },
+  describe: { sync: true, sample: () => ['sample.op'] },
+  toolName: { sync: true, sample: () => ['sample.op'] },
+  opOf: { sync: true, sample: () => ['sample__op'] },
+} satisfies MethodTable<EffectHandlerRegistry>;

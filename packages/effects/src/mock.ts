@@ -1,27 +1,23 @@
-import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
 import { EffectsFront } from './front.js';
-import type { EffectsProvider } from './index.js';
-import type { MemoryEffectsProviderOptions } from './memory.js';
+import type { EffectHandlerRegistry } from './index.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
+export { type EmittedEvent, type EventListener, MockEventEmitter } from './event-emitter.js';
 
-// One generated class and nothing else: the mock follows the method table in methods.ts. TODO(seed): the
-// class keeps the seed's name for its mock where it gives one.
-
-/** Options of {@link MockEffectsProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
-export type MockEffectsProviderOptions = MockOptions & MemoryEffectsProviderOptions;
+/** Options of {@link MockEffectHandlerRegistry}: `latencyMs` (added to `dispatch`, the one asynchronous method). */
+export type MockEffectHandlerRegistryOptions = MockOptions;
 
 /**
- * A scriptable effects provider for testing a runtime: it keeps records in memory, records every call in
- * `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
- * `latencyMs`. Unscripted it behaves exactly like {@link MemoryEffectsProvider}. Generated from the method
- * table, like every family's mock.
+ * A scriptable effect handler registry for testing a runtime: it registers and dispatches like
+ * {@link MemoryEffectHandlerRegistry}, records every call in `calls` (method, arguments, result or
+ * error), and plays back `failNext`, `failOn`, `returnNext` (`returnNext('dispatch', { ok: false, error })`
+ * scripts an effect's result without a handler) and `latencyMs`. Generated from the method table, like
+ * every family's mock.
  */
-export class MockEffectsProvider extends mockProvider<EffectsProvider, MockEffectsProviderOptions>(
-  'MockEffectsProvider',
+export class MockEffectHandlerRegistry extends mockProvider<EffectHandlerRegistry, MockEffectHandlerRegistryOptions>(
+  'MockEffectHandlerRegistry',
   METHODS,
-  // The memory provider's front, under the mock's own name: its errors (a bad option) name the mock.
-  (options, provider) => new EffectsFront(new MemoryStore(), options, { provider, ownsStore: true }),
+  (_options, registry) => new EffectsFront({ registry }),
 ) {}
