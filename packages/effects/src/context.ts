@@ -6,7 +6,11 @@ import type { EffectContext } from './index.js';
  * an {@link EffectContext} for `op`: a caller's programming error, not a run-time failure, so it is the
  * one thing `dispatch` rejects for besides `ClosedError`.
  */
-export function assertContext(provider: string, op: string, context: unknown): asserts context is EffectContext {
+export function assertContext(
+  provider: string,
+  op: string,
+  context: unknown,
+): asserts context is EffectContext {
   const why = whyNotContext(op, context);
   if (why === undefined) return;
   throw new InvalidArgumentError(`${provider}.dispatch("${op}"): ${why.path} ${why.reason}`, {

@@ -57,7 +57,10 @@ function settled(
     returned = call();
   } catch (error) {
     return Promise.resolve(
-      failure(who === 'HANDLER' ? 'HANDLER_THREW' : 'MIDDLEWARE_FAILED', `${source} threw: ${messageOf(error)}`),
+      failure(
+        who === 'HANDLER' ? 'HANDLER_THREW' : 'MIDDLEWARE_FAILED',
+        `${source} threw: ${messageOf(error)}`,
+      ),
     );
   }
   return Promise.resolve(returned).then(

@@ -20,7 +20,8 @@ export class Ending {
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #controller: AbortController | undefined;
   readonly #caller: AbortSignal;
-  readonly #onAbort = () => this.#end(failure('ABORTED', `effect "${this.context.op}" aborted by its caller`, false));
+  readonly #onAbort = () =>
+    this.#end(failure('ABORTED', `effect "${this.context.op}" aborted by its caller`, false));
 
   constructor(context: EffectContext) {
     this.#caller = context.signal;

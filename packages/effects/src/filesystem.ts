@@ -98,7 +98,15 @@ function checkDir(options: unknown): string {
 function exportedTwice(module: HandlerModule, other: HandlerModule, dir: string): AlreadyExistsError {
   return new AlreadyExistsError(
     `${REGISTRY}: effect op "${module.op}" is exported by both ${other.file} and ${module.file} in ${dir}`,
-    { details: { provider: REGISTRY, kind: KIND, name: module.op, file: join(dir, module.file), other: join(dir, other.file) } },
+    {
+      details: {
+        provider: REGISTRY,
+        kind: KIND,
+        name: module.op,
+        file: join(dir, module.file),
+        other: join(dir, other.file),
+      },
+    },
   );
 }
 

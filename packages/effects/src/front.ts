@@ -1,4 +1,11 @@
-import { AlreadyExistsError, cloneVal, explainNotVal, InvalidArgumentError, Lifecycle, type Val } from '@omega/core';
+import {
+  AlreadyExistsError,
+  cloneVal,
+  explainNotVal,
+  InvalidArgumentError,
+  Lifecycle,
+  type Val,
+} from '@omega/core';
 import { assertContext } from './context.js';
 import { runEffect } from './dispatch.js';
 import {
@@ -47,7 +54,12 @@ export class EffectsFront implements EffectHandlerRegistry {
     this.lifecycle.assertOpen('register');
     assertValidOp(op);
     if (typeof handler !== 'function') {
-      throw this.#invalid('register', op, 'handler', `the handler of "${op}" is ${shown(handler)}, not a function`);
+      throw this.#invalid(
+        'register',
+        op,
+        'handler',
+        `the handler of "${op}" is ${shown(handler)}, not a function`,
+      );
     }
     const parsed = RegisterOptionsSchema.safeParse(options);
     if (!parsed.success) {
@@ -103,15 +115,21 @@ export class EffectsFront implements EffectHandlerRegistry {
       }
     }
     if (context.signal.aborted) return failure('ABORTED', `effect "${op}" aborted by its caller`, false);
+    if (context.deadline !== undefined && context.deadline <= Date.now()) {
+      return failure('TIMEOUT', `effect "${op}" passed its deadline before it started`, true);
+    }
     return runEffect(entry.handler, context, args, this.#chain);
   }
 
   use(middleware: EffectMiddleware): void {
     this.lifecycle.assertOpen('use');
     if (typeof middleware !== 'function') {
-      throw new InvalidArgumentError(`${this.lifecycle.provider}.use: middleware is ${shown(middleware)}, not a function`, {
-        details: { provider: this.lifecycle.provider, method: 'use', path: 'middleware' },
-      });
+      throw new InvalidArgumentError(
+        `${this.lifecycle.provider}.use: middleware is ${shown(middleware)}, not a function`,
+        {
+          details: { provider: this.lifecycle.provider, method: 'use', path: 'middleware' },
+        },
+      );
     }
     this.#chain = Object.freeze([...this.#chain, middleware]);
   }

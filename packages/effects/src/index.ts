@@ -85,7 +85,9 @@ export const EffectMetadataSchema = z
 export type EffectMetadata = z.infer<typeof EffectMetadataSchema>;
 
 /** Options of {@link EffectHandlerRegistry.register}: the metadata, and `replace` to replace an op's handler. */
-export const RegisterOptionsSchema = EffectMetadataSchema.extend({ replace: z.boolean().optional() }).strict();
+export const RegisterOptionsSchema = EffectMetadataSchema.extend({
+  replace: z.boolean().optional(),
+}).strict();
 export type RegisterOptions = z.infer<typeof RegisterOptionsSchema>;
 
 /** What {@link EffectHandlerRegistry.describe} tells of a registered op. */

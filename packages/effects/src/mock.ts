@@ -16,8 +16,7 @@ export type MockEffectHandlerRegistryOptions = MockOptions;
  * scripts an effect's result without a handler) and `latencyMs`. Generated from the method table, like
  * every family's mock.
  */
-export class MockEffectHandlerRegistry extends mockProvider<EffectHandlerRegistry, MockEffectHandlerRegistryOptions>(
-  'MockEffectHandlerRegistry',
-  METHODS,
-  (_options, registry) => new EffectsFront({ registry }),
-) {}
+export class MockEffectHandlerRegistry extends mockProvider<
+  EffectHandlerRegistry,
+  MockEffectHandlerRegistryOptions
+>('MockEffectHandlerRegistry', METHODS, (_options, registry) => new EffectsFront({ registry })) {}

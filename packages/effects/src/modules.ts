@@ -115,7 +115,12 @@ function refused(registry: string, file: string, reason: string): CorruptDataErr
 }
 
 /** The module's `op`, `handler` and optional `metadata`, checked. */
-function shapeOf(exports: Record<string, unknown>, file: string, path: string, registry: string): HandlerModule {
+function shapeOf(
+  exports: Record<string, unknown>,
+  file: string,
+  path: string,
+  registry: string,
+): HandlerModule {
   const wrong = (what: string, reason: string) =>
     new CorruptDataError(`${registry}: handler module ${path}: ${what} ${reason}`, {
       details: { provider: registry, kind: KIND, file: path, path: what, reason },

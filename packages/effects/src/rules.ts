@@ -97,7 +97,10 @@ export function resultFailure(result: unknown, source: string): EffectResult | u
   const why = whyNotResult(result);
   if (why === undefined) return undefined;
   if (typeof why !== 'string') {
-    return failure('RESULT_NOT_VAL', `${source} resolved a value that is not a Val: ${why.reason} at ${why.path}`);
+    return failure(
+      'RESULT_NOT_VAL',
+      `${source} resolved a value that is not a Val: ${why.reason} at ${why.path}`,
+    );
   }
   return failure('INVALID_RESULT', `${source} resolved something that is not an EffectResult: ${why}`);
 }
@@ -123,7 +126,8 @@ function whyNotResult(result: unknown): string | { path: string; reason: string 
     if (!isPlainObject(error)) return 'ok: false without an error object';
     const extraInError = extraKey(error, ERROR_FIELDS);
     if (extraInError !== undefined) return `unexpected key error.${String(extraInError)}`;
-    if (typeof error.code !== 'string' || error.code.length === 0) return 'error.code is not a non-empty string';
+    if (typeof error.code !== 'string' || error.code.length === 0)
+      return 'error.code is not a non-empty string';
     if (typeof error.message !== 'string') return 'error.message is not a string';
     if (error.retryable !== undefined && typeof error.retryable !== 'boolean') {
       return 'error.retryable is not a boolean';
