@@ -4,7 +4,8 @@
 // the family list (scripts/families.mjs) and the packages' `exports`, so a new family is checked without
 // editing anything: each subpath imported, required and type-checked; each family's backends built and
 // closed, and typed against its interface, per the naming of CONTRIBUTING.md (`XProvider`,
-// `MemoryXProvider`, `FilesystemXProvider({ root })`, `MockXProvider`, `describeXProvider`), from the family's
+// `MemoryXProvider`, `FilesystemXProvider({ root })`, `MockXProvider`, `describeXProvider`, or the names a
+// family's `"omega"` manifest field gives: `classes`, `interface`, `rootOption`), from the family's
 // own subpaths and from @omega/providers; every name @omega/providers re-exports is the very value of its
 // family (one copy of each package installed). scripts/pack-fixtures/use.* add hand-written scenarios.
 import { execFileSync } from 'node:child_process';
@@ -53,8 +54,14 @@ function fixtures(subpaths, familyList, hasProviders) {
   /** Per family, the backends per the naming convention, from the family and from @omega/providers. */
   const backends = (family, esm) => {
     const x = pascal(family.short);
-    // A family whose seed names a backend otherwise (`InMemoryReceiptProvider`) says so in its manifest.
-    const classes = family.manifest.omega?.classes ?? {};
+    // A family whose seed names a backend otherwise (`InMemoryReceiptProvider`) says so in its manifest, as
+    // does one whose interface is not `XProvider` (`EffectHandlerRegistry`: its suite is `describe` + that
+    // name) or whose filesystem backend takes its directory under another option than `root` (`dir`).
+    const {
+      classes = {},
+      interface: face = `${x}Provider`,
+      rootOption = 'root',
+    } = family.manifest.omega ?? {};
     const from = (entry) => variableOf(specifierOf(family.name, entry));
     const viaProviders = hasProviders
       ? [variableOf(PROVIDERS), variableOf(`${PROVIDERS}/${family.short}`)].filter(Boolean)
@@ -64,12 +71,12 @@ function fixtures(subpaths, familyList, hasProviders) {
       ...viaProviders.map((v) => ({ memory: v, filesystem: v, mock: v })),
     ];
     return {
-      x,
+      face,
       root: from('index'),
       conformance: esm ? from('conformance') : undefined,
       created: sources.flatMap(({ memory, filesystem, mock }) => [
         `new ${memory}.${classes.memory ?? `Memory${x}Provider`}()`,
-        `new ${filesystem}.${classes.filesystem ?? `Filesystem${x}Provider`}({ root: ROOT })`,
+        `new ${filesystem}.${classes.filesystem ?? `Filesystem${x}Provider`}({ ${rootOption}: ROOT })`,
         `new ${mock}.${classes.mock ?? `Mock${x}Provider`}()`,
       ]),
     };
@@ -135,18 +142,18 @@ function fixtures(subpaths, familyList, hasProviders) {
     [
       `const ROOT = '.omega';`,
       ...familyList.map((family) => {
-        const { x, root, conformance, created } = backends(family, esm);
+        const { face, root, conformance, created } = backends(family, esm);
         const suites =
           conformance && hasProviders && present(`${PROVIDERS}/conformance`)
             ? [
-                `export const ${identifier(family)}Suites: Array<typeof ${conformance}.describe${x}Provider> = [`,
-                `  ${conformance}.describe${x}Provider,`,
-                `  ${variableOf(`${PROVIDERS}/conformance`)}.describe${x}Provider,`,
+                `export const ${identifier(family)}Suites: Array<typeof ${conformance}.describe${face}> = [`,
+                `  ${conformance}.describe${face},`,
+                `  ${variableOf(`${PROVIDERS}/conformance`)}.describe${face},`,
                 '];',
               ]
             : [];
         return [
-          `export const ${identifier(family)}Backends: ${root}.${x}Provider[] = [`,
+          `export const ${identifier(family)}Backends: ${root}.${face}[] = [`,
           ...created.map((c) => `  ${c},`),
           '];',
           ...suites,
