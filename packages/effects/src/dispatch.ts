@@ -38,7 +38,8 @@ export function runEffect(
     return settled(() => middleware(inner, frozen, next), `middleware ${index + 1}`, 'MIDDLEWARE');
   };
 
-  const result = Promise.race([layer(0), ending.late]);
+  // Without middleware the handler's race is the whole chain's.
+  const result = chain.length === 0 ? layer(0) : Promise.race([layer(0), ending.late]);
   void result.then(() => ending.dispose());
   return result;
 }

@@ -4,6 +4,29 @@ import { failure } from './rules.js';
 // setTimeout fires at once past this delay (a signed 32-bit count of ms): longer waits are re-armed.
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
+// One 'abort' listener per caller signal, shared by every dispatch under way with it: adding and removing
+// an EventTarget listener costs about a microsecond, a Set entry a few nanoseconds, and a runtime passes
+// one signal to many dispatches (a run's). The WeakMap lets a signal and its set go together.
+const waiting = new WeakMap<AbortSignal, Set<Ending>>();
+
+function follow(signal: AbortSignal, ending: Ending): void {
+  let endings = waiting.get(signal);
+  if (endings === undefined) {
+    const set = new Set<Ending>();
+    endings = set;
+    waiting.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const pending of set) pending.abort();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  endings.add(ending);
+}
+
 /**
  * How a dispatch ends early: at its deadline (`TIMEOUT`) or when the caller's signal aborts (`ABORTED`),
  * whether or not the handler heeds its signal. `early` resolves to that result at once: the handler's
@@ -12,16 +35,19 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * middleware does not, while middleware that only await promises settle first and are heard.
  */
 export class Ending {
-  /** The context the middleware and the handler get: with a signal that aborts at the deadline too. */
+  /**
+   * The context the middleware and the handler get. With a deadline, its `signal` aborts at the deadline
+   * too; it is made when first read, since most handlers never read it and making one costs microseconds.
+   */
   readonly context: EffectContext;
   readonly early: Promise<EffectResult>;
   readonly late: Promise<EffectResult>;
   #settle: (result: EffectResult) => void = () => undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #controller: AbortController | undefined;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #ended = false;
   readonly #caller: AbortSignal;
-  readonly #onAbort = () =>
-    this.#end(failure('ABORTED', `effect "${this.context.op}" aborted by its caller`, false));
 
   constructor(context: EffectContext) {
     this.#caller = context.signal;
@@ -35,41 +61,59 @@ export class Ending {
         setImmediate(settleLate, result);
       };
     });
-    // Listening first: a deadline already passed ends the dispatch here, and the ending stops listening.
-    this.#caller.addEventListener('abort', this.#onAbort, { once: true });
+    follow(this.#caller, this);
     if (context.deadline === undefined) {
       this.context = context;
     } else {
-      this.#controller = new AbortController();
-      this.context = { ...context, signal: this.#controller.signal };
+      const ending = this;
+      this.context = {
+        ...context,
+        get signal() {
+          return ending.#signal();
+        },
+      };
       this.#arm(context.deadline);
     }
   }
 
-  /** Stops the timer and stops listening to the caller's signal: the dispatch is over. */
+  /** Ends the dispatch as aborted by its caller (called by the caller signal's listener). */
+  abort(): void {
+    this.#end(
+      failure('ABORTED', `effect "${this.context.op}" aborted by its caller`, false),
+      this.#caller.reason,
+    );
+  }
+
+  /** Stops the timer and stops following the caller's signal: the dispatch is over. */
   dispose(): void {
     clearTimeout(this.#timer);
-    this.#caller.removeEventListener('abort', this.#onAbort);
+    waiting.get(this.#caller)?.delete(this);
+  }
+
+  #signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#ended) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
   }
 
   #arm(deadline: number): void {
     const wait = deadline - Date.now();
     if (wait <= 0) {
-      this.#end(failure('TIMEOUT', `effect "${this.context.op}" passed its deadline`, true));
+      const reason = new DOMException('the effect passed its deadline', 'TimeoutError');
+      this.#end(failure('TIMEOUT', `effect "${this.context.op}" passed its deadline`, true), reason);
       return;
     }
     this.#timer = setTimeout(() => this.#arm(deadline), Math.min(wait, LONGEST_TIMER_MS));
   }
 
-  #end(result: EffectResult): void {
+  #end(result: EffectResult, reason: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#reason = reason;
     this.dispose();
     this.#settle(result);
-    this.#settle = () => undefined;
-    const reason = result.ok ? undefined : result.error.code;
-    this.#controller?.abort(
-      reason === 'TIMEOUT'
-        ? new DOMException('the effect passed its deadline', 'TimeoutError')
-        : this.#caller.reason,
-    );
+    this.#controller?.abort(reason);
   }
 }
