@@ -17,6 +17,7 @@ const SHORT_DEADLINE_MS = 25;
 /** `dispatch`: results, each run-time failure as an error result with its code, deadlines and aborts. */
 export function describeDispatchGroups<P extends EffectHandlerRegistry>({
   provider: current,
+  fresh,
   group,
 }: SuiteContext<P>): void {
   group('dispatch', () => {
@@ -224,20 +225,56 @@ export function describeDispatchGroups<P extends EffectHandlerRegistry>({
       expect(signals[0]?.aborted).toBe(false);
     });
 
-    it("resolves to ABORTED when the caller's signal aborts, even if the handler ignores it", async () => {
-      const started = signalled();
-      current().register('hang', (context) => {
-        started.resolve();
-        return hanging().handler(context);
+    it("resolves to ABORTED when the caller's signal aborts, even if the handler ignores it, passing the reason on", async () => {
+      for (const deadline of [undefined, Date.now() + 60_000]) {
+        const registry = await fresh();
+        const started = signalled();
+        const signals: AbortSignal[] = [];
+        registry.register('hang', (context) => {
+          signals.push(context.signal);
+          started.resolve();
+          return hanging().handler(context);
+        });
+        const controller = new AbortController();
+        const pending = registry.dispatch(
+          'hang',
+          contextFor('hang', { signal: controller.signal, deadline }),
+        );
+        await started.promise;
+        const reason = new Error('user cancelled');
+        controller.abort(reason);
+        expect(expectFailure(await pending, 'ABORTED')).toMatchObject({ retryable: false });
+        expect(signals[0]?.aborted).toBe(true);
+        expect(signals[0]?.reason).toBe(reason);
+      }
+    });
+
+    it('aborts at the deadline the signal a handler took when it started', async () => {
+      const heard: unknown[] = [];
+      current().register('listen', (context) => {
+        context.signal.addEventListener('abort', () => heard.push(context.signal.reason));
+        return new Promise<EffectResult>(() => undefined);
       });
-      const controller = new AbortController();
-      const pending = current().dispatch(
-        'hang',
-        contextFor('hang', { signal: controller.signal, deadline: Date.now() + 60_000 }),
-      );
-      await started.promise;
-      controller.abort(new Error('user cancelled'));
-      expect(expectFailure(await pending, 'ABORTED')).toMatchObject({ retryable: false });
+      const context = contextFor('listen', { deadline: Date.now() + SHORT_DEADLINE_MS });
+      expectFailure(await current().dispatch('listen', context), 'TIMEOUT');
+      expect(heard).toHaveLength(1);
+      expect(heard[0]).toMatchObject({ name: 'TimeoutError' });
+    });
+
+    it('lets dispatches under way finish after close, refusing new ones', async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      current().register('slow', async () => {
+        await gate;
+        return { ok: true, value: 'finished' };
+      });
+      const pending = current().dispatch('slow', contextFor('slow'));
+      await current().close();
+      await rejectionOf(() => current().dispatch('slow', contextFor('slow')), 'CLOSED');
+      release();
+      expect(await pending).toStrictEqual({ ok: true, value: 'finished' });
     });
 
     it('resolves a signal aborted before the dispatch to ABORTED without calling the handler', async () => {
