@@ -2,7 +2,7 @@ import type { SuiteContext } from '@omega/core/testing';
 import { INVALID_NAMES, mulberry32, OBJECT_KEY_NAMES, thrownBy } from '@omega/core/testing';
 import { expect, it } from 'vitest';
 import { returning } from './conformance-fixtures.js';
-import type { EffectHandlerRegistry, RegisterOptions } from './index.js';
+import type { EffectHandlerRegistry, RegisterEffectOptions } from './index.js';
 import { KIND } from './rules.js';
 
 /** Ops every registry accepts: one word, several, `_` and `-` inside words, 64 characters of tool name. */
@@ -102,7 +102,7 @@ export function describeRegistrationGroups<P extends EffectHandlerRegistry>({
       ];
       for (const [options, path] of badOptions) {
         const error = thrownBy(
-          () => current().register('x.y', returning(1), options as RegisterOptions),
+          () => current().register('x.y', returning(1), options as RegisterEffectOptions),
           'INVALID_ARGUMENT',
         );
         expect(error.details).toMatchObject({ name: 'x.y', path });

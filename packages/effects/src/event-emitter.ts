@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@omega/core';
 import { recordedCopy } from '@omega/core/testing';
 
 /** A listener of {@link MockEventEmitter}. */
-export type EventListener = (...args: unknown[]) => void;
+export type MockEventListener = (...args: unknown[]) => void;
 
 /** One event a {@link MockEventEmitter} emitted. */
 export interface EmittedEvent {
@@ -14,7 +14,7 @@ export interface EmittedEvent {
 }
 
 interface Registration {
-  listener: EventListener;
+  listener: MockEventListener;
   once: boolean;
 }
 
@@ -31,17 +31,17 @@ export class MockEventEmitter {
   readonly #listeners = new Map<string, Registration[]>();
 
   /** Adds `listener` for `event` (the same listener added twice is called twice). */
-  on(event: string, listener: EventListener): this {
+  on(event: string, listener: MockEventListener): this {
     return this.#add('on', event, listener, false);
   }
 
   /** Adds `listener` for the next `event` only. */
-  once(event: string, listener: EventListener): this {
+  once(event: string, listener: MockEventListener): this {
     return this.#add('once', event, listener, true);
   }
 
   /** Removes the most recently added registration of `listener` for `event`, if any. */
-  off(event: string, listener: EventListener): this {
+  off(event: string, listener: MockEventListener): this {
     const list = this.#listeners.get(event);
     if (list === undefined) return this;
     const index = list.findLastIndex((registration) => registration.listener === listener);
@@ -65,7 +65,7 @@ export class MockEventEmitter {
   }
 
   /** The listeners of `event`, in the order they are called. */
-  listeners(event: string): EventListener[] {
+  listeners(event: string): MockEventListener[] {
     return (this.#listeners.get(event) ?? []).map(({ listener }) => listener);
   }
 
@@ -96,7 +96,7 @@ export class MockEventEmitter {
     this.emitted.length = 0;
   }
 
-  #add(method: string, event: string, listener: EventListener, once: boolean): this {
+  #add(method: string, event: string, listener: MockEventListener, once: boolean): this {
     checkEvent(method, event);
     if (typeof listener !== 'function') {
       throw new InvalidArgumentError(`MockEventEmitter.${method}: the listener is not a function`, {

@@ -13,7 +13,7 @@ export interface FilesystemEffectHandlerRegistryOptions {
 }
 
 /** What one {@link FilesystemEffectHandlerRegistry.load} changed, by op (each list sorted). */
-export interface LoadReport {
+export interface HandlerLoadReport {
   /** Ops of files new since the last load (or of every file, the first time). */
   added: string[];
   /** Ops whose file changed: registered again with the new module. */
@@ -51,7 +51,7 @@ export class FilesystemEffectHandlerRegistry extends EffectsFront {
    * directory is missing (`NotFoundError`), nothing changes. Loads are not meant to overlap: await one
    * before starting the next.
    */
-  async load(): Promise<LoadReport> {
+  async load(): Promise<HandlerLoadReport> {
     this.lifecycle.assertOpen('load');
     const modules = await importModules(this.dir, REGISTRY);
     this.lifecycle.assertOpen('load');
@@ -63,7 +63,7 @@ export class FilesystemEffectHandlerRegistry extends EffectsFront {
       if (!previous.has(module.op) && this.has(module.op)) throw registeredByCode(module, this.dir);
       byOp.set(module.op, module);
     }
-    const report: LoadReport = { added: [], replaced: [], removed: [], unchanged: [] };
+    const report: HandlerLoadReport = { added: [], replaced: [], removed: [], unchanged: [] };
     for (const op of previous.keys()) {
       if (!byOp.has(op)) {
         this.unregister(op);

@@ -16,8 +16,8 @@ import {
   type EffectMetadata,
   type EffectMiddleware,
   type EffectResult,
-  type RegisterOptions,
-  RegisterOptionsSchema,
+  type RegisterEffectOptions,
+  RegisterEffectOptionsSchema,
 } from './index.js';
 import { assertValidOp, failure, isValidOp, KIND, opOfToolName, shown, toolNameOf } from './rules.js';
 
@@ -50,7 +50,7 @@ export class EffectsFront implements EffectHandlerRegistry {
     this.lifecycle = new Lifecycle(init.registry ?? new.target.name, KIND);
   }
 
-  register(op: string, handler: EffectHandler, options: RegisterOptions = {}): void {
+  register(op: string, handler: EffectHandler, options: RegisterEffectOptions = {}): void {
     this.lifecycle.assertOpen('register');
     assertValidOp(op);
     if (typeof handler !== 'function') {
@@ -61,7 +61,7 @@ export class EffectsFront implements EffectHandlerRegistry {
         `the handler of "${op}" is ${shown(handler)}, not a function`,
       );
     }
-    const parsed = RegisterOptionsSchema.safeParse(options);
+    const parsed = RegisterEffectOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = ['options', ...(issue?.path ?? [])].join('.');

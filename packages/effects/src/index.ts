@@ -67,8 +67,8 @@ export type EffectMiddleware = (
 ) => Promise<EffectResult>;
 
 /** What a caller expects an effect to cost: what a runtime reserves from a budget before dispatching it. */
-export const CostEstimateSchema = EffectUsageSchema;
-export type CostEstimate = z.infer<typeof CostEstimateSchema>;
+export const EffectCostEstimateSchema = EffectUsageSchema;
+export type EffectCostEstimate = z.infer<typeof EffectCostEstimateSchema>;
 
 /**
  * What a registration says about its op, so a runtime can offer ops to a model as tools: a description,
@@ -79,16 +79,16 @@ export const EffectMetadataSchema = z
   .object({
     description: z.string().optional(),
     inputSchema: ValSchema.optional(),
-    costEstimate: CostEstimateSchema.optional(),
+    costEstimate: EffectCostEstimateSchema.optional(),
   })
   .strict();
 export type EffectMetadata = z.infer<typeof EffectMetadataSchema>;
 
 /** Options of {@link EffectHandlerRegistry.register}: the metadata, and `replace` to replace an op's handler. */
-export const RegisterOptionsSchema = EffectMetadataSchema.extend({
+export const RegisterEffectOptionsSchema = EffectMetadataSchema.extend({
   replace: z.boolean().optional(),
 }).strict();
-export type RegisterOptions = z.infer<typeof RegisterOptionsSchema>;
+export type RegisterEffectOptions = z.infer<typeof RegisterEffectOptionsSchema>;
 
 /** What {@link EffectHandlerRegistry.describe} tells of a registered op. */
 export interface EffectDescription extends EffectMetadata {
@@ -113,7 +113,7 @@ export interface EffectHandlerRegistry extends Closable {
    * `options.replace`; an op breaking the rule is an `InvalidNameError`; a handler that is not a function or
    * bad options are an `InvalidArgumentError`.
    */
-  register(op: string, handler: EffectHandler, options?: RegisterOptions): void;
+  register(op: string, handler: EffectHandler, options?: RegisterEffectOptions): void;
 
   /** The handler of `op`, or `undefined` (also for a string that is not a valid op). */
   get(op: string): EffectHandler | undefined;
@@ -155,3 +155,6 @@ export interface EffectHandlerRegistry extends Closable {
    */
   opOf(toolName: string): string | undefined;
 }
+
+export { EFFECT_ERROR_CODES, type EffectErrorCode } from './codes.js';
+export { assertValidOp, isValidOp, OP_RULE } from './op-rule.js';

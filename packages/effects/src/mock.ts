@@ -4,7 +4,7 @@ import type { EffectHandlerRegistry } from './index.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
-export { type EmittedEvent, type EventListener, MockEventEmitter } from './event-emitter.js';
+export { type EmittedEvent, MockEventEmitter, type MockEventListener } from './event-emitter.js';
 
 /** Options of {@link MockEffectHandlerRegistry}: `latencyMs` (added to `dispatch`, the one asynchronous method). */
 export type MockEffectHandlerRegistryOptions = MockOptions;

@@ -1,86 +1,10 @@
-import { explainNotVal, InvalidNameError } from '@omega/core';
+import { explainNotVal } from '@omega/core';
+import type { EffectErrorCode } from './codes.js';
 import type { EffectError, EffectResult } from './index.js';
+import { shown } from './op-rule.js';
 
-/** What this family's names name, in every error and name check. */
-export const KIND = 'effect op';
-
-/**
- * The rule every op follows: dot-separated words (as capability actions, `tool.read`), each word letters
- * and digits joined by single `_` or `-` (`file.read`, `opr.step.kernel-2`, `web_search`), at most 64
- * characters once each `.` counts as two (its tool name's length).
- */
-export const OP_RULE =
-  'dot-separated words of A-Z a-z 0-9 joined by single _ or -, at most 64 characters counting each "." as two';
-
-const WORD = '[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*';
-const OP_PATTERN = new RegExp(`^${WORD}(?:\\.${WORD})*$`);
-// A tool name is the op with `__` for each `.`: words never hold `__`, so splitting at `__` undoes it.
-const TOOL_PATTERN = new RegExp(`^${WORD}(?:__${WORD})*$`);
-const TOOL_NAME_LIMIT = 64;
-
-/** True when `op` follows {@link OP_RULE}. */
-export function isValidOp(op: unknown): op is string {
-  return typeof op === 'string' && toolLength(op) <= TOOL_NAME_LIMIT && OP_PATTERN.test(op);
-}
-
-function toolLength(op: string): number {
-  let length = op.length;
-  for (let i = op.indexOf('.'); i !== -1; i = op.indexOf('.', i + 1)) length++;
-  return length;
-}
-
-/** Throws {@link InvalidNameError} (details `{ kind, name, rule }`) unless `op` follows {@link OP_RULE}. */
-export function assertValidOp(op: unknown): asserts op is string {
-  if (isValidOp(op)) return;
-  throw new InvalidNameError(`invalid effect op ${shown(op)}: ops must be ${OP_RULE}`, {
-    details: { kind: KIND, name: op, rule: OP_RULE },
-  });
-}
-
-/** `op` as a tool name: each `.` becomes `__` (`file.read` is `file__read`). `op` must be valid. */
-export function toolNameOf(op: string): string {
-  return op.replaceAll('.', '__');
-}
-
-/** The op whose tool name is `name`, or `undefined` when `name` is no valid op's tool name. */
-export function opOfToolName(name: string): string | undefined {
-  if (name.length > TOOL_NAME_LIMIT || !TOOL_PATTERN.test(name)) return undefined;
-  return name.replaceAll('__', '.');
-}
-
-/** A value as an error message quotes it: a string in quotes, shortened; anything else by its type. */
-export function shown(value: unknown): string {
-  if (typeof value !== 'string') return value === null ? 'null' : typeof value;
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-}
-
-/**
- * The codes of the error results the registry makes itself; a handler's own failures pass through with
- * their own codes.
- */
-export const EFFECT_ERROR_CODES = {
-  /** No handler is registered for the op (or it is not a valid op): a model may ask for anything. */
-  UNKNOWN_OP: 'UNKNOWN_OP',
-  /** An argument is not a `Val`; no middleware nor handler ran. */
-  ARGS_NOT_VAL: 'ARGS_NOT_VAL',
-  /** The handler threw synchronously. */
-  HANDLER_THREW: 'HANDLER_THREW',
-  /** The handler's promise rejected. */
-  HANDLER_REJECTED: 'HANDLER_REJECTED',
-  /** A handler or middleware resolved to something that is not an `EffectResult`. */
-  INVALID_RESULT: 'INVALID_RESULT',
-  /** A result's `value` is not a `Val`. */
-  RESULT_NOT_VAL: 'RESULT_NOT_VAL',
-  /** A middleware threw or rejected. */
-  MIDDLEWARE_FAILED: 'MIDDLEWARE_FAILED',
-  /** A middleware called `next` a second time: that call's result; the handler did not run again. */
-  NEXT_CALLED_TWICE: 'NEXT_CALLED_TWICE',
-  /** The context's deadline passed before the handler finished (retryable). */
-  TIMEOUT: 'TIMEOUT',
-  /** The context's signal aborted before the handler finished. */
-  ABORTED: 'ABORTED',
-} as const;
-export type EffectErrorCode = keyof typeof EFFECT_ERROR_CODES;
+export { EFFECT_ERROR_CODES, type EffectErrorCode } from './codes.js';
+export { assertValidOp, isValidOp, KIND, OP_RULE, opOfToolName, shown, toolNameOf } from './op-rule.js';
 
 /** An error result of the registry's own. */
 export function failure(code: EffectErrorCode, message: string, retryable?: boolean): EffectResult {
