@@ -1,7 +1,7 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isOmegaError } from '@omega/core';
-import { rejectionOf, thrownBy } from '@omega/core/testing';
+import { rejectionOf } from '@omega/core/testing';
 import { tempDir, testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { describeEffectHandlerRegistry } from '../src/conformance.js';
