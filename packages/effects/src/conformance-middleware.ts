@@ -1,6 +1,7 @@
 import type { SuiteContext } from '@omega/core/testing';
 import { thrownBy } from '@omega/core/testing';
 import { expect, it } from 'vitest';
+import { SHORT_DEADLINE_MS } from './conformance-dispatch.js';
 import { contextFor, expectFailure, hanging, returning } from './conformance-fixtures.js';
 import type { EffectHandlerRegistry, EffectMiddleware, EffectResult } from './index.js';
 
@@ -123,7 +124,7 @@ export function describeMiddlewareGroups<P extends EffectHandlerRegistry>({
       current().register('hang', handler);
       expectFailure(await current().dispatch('throws', contextFor('throws')), 'HANDLER_REJECTED');
       expectFailure(
-        await current().dispatch('hang', contextFor('hang', { deadline: Date.now() + 25 })),
+        await current().dispatch('hang', contextFor('hang', { deadline: Date.now() + SHORT_DEADLINE_MS })),
         'TIMEOUT',
       );
       expect(seen.map((result) => (result.ok ? 'ok' : result.error.code))).toStrictEqual([
