@@ -99,13 +99,23 @@ function digestOf(file: string, registry: string): string {
     for (let read = io.readSync(fd, chunk); read > 0; read = io.readSync(fd, chunk)) {
       hash.update(chunk.subarray(0, read));
     }
+    const opened = fd;
+    fd = undefined;
+    io.closeSync(opened);
     return hash.digest('hex').slice(0, 32);
   } catch (error) {
+    if (fd !== undefined) closeAfterFailure(fd);
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw refused(registry, file, 'symlink');
     throw asStorageFailure(error, { kind: KIND, operation: 'load', file });
-  } finally {
-    if (fd !== undefined) io.closeSync(fd);
   }
+}
+
+// The failure being reported is the one that matters; a descriptor that also fails to close has nothing
+// more to say.
+function closeAfterFailure(fd: number): void {
+  try {
+    io.closeSync(fd);
+  } catch {}
 }
 
 function refused(registry: string, file: string, reason: string): CorruptDataError {
