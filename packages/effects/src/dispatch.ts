@@ -17,10 +17,13 @@ export function runEffect(
   const ending = new Ending(context);
   const inner = ending.context;
   const frozen = Object.freeze(args);
-  const source = `the handler of "${context.op}"`;
 
+  // The handler's place in the chain: its checked result, or the ending's, whichever comes first.
   const callHandler = (): Promise<EffectResult> =>
-    Promise.race([settled(() => handler(inner, ...frozen), source, 'HANDLER'), ending.early]);
+    new Promise((resolve) => {
+      ending.whenEnded(resolve);
+      settled(() => handler(inner, ...frozen), HANDLER, context.op, resolve);
+    });
 
   const layer = (index: number): Promise<EffectResult> => {
     const middleware = chain[index];
@@ -35,41 +38,58 @@ export function runEffect(
       called = true;
       return layer(index + 1);
     };
-    return settled(() => middleware(inner, frozen, next), `middleware ${index + 1}`, 'MIDDLEWARE');
+    return new Promise((resolve) => {
+      settled(() => middleware(inner, frozen, next), index, context.op, resolve);
+    });
   };
 
-  // Without middleware the handler's race is the whole chain's.
-  const result = chain.length === 0 ? layer(0) : Promise.race([layer(0), ending.late]);
-  void result.then(() => ending.dispose());
-  return result;
+  return new Promise((resolve) => {
+    const finish = (result: EffectResult) => {
+      ending.dispose();
+      resolve(result);
+    };
+    // Without middleware the handler's race is the whole chain's; with it, the chain also races the
+    // ending one macrotask later (see Ending).
+    if (chain.length > 0) ending.whenEndedLate(finish);
+    layer(0).then(finish);
+  });
 }
 
+/** The `source` of {@link settled} that is the handler; a middleware is its index in the chain. */
+const HANDLER = -1;
+
 /**
- * What `call` resolves to, checked: its result when it is an `EffectResult`, else an error result saying
- * what `source` did wrong (threw, rejected, resolved something else).
+ * Calls `call` and resolves `resolve` with what it resolves to, checked: its result when it is an
+ * `EffectResult`, else an error result saying what `source` (the handler of `op`, or middleware `n`) did
+ * wrong (threw, rejected, resolved something else).
  */
 function settled(
   call: () => Promise<EffectResult>,
-  source: string,
-  who: 'HANDLER' | 'MIDDLEWARE',
-): Promise<EffectResult> {
+  source: number,
+  op: string,
+  resolve: (result: EffectResult) => void,
+): void {
+  const named = () => (source === HANDLER ? `the handler of "${op}"` : `middleware ${source + 1}`);
   let returned: Promise<EffectResult>;
   try {
     returned = call();
   } catch (error) {
-    return Promise.resolve(
+    resolve(
       failure(
-        who === 'HANDLER' ? 'HANDLER_THREW' : 'MIDDLEWARE_FAILED',
-        `${source} threw: ${messageOf(error)}`,
+        source === HANDLER ? 'HANDLER_THREW' : 'MIDDLEWARE_FAILED',
+        `${named()} threw: ${messageOf(error)}`,
       ),
     );
+    return;
   }
-  return Promise.resolve(returned).then(
-    (result) => resultFailure(result, source) ?? result,
+  Promise.resolve(returned).then(
+    (result) => resolve(resultFailure(result, named) ?? result),
     (error: unknown) =>
-      failure(
-        who === 'HANDLER' ? 'HANDLER_REJECTED' : 'MIDDLEWARE_FAILED',
-        `${source} rejected: ${messageOf(error)}`,
+      resolve(
+        failure(
+          source === HANDLER ? 'HANDLER_REJECTED' : 'MIDDLEWARE_FAILED',
+          `${named()} rejected: ${messageOf(error)}`,
+        ),
       ),
   );
 }

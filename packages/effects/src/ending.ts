@@ -29,10 +29,11 @@ function follow(signal: AbortSignal, ending: Ending): void {
 
 /**
  * How a dispatch ends early: at its deadline (`TIMEOUT`) or when the caller's signal aborts (`ABORTED`),
- * whether or not the handler heeds its signal. `early` resolves to that result at once: the handler's
- * place in the chain races it, so the middleware see the failure as the handler's result. `late`
- * resolves to it one macrotask later: the whole chain races that, so a dispatch ends even when a
- * middleware does not, while middleware that only await promises settle first and are heard.
+ * whether or not the handler heeds its signal. {@link Ending.whenEnded} hears of it at once: the handler's
+ * place in the chain races it, so the middleware see the failure as the handler's result.
+ * {@link Ending.whenEndedLate} hears of it one macrotask later: the whole chain races that, so a dispatch
+ * ends even when a middleware does not, while middleware that only await promises settle first and are
+ * heard.
  */
 export class Ending {
   /**
@@ -40,27 +41,16 @@ export class Ending {
    * too; it is made when first read, since most handlers never read it and making one costs microseconds.
    */
   readonly context: EffectContext;
-  readonly early: Promise<EffectResult>;
-  readonly late: Promise<EffectResult>;
-  #settle: (result: EffectResult) => void = () => undefined;
+  #early: ((result: EffectResult) => void) | undefined;
+  #late: ((result: EffectResult) => void) | undefined;
+  #result: EffectResult | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | undefined;
   #reason: unknown;
-  #ended = false;
   readonly #caller: AbortSignal;
 
   constructor(context: EffectContext) {
     this.#caller = context.signal;
-    let settleLate: (result: EffectResult) => void = () => undefined;
-    this.late = new Promise((resolve) => {
-      settleLate = resolve;
-    });
-    this.early = new Promise((resolve) => {
-      this.#settle = (result) => {
-        resolve(result);
-        setImmediate(settleLate, result);
-      };
-    });
     follow(this.#caller, this);
     if (context.deadline === undefined) {
       this.context = context;
@@ -74,6 +64,18 @@ export class Ending {
       };
       this.#arm(context.deadline);
     }
+  }
+
+  /** Calls `listener` with the ending's result when the dispatch ends early (at once if it has). */
+  whenEnded(listener: (result: EffectResult) => void): void {
+    if (this.#result === undefined) this.#early = listener;
+    else listener(this.#result);
+  }
+
+  /** Calls `listener` with the ending's result one macrotask after the dispatch ends early. */
+  whenEndedLate(listener: (result: EffectResult) => void): void {
+    if (this.#result === undefined) this.#late = listener;
+    else setImmediate(listener, this.#result);
   }
 
   /** Ends the dispatch as aborted by its caller (called by the caller signal's listener). */
@@ -93,7 +95,7 @@ export class Ending {
   #signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
-      if (this.#ended) this.#controller.abort(this.#reason);
+      if (this.#result !== undefined) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
   }
@@ -109,11 +111,12 @@ export class Ending {
   }
 
   #end(result: EffectResult, reason: unknown): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (this.#result !== undefined) return;
+    this.#result = result;
     this.#reason = reason;
     this.dispose();
-    this.#settle(result);
+    this.#early?.(result);
+    if (this.#late !== undefined) setImmediate(this.#late, result);
     this.#controller?.abort(reason);
   }
 }

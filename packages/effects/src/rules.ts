@@ -13,20 +13,22 @@ export function failure(code: EffectErrorCode, message: string, retryable?: bool
 }
 
 /**
- * The error result for `result`, from `source` (`the handler of "x"`, `middleware 2`), when it is not an
+ * The error result for `result`, from `source` (`the handler of "x"`, `middleware 2`, or a function giving
+ * it, called only on failure), when it is not an
  * {@link EffectResult}; `undefined` when it is one. `EffectResultSchema`'s rule, checked by hand: this runs
  * at every layer of every dispatch (a test holds the two together).
  */
-export function resultFailure(result: unknown, source: string): EffectResult | undefined {
+export function resultFailure(result: unknown, source: string | (() => string)): EffectResult | undefined {
   const why = whyNotResult(result);
   if (why === undefined) return undefined;
+  const named = typeof source === 'string' ? source : source();
   if (typeof why !== 'string') {
     return failure(
       'RESULT_NOT_VAL',
-      `${source} resolved a value that is not a Val: ${why.reason} at ${why.path}`,
+      `${named} resolved a value that is not a Val: ${why.reason} at ${why.path}`,
     );
   }
-  return failure('INVALID_RESULT', `${source} resolved something that is not an EffectResult: ${why}`);
+  return failure('INVALID_RESULT', `${named} resolved something that is not an EffectResult: ${why}`);
 }
 
 function whyNotResult(result: unknown): string | { path: string; reason: string } | undefined {
