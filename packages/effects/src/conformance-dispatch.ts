@@ -81,6 +81,12 @@ export function describeDispatchGroups<P extends EffectHandlerRegistry>({
         expect(error.message, label).toContain('args[1]');
         expectFailure(await current().dispatch('take', contextFor('take'), [value] as Val), 'ARGS_NOT_VAL');
       }
+      const throwing = {
+        get field(): Val {
+          throw new Error('a getter that throws');
+        },
+      };
+      expectFailure(await current().dispatch('take', contextFor('take'), throwing), 'ARGS_NOT_VAL');
       expect(calls).toBe(0);
     });
 
@@ -129,6 +135,11 @@ export function describeDispatchGroups<P extends EffectHandlerRegistry>({
           ok = true;
           value = 1;
         })(),
+        {
+          get ok(): boolean {
+            throw new Error('a getter that throws');
+          },
+        },
       ];
       for (const [i, returned] of results.entries()) {
         const op = `bad.result${i}`;

@@ -1,5 +1,6 @@
-import { explainNotVal, InvalidArgumentError } from '@omega/core';
+import { InvalidArgumentError } from '@omega/core';
 import type { EffectContext } from './index.js';
+import { whyNotVal } from './rules.js';
 
 /**
  * Throws `InvalidArgumentError` (details `{ provider, method: 'dispatch', op, path }`) unless `context` is
@@ -36,7 +37,7 @@ function whyNotContext(op: string, context: unknown): { path: string; reason: st
     if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
       return { path: 'context.meta', reason: 'is not an object' };
     }
-    const notVal = explainNotVal(meta);
+    const notVal = whyNotVal(meta);
     if (notVal !== null) {
       return { path: notVal.path.replace(/^\$/, 'context.meta'), reason: `is not a Val: ${notVal.reason}` };
     }

@@ -1,11 +1,4 @@
-import {
-  AlreadyExistsError,
-  cloneVal,
-  explainNotVal,
-  InvalidArgumentError,
-  Lifecycle,
-  type Val,
-} from '@omega/core';
+import { AlreadyExistsError, cloneVal, InvalidArgumentError, Lifecycle, type Val } from '@omega/core';
 import { assertContext } from './context.js';
 import { runEffect } from './dispatch.js';
 import {
@@ -19,7 +12,16 @@ import {
   type RegisterEffectOptions,
   RegisterEffectOptionsSchema,
 } from './index.js';
-import { assertValidOp, failure, isValidOp, KIND, opOfToolName, shown, toolNameOf } from './rules.js';
+import {
+  assertValidOp,
+  failure,
+  isValidOp,
+  KIND,
+  opOfToolName,
+  shown,
+  toolNameOf,
+  whyNotVal,
+} from './rules.js';
 
 /** How a registry class builds its front (not a user option). */
 export interface EffectsFrontInit {
@@ -108,7 +110,7 @@ export class EffectsFront implements EffectHandlerRegistry {
       return failure('UNKNOWN_OP', `effect op ${shown(op)} ${why}`, false);
     }
     for (let i = 0; i < args.length; i++) {
-      const notVal = explainNotVal(args[i]);
+      const notVal = whyNotVal(args[i]);
       if (notVal !== null) {
         const where = notVal.path.replace(/^\$/, `args[${i}]`);
         return failure('ARGS_NOT_VAL', `argument ${where} of "${op}" is not a Val: ${notVal.reason}`, false);

@@ -19,7 +19,13 @@ export function failure(code: EffectErrorCode, message: string, retryable?: bool
  * at every layer of every dispatch (a test holds the two together).
  */
 export function resultFailure(result: unknown, source: string | (() => string)): EffectResult | undefined {
-  const why = whyNotResult(result);
+  let why: ReturnType<typeof whyNotResult>;
+  try {
+    why = whyNotResult(result);
+  } catch (error) {
+    // A getter or a proxy trap threw while the result was read: it cannot be passed on.
+    why = `reading it threw ${error instanceof Error ? error.name : typeof error}`;
+  }
   if (why === undefined) return undefined;
   const named = typeof source === 'string' ? source : source();
   if (typeof why !== 'string') {
@@ -42,7 +48,7 @@ function whyNotResult(result: unknown): string | { path: string; reason: string 
       const why = whyNotUsage(result.usage);
       if (why !== undefined) return `usage ${why}`;
     }
-    const notVal = explainNotVal(result.value);
+    const notVal = whyNotVal(result.value);
     return notVal === null ? undefined : { path: notVal.path.replace(/^\$/, 'value'), reason: notVal.reason };
   }
   if (ok === false) {
@@ -61,6 +67,18 @@ function whyNotResult(result: unknown): string | { path: string; reason: string 
     return undefined;
   }
   return 'ok is neither true nor false';
+}
+
+/**
+ * `explainNotVal` of `value`, where a value whose reading throws (a getter, a proxy trap) is not a `Val`
+ * either, at the root: the check must not throw where the caller promises a result.
+ */
+export function whyNotVal(value: unknown): { path: string; reason: string } | null {
+  try {
+    return explainNotVal(value);
+  } catch (error) {
+    return { path: '$', reason: `reading it threw ${error instanceof Error ? error.name : typeof error}` };
+  }
 }
 
 const OK_KEYS = new Set(['ok', 'value', 'usage']);
