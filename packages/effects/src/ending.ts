@@ -1,8 +1,6 @@
+import { type DeadlineWaiter, unwatch, watch } from './deadlines.js';
 import type { EffectContext, EffectResult } from './index.js';
 import { failure } from './rules.js';
-
-// setTimeout fires at once past this delay (a signed 32-bit count of ms): longer waits are re-armed.
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 // One 'abort' listener per caller signal, shared by every dispatch under way with it: adding and removing
 // an EventTarget listener costs about a microsecond, a Set entry a few nanoseconds, and a runtime passes
@@ -35,16 +33,17 @@ function follow(signal: AbortSignal, ending: Ending): void {
  * ends even when a middleware does not, while middleware that only await promises settle first and are
  * heard.
  */
-export class Ending {
+export class Ending implements DeadlineWaiter {
   /**
    * The context the middleware and the handler get. With a deadline, its `signal` aborts at the deadline
    * too; it is made when first read, since most handlers never read it and making one costs microseconds.
    */
   readonly context: EffectContext;
+  /** When the dispatch must be done: its context's deadline, or never. */
+  readonly deadline: number;
   #early: ((result: EffectResult) => void) | undefined;
   #late: ((result: EffectResult) => void) | undefined;
   #result: EffectResult | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | undefined;
   #reason: unknown;
   readonly #caller: AbortSignal;
@@ -52,6 +51,7 @@ export class Ending {
   constructor(context: EffectContext) {
     this.#caller = context.signal;
     follow(this.#caller, this);
+    this.deadline = context.deadline ?? Number.POSITIVE_INFINITY;
     if (context.deadline === undefined) {
       this.context = context;
     } else {
@@ -62,7 +62,7 @@ export class Ending {
           return ending.#signal();
         },
       };
-      this.#arm(context.deadline);
+      watch(this);
     }
   }
 
@@ -86,9 +86,15 @@ export class Ending {
     );
   }
 
-  /** Stops the timer and stops following the caller's signal: the dispatch is over. */
+  /** Ends the dispatch at its deadline (called by the deadline timer). */
+  expire(): void {
+    const reason = new DOMException('the effect passed its deadline', 'TimeoutError');
+    this.#end(failure('TIMEOUT', `effect "${this.context.op}" passed its deadline`, true), reason);
+  }
+
+  /** Stops waiting for the deadline and following the caller's signal: the dispatch is over. */
   dispose(): void {
-    clearTimeout(this.#timer);
+    if (this.deadline !== Number.POSITIVE_INFINITY) unwatch(this);
     waiting.get(this.#caller)?.delete(this);
   }
 
@@ -98,16 +104,6 @@ export class Ending {
       if (this.#result !== undefined) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
-  }
-
-  #arm(deadline: number): void {
-    const wait = deadline - Date.now();
-    if (wait <= 0) {
-      const reason = new DOMException('the effect passed its deadline', 'TimeoutError');
-      this.#end(failure('TIMEOUT', `effect "${this.context.op}" passed its deadline`, true), reason);
-      return;
-    }
-    this.#timer = setTimeout(() => this.#arm(deadline), Math.min(wait, LONGEST_TIMER_MS));
   }
 
   #end(result: EffectResult, reason: unknown): void {
