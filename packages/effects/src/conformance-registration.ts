@@ -18,9 +18,12 @@ export const VALID_OPS: readonly string[] = [
   `${'x'.repeat(31)}.${'y'.repeat(31)}`,
 ];
 
-/** Ops every registry refuses with `InvalidNameError`: the names refused everywhere, and the op rule's own. */
+/**
+ * Ops every registry refuses with `InvalidNameError`: the names refused everywhere (but `a/b`: ops are not
+ * stored, and `/` separates words of the lineage's ops), and the op rule's own.
+ */
 export const INVALID_OPS: readonly unknown[] = [
-  ...INVALID_NAMES,
+  ...INVALID_NAMES.filter((name) => name !== 'a/b'),
   'a..b',
   '.a',
   'a.',
@@ -28,7 +31,9 @@ export const INVALID_OPS: readonly unknown[] = [
   '_a',
   'a-',
   'a_-b',
-  'commit/rewrite.op',
+  'a//b',
+  '/a',
+  'a--b',
   'x'.repeat(65),
   `${'x'.repeat(32)}.${'y'.repeat(31)}`,
 ];
@@ -168,7 +173,9 @@ export function describeRegistrationGroups<P extends EffectHandlerRegistry>({
         ).join(random() < 0.5 ? '_' : '-');
       };
       const ops = new Set<string>(VALID_OPS);
-      while (ops.size < 300) ops.add(Array.from({ length: 1 + Math.floor(random() * 4) }, word).join('.'));
+      const joined = (words: string[]) =>
+        words.reduce((op, next) => `${op}${random() < 0.7 ? '.' : '/'}${next}`);
+      while (ops.size < 300) ops.add(joined(Array.from({ length: 1 + Math.floor(random() * 4) }, word)));
       const names = new Map<string, string>();
       for (const op of ops) {
         const name = current().toolName(op);
@@ -177,13 +184,14 @@ export function describeRegistrationGroups<P extends EffectHandlerRegistry>({
         names.set(name, op);
       }
       expect(current().toolName('file.read')).toBe('file__read');
+      expect(current().toolName('commit/rewrite.op')).toBe('commit--rewrite__op');
       for (const op of ops) current().register(op, returning(op));
       for (const [name, op] of names) expect(current().opOf(name)).toBe(op);
     });
 
     it('finds no op for a tool name nothing registered, or that no op maps to', () => {
       current().register('file.read', returning(1));
-      for (const name of ['file__write', 'file.read', 'file___read', '', 'x'.repeat(65), 42]) {
+      for (const name of ['file__write', 'file.read', 'file___read', 'file---read', '', 'x'.repeat(65), 42]) {
         expect(current().opOf(name as string)).toBeUndefined();
       }
     });

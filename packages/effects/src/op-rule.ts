@@ -4,17 +4,19 @@ import { InvalidNameError } from '@omega/core';
 export const KIND = 'effect op';
 
 /**
- * The rule every op follows: dot-separated words (as capability actions, `tool.read`), each word letters
- * and digits joined by single `_` or `-` (`file.read`, `opr.step.kernel-2`, `web_search`), at most 64
- * characters once each `.` counts as two (its tool name's length).
+ * The rule every op follows: words separated by `.` (as capability actions, `tool.read`) or `/` (the
+ * lineage's `commit/rewrite.op`), each word letters and digits joined by single `_` or `-` (`file.read`,
+ * `opr.step.kernel-2`, `web_search`), at most 64 characters once each separator counts as two (its tool
+ * name's length).
  */
 export const OP_RULE =
-  'dot-separated words of A-Z a-z 0-9 joined by single _ or -, at most 64 characters counting each "." as two';
+  'words of A-Z a-z 0-9 joined by single _ or -, separated by . or /, at most 64 characters counting each separator as two';
 
 const WORD = '[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*';
-const OP_PATTERN = new RegExp(`^${WORD}(?:\\.${WORD})*$`);
-// A tool name is the op with `__` for each `.`: words never hold `__`, so splitting at `__` undoes it.
-const TOOL_PATTERN = new RegExp(`^${WORD}(?:__${WORD})*$`);
+const OP_PATTERN = new RegExp(`^${WORD}(?:[./]${WORD})*$`);
+// A tool name is the op with `__` for each `.` and `--` for each `/`: words never hold `__` or `--`, so
+// splitting at them undoes it.
+const TOOL_PATTERN = new RegExp(`^${WORD}(?:(?:__|--)${WORD})*$`);
 const TOOL_NAME_LIMIT = 64;
 
 /** True when `op` follows {@link OP_RULE}. */
@@ -24,7 +26,7 @@ export function isValidOp(op: unknown): op is string {
 
 function toolLength(op: string): number {
   let length = op.length;
-  for (let i = op.indexOf('.'); i !== -1; i = op.indexOf('.', i + 1)) length++;
+  for (const char of op) if (char === '.' || char === '/') length++;
   return length;
 }
 
@@ -36,15 +38,18 @@ export function assertValidOp(op: unknown): asserts op is string {
   });
 }
 
-/** `op` as a tool name: each `.` becomes `__` (`file.read` is `file__read`). `op` must be valid. */
+/**
+ * `op` as a tool name: each `.` becomes `__` and each `/` `--` (`file.read` is `file__read`,
+ * `commit/rewrite.op` is `commit--rewrite__op`). `op` must be valid.
+ */
 export function toolNameOf(op: string): string {
-  return op.replaceAll('.', '__');
+  return op.replaceAll('.', '__').replaceAll('/', '--');
 }
 
 /** The op whose tool name is `name`, or `undefined` when `name` is no valid op's tool name. */
 export function opOfToolName(name: string): string | undefined {
   if (name.length > TOOL_NAME_LIMIT || !TOOL_PATTERN.test(name)) return undefined;
-  return name.replaceAll('__', '.');
+  return name.replaceAll('__', '.').replaceAll('--', '/');
 }
 
 /** A value as an error message quotes it: a string in quotes, shortened; anything else by its type. */
