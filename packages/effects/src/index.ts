@@ -98,7 +98,7 @@ export interface EffectDescription extends EffectMetadata {
 }
 
 /**
- * Handlers of effect operations, keyed by op (dot-separated words: `file.read`; the rule is `OP_RULE`).
+ * Handlers of effect operations, keyed by op (words separated by `.` or `/`: `file.read`; the rule is `OP_RULE`).
  * The seed's `register`, `get`, `list` and `has` are kept, synchronous; `dispatch` runs an op through the
  * middleware and never rejects for what happens at run time: every failure is an `{ ok: false, error }`.
  *
@@ -145,7 +145,7 @@ export interface EffectHandlerRegistry extends Closable {
 
   /**
    * `op` as a tool name model APIs accept (`^[a-zA-Z0-9_-]{1,64}$`, as OpenAI's and Anthropic's): each `.`
-   * becomes `__`. One-to-one on valid ops; `InvalidNameError` for an op breaking the rule.
+   * becomes `__`, each `/` `--`. One-to-one on valid ops; `InvalidNameError` for an op breaking the rule.
    */
   toolName(op: string): string;
 
