@@ -94,6 +94,8 @@ export interface GovernanceFrontInit extends FrontInit {
 
 /** What a provider and its children share: one ledger, one profile, one set of alert listeners. */
 interface Shared {
+  /** The clock option, which a child's `Front` must read too. */
+  now: FrontOptions['now'];
   /** The provider's: a child's reservations stay usable after the child closes, until the provider does. */
   lifecycle: Lifecycle;
   documents: SyncDocumentBackend<LedgerHeader>;
@@ -149,6 +151,7 @@ export class GovernanceFront extends Front implements GovernanceProvider {
       );
     }
     this.#shared = {
+      now: options.now,
       lifecycle: this.lifecycle,
       documents: store.documentsSync(DOCUMENTS),
       budget: checked.budget,
@@ -269,14 +272,12 @@ export class GovernanceFront extends Front implements GovernanceProvider {
       chainOf(ledger, this.#scope, this.#shared.budget);
       ledger.scopes[scope] = newScope(this.#scope, units);
     });
-    const child = new GovernanceFront(
-      this.store as Store & SyncStore,
-      {},
-      {
-        provider: this.lifecycle.provider,
-        child: { scope, shared: this.#shared },
-      },
-    );
+    // The child reads the provider's clock: expiries and periods are one ledger's, on one clock.
+    const clock = this.#shared.now === undefined ? {} : { now: this.#shared.now };
+    const child = new GovernanceFront(this.store as Store & SyncStore, clock, {
+      provider: this.lifecycle.provider,
+      child: { scope, shared: this.#shared },
+    });
     child.#limits = LimitsSchema.parse(limits);
     return child;
   }
