@@ -7,6 +7,7 @@ import { MemorySessionProvider } from '@omega/session/memory';
 import { floorLoad, floorSave, floorSaveNonDurable } from './baselines.js';
 import { blobOperations } from './blobs.js';
 import { proseSessionOfSize, sessionOfSize } from './data.js';
+import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
 import { compare } from './measure.js';
 import { receiptOperations } from './receipts.js';
@@ -24,7 +25,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt) runs only those sections; no argument runs them all.
+// `pnpm bench values` (or small, log, blob, receipt, governance) runs only those sections; no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
     if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
     if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
+    if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

@@ -110,6 +110,11 @@ interface Shared {
   adopt: boolean;
   /** Whether the ledger was read once: its limits are checked then (nothing is touched before first use). */
   opened: boolean;
+  /**
+   * The ledger as this process last wrote or read it, with its body: a stored body equal to it (the
+   * same text, so the same ledger) is not decoded and validated again. Decoding was most of a consume.
+   */
+  cache: { body: string; ledger: Ledger } | null;
 }
 
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -164,6 +169,7 @@ export class GovernanceFront extends Front implements GovernanceProvider {
       period: checked.period,
       adopt: checked.adopt,
       opened: false,
+      cache: null,
     };
     this.#scope = ROOT;
   }
@@ -407,8 +413,13 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     const result = documents.withLock(budget, (fence) => {
       now = this.timestamp(budget);
       const stored = documents.read(budget);
+      // Taken, not shared: if the operation fails halfway, the next one decodes the ledger afresh.
+      const cached = this.#shared.cache;
+      this.#shared.cache = null;
       if (stored === null) {
         ledger = this.#created(now);
+      } else if (cached !== null && cached.body === stored.body) {
+        ledger = cached.ledger;
       } else {
         ledger = decodeLedger(budget, stored.body, documents.prevalidated, stored.file);
         if (!this.#shared.opened) this.#adoptOrRefuse(ledger, stored.file);
@@ -419,8 +430,10 @@ export class GovernanceFront extends Front implements GovernanceProvider {
       sweep(ledger, now, isDead);
       const value = change(ledger, now, crossed);
       const body = encodeLedger(ledger);
-      if (stored === null || body !== stored.body)
+      if (stored === null || body !== stored.body) {
         documents.write(budget, { updatedAt: now }, body, { fence });
+      }
+      this.#shared.cache = { body, ledger };
       return value;
     });
     if (crossed.length > 0 && ledger !== undefined) this.#emit(ledger, crossed, now);
