@@ -3,11 +3,10 @@ import { GovernanceFront, type GovernanceFrontOptions } from './front.js';
 
 /**
  * Options of {@link FilesystemGovernanceProvider}: `root` (ledgers live in `<root>/governance/`), `budget`
- * (the ledger's name: every provider of that name on the host shares it), the profile and the front's
- * other options, `durable` (default true), `lockTimeoutMs` and `lockLeaseMs`.
+ * (the ledger's name: every provider of that name under the root shares it; default `default`), the
+ * profile and the front's other options, `durable` (default true), `lockTimeoutMs` and `lockLeaseMs`.
  */
-export type FilesystemGovernanceProviderOptions = FilesystemOptions &
-  Omit<GovernanceFrontOptions, 'budget'> & { budget: string };
+export type FilesystemGovernanceProviderOptions = FilesystemOptions & GovernanceFrontOptions;
 
 /**
  * A budget shared by every process of the host that opens `budget` under `root`, kept across restarts so

@@ -425,7 +425,17 @@ export class GovernanceFront extends Front implements GovernanceProvider {
         if (!this.#shared.opened) this.#adoptOrRefuse(ledger, stored.file);
       }
       this.#shared.opened = true;
-      const isDead = (owner: Owner) => this.#shared.ownerState(owner) === 'dead';
+      // One verdict per owner per operation: many reservations share an owner, and each check reads /proc.
+      const verdicts = new Map<string, boolean>();
+      const isDead = (owner: Owner) => {
+        const key = `${owner.pid}.${owner.start}.${owner.pidNs}.${owner.boot}.${owner.host}`;
+        let dead = verdicts.get(key);
+        if (dead === undefined) {
+          dead = this.#shared.ownerState(owner) === 'dead';
+          verdicts.set(key, dead);
+        }
+        return dead;
+      };
       roll(ledger, now);
       sweep(ledger, now, isDead);
       const value = change(ledger, now, crossed);

@@ -8,7 +8,7 @@ import { MockGovernanceProvider } from '../src/mock.js';
 describeOptionChecks(vitest, {
   kind: 'budget',
   clock: true,
-  filesystem: (options) => new FilesystemGovernanceProvider({ budget: 'options', ...options }),
+  filesystem: (options) => new FilesystemGovernanceProvider(options),
   memory: (options) => new LocalGovernanceProvider(options),
   mock: (options) => new MockGovernanceProvider(options),
 });
