@@ -59,10 +59,10 @@ describe('FilesystemGovernanceProvider across processes', () => {
   });
 
   for (const [title, ownerState, ttlMs] of [
-    ['certainly dead: at the next operation', undefined, 60_000],
-    ['that cannot be checked: once their expiry passed', () => 'unknown' as const, 1_500],
+    ['a dead owner is seen dead: freed at the next operation', undefined, 60_000],
+    ['an owner that cannot be checked: freed once the expiry passed', () => 'unknown' as const, 1_500],
   ] as const) {
-    it(`frees the reservations of a process killed with kill -9 whose owner is ${title}`, async () => {
+    it(`frees the reservations of a process killed with kill -9: ${title}`, async () => {
       const { dir, remove } = await tempDir('omega-governance-');
       const watcher = new FilesystemGovernanceProvider({
         root: dir,
