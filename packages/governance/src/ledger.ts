@@ -14,6 +14,8 @@ import { BUDGET_TYPES, type BudgetType, PeriodSchema } from './index.js';
  */
 
 const Units = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+// `root` or a child's UUID: a key like `__proto__` read from a damaged file would reach the prototype.
+const ScopeId = z.string().regex(/^(root|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
 const perType = <T extends z.ZodType>(value: T) =>
   z.object({ tokens: value, cost: value, time: value, iterations: value }).strict();
 
@@ -32,7 +34,7 @@ export type Owner = z.infer<typeof OwnerSchema>;
 
 const ScopeSchema = z
   .object({
-    parent: z.string().nullable(),
+    parent: ScopeId.nullable(),
     limits: perType(Units.nullable()),
     used: perType(Units),
     overruns: perType(Units),
@@ -53,7 +55,7 @@ const ReservationRecordSchema = z
   .object({
     id: z.string().min(1),
     kind: z.literal('reservation'),
-    scope: z.string(),
+    scope: ScopeId,
     type: z.enum(BUDGET_TYPES),
     amount: Units,
     owner: OwnerSchema,
@@ -70,7 +72,7 @@ export const LedgerSchema = z
     period: PeriodSchema.nullable(),
     /** When the current period started (ms since the epoch); 0 without a period. */
     periodStart: z.number().int().nonnegative(),
-    scopes: z.record(z.string(), ScopeSchema).refine((scopes) => Object.hasOwn(scopes, ROOT), {
+    scopes: z.record(ScopeId, ScopeSchema).refine((scopes) => Object.hasOwn(scopes, ROOT), {
       message: 'the root scope is missing',
     }),
     reservations: z.array(ReservationRecordSchema),

@@ -95,6 +95,11 @@ describe('FilesystemGovernanceProvider', () => {
     const error = thrownBy(() => open().consumeBudget('tokens', 1), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ kind: 'budget', name: 'run', file: ledgerFile() });
     expect(String(error.details.path)).toContain('used');
+    await editFramedFile(ledgerFile(), ({ header, body }) => ({
+      header,
+      body: body.replace('"scopes":{', '"scopes":{"__proto__":{"parent":null},'),
+    }));
+    expect(String(thrownBy(() => open().report(), 'CORRUPT_DATA').details.path)).toContain('scopes');
     await editFramedFile(ledgerFile(), ({ header }) => ({ header, body: '{"scopes":{}}' }));
     thrownBy(() => open().report(), 'CORRUPT_DATA');
     await editFramedFile(ledgerFile(), ({ header }) => ({ header, body: 'not json' }));
