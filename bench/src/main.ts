@@ -8,6 +8,7 @@ import { floorLoad, floorSave, floorSaveNonDurable } from './baselines.js';
 import { blobOperations } from './blobs.js';
 import { proseSessionOfSize, sessionOfSize } from './data.js';
 import { effectOperations } from './effects.js';
+import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
 import { compare } from './measure.js';
 import { receiptOperations } from './receipts.js';
@@ -25,7 +26,8 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects) runs only those sections; no argument runs them all.
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance) runs only those sections; no
+// argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
     if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
     if (runs('effects')) rows.push(...(await effectOperations(root)));
+    if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

@@ -15,5 +15,6 @@ export * from './fs/lock.js';
 export * from './fs/log.js';
 export * from './fs/log-sync.js';
 export * from './fs/options.js';
+export { holderState, type ProcessIdentity, thisProcess } from './fs/process.js';
 export * from './fs/root.js';
 export * from './fs/store.js';

@@ -1,6 +1,7 @@
 export { z } from 'zod';
 export * from './blobs.js';
 export * from './canonical.js';
+export * from './capabilities.js';
 export * from './documents.js';
 export * from './errors.js';
 export * from './faced-store.js';

@@ -22,6 +22,11 @@ export {
   describeBlobBackend,
 } from './testing/blob-contract.js';
 export {
+  CAPABILITY_CASES,
+  type CapabilityCase,
+  MALFORMED_CAPABILITY_PATTERNS,
+} from './testing/capability-cases.js';
+export {
   type ContractHeader,
   DOCUMENT_CONTRACT_SPEC,
   describeDocumentBackend,

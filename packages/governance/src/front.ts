@@ -1,0 +1,700 @@
+import { randomUUID } from 'node:crypto';
+import {
+  assertValidName,
+  type CapabilityMatcher,
+  ConflictError,
+  compileCapabilities,
+  Front,
+  type FrontInit,
+  type FrontOptions,
+  InvalidArgumentError,
+  isOmegaError,
+  type Lifecycle,
+  type Store,
+  type SyncDocumentBackend,
+  type SyncStore,
+} from '@omega/core';
+import {
+  BUDGET_TYPES,
+  type Budget,
+  type BudgetAlert,
+  type BudgetReport,
+  type BudgetType,
+  type CapSet,
+  DEFAULT_PROFILE,
+  type GovernanceProvider,
+  type Limits,
+  LimitsSchema,
+  type Period,
+  PeriodSchema,
+  PROFILES,
+  type Profile,
+  ProfileSchema,
+  type Reservation,
+  type Settlement,
+} from './index.js';
+import {
+  available,
+  type Crossing,
+  chainOf,
+  closeScope,
+  consume,
+  crossings,
+  type Ledger,
+  newLedger,
+  newScope,
+  type Owner,
+  OwnerSchema,
+  ROOT,
+  refuse,
+  reservedOf,
+  resetScope,
+  roll,
+  type Scope,
+  settle,
+  sweep,
+  takeReservation,
+  type UnitLimits,
+} from './ledger.js';
+
+import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
+import { assertBudgetType, fromUnits, toUnits } from './units.js';
+
+/** What is known of a reservation's owner: see `holderState` of `@omega/core/fs`. */
+export type OwnerState = 'alive' | 'dead' | 'unknown';
+
+/** Options every governance backend takes. */
+export interface GovernanceFrontOptions extends FrontOptions {
+  /** The ledger's name (the name rule of `@omega/core`); default `default`. */
+  budget?: string;
+  /** A profile, or the name of one of the lineage's (`explore`, `pragmatic`, `strict`, `airgap`); default `pragmatic`. */
+  profile?: Profile | keyof typeof PROFILES;
+  /** A calendar period (UTC) after which the ledger's use resets; default none. */
+  period?: Period | null;
+  /** How long a reservation holds before it is released as expired, unless renewed; default 10 minutes. */
+  reservationTtlMs?: number;
+  /**
+   * The ledger owns its limits: opening one whose limits, alert thresholds or period differ from the
+   * profile's is a `ConflictError`, unless this is true, and the provider then takes the ledger's.
+   */
+  adoptLimits?: boolean;
+  /** Who holds the reservations this provider makes; default this process, as far as it is known. */
+  owner?: Owner;
+  /** Tells whether an owner still runs; a `'dead'` owner's reservations are released. Default: `'unknown'`. */
+  ownerState?: (owner: Owner) => OwnerState;
+  /** Called with every alert threshold this provider's operations cross (see {@link BudgetAlert}). */
+  onAlert?: (alert: BudgetAlert) => void;
+}
+
+/** How a front is built: a provider's init, or a child's scope in its parent's ledger. */
+export interface GovernanceFrontInit extends FrontInit {
+  /** @internal A child's scope and its parent's state, set only by `child()`. */
+  child?: { scope: string; shared: Shared };
+}
+
+/** What a provider and its children share: one ledger, one profile, one set of alert listeners. */
+interface Shared {
+  /** The clock option, which a child's `Front` must read too. */
+  now: FrontOptions['now'];
+  /** The provider's: a child's reservations stay usable after the child closes, until the provider does. */
+  lifecycle: Lifecycle;
+  documents: SyncDocumentBackend<LedgerHeader>;
+  budget: string;
+  profile: Profile;
+  caps: CapabilityMatcher;
+  ttlMs: number;
+  owner: Owner;
+  ownerState: (owner: Owner) => OwnerState;
+  listeners: Set<(alert: BudgetAlert) => void>;
+  period: Period | null;
+  adopt: boolean;
+  /** Whether the ledger was read once: its limits are checked then (nothing is touched before first use). */
+  opened: boolean;
+  /**
+   * The ledger as this process last wrote or read it, with its body: a stored body equal to it (the
+   * same text, so the same ledger) is not decoded and validated again. Decoding was most of a consume.
+   */
+  cache: { body: string; ledger: Ledger } | null;
+}
+
+const DEFAULT_TTL_MS = 10 * 60_000;
+
+/**
+ * The governance family's rules, written once over the synchronous document face of any store that has
+ * one (memory, filesystem): every provider is this front over its own store. Each operation is one
+ * read-modify-write of the ledger document under its lock, so processes sharing a ledger exclude each
+ * other, and a ledger is written only when an operation changed it.
+ */
+export class GovernanceFront extends Front implements GovernanceProvider {
+  /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */
+  static readonly DOCUMENTS = DOCUMENTS;
+
+  readonly #shared: Shared;
+  readonly #scope: string;
+  #limits: Limits = {};
+
+  /** A governance provider over `store`'s ledger `options.budget`, created with the profile's limits if missing. */
+  constructor(
+    store: Store & SyncStore,
+    options: GovernanceFrontOptions = {},
+    init: GovernanceFrontInit = {},
+  ) {
+    super(KIND, store, options, init);
+    if (init.child !== undefined) {
+      this.#shared = init.child.shared;
+      this.#scope = init.child.scope;
+      return;
+    }
+    const provider = this.lifecycle.provider;
+    const checked = checkOptions(provider, options);
+    if (typeof (store as Partial<SyncStore>).documentsSync !== 'function') {
+      throw new InvalidArgumentError(
+        `${provider} needs a store with synchronous faces (memory, filesystem)`,
+        {
+          details: { provider, kind: KIND, option: 'store' },
+        },
+      );
+    }
+    this.#shared = {
+      now: options.now,
+      lifecycle: this.lifecycle,
+      documents: store.documentsSync(DOCUMENTS),
+      budget: checked.budget,
+      profile: checked.profile,
+      caps: compileCapabilities(checked.profile.caps),
+      ttlMs: checked.ttlMs,
+      owner: checked.owner,
+      ownerState: checked.ownerState,
+      listeners: new Set(options.onAlert ? [options.onAlert] : []),
+      period: checked.period,
+      adopt: checked.adopt,
+      opened: false,
+      cache: null,
+    };
+    this.#scope = ROOT;
+  }
+
+  getProfile(): Profile {
+    this.lifecycle.assertOpen('getProfile');
+    // The profile reports the limits in force: with adoptLimits, the ledger's, known once it was read.
+    if (!this.#shared.opened) this.#run(() => undefined);
+    return structuredClone(
+      this.#scope === ROOT ? this.#shared.profile : { ...this.#shared.profile, budget: this.#limits },
+    );
+  }
+
+  getCaps(): CapSet {
+    this.lifecycle.assertOpen('getCaps');
+    return { granted: [...this.#shared.caps.granted], denied: [...this.#shared.caps.denied] };
+  }
+
+  checkCap(cap: string): boolean {
+    this.lifecycle.assertOpen('checkCap');
+    return this.#shared.caps.allows(cap);
+  }
+
+  getBudget(): Budget {
+    this.lifecycle.assertOpen('getBudget');
+    const { limits, consumed, reserved } = this.#run((ledger) => this.#report(ledger));
+    return { limits, consumed, reserved };
+  }
+
+  consumeBudget(type: BudgetType, amount: number): boolean {
+    this.lifecycle.assertOpen('consumeBudget');
+    const units = this.#units('consumeBudget', type, amount);
+    return this.#run((ledger, _now, alerts) => {
+      const chain = chainOf(ledger, this.#scope, this.#shared.budget);
+      if (!consume(ledger, chain, type, units)) return false;
+      alerts.push(...crossings(ledger, chain, type));
+      return true;
+    });
+  }
+
+  hasRemaining(type: BudgetType): boolean {
+    this.lifecycle.assertOpen('hasRemaining');
+    const left = this.#remaining('hasRemaining', type);
+    return left === null || left > 0;
+  }
+
+  remaining(type: BudgetType): number | null {
+    this.lifecycle.assertOpen('remaining');
+    return this.#remaining('remaining', type);
+  }
+
+  remainingAll(): Record<BudgetType, number | null> {
+    this.lifecycle.assertOpen('remainingAll');
+    return this.#run((ledger) => this.#report(ledger).remaining);
+  }
+
+  report(): BudgetReport {
+    this.lifecycle.assertOpen('report');
+    return this.#run((ledger) => this.#report(ledger));
+  }
+
+  reset(): void {
+    this.lifecycle.assertOpen('reset');
+    this.#run((ledger) => resetScope(ledger, this.#scope));
+  }
+
+  reserve(type: BudgetType, amount: number): Reservation | null {
+    this.lifecycle.assertOpen('reserve');
+    const units = this.#units('reserve', type, amount);
+    const { owner, ttlMs } = this.#shared;
+    const record = this.#run((ledger, now) => {
+      const chain = chainOf(ledger, this.#scope, this.#shared.budget);
+      if (units > available(ledger, chain, type)) {
+        refuse(ledger, chain, type, units);
+        return null;
+      }
+      const reservation = {
+        id: randomUUID(),
+        kind: 'reservation' as const,
+        scope: this.#scope,
+        type,
+        amount: units,
+        owner,
+        createdAt: now,
+        expiresAt: now + ttlMs,
+      };
+      ledger.reservations.push(reservation);
+      return reservation;
+    });
+    if (record === null) return null;
+    return new LedgerReservation(
+      this,
+      record.id,
+      this.#scope,
+      type,
+      fromUnits(type, units),
+      record.expiresAt,
+    );
+  }
+
+  child(limits: Limits): GovernanceProvider {
+    this.lifecycle.assertOpen('child');
+    const units = limitsInUnits(this.lifecycle.provider, limits, 'limits');
+    const scope = randomUUID();
+    this.#run((ledger) => {
+      chainOf(ledger, this.#scope, this.#shared.budget);
+      ledger.scopes[scope] = newScope(this.#scope, units);
+    });
+    // The child reads the provider's clock: expiries and periods are one ledger's, on one clock.
+    const clock = this.#shared.now === undefined ? {} : { now: this.#shared.now };
+    const child = new GovernanceFront(this.store as Store & SyncStore, clock, {
+      provider: this.lifecycle.provider,
+      child: { scope, shared: this.#shared },
+    });
+    child.#limits = LimitsSchema.parse(limits);
+    return child;
+  }
+
+  /** Adds a listener of alert thresholds crossed by this provider or its children; returns its removal. */
+  onAlert(listener: (alert: BudgetAlert) => void): () => void {
+    this.lifecycle.assertOpen('onAlert');
+    if (typeof listener !== 'function') {
+      throw new InvalidArgumentError(`${this.lifecycle.provider}.onAlert needs a function`, {
+        details: { provider: this.lifecycle.provider, kind: KIND, option: 'listener' },
+      });
+    }
+    const { listeners } = this.#shared;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  /** A child's close removes its scope (its reservations pass to its parent); the ledger outlives it. */
+  override async close(): Promise<void> {
+    if (this.#scope !== ROOT && !this.lifecycle.closed) {
+      try {
+        this.#run((ledger) => closeScope(ledger, this.#scope));
+      } catch (error) {
+        // The parent closed first: its store is closed, and the scope stays, bounded by its parent.
+        if (!isOmegaError(error, 'CLOSED')) throw error;
+      }
+    }
+    await super.close();
+  }
+
+  /** @internal Settles reservation `id` (`actual` null: a release). */
+  settleReservation(
+    method: string,
+    id: string,
+    scope: string,
+    type: BudgetType,
+    actual: number | null,
+  ): Settlement {
+    this.#shared.lifecycle.assertOpen(method);
+    const units = actual === null ? null : this.#units(method, type, actual);
+    return this.#run((ledger, _now, alerts) => {
+      const taken = takeReservation(ledger, id);
+      if (units === null) return { consumed: 0, overrun: 0, expired: taken === null };
+      const chain = chainOf(ledger, taken?.scope ?? scope, this.#shared.budget);
+      const [fits, overrun] = settle(ledger, chain, type, units);
+      alerts.push(...crossings(ledger, chain, type));
+      return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired: taken === null };
+    });
+  }
+
+  /** @internal Pushes reservation `id`'s expiry; its new expiry, or null when it is gone. */
+  renewReservation(id: string, ttlMs: number | undefined): number | null {
+    this.#shared.lifecycle.assertOpen('renew');
+    const ttl = ttlMs === undefined ? this.#shared.ttlMs : checkTtl(this.lifecycle.provider, ttlMs, 'ttlMs');
+    return this.#run((ledger, now) => {
+      const reservation = ledger.reservations.find((candidate) => candidate.id === id);
+      if (reservation === undefined) return null;
+      reservation.expiresAt = now + ttl;
+      return reservation.expiresAt;
+    });
+  }
+
+  #units(method: string, type: BudgetType, amount: number): number {
+    const context = { provider: this.lifecycle.provider, kind: KIND, name: this.#shared.budget, method };
+    assertBudgetType(type, context);
+    return toUnits(type, amount, 'up', context);
+  }
+
+  #remaining(method: string, type: BudgetType): number | null {
+    assertBudgetType(type, {
+      provider: this.lifecycle.provider,
+      kind: KIND,
+      name: this.#shared.budget,
+      method,
+    });
+    return this.#run((ledger) => {
+      const left = available(ledger, chainOf(ledger, this.#scope, this.#shared.budget), type);
+      return left === Number.POSITIVE_INFINITY ? null : fromUnits(type, left);
+    });
+  }
+
+  /**
+   * Checks the limits a stored ledger owns against the profile's, the first time this provider reads
+   * it: a `ConflictError` naming what differs, unless `adoptLimits`, which takes the ledger's instead.
+   */
+  #adoptOrRefuse(ledger: Ledger, file: string | undefined): void {
+    const shared = this.#shared;
+    const { budget, profile } = shared;
+    const limits = limitsInUnits(this.lifecycle.provider, profile.budget, 'profile.budget');
+    const alerts = alertsOf(profile);
+    const root = ledger.scopes[ROOT]!;
+    const differs = [
+      ...BUDGET_TYPES.filter((type) => root.limits[type] !== limits[type]).map((type) => `limits.${type}`),
+      ...BUDGET_TYPES.filter((type) => !sameList(ledger.alerts[type], alerts[type])).map(
+        (type) => `alerts.${type}`,
+      ),
+      ...(ledger.period === shared.period ? [] : ['period']),
+    ];
+    if (differs.length === 0) return;
+    if (!shared.adopt) {
+      throw new ConflictError(
+        `budget "${budget}" is kept with other ${differs.join(', ')} than profile "${profile.name}" sets: pass adoptLimits to use the ledger's`,
+        { details: { provider: this.lifecycle.provider, kind: KIND, name: budget, file, differs } },
+      );
+    }
+    const adopted: Limits = {};
+    const adoptedAlerts: NonNullable<Profile['alerts']> = {};
+    for (const type of BUDGET_TYPES) {
+      const unit = root.limits[type];
+      adopted[type] = unit === null ? null : fromUnits(type, unit);
+      if (ledger.alerts[type].length > 0) adoptedAlerts[type] = [...ledger.alerts[type]];
+    }
+    shared.profile = { ...profile, budget: adopted, alerts: adoptedAlerts };
+    shared.period = ledger.period;
+  }
+
+  /**
+   * Runs `change` on the ledger under its lock: first a new period if one began, then the release of
+   * reservations expired or of dead owners, then the operation; writes the ledger back only when it
+   * changed, then emits the alerts the operation crossed.
+   */
+  #run<T>(change: (ledger: Ledger, now: number, alerts: Crossing[]) => T): T {
+    const { documents, budget } = this.#shared;
+    const crossed: Crossing[] = [];
+    let ledger: Ledger | undefined;
+    let now = 0;
+    const result = documents.withLock(budget, (fence) => {
+      now = this.timestamp(budget);
+      const stored = documents.read(budget);
+      // Taken, not shared: if the operation fails halfway, the next one decodes the ledger afresh.
+      const cached = this.#shared.cache;
+      this.#shared.cache = null;
+      if (stored === null) {
+        ledger = this.#created(now);
+      } else if (cached !== null && cached.body === stored.body) {
+        ledger = cached.ledger;
+      } else {
+        ledger = decodeLedger(budget, stored.body, documents.prevalidated, stored.file);
+        if (!this.#shared.opened) this.#adoptOrRefuse(ledger, stored.file);
+      }
+      this.#shared.opened = true;
+      // One verdict per owner per operation: many reservations share an owner, and each check reads /proc.
+      const verdicts = new Map<string, boolean>();
+      const isDead = (owner: Owner) => {
+        const key = `${owner.pid}.${owner.start}.${owner.pidNs}.${owner.boot}.${owner.host}`;
+        let dead = verdicts.get(key);
+        if (dead === undefined) {
+          dead = this.#shared.ownerState(owner) === 'dead';
+          verdicts.set(key, dead);
+        }
+        return dead;
+      };
+      roll(ledger, now);
+      sweep(ledger, now, isDead);
+      const value = change(ledger, now, crossed);
+      const body = encodeLedger(ledger);
+      if (stored === null || body !== stored.body) {
+        documents.write(budget, { updatedAt: now }, body, { fence });
+      }
+      this.#shared.cache = { body, ledger };
+      return value;
+    });
+    if (crossed.length > 0 && ledger !== undefined) this.#emit(ledger, crossed, now);
+    return result;
+  }
+
+  // A new ledger, or one removed under a live provider (by hand), starts with the provider's limits.
+  #created(now: number): Ledger {
+    const { profile, period } = this.#shared;
+    const limits = limitsInUnits(this.lifecycle.provider, profile.budget, 'profile.budget');
+    return newLedger(limits, alertsOf(profile), period, now);
+  }
+
+  #emit(ledger: Ledger, crossed: Crossing[], now: number): void {
+    const ids = new Map<Scope, string>(Object.entries(ledger.scopes).map(([id, scope]) => [scope, id]));
+    for (const { scope, type, threshold } of crossed) {
+      const alert: BudgetAlert = {
+        budget: this.#shared.budget,
+        scope: ids.get(scope) ?? ROOT,
+        type,
+        threshold,
+        consumed: fromUnits(type, scope.used[type]),
+        limit: fromUnits(type, scope.limits[type] ?? 0),
+        at: now,
+      };
+      for (const listener of this.#shared.listeners) {
+        try {
+          listener(alert);
+        } catch (error) {
+          // The operation stands: a listener's failure surfaces as an EventEmitter listener's would.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    }
+  }
+
+  #report(ledger: Ledger): BudgetReport {
+    const chain = chainOf(ledger, this.#scope, this.#shared.budget);
+    const scope = chain[0]!;
+    const report = {
+      limits: {},
+      consumed: {},
+      remaining: {},
+      reserved: {},
+      exceeded: {},
+      overruns: {},
+      expired: {},
+      thresholds: {},
+      period: ledger.period === null ? null : { kind: ledger.period, start: ledger.periodStart },
+    } as BudgetReport;
+    for (const type of BUDGET_TYPES) {
+      const limit = scope.limits[type];
+      const left = available(ledger, chain, type);
+      report.limits[type] = limit === null ? null : fromUnits(type, limit);
+      report.consumed[type] = fromUnits(type, scope.used[type]);
+      report.remaining[type] = left === Number.POSITIVE_INFINITY ? null : fromUnits(type, left);
+      report.reserved[type] = fromUnits(type, reservedOf(ledger, type).get(scope) ?? 0);
+      report.exceeded[type] = scope.refused[type];
+      report.overruns[type] = fromUnits(type, scope.overruns[type]);
+      report.expired[type] = fromUnits(type, scope.expired[type]);
+      report.thresholds[type] = [...scope.alerted[type]].sort((a, b) => a - b);
+    }
+    return report;
+  }
+}
+
+/** A reservation handed out by a {@link GovernanceFront}: settled once, through the front's ledger. */
+class LedgerReservation implements Reservation {
+  readonly id: string;
+  readonly type: BudgetType;
+  readonly amount: number;
+  #expiresAt: number;
+  readonly #front: GovernanceFront;
+  readonly #scope: string;
+  #settled = false;
+
+  constructor(
+    front: GovernanceFront,
+    id: string,
+    scope: string,
+    type: BudgetType,
+    amount: number,
+    expiresAt: number,
+  ) {
+    this.#front = front;
+    this.id = id;
+    this.#scope = scope;
+    this.type = type;
+    this.amount = amount;
+    this.#expiresAt = expiresAt;
+  }
+
+  get expiresAt(): number {
+    return this.#expiresAt;
+  }
+
+  commit(actual: number): Settlement {
+    this.#assertUnsettled('commit');
+    const settlement = this.#front.settleReservation('commit', this.id, this.#scope, this.type, actual);
+    this.#settled = true;
+    return settlement;
+  }
+
+  release(reason: string): Settlement {
+    this.#assertUnsettled('release');
+    if (typeof reason !== 'string') {
+      throw new InvalidArgumentError(`release of reservation ${this.id} needs a reason (a string)`, {
+        details: { kind: KIND, reservation: this.id, option: 'reason', value: reason },
+      });
+    }
+    const settlement = this.#front.settleReservation('release', this.id, this.#scope, this.type, null);
+    this.#settled = true;
+    return settlement;
+  }
+
+  renew(ttlMs?: number): boolean {
+    if (this.#settled) return false;
+    const expiresAt = this.#front.renewReservation(this.id, ttlMs);
+    if (expiresAt === null) return false;
+    this.#expiresAt = expiresAt;
+    return true;
+  }
+
+  #assertUnsettled(method: string): void {
+    if (!this.#settled) return;
+    throw new ConflictError(`reservation ${this.id} was settled already: ${method} cannot settle it again`, {
+      details: { kind: KIND, reservation: this.id, method },
+    });
+  }
+}
+
+interface CheckedOptions {
+  budget: string;
+  profile: Profile;
+  period: Period | null;
+  ttlMs: number;
+  adopt: boolean;
+  owner: Owner;
+  ownerState: (owner: Owner) => OwnerState;
+}
+
+function optionError(provider: string, option: string, value: unknown, rule: string): InvalidArgumentError {
+  return new InvalidArgumentError(`${provider}: option ${option} ${rule}`, {
+    details: { provider, kind: KIND, option, value },
+  });
+}
+
+// At construction, so a bad option fails where it was given.
+function checkOptions(provider: string, options: GovernanceFrontOptions): CheckedOptions {
+  const budget = options.budget ?? 'default';
+  assertValidName(KIND, budget);
+  const profile = profileOf(provider, options.profile);
+  // Compiled here so a malformed pattern fails at construction, naming the pattern and position.
+  compileCapabilities(profile.caps);
+  const period = options.period ?? null;
+  if (period !== null && !PeriodSchema.safeParse(period).success) {
+    throw optionError(provider, 'period', period, "must be 'day', 'week', 'month' or null");
+  }
+  const ttlMs =
+    options.reservationTtlMs === undefined
+      ? DEFAULT_TTL_MS
+      : checkTtl(provider, options.reservationTtlMs, 'reservationTtlMs');
+  if (options.adoptLimits !== undefined && typeof options.adoptLimits !== 'boolean') {
+    throw optionError(provider, 'adoptLimits', options.adoptLimits, 'must be a boolean');
+  }
+  if (options.owner !== undefined && !OwnerSchema.safeParse(options.owner).success) {
+    throw optionError(
+      provider,
+      'owner',
+      options.owner,
+      'must be a holder identity (pid, start, pidNs, timeNs, boot, host)',
+    );
+  }
+  for (const option of ['ownerState', 'onAlert'] as const) {
+    if (options[option] !== undefined && typeof options[option] !== 'function') {
+      throw optionError(provider, option, options[option], 'must be a function');
+    }
+  }
+  return {
+    budget,
+    profile,
+    period,
+    ttlMs,
+    adopt: options.adoptLimits ?? false,
+    owner: options.owner ?? { pid: process.pid, start: '', pidNs: '', timeNs: '', boot: '', host: '' },
+    ownerState: options.ownerState ?? (() => 'unknown'),
+  };
+}
+
+function checkTtl(provider: string, ttlMs: unknown, option: string): number {
+  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw optionError(provider, option, ttlMs, 'must be a positive integer of milliseconds');
+  }
+  return ttlMs;
+}
+
+function profileOf(provider: string, profile: GovernanceFrontOptions['profile']): Profile {
+  if (profile === undefined) return structuredClone(DEFAULT_PROFILE);
+  if (typeof profile === 'string') {
+    if (!Object.hasOwn(PROFILES, profile)) {
+      throw optionError(
+        provider,
+        'profile',
+        profile,
+        `must be a profile or one of ${Object.keys(PROFILES).join(', ')}`,
+      );
+    }
+    return structuredClone(PROFILES[profile]);
+  }
+  const parsed = ProfileSchema.safeParse(profile);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidArgumentError(
+      `${provider}: option profile is not a profile: ${issue?.message} at ${issue?.path.join('.') || '$'}`,
+      { details: { provider, kind: KIND, option: 'profile', path: issue?.path.join('.') ?? '' } },
+    );
+  }
+  return structuredClone(parsed.data);
+}
+
+function limitsInUnits(provider: string, limits: unknown, option: string): UnitLimits {
+  const parsed = LimitsSchema.safeParse(limits);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidArgumentError(
+      `${provider}: ${option} are not limits: ${issue?.message} at ${issue?.path.join('.') || '$'}`,
+      {
+        details: { provider, kind: KIND, option, path: issue?.path.join('.') ?? '' },
+      },
+    );
+  }
+  const units = {} as UnitLimits;
+  for (const type of BUDGET_TYPES) {
+    const limit = parsed.data[type];
+    units[type] =
+      limit === undefined || limit === null
+        ? null
+        : toUnits(type, limit, 'down', { provider, kind: KIND }, option);
+  }
+  return units;
+}
+
+function alertsOf(profile: Profile): Record<BudgetType, number[]> {
+  const alerts = {} as Record<BudgetType, number[]>;
+  for (const type of BUDGET_TYPES)
+    alerts[type] = [...new Set(profile.alerts?.[type] ?? [])].sort((a, b) => a - b);
+  return alerts;
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
