@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  assertValidName,
   type CapabilityMatcher,
   ConflictError,
   compileCapabilities,
@@ -15,21 +14,16 @@ import {
   type SyncStore,
 } from '@omega/core';
 import {
-  BUDGET_TYPES,
   type Budget,
   type BudgetAlert,
   type BudgetReport,
   type BudgetType,
   type CapSet,
-  DEFAULT_PROFILE,
   type GovernanceProvider,
   type Limits,
   LimitsSchema,
   type Period,
-  PeriodSchema,
-  PROFILES,
   type Profile,
-  ProfileSchema,
   type Reservation,
   type Settlement,
 } from './index.js';
@@ -48,14 +42,10 @@ import {
   prepare,
   ROOT,
   refuse,
-  reservedOf,
   resetScope,
-  roll,
   type Scope,
   settle,
-  sweep,
   takeReservation,
-  type UnitLimits,
 } from './ledger.js';
 
 import {
