@@ -285,7 +285,6 @@ export function describeGovernanceProvider<P extends GovernanceProvider>(
           refused(() => reservation.renew(0));
           refused(() => reservation.renew(1.5));
         });
-
       });
 
       group('dead owners', () => {

@@ -485,3 +485,8 @@ class LedgerReservation implements Reservation {
     });
   }
 }
+
+// The remote client is a front too (any store, its asynchronous port); it is exported here because the
+// kit's entry list is one for every family, and from the root it would close an import cycle
+// (index -> remote -> ledger -> index) that breaks module evaluation.
+export { RemoteGovernanceProvider, type RemoteGovernanceProviderOptions } from './remote.js';
