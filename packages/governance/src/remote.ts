@@ -145,6 +145,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #ready: Promise<void> | null = null;
   #tail: Promise<void> = Promise.resolve();
   #syncing = false;
+  #closing = false;
   #failure: unknown = null;
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -185,7 +186,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.lifecycle.assertOpen('ready');
     if (this.#ready === null) {
       this.#ready = this.#enqueue({}, false).then(() => {
-        if (this.lifecycle.closed) return;
+        if (this.#closing || this.lifecycle.closed) return;
         // The heartbeat keeps the lease alive, never the process: an idle client exits as any other.
         this.#timer = setInterval(() => this.#kick(), this.#heartbeatMs);
         this.#timer.unref();
@@ -316,12 +317,15 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
    * the ledger, then stops the heartbeat. Idempotent.
    */
   override async close(): Promise<void> {
-    if (this.lifecycle.closed) return;
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
+    if (this.lifecycle.closed || this.#closing) return;
+    this.#closing = true;
     try {
+      // A ready() in flight may be granting the first leases: they are returned too.
+      await this.#tail;
       if (this.#opened) await this.#enqueue({}, true);
     } finally {
+      if (this.#timer !== null) clearInterval(this.#timer);
+      this.#timer = null;
       this.#carves.clear();
       await super.close();
     }
@@ -410,7 +414,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
 
   /** Starts a background sync unless one runs; its failure is kept for the next `sync()` or `consumeAsync()`. */
   #kick(): void {
-    if (this.#syncing || this.lifecycle.closed || !this.#opened) return;
+    if (this.#syncing || this.#closing || this.lifecycle.closed || !this.#opened) return;
     this.#enqueue({}, false).catch((error: unknown) => {
       this.#failure = error;
     });
