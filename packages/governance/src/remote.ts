@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CapabilityMatcher,
+  ClosedError,
   ConflictError,
   compileCapabilities,
   DocumentFront,
@@ -184,6 +185,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
    */
   ready(): Promise<void> {
     this.lifecycle.assertOpen('ready');
+    if (this.#closing) throw this.#closingError('ready');
     if (this.#ready === null) {
       this.#ready = this.#enqueue({}, false).then(() => {
         if (this.#closing || this.lifecycle.closed) return;
@@ -429,6 +431,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
 
   /** Runs one sync after those already queued: one at a time, so each sees the local state the last one left. */
   #enqueue(needs: Partial<Record<BudgetType, number>>, release: boolean): Promise<void> {
+    // A sync queued behind close()'s release would take a lease nobody returns: it fails instead.
+    if (this.#closing && !release) return Promise.reject(this.#closingError('sync'));
     this.#syncing = true;
     const run = this.#tail.then(() => this.#syncNow(needs, release));
     this.#tail = run.then(
@@ -564,6 +568,12 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.lifecycle.assertOpen(method);
     if (this.#snapshot !== null) return;
     throw new ConflictError(`RemoteGovernanceProvider.${method} before ready(): await ready() first`, {
+      details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method },
+    });
+  }
+
+  #closingError(method: string): ClosedError {
+    return new ClosedError(`RemoteGovernanceProvider.${method}: the client is closing`, {
       details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method },
     });
   }

@@ -91,6 +91,22 @@ describe('RemoteGovernanceProvider', () => {
     });
   });
 
+  it('returns every lease on close, even with ready() in flight; a refill asked for while closing is refused', async () => {
+    const early = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
+    opened.push(early);
+    const ready = early.ready();
+    await early.close();
+    await ready;
+    expect(await leases()).toEqual([]);
+    const remote = await client({ leaseSize: 0.05 });
+    expect(remote.consumeBudget('tokens', 400)).toBe(true);
+    const closing = remote.close();
+    await rejectionOf(remote.consumeAsync('tokens', 200), 'CLOSED');
+    await closing;
+    expect(await leases()).toEqual([]);
+    expect(observer().report()).toMatchObject({ consumed: { tokens: 400 }, reserved: { tokens: 0 } });
+  });
+
   it('loses its lease after the TTL without a sync: the unreported part stays spent, counted once', async () => {
     let clock = 1_000_000;
     const now = () => clock;
