@@ -107,6 +107,21 @@ describe('RemoteGovernanceProvider', () => {
     expect(observer().report()).toMatchObject({ consumed: { tokens: 400 }, reserved: { tokens: 0 } });
   });
 
+  it('reports and renews in the background, on its heartbeat', async () => {
+    const remote = await client({ leaseSize: 0.05, heartbeatMs: 10 });
+    const [granted] = await leases();
+    expect(remote.consumeBudget('tokens', 5)).toBe(true);
+    // Polled, with a bound: the heartbeat runs on real timers.
+    const deadline = Date.now() + 5_000;
+    let [lease] = await leases();
+    while (lease!.reported < 5 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      [lease] = await leases();
+    }
+    expect(lease).toMatchObject({ id: granted!.id, reported: 5 });
+    expect(lease!.expiresAt).toBeGreaterThan(granted!.expiresAt);
+  });
+
   it('loses its lease after the TTL without a sync: the unreported part stays spent, counted once', async () => {
     let clock = 1_000_000;
     const now = () => clock;

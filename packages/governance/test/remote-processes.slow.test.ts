@@ -73,4 +73,17 @@ describe('RemoteGovernanceProvider across processes', () => {
       await remove();
     }
   });
+
+  it('never keeps a process alive: a client left open ends with its script', async () => {
+    await assertBuilt(fileURLToPath(new URL('../dist/front.js', import.meta.url)));
+    const { dir, remove } = await tempDir('omega-governance-remote-');
+    try {
+      const idle = spawnChild(fixture, [dir, 'idle', 'idle', '0', '60000']);
+      expect(await idle.nextLine()).toBe('idle');
+      const exit = await idle.exited;
+      expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    } finally {
+      await remove();
+    }
+  });
 });
