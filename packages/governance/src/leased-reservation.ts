@@ -1,24 +1,23 @@
 import { ConflictError, InvalidArgumentError } from '@omega/core';
 import type { BudgetType, Reservation, Settlement } from './index.js';
-import type { RemoteGovernanceProvider } from './remote.js';
 import { KIND } from './rules.js';
 
-/** A reservation carved from a {@link RemoteGovernanceProvider}'s lease: settled once, locally. */
+/** What settles a carved reservation: the remote client that carved it from its lease. */
+export interface CarveHolder {
+  settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement;
+  renewCarve(id: string, ttlMs: number | undefined): number | null;
+}
+
+/** A reservation carved from a remote client's lease (`RemoteGovernanceProvider`): settled once, locally. */
 export class LeasedReservation implements Reservation {
   readonly id: string;
   readonly type: BudgetType;
   readonly amount: number;
   #expiresAt: number;
-  readonly #client: RemoteGovernanceProvider;
+  readonly #client: CarveHolder;
   #settled = false;
 
-  constructor(
-    client: RemoteGovernanceProvider,
-    id: string,
-    type: BudgetType,
-    amount: number,
-    expiresAt: number,
-  ) {
+  constructor(client: CarveHolder, id: string, type: BudgetType, amount: number, expiresAt: number) {
     this.#client = client;
     this.id = id;
     this.type = type;
