@@ -40,7 +40,7 @@ export interface LeaseState {
   used: number;
   /** Units commits spent beyond what fitted, since its last report. */
   overrun: number;
-  /** Whether a consume or reserve was refused since its last report. */
+  /** Whether a consume or reserve was refused since its last report, the ledger as last seen not covering it either. */
   refused: boolean;
   /** Units it holds unconsumed and not carved into reservations. */
   held: number;

@@ -282,8 +282,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.#sweepCarves(now);
     const limited = this.#limit(type) !== null;
     if (limited && units > local.held) {
-      local.refused = true;
-      this.#kick();
+      this.#refuse(type, units);
       return null;
     }
     if (limited) {
@@ -376,9 +375,20 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
 
   #consume(type: BudgetType, units: number): boolean {
     if (this.#take(type, units)) return true;
-    this.#local[type].refused = true;
-    this.#kick();
+    this.#refuse(type, units);
     return false;
+  }
+
+  /**
+   * A consume or reserve the lease could not cover: the budget counts as exceeded only when the ledger,
+   * as last seen, could not have covered it either (a lease too small is not a budget exceeded).
+   */
+  #refuse(type: BudgetType, units: number): void {
+    const local = this.#local[type];
+    const ledger = this.#snapshot!;
+    if (units > local.held + available(ledger, chainOf(ledger, ROOT, this.#budget), type))
+      local.refused = true;
+    this.#kick();
   }
 
   // The hot path: a comparison and two additions, no clock, no ledger.

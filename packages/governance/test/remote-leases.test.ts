@@ -63,6 +63,8 @@ describe('RemoteGovernanceProvider', () => {
     const remote = await client({ leaseSize: 0.05 });
     expect(remote.consumeBudget('tokens', 400)).toBe(true);
     expect(remote.consumeBudget('tokens', 200)).toBe(false);
+    // Refused by the lease, not by the budget: nothing is exceeded.
+    expect(remote.report().exceeded.tokens).toBe(false);
     expect(await remote.consumeAsync('tokens', 200)).toBe(true);
     await remote.sync();
     const [lease] = await leases();
@@ -70,6 +72,9 @@ describe('RemoteGovernanceProvider', () => {
     expect(observer().report().consumed.tokens).toBe(600);
     expect(remote.report().consumed.tokens).toBe(600);
     expect(await remote.consumeAsync('tokens', LIMIT)).toBe(false);
+    expect(remote.report().exceeded.tokens).toBe(true);
+    await remote.sync();
+    expect(observer().report().exceeded.tokens).toBe(true);
   });
 
   it('reports what it consumed at every sync, and returns the rest on close', async () => {
