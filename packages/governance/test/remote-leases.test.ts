@@ -147,6 +147,21 @@ describe('RemoteGovernanceProvider', () => {
     expect(watcher.report()).toMatchObject({ consumed: { tokens: 500 }, remaining: { tokens: LIMIT - 500 } });
   });
 
+  it('settles a reservation carved from a forfeited lease as expired, from its new lease', async () => {
+    let clock = 0;
+    const remote = await client({ leaseSize: 0.05, leaseTtlMs: 1_000, now: () => clock });
+    const held = remote.reserve('tokens', 100)!;
+    clock += 1_000;
+    await remote.sync();
+    expect(remote.report()).toMatchObject({ reserved: { tokens: 0 }, forfeited: { tokens: 500 } });
+    expect(held.commit(30)).toEqual({ consumed: 30, overrun: 0, expired: true });
+    await remote.close();
+    expect(observer(() => clock).report()).toMatchObject({
+      consumed: { tokens: 530 },
+      reserved: { tokens: 0 },
+    });
+  });
+
   it('keeps its lease past the TTL while it syncs', async () => {
     let clock = 0;
     const remote = await client({ leaseSize: 0.05, leaseTtlMs: 1_000, now: () => clock });
