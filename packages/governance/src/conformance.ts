@@ -285,7 +285,9 @@ export function describeGovernanceProvider<P extends GovernanceProvider>(
           refused(() => reservation.renew(0));
           refused(() => reservation.renew(1.5));
         });
+      });
 
+      group('dead owners', () => {
         it('releases the reservations of a dead owner at the next operation, whatever their expiry', async () => {
           const dead = new Set<number>();
           const owner = { pid: 4_000_001, start: '1', pidNs: '', timeNs: '', boot: '', host: '' };

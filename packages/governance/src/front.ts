@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  assertValidName,
   type CapabilityMatcher,
   ConflictError,
   compileCapabilities,
@@ -15,21 +14,16 @@ import {
   type SyncStore,
 } from '@omega/core';
 import {
-  BUDGET_TYPES,
   type Budget,
   type BudgetAlert,
   type BudgetReport,
   type BudgetType,
   type CapSet,
-  DEFAULT_PROFILE,
   type GovernanceProvider,
   type Limits,
   LimitsSchema,
   type Period,
-  PeriodSchema,
-  PROFILES,
   type Profile,
-  ProfileSchema,
   type Reservation,
   type Settlement,
 } from './index.js';
@@ -44,47 +38,30 @@ import {
   newLedger,
   newScope,
   type Owner,
-  OwnerSchema,
+  type OwnerState,
+  prepare,
   ROOT,
   refuse,
-  reservedOf,
   resetScope,
-  roll,
   type Scope,
   settle,
-  sweep,
   takeReservation,
-  type UnitLimits,
 } from './ledger.js';
 
+import {
+  adoptOrRefuse,
+  alertsOf,
+  checkOptions,
+  checkTtl,
+  type GovernanceFrontOptions,
+  limitsInUnits,
+} from './options.js';
+import { reportOf } from './report.js';
 import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
 import { assertBudgetType, fromUnits, toUnits } from './units.js';
 
-/** What is known of a reservation's owner: see `holderState` of `@omega/core/fs`. */
-export type OwnerState = 'alive' | 'dead' | 'unknown';
-
-/** Options every governance backend takes. */
-export interface GovernanceFrontOptions extends FrontOptions {
-  /** The ledger's name (the name rule of `@omega/core`); default `default`. */
-  budget?: string;
-  /** A profile, or the name of one of the lineage's (`explore`, `pragmatic`, `strict`, `airgap`); default `pragmatic`. */
-  profile?: Profile | keyof typeof PROFILES;
-  /** A calendar period (UTC) after which the ledger's use resets; default none. */
-  period?: Period | null;
-  /** How long a reservation holds before it is released as expired, unless renewed; default 10 minutes. */
-  reservationTtlMs?: number;
-  /**
-   * The ledger owns its limits: opening one whose limits, alert thresholds or period differ from the
-   * profile's is a `ConflictError`, unless this is true, and the provider then takes the ledger's.
-   */
-  adoptLimits?: boolean;
-  /** Who holds the reservations this provider makes; default this process, as far as it is known. */
-  owner?: Owner;
-  /** Tells whether an owner still runs; a `'dead'` owner's reservations are released. Default: `'unknown'`. */
-  ownerState?: (owner: Owner) => OwnerState;
-  /** Called with every alert threshold this provider's operations cross (see {@link BudgetAlert}). */
-  onAlert?: (alert: BudgetAlert) => void;
-}
+export type { OwnerState } from './ledger.js';
+export type { GovernanceFrontOptions } from './options.js';
 
 /** How a front is built: a provider's init, or a child's scope in its parent's ledger. */
 export interface GovernanceFrontInit extends FrontInit {
@@ -116,8 +93,6 @@ interface Shared {
    */
   cache: { body: string; ledger: Ledger } | null;
 }
-
-const DEFAULT_TTL_MS = 10 * 60_000;
 
 /**
  * The governance family's rules, written once over the synchronous document face of any store that has
@@ -195,7 +170,9 @@ export class GovernanceFront extends Front implements GovernanceProvider {
 
   getBudget(): Budget {
     this.lifecycle.assertOpen('getBudget');
-    const { limits, consumed, reserved } = this.#run((ledger) => this.#report(ledger));
+    const { limits, consumed, reserved } = this.#run((ledger) =>
+      reportOf(ledger, this.#scope, this.#shared.budget),
+    );
     return { limits, consumed, reserved };
   }
 
@@ -223,12 +200,12 @@ export class GovernanceFront extends Front implements GovernanceProvider {
 
   remainingAll(): Record<BudgetType, number | null> {
     this.lifecycle.assertOpen('remainingAll');
-    return this.#run((ledger) => this.#report(ledger).remaining);
+    return this.#run((ledger) => reportOf(ledger, this.#scope, this.#shared.budget).remaining);
   }
 
   report(): BudgetReport {
     this.lifecycle.assertOpen('report');
-    return this.#run((ledger) => this.#report(ledger));
+    return this.#run((ledger) => reportOf(ledger, this.#scope, this.#shared.budget));
   }
 
   reset(): void {
@@ -365,39 +342,12 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     });
   }
 
-  /**
-   * Checks the limits a stored ledger owns against the profile's, the first time this provider reads
-   * it: a `ConflictError` naming what differs, unless `adoptLimits`, which takes the ledger's instead.
-   */
+  // The ledger owns its limits: checked the first time this provider reads it.
   #adoptOrRefuse(ledger: Ledger, file: string | undefined): void {
     const shared = this.#shared;
-    const { budget, profile } = shared;
-    const limits = limitsInUnits(this.lifecycle.provider, profile.budget, 'profile.budget');
-    const alerts = alertsOf(profile);
-    const root = ledger.scopes[ROOT]!;
-    const differs = [
-      ...BUDGET_TYPES.filter((type) => root.limits[type] !== limits[type]).map((type) => `limits.${type}`),
-      ...BUDGET_TYPES.filter((type) => !sameList(ledger.alerts[type], alerts[type])).map(
-        (type) => `alerts.${type}`,
-      ),
-      ...(ledger.period === shared.period ? [] : ['period']),
-    ];
-    if (differs.length === 0) return;
-    if (!shared.adopt) {
-      throw new ConflictError(
-        `budget "${budget}" is kept with other ${differs.join(', ')} than profile "${profile.name}" sets: pass adoptLimits to use the ledger's`,
-        { details: { provider: this.lifecycle.provider, kind: KIND, name: budget, file, differs } },
-      );
-    }
-    const adopted: Limits = {};
-    const adoptedAlerts: NonNullable<Profile['alerts']> = {};
-    for (const type of BUDGET_TYPES) {
-      const unit = root.limits[type];
-      adopted[type] = unit === null ? null : fromUnits(type, unit);
-      if (ledger.alerts[type].length > 0) adoptedAlerts[type] = [...ledger.alerts[type]];
-    }
-    shared.profile = { ...profile, budget: adopted, alerts: adoptedAlerts };
-    shared.period = ledger.period;
+    const adopted = adoptOrRefuse(this.lifecycle.provider, ledger, shared, file);
+    shared.profile = adopted.profile;
+    shared.period = adopted.period;
   }
 
   /**
@@ -425,19 +375,7 @@ export class GovernanceFront extends Front implements GovernanceProvider {
         if (!this.#shared.opened) this.#adoptOrRefuse(ledger, stored.file);
       }
       this.#shared.opened = true;
-      // One verdict per owner per operation: many reservations share an owner, and each check reads /proc.
-      const verdicts = new Map<string, boolean>();
-      const isDead = (owner: Owner) => {
-        const key = `${owner.pid}.${owner.start}.${owner.pidNs}.${owner.boot}.${owner.host}`;
-        let dead = verdicts.get(key);
-        if (dead === undefined) {
-          dead = this.#shared.ownerState(owner) === 'dead';
-          verdicts.set(key, dead);
-        }
-        return dead;
-      };
-      roll(ledger, now);
-      sweep(ledger, now, isDead);
+      prepare(ledger, now, this.#shared.ownerState);
       const value = change(ledger, now, crossed);
       const body = encodeLedger(ledger);
       if (stored === null || body !== stored.body) {
@@ -480,35 +418,6 @@ export class GovernanceFront extends Front implements GovernanceProvider {
         }
       }
     }
-  }
-
-  #report(ledger: Ledger): BudgetReport {
-    const chain = chainOf(ledger, this.#scope, this.#shared.budget);
-    const scope = chain[0]!;
-    const report = {
-      limits: {},
-      consumed: {},
-      remaining: {},
-      reserved: {},
-      exceeded: {},
-      overruns: {},
-      expired: {},
-      thresholds: {},
-      period: ledger.period === null ? null : { kind: ledger.period, start: ledger.periodStart },
-    } as BudgetReport;
-    for (const type of BUDGET_TYPES) {
-      const limit = scope.limits[type];
-      const left = available(ledger, chain, type);
-      report.limits[type] = limit === null ? null : fromUnits(type, limit);
-      report.consumed[type] = fromUnits(type, scope.used[type]);
-      report.remaining[type] = left === Number.POSITIVE_INFINITY ? null : fromUnits(type, left);
-      report.reserved[type] = fromUnits(type, reservedOf(ledger, type).get(scope) ?? 0);
-      report.exceeded[type] = scope.refused[type];
-      report.overruns[type] = fromUnits(type, scope.overruns[type]);
-      report.expired[type] = fromUnits(type, scope.expired[type]);
-      report.thresholds[type] = [...scope.alerted[type]].sort((a, b) => a - b);
-    }
-    return report;
   }
 }
 
@@ -577,124 +486,7 @@ class LedgerReservation implements Reservation {
   }
 }
 
-interface CheckedOptions {
-  budget: string;
-  profile: Profile;
-  period: Period | null;
-  ttlMs: number;
-  adopt: boolean;
-  owner: Owner;
-  ownerState: (owner: Owner) => OwnerState;
-}
-
-function optionError(provider: string, option: string, value: unknown, rule: string): InvalidArgumentError {
-  return new InvalidArgumentError(`${provider}: option ${option} ${rule}`, {
-    details: { provider, kind: KIND, option, value },
-  });
-}
-
-// At construction, so a bad option fails where it was given.
-function checkOptions(provider: string, options: GovernanceFrontOptions): CheckedOptions {
-  const budget = options.budget ?? 'default';
-  assertValidName(KIND, budget);
-  const profile = profileOf(provider, options.profile);
-  // Compiled here so a malformed pattern fails at construction, naming the pattern and position.
-  compileCapabilities(profile.caps);
-  const period = options.period ?? null;
-  if (period !== null && !PeriodSchema.safeParse(period).success) {
-    throw optionError(provider, 'period', period, "must be 'day', 'week', 'month' or null");
-  }
-  const ttlMs =
-    options.reservationTtlMs === undefined
-      ? DEFAULT_TTL_MS
-      : checkTtl(provider, options.reservationTtlMs, 'reservationTtlMs');
-  if (options.adoptLimits !== undefined && typeof options.adoptLimits !== 'boolean') {
-    throw optionError(provider, 'adoptLimits', options.adoptLimits, 'must be a boolean');
-  }
-  if (options.owner !== undefined && !OwnerSchema.safeParse(options.owner).success) {
-    throw optionError(
-      provider,
-      'owner',
-      options.owner,
-      'must be a holder identity (pid, start, pidNs, timeNs, boot, host)',
-    );
-  }
-  for (const option of ['ownerState', 'onAlert'] as const) {
-    if (options[option] !== undefined && typeof options[option] !== 'function') {
-      throw optionError(provider, option, options[option], 'must be a function');
-    }
-  }
-  return {
-    budget,
-    profile,
-    period,
-    ttlMs,
-    adopt: options.adoptLimits ?? false,
-    owner: options.owner ?? { pid: process.pid, start: '', pidNs: '', timeNs: '', boot: '', host: '' },
-    ownerState: options.ownerState ?? (() => 'unknown'),
-  };
-}
-
-function checkTtl(provider: string, ttlMs: unknown, option: string): number {
-  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw optionError(provider, option, ttlMs, 'must be a positive integer of milliseconds');
-  }
-  return ttlMs;
-}
-
-function profileOf(provider: string, profile: GovernanceFrontOptions['profile']): Profile {
-  if (profile === undefined) return structuredClone(DEFAULT_PROFILE);
-  if (typeof profile === 'string') {
-    if (!Object.hasOwn(PROFILES, profile)) {
-      throw optionError(
-        provider,
-        'profile',
-        profile,
-        `must be a profile or one of ${Object.keys(PROFILES).join(', ')}`,
-      );
-    }
-    return structuredClone(PROFILES[profile]);
-  }
-  const parsed = ProfileSchema.safeParse(profile);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidArgumentError(
-      `${provider}: option profile is not a profile: ${issue?.message} at ${issue?.path.join('.') || '$'}`,
-      { details: { provider, kind: KIND, option: 'profile', path: issue?.path.join('.') ?? '' } },
-    );
-  }
-  return structuredClone(parsed.data);
-}
-
-function limitsInUnits(provider: string, limits: unknown, option: string): UnitLimits {
-  const parsed = LimitsSchema.safeParse(limits);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidArgumentError(
-      `${provider}: ${option} are not limits: ${issue?.message} at ${issue?.path.join('.') || '$'}`,
-      {
-        details: { provider, kind: KIND, option, path: issue?.path.join('.') ?? '' },
-      },
-    );
-  }
-  const units = {} as UnitLimits;
-  for (const type of BUDGET_TYPES) {
-    const limit = parsed.data[type];
-    units[type] =
-      limit === undefined || limit === null
-        ? null
-        : toUnits(type, limit, 'down', { provider, kind: KIND }, option);
-  }
-  return units;
-}
-
-function alertsOf(profile: Profile): Record<BudgetType, number[]> {
-  const alerts = {} as Record<BudgetType, number[]>;
-  for (const type of BUDGET_TYPES)
-    alerts[type] = [...new Set(profile.alerts?.[type] ?? [])].sort((a, b) => a - b);
-  return alerts;
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
-}
+// The remote client is a front too (any store, its asynchronous port); it is exported here because the
+// kit's entry list is one for every family, and from the root it would close an import cycle
+// (index -> remote -> ledger -> index) that breaks module evaluation.
+export { RemoteGovernanceProvider, type RemoteGovernanceProviderOptions } from './remote.js';

@@ -81,7 +81,8 @@ export type Budget = z.infer<typeof BudgetSchema>;
  * A snapshot of a budget: the lineage's `limits`, `consumed` and `remaining`, and per type what is
  * `reserved`, whether it was `exceeded` (a consume or reserve refused, or an overrun), the `overruns`
  * (what commits spent beyond what fitted), what was `expired` (reservations released because their
- * expiry passed or their owner died), and the alert `thresholds` crossed this period.
+ * expiry passed or their owner died), what was `forfeited` (leases of remote clients swept unreported,
+ * counted as consumed), and the alert `thresholds` crossed this period.
  */
 export const BudgetReportSchema = z.object({
   limits: AllLimitsSchema,
@@ -91,6 +92,8 @@ export const BudgetReportSchema = z.object({
   exceeded: perType(z.boolean()),
   overruns: AmountsSchema,
   expired: AmountsSchema,
+  /** What leases of remote clients that stopped heartbeating held when swept: spent, never returned. */
+  forfeited: AmountsSchema,
   thresholds: perType(z.array(z.number())),
   /** The calendar period and when the current one started (ms since the epoch), or null. */
   period: z.object({ kind: PeriodSchema, start: z.number().int() }).nullable(),

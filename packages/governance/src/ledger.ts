@@ -13,6 +13,7 @@ import { BUDGET_TYPES, type BudgetType, PeriodSchema } from './index.js';
  * that dropping a reservation can never leave a count behind.
  */
 
+const zeros = (): Record<BudgetType, number> => ({ tokens: 0, cost: 0, time: 0, iterations: 0 });
 const Units = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 // `root` or a child's UUID: a key like `__proto__` read from a damaged file would reach the prototype.
 const ScopeId = z.string().regex(/^(root|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
@@ -39,6 +40,8 @@ const ScopeSchema = z
     used: perType(Units),
     overruns: perType(Units),
     expired: perType(Units),
+    /** What leases of clients that stopped heartbeating held when swept: spent, never returned. */
+    forfeited: perType(Units).default(zeros),
     /** A consume or reserve was refused, or a commit overran, this period. */
     refused: perType(z.boolean()),
     /** Alert thresholds already emitted this period. */
@@ -47,23 +50,31 @@ const ScopeSchema = z
   .strict();
 export type Scope = z.infer<typeof ScopeSchema>;
 
+const reservationFields = {
+  id: z.string().min(1),
+  scope: ScopeId,
+  type: z.enum(BUDGET_TYPES),
+  /** What it holds: counted as reserved in its scope and every ancestor. */
+  amount: Units,
+  owner: OwnerSchema,
+  createdAt: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+};
+
+/** Budget held for one call, settled by a commit or a release. */
+const HoldSchema = z.object({ kind: z.literal('reservation'), ...reservationFields }).strict();
+
 /**
- * A reservation as stored. `kind` leaves room for the remote client's leases: a lease is a reservation
- * its client consumes from locally, reporting what it used at each refill.
+ * A remote client's lease: budget it consumes from locally. `amount` is what it still holds (used and
+ * unreported, or unused: the ledger cannot tell them apart); each report moves what the client used
+ * from `amount` to its scopes' `used` and adds it to `reported`.
  */
-const ReservationRecordSchema = z
-  .object({
-    id: z.string().min(1),
-    kind: z.literal('reservation'),
-    scope: ScopeId,
-    type: z.enum(BUDGET_TYPES),
-    amount: Units,
-    owner: OwnerSchema,
-    createdAt: z.number().int().nonnegative(),
-    expiresAt: z.number().int().nonnegative(),
-  })
-  .strict();
+const LeaseSchema = z.object({ kind: z.literal('lease'), ...reservationFields, reported: Units }).strict();
+
+/** A reservation or a lease as stored (ledgers written before leases existed hold only reservations). */
+const ReservationRecordSchema = z.discriminatedUnion('kind', [HoldSchema, LeaseSchema]);
 export type ReservationRecord = z.infer<typeof ReservationRecordSchema>;
+export type LeaseRecord = z.infer<typeof LeaseSchema>;
 
 /** The body of a ledger document. */
 export const LedgerSchema = z
@@ -82,12 +93,9 @@ export type Ledger = z.infer<typeof LedgerSchema>;
 
 /** Limits in ledger units, `null` for unlimited. */
 export type UnitLimits = Record<BudgetType, number | null>;
-type Counts = Record<BudgetType, number>;
 
 /** The id of a ledger's own scope. */
 export const ROOT = 'root';
-
-const zeros = (): Counts => ({ tokens: 0, cost: 0, time: 0, iterations: 0 });
 
 /** A scope with `limits` under `parent`, nothing used. */
 export function newScope(parent: string | null, limits: UnitLimits): Scope {
@@ -97,6 +105,7 @@ export function newScope(parent: string | null, limits: UnitLimits): Scope {
     used: zeros(),
     overruns: zeros(),
     expired: zeros(),
+    forfeited: zeros(),
     refused: { tokens: false, cost: false, time: false, iterations: false },
     alerted: { tokens: [], cost: [], time: [], iterations: [] },
   };
@@ -214,7 +223,9 @@ export function takeReservation(ledger: Ledger, id: string): ReservationRecord |
 
 /**
  * Releases the reservations whose expiry passed or whose owner is certainly dead, counting them as expired
- * in their scopes. Returns how many it released.
+ * in their scopes. A lease is not released but forfeited: its client may have consumed all of it without
+ * reporting, so what it held becomes used (and counted as forfeited), never free again. Returns how many
+ * it removed.
  */
 export function sweep(ledger: Ledger, now: number, isDead: (owner: Owner) => boolean): number {
   const kept: ReservationRecord[] = [];
@@ -223,10 +234,16 @@ export function sweep(ledger: Ledger, now: number, isDead: (owner: Owner) => boo
       kept.push(reservation);
       continue;
     }
+    const lease = reservation.kind === 'lease';
     let id: string | null = reservation.scope;
     while (id !== null && Object.hasOwn(ledger.scopes, id)) {
       const scope: Scope = ledger.scopes[id]!;
-      scope.expired[reservation.type] += reservation.amount;
+      if (lease) {
+        scope.used[reservation.type] += reservation.amount;
+        scope.forfeited[reservation.type] += reservation.amount;
+      } else {
+        scope.expired[reservation.type] += reservation.amount;
+      }
       id = scope.parent;
     }
   }
@@ -250,6 +267,7 @@ function clearScope(scope: Scope): void {
   scope.used = fresh.used;
   scope.overruns = fresh.overruns;
   scope.expired = fresh.expired;
+  scope.forfeited = fresh.forfeited;
   scope.refused = fresh.refused;
   scope.alerted = fresh.alerted;
 }
@@ -298,4 +316,27 @@ export function crossings(ledger: Ledger, chain: Scope[], type: BudgetType): Cro
     }
   }
   return crossed;
+}
+
+/** What is known of a reservation's owner: see `holderState` of `@omega/core/fs`. */
+export type OwnerState = 'alive' | 'dead' | 'unknown';
+
+/**
+ * What every operation does first, under the lock: a new period if one began, then the sweep of the
+ * reservations expired or of dead owners.
+ */
+export function prepare(ledger: Ledger, now: number, ownerState: (owner: Owner) => OwnerState): void {
+  // One verdict per owner per operation: many reservations share an owner, and each check reads /proc.
+  const verdicts = new Map<string, boolean>();
+  const isDead = (owner: Owner) => {
+    const key = `${owner.pid}.${owner.start}.${owner.pidNs}.${owner.boot}.${owner.host}`;
+    let dead = verdicts.get(key);
+    if (dead === undefined) {
+      dead = ownerState(owner) === 'dead';
+      verdicts.set(key, dead);
+    }
+    return dead;
+  };
+  roll(ledger, now);
+  sweep(ledger, now, isDead);
 }

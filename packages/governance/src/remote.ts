@@ -1,0 +1,635 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CapabilityMatcher,
+  ClosedError,
+  ConflictError,
+  compileCapabilities,
+  DocumentFront,
+  InvalidArgumentError,
+  type Store,
+} from '@omega/core';
+import {
+  BUDGET_TYPES,
+  type Budget,
+  type BudgetAlert,
+  type BudgetReport,
+  type BudgetType,
+  type CapSet,
+  type GovernanceProvider,
+  type Limits,
+  type Period,
+  type Profile,
+  type Reservation,
+  type Settlement,
+} from './index.js';
+import { LeasedReservation } from './leased-reservation.js';
+import { type LeaseOutcome, type LeaseState, syncLease } from './leases.js';
+import {
+  available,
+  type Crossing,
+  chainOf,
+  crossings,
+  type Ledger,
+  newLedger,
+  prepare,
+  ROOT,
+  reservedOf,
+} from './ledger.js';
+import {
+  adoptOrRefuse,
+  alertsOf,
+  type CheckedOptions,
+  checkOptions,
+  checkTtl,
+  type GovernanceFrontOptions,
+  limitsInUnits,
+  optionError,
+} from './options.js';
+import { reportOf } from './report.js';
+import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
+import { assertBudgetType, fromUnits, toUnits } from './units.js';
+
+/** Options of {@link RemoteGovernanceProvider}: the store and lease settings, plus every backend's options. */
+export interface RemoteGovernanceProviderOptions extends GovernanceFrontOptions {
+  /** Any store: the ledger `governance/<budget>` is read and written through its asynchronous document port. */
+  store: Store;
+  /** The largest lease a client holds, as a fraction of each limit, in (0, 1]; default 0.05. */
+  leaseSize?: number;
+  /** How long a lease lives without a sync before the ledger forfeits it; default 30 seconds. */
+  leaseTtlMs?: number;
+  /** How often the lease is reported, renewed and resized in the background; default a third of the TTL. */
+  heartbeatMs?: number;
+  /** Whether `close()` closes the store too; default false (the store is its owner's). */
+  ownsStore?: boolean;
+}
+
+const DEFAULT_LEASE_SIZE = 0.05;
+const DEFAULT_LEASE_TTL_MS = 30_000;
+
+/** The client's side of its lease of one type, in ledger units. */
+interface Local {
+  id: string | null;
+  /** Held, neither consumed nor carved into reservations. */
+  held: number;
+  /** Carved into live local reservations. */
+  carved: number;
+  /** Consumed and not yet reported. */
+  pending: number;
+  overrun: number;
+  refused: boolean;
+  /** Local reservations that expired, as the report counts them (the ledger never saw them). */
+  expired: number;
+  /** What the last sync left held: a refill is started when half of it is gone. */
+  target: number;
+}
+
+/** A local reservation, carved from the lease. */
+interface Carve {
+  type: BudgetType;
+  units: number;
+  expiresAt: number;
+}
+
+const fresh = (): Local => ({
+  id: null,
+  held: 0,
+  carved: 0,
+  pending: 0,
+  overrun: 0,
+  refused: false,
+  expired: 0,
+  target: 0,
+});
+
+/**
+ * The seed's `RemoteGovernanceProvider`: a budget kept in a shared ledger in any store, through its
+ * asynchronous document port, used by many clients (processes, machines) at once. The seed's methods are
+ * synchronous, so the client holds a lease per limited type: a slice of budget charged to the ledger
+ * (written there before any of it is used), consumed locally, reported and resized in the background, and
+ * returned on `close()`. `await ready()` before first use.
+ *
+ * What the synchronous methods see: `consumeBudget` and `reserve` succeed only within the lease (false or
+ * null at once otherwise, and a refill starts; `consumeAsync` waits for it). `remaining` is what this
+ * client holds plus what the ledger had free at its last sync; `report()` is the ledger as of the last
+ * sync, with this client's unreported use and reservations applied (other clients' unreported use shows
+ * as reserved, inside their leases).
+ *
+ * Never overspends: a lease is a reservation in the ledger, so the ledger's rule (used + reserved ≤ limit,
+ * under its lock) bounds every client together. A client that stops syncing for `leaseTtlMs` loses its
+ * lease at the next ledger operation of anyone, and what it held stays spent (reported as `forfeited`),
+ * since the ledger cannot know how much of it was used: never returned, never counted twice.
+ *
+ * Not supported here (a `ConflictError` naming the method): `reset()` and `child()`, which would change
+ * the ledger synchronously; use a filesystem or local provider over the same ledger to reset it.
+ */
+export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implements GovernanceProvider {
+  /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */
+  static readonly DOCUMENTS = DOCUMENTS;
+
+  readonly #budget: string;
+  #profile: Profile;
+  #period: Period | null;
+  readonly #checked: CheckedOptions;
+  readonly #caps: CapabilityMatcher;
+  readonly #leaseSize: number;
+  readonly #leaseTtlMs: number;
+  readonly #heartbeatMs: number;
+  readonly #listeners: Set<(alert: BudgetAlert) => void>;
+  readonly #local: Record<BudgetType, Local> = {
+    tokens: fresh(),
+    cost: fresh(),
+    time: fresh(),
+    iterations: fresh(),
+  };
+  readonly #carves = new Map<string, Carve>();
+  #snapshot: Ledger | null = null;
+  #opened = false;
+  #ready: Promise<void> | null = null;
+  #tail: Promise<void> = Promise.resolve();
+  #syncing = false;
+  #closing = false;
+  #failure: unknown = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  /** A client of ledger `options.budget` in `options.store`; nothing is read before {@link ready}. */
+  constructor(options: RemoteGovernanceProviderOptions) {
+    const provider = 'RemoteGovernanceProvider';
+    if (options === null || typeof options !== 'object') {
+      throw optionError(provider, 'options', options, 'must be an object with a store');
+    }
+    super(DOCUMENTS, options.store, options, { provider, ownsStore: options.ownsStore ?? false });
+    this.#checked = checkOptions(provider, options);
+    this.#budget = this.#checked.budget;
+    this.#profile = this.#checked.profile;
+    this.#period = this.#checked.period;
+    this.#caps = compileCapabilities(this.#profile.caps);
+    const size = options.leaseSize ?? DEFAULT_LEASE_SIZE;
+    if (typeof size !== 'number' || !(size > 0 && size <= 1)) {
+      throw optionError(provider, 'leaseSize', size, 'must be a fraction of the limit in (0, 1]');
+    }
+    this.#leaseSize = size;
+    this.#leaseTtlMs =
+      options.leaseTtlMs === undefined
+        ? DEFAULT_LEASE_TTL_MS
+        : checkTtl(provider, options.leaseTtlMs, 'leaseTtlMs');
+    this.#heartbeatMs =
+      options.heartbeatMs === undefined
+        ? Math.max(1, Math.floor(this.#leaseTtlMs / 3))
+        : checkTtl(provider, options.heartbeatMs, 'heartbeatMs');
+    this.#listeners = new Set(options.onAlert ? [options.onAlert] : []);
+  }
+
+  /**
+   * Opens the ledger (created with the profile's limits if missing; a `ConflictError` if it is kept with
+   * other limits, unless `adoptLimits`), takes the first leases and starts the background heartbeat.
+   * Idempotent; the synchronous budget methods need it first.
+   */
+  ready(): Promise<void> {
+    this.lifecycle.assertOpen('ready');
+    if (this.#closing) throw this.#closingError('ready');
+    if (this.#ready === null) {
+      this.#ready = this.#enqueue({}, false).then(() => {
+        if (this.#closing || this.lifecycle.closed) return;
+        // The heartbeat keeps the lease alive, never the process: an idle client exits as any other.
+        this.#timer = setInterval(() => this.#kick(), this.#heartbeatMs);
+        this.#timer.unref();
+      });
+      // A failed first sync may be retried by calling ready() again.
+      this.#ready.catch(() => {
+        this.#ready = null;
+      });
+    }
+    return this.#ready;
+  }
+
+  /**
+   * Reports what was consumed, renews the leases and resizes them now (what the heartbeat does); rejects
+   * with the failure of a background sync since the last call, if one failed.
+   */
+  async sync(): Promise<void> {
+    this.#assertReady('sync');
+    this.#rethrow();
+    await this.#enqueue({}, false);
+  }
+
+  /**
+   * {@link consumeBudget}, waiting for a refill when the lease cannot cover `amount`: false only when the
+   * ledger cannot either.
+   */
+  async consumeAsync(type: BudgetType, amount: number): Promise<boolean> {
+    this.#assertReady('consumeAsync');
+    const units = this.#units('consumeAsync', type, amount);
+    if (this.#take(type, units)) return true;
+    this.#rethrow();
+    await this.#enqueue({ [type]: units }, false);
+    return this.#consume(type, units);
+  }
+
+  getProfile(): Profile {
+    this.lifecycle.assertOpen('getProfile');
+    return structuredClone(this.#profile);
+  }
+
+  getCaps(): CapSet {
+    this.lifecycle.assertOpen('getCaps');
+    return { granted: [...this.#caps.granted], denied: [...this.#caps.denied] };
+  }
+
+  checkCap(cap: string): boolean {
+    this.lifecycle.assertOpen('checkCap');
+    return this.#caps.allows(cap);
+  }
+
+  getBudget(): Budget {
+    const { limits, consumed, reserved } = this.#report('getBudget');
+    return { limits, consumed, reserved };
+  }
+
+  consumeBudget(type: BudgetType, amount: number): boolean {
+    this.#assertReady('consumeBudget');
+    return this.#consume(type, this.#units('consumeBudget', type, amount));
+  }
+
+  hasRemaining(type: BudgetType): boolean {
+    const left = this.#remaining('hasRemaining', type);
+    return left === null || left > 0;
+  }
+
+  remaining(type: BudgetType): number | null {
+    const left = this.#remaining('remaining', type);
+    return left === null ? null : fromUnits(type, left);
+  }
+
+  remainingAll(): Record<BudgetType, number | null> {
+    return this.#report('remainingAll').remaining;
+  }
+
+  report(): BudgetReport {
+    return this.#report('report');
+  }
+
+  /** Not supported by a leased client: a `ConflictError` (see the class). */
+  reset(): void {
+    this.lifecycle.assertOpen('reset');
+    throw this.#unsupported('reset');
+  }
+
+  reserve(type: BudgetType, amount: number): Reservation | null {
+    this.#assertReady('reserve');
+    const units = this.#units('reserve', type, amount);
+    const local = this.#local[type];
+    const now = this.timestamp(this.#budget);
+    this.#sweepCarves(now);
+    const limited = this.#limit(type) !== null;
+    if (limited && units > local.held) {
+      this.#refuse(type, units);
+      return null;
+    }
+    if (limited) {
+      local.held -= units;
+      local.carved += units;
+    }
+    const id = randomUUID();
+    const expiresAt = now + this.#checked.ttlMs;
+    this.#carves.set(id, { type, units: limited ? units : 0, expiresAt });
+    this.#refillIfLow(local);
+    return new LeasedReservation(this, id, type, fromUnits(type, units), expiresAt);
+  }
+
+  /** Not supported by a leased client: a `ConflictError` (see the class). */
+  child(_limits: Limits): GovernanceProvider {
+    this.lifecycle.assertOpen('child');
+    throw this.#unsupported('child');
+  }
+
+  /** Adds a listener of the thresholds crossed when this client's use reaches the ledger; returns its removal. */
+  onAlert(listener: (alert: BudgetAlert) => void): () => void {
+    this.lifecycle.assertOpen('onAlert');
+    if (typeof listener !== 'function') {
+      throw new InvalidArgumentError('RemoteGovernanceProvider.onAlert needs a function', {
+        details: { provider: this.lifecycle.provider, kind: KIND, option: 'listener' },
+      });
+    }
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Reports what was consumed and returns the rest of the leases (live local reservations included) to
+   * the ledger, then stops the heartbeat. Idempotent.
+   */
+  override async close(): Promise<void> {
+    if (this.lifecycle.closed || this.#closing) return;
+    this.#closing = true;
+    try {
+      // A ready() in flight may be granting the first leases: they are returned too.
+      await this.#tail;
+      if (this.#opened) await this.#enqueue({}, true);
+    } finally {
+      if (this.#timer !== null) clearInterval(this.#timer);
+      this.#timer = null;
+      this.#carves.clear();
+      await super.close();
+    }
+  }
+
+  /** @internal Settles local reservation `id` (`actual` null: a release). */
+  settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement {
+    this.lifecycle.assertOpen(method);
+    const units = actual === null ? null : this.#units(method, type, actual);
+    this.#sweepCarves(this.timestamp(this.#budget));
+    const carve = this.#carves.get(id);
+    this.#carves.delete(id);
+    const local = this.#local[type];
+    if (carve !== undefined) {
+      local.carved -= carve.units;
+      local.held += carve.units;
+    }
+    const expired = carve === undefined;
+    if (units === null) return { consumed: 0, overrun: 0, expired };
+    // The lease pays what it can: a commit never waits for the ledger, so what it cannot pay is an overrun.
+    const unlimited = this.#limit(type) === null;
+    const fits = unlimited ? units : Math.min(units, local.held);
+    if (!unlimited) local.held -= fits;
+    local.pending += fits;
+    const overrun = units - fits;
+    if (overrun > 0) {
+      local.overrun += overrun;
+      local.refused = true;
+    }
+    this.#refillIfLow(local);
+    return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+  }
+
+  /** @internal Pushes local reservation `id`'s expiry; its new expiry, or null when it is gone. */
+  renewCarve(id: string, ttlMs: number | undefined): number | null {
+    this.lifecycle.assertOpen('renew');
+    const ttl = ttlMs === undefined ? this.#checked.ttlMs : checkTtl(this.lifecycle.provider, ttlMs, 'ttlMs');
+    const now = this.timestamp(this.#budget);
+    this.#sweepCarves(now);
+    const carve = this.#carves.get(id);
+    if (carve === undefined) return null;
+    carve.expiresAt = now + ttl;
+    return carve.expiresAt;
+  }
+
+  #consume(type: BudgetType, units: number): boolean {
+    if (this.#take(type, units)) return true;
+    this.#refuse(type, units);
+    return false;
+  }
+
+  /**
+   * A consume or reserve the lease could not cover: the budget counts as exceeded only when the ledger,
+   * as last seen, could not have covered it either (a lease too small is not a budget exceeded).
+   */
+  #refuse(type: BudgetType, units: number): void {
+    const local = this.#local[type];
+    const ledger = this.#snapshot!;
+    if (units > local.held + available(ledger, chainOf(ledger, ROOT, this.#budget), type))
+      local.refused = true;
+    this.#kick();
+  }
+
+  // The hot path: a comparison and two additions, no clock, no ledger.
+  #take(type: BudgetType, units: number): boolean {
+    const local = this.#local[type];
+    if (this.#limit(type) === null) {
+      local.pending += units;
+      return true;
+    }
+    if (units > local.held) return false;
+    local.held -= units;
+    local.pending += units;
+    this.#refillIfLow(local);
+    return true;
+  }
+
+  #refillIfLow(local: Local): void {
+    if (local.held * 2 < local.target) this.#kick();
+  }
+
+  #limit(type: BudgetType): number | null {
+    return this.#snapshot!.scopes[ROOT]!.limits[type];
+  }
+
+  // Local reservations past their expiry return to the lease, as the ledger releases expired ones.
+  #sweepCarves(now: number): void {
+    for (const [id, carve] of this.#carves) {
+      if (carve.expiresAt > now) continue;
+      this.#carves.delete(id);
+      const local = this.#local[carve.type];
+      local.carved -= carve.units;
+      local.held += carve.units;
+      local.expired += carve.units;
+    }
+  }
+
+  /** Starts a background sync unless one runs; its failure is kept for the next `sync()` or `consumeAsync()`. */
+  #kick(): void {
+    if (this.#syncing || this.#closing || this.lifecycle.closed || !this.#opened) return;
+    this.#enqueue({}, false).catch((error: unknown) => {
+      this.#failure = error;
+    });
+  }
+
+  #rethrow(): void {
+    const failure = this.#failure;
+    if (failure === null) return;
+    this.#failure = null;
+    throw failure;
+  }
+
+  /** Runs one sync after those already queued: one at a time, so each sees the local state the last one left. */
+  #enqueue(needs: Partial<Record<BudgetType, number>>, release: boolean): Promise<void> {
+    // A sync queued behind close()'s release would take a lease nobody returns: it fails instead.
+    if (this.#closing && !release) return Promise.reject(this.#closingError('sync'));
+    this.#syncing = true;
+    const run = this.#tail.then(() => this.#syncNow(needs, release));
+    this.#tail = run.then(
+      () => {
+        this.#syncing = false;
+      },
+      () => {
+        this.#syncing = false;
+      },
+    );
+    return run;
+  }
+
+  /**
+   * One lock-held read-modify-write of the ledger: decode and check it, roll its period, sweep it, then
+   * for each type report this client's use and resize (or return) its lease, and write it with the lock's
+   * fence. The local state is taken in the same synchronous step as the ledger is changed, so consumes
+   * made while the write is in flight stay pending for the next sync; a trim leaves the lease at once,
+   * a grant only once written, and a failed write puts back what it took.
+   */
+  async #syncNow(needs: Partial<Record<BudgetType, number>>, release: boolean): Promise<void> {
+    const budget = this.#budget;
+    const crossed: Crossing[] = [];
+    let written: Ledger | null = null;
+    let now = 0;
+    await this.documents.withLock(budget, async (fence) => {
+      now = this.timestamp(budget);
+      const stored = await this.documents.read(budget);
+      let ledger: Ledger;
+      if (stored === null) {
+        ledger = this.#created(now);
+      } else {
+        ledger = decodeLedger(budget, stored.body, this.documents.prevalidated, stored.file);
+        if (!this.#opened) {
+          const adopted = adoptOrRefuse(
+            this.lifecycle.provider,
+            ledger,
+            { budget, profile: this.#profile, period: this.#period, adopt: this.#checked.adopt },
+            stored.file,
+          );
+          this.#profile = adopted.profile;
+          this.#period = adopted.period;
+        }
+      }
+      prepare(ledger, now, this.#checked.ownerState);
+      this.#sweepCarves(now);
+      const taken = new Map<BudgetType, { local: Local; outcome: LeaseOutcome; state: LeaseState }>();
+      const context = { budget, owner: this.#checked.owner, now, ttlMs: this.#leaseTtlMs };
+      const chain = chainOf(ledger, ROOT, budget);
+      for (const type of BUDGET_TYPES) {
+        const local = this.#local[type];
+        const limit = chain[0]!.limits[type];
+        const cap = limit === null ? 0 : Math.max(1, Math.floor(limit * this.#leaseSize));
+        const state: LeaseState = {
+          id: local.id,
+          used: local.pending,
+          overrun: local.overrun,
+          refused: local.refused,
+          held: local.held,
+          need: needs[type] ?? 0,
+          release,
+        };
+        const outcome = syncLease(ledger, type, state, { ...context, cap });
+        taken.set(type, { local, outcome, state });
+        local.pending -= state.used;
+        local.overrun = 0;
+        local.refused = false;
+        if (outcome.lost) this.#forget(type);
+        if (outcome.delta < 0) local.held += outcome.delta;
+        crossed.push(...crossings(ledger, chain, type));
+      }
+      try {
+        await this.documents.write(budget, { updatedAt: now }, encodeLedger(ledger), { fence });
+      } catch (error) {
+        for (const { local, outcome, state } of taken.values()) {
+          local.pending += state.used;
+          local.overrun += state.overrun;
+          local.refused ||= state.refused;
+          if (outcome.delta < 0) local.held -= outcome.delta;
+        }
+        throw error;
+      }
+      for (const { local, outcome } of taken.values()) {
+        if (outcome.delta > 0) local.held += outcome.delta;
+        local.id = outcome.id;
+        local.target = local.held;
+      }
+      this.#opened = true;
+      written = ledger;
+    });
+    this.#snapshot = written;
+    if (crossed.length > 0) this.#emit(crossed, now);
+  }
+
+  // A swept lease took this client's local reservations with it: a later commit settles as expired.
+  #forget(type: BudgetType): void {
+    const local = this.#local[type];
+    for (const [id, carve] of this.#carves) if (carve.type === type) this.#carves.delete(id);
+    local.held = 0;
+    local.carved = 0;
+  }
+
+  #created(now: number): Ledger {
+    const limits = limitsInUnits(this.lifecycle.provider, this.#profile.budget, 'profile.budget');
+    return newLedger(limits, alertsOf(this.#profile), this.#period, now);
+  }
+
+  #emit(crossed: Crossing[], now: number): void {
+    for (const { scope, type, threshold } of crossed) {
+      const alert: BudgetAlert = {
+        budget: this.#budget,
+        scope: ROOT,
+        type,
+        threshold,
+        consumed: fromUnits(type, scope.used[type]),
+        limit: fromUnits(type, scope.limits[type] ?? 0),
+        at: now,
+      };
+      for (const listener of this.#listeners) {
+        try {
+          listener(alert);
+        } catch (error) {
+          // The sync stands: a listener's failure surfaces as an EventEmitter listener's would.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    }
+  }
+
+  #assertReady(method: string): void {
+    this.lifecycle.assertOpen(method);
+    if (this.#snapshot !== null) return;
+    throw new ConflictError(`RemoteGovernanceProvider.${method} before ready(): await ready() first`, {
+      details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method },
+    });
+  }
+
+  #closingError(method: string): ClosedError {
+    return new ClosedError(`RemoteGovernanceProvider.${method}: the client is closing`, {
+      details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method },
+    });
+  }
+
+  #unsupported(method: string): ConflictError {
+    return new ConflictError(
+      `RemoteGovernanceProvider.${method} is not supported by a leased client: it would change the shared ledger synchronously`,
+      { details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method } },
+    );
+  }
+
+  #units(method: string, type: BudgetType, amount: number): number {
+    const context = { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method };
+    assertBudgetType(type, context);
+    return toUnits(type, amount, 'up', context);
+  }
+
+  /** What this client could consume of `type`, in units: what it holds plus what the ledger had free. */
+  #remaining(method: string, type: BudgetType): number | null {
+    this.#assertReady(method);
+    assertBudgetType(type, { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method });
+    if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
+    const ledger = this.#snapshot!;
+    if (this.#limit(type) === null) return null;
+    return this.#local[type].held + available(ledger, chainOf(ledger, ROOT, this.#budget), type);
+  }
+
+  #report(method: string): BudgetReport {
+    this.#assertReady(method);
+    if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
+    const ledger = this.#snapshot!;
+    const report = reportOf(ledger, ROOT, this.#budget);
+    const root = ledger.scopes[ROOT]!;
+    for (const type of BUDGET_TYPES) {
+      const local = this.#local[type];
+      const own = ledger.reservations.find((record) => record.id === local.id)?.amount ?? 0;
+      const reserved = (reservedOf(ledger, type).get(root) ?? 0) - own + local.carved;
+      report.consumed[type] = fromUnits(type, root.used[type] + local.pending);
+      report.reserved[type] = fromUnits(type, reserved);
+      report.overruns[type] = fromUnits(type, root.overruns[type] + local.overrun);
+      report.expired[type] = fromUnits(type, root.expired[type] + local.expired);
+      report.exceeded[type] ||= local.refused || local.overrun > 0;
+      const left = this.#remaining(method, type);
+      report.remaining[type] = left === null ? null : fromUnits(type, left);
+    }
+    return report;
+  }
+}

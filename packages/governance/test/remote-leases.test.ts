@@ -1,0 +1,288 @@
+import { MemoryStore } from '@omega/core';
+import { FilesystemStore } from '@omega/core/fs';
+import { mulberry32, rejectionOf, thrownBy } from '@omega/core/testing';
+import { tempDir } from '@omega/test-kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GovernanceFront } from '../src/front.js';
+import type { Profile } from '../src/index.js';
+import { type LeaseRecord, LedgerSchema } from '../src/ledger.js';
+import { RemoteGovernanceProvider, type RemoteGovernanceProviderOptions } from '../src/remote.js';
+
+const LIMIT = 10_000;
+const profile: Profile = { name: 'shared', caps: [], budget: { tokens: LIMIT } };
+// The heartbeat is driven by hand (sync()) in these tests: an hour keeps the timer out of them.
+const HOUR = 3_600_000;
+
+describe('RemoteGovernanceProvider', () => {
+  let store: MemoryStore;
+  const opened: { close(): Promise<void> }[] = [];
+  const client = async (options: Partial<RemoteGovernanceProviderOptions> = {}) => {
+    const provider = new RemoteGovernanceProvider({
+      store,
+      budget: 'shared',
+      profile,
+      heartbeatMs: HOUR,
+      ...options,
+    });
+    opened.push(provider);
+    await provider.ready();
+    return provider;
+  };
+  // The ledger as any synchronous provider of it sees it.
+  const observer = (now?: () => number) => {
+    const front = new GovernanceFront(store, { budget: 'shared', profile, ...(now ? { now } : {}) });
+    opened.push(front);
+    return front;
+  };
+  const leases = async () => {
+    const stored = await store.documents(GovernanceFront.DOCUMENTS).read('shared');
+    return LedgerSchema.parse(JSON.parse(stored!.body)).reservations.filter(
+      (record): record is LeaseRecord => record.kind === 'lease',
+    );
+  };
+
+  beforeEach(() => {
+    store = new MemoryStore();
+  });
+
+  afterEach(async () => {
+    for (const provider of opened.splice(0).reverse()) await provider.close();
+    await store.close();
+  });
+
+  it('writes its lease to the ledger before any use: what it holds is spent for everyone else', async () => {
+    const remote = await client({ leaseSize: 0.05 });
+    const [lease] = await leases();
+    expect(lease).toMatchObject({ kind: 'lease', type: 'tokens', amount: 500, reported: 0 });
+    expect(observer().report()).toMatchObject({ consumed: { tokens: 0 }, reserved: { tokens: 500 } });
+    expect(remote.remaining('tokens')).toBe(LIMIT);
+    expect(remote.consumeBudget('tokens', 500)).toBe(true);
+  });
+
+  it('refuses at once what its lease cannot cover; consumeAsync waits for the refill', async () => {
+    const remote = await client({ leaseSize: 0.05 });
+    expect(remote.consumeBudget('tokens', 400)).toBe(true);
+    expect(remote.consumeBudget('tokens', 200)).toBe(false);
+    // Refused by the lease, not by the budget: nothing is exceeded.
+    expect(remote.report().exceeded.tokens).toBe(false);
+    expect(await remote.consumeAsync('tokens', 200)).toBe(true);
+    await remote.sync();
+    const [lease] = await leases();
+    expect(lease!.reported).toBe(600);
+    expect(observer().report().consumed.tokens).toBe(600);
+    expect(remote.report().consumed.tokens).toBe(600);
+    expect(await remote.consumeAsync('tokens', LIMIT)).toBe(false);
+    expect(remote.report().exceeded.tokens).toBe(true);
+    await remote.sync();
+    expect(observer().report().exceeded.tokens).toBe(true);
+  });
+
+  it('reports what it consumed at every sync, and returns the rest on close', async () => {
+    const remote = await client({ leaseSize: 0.05 });
+    remote.consumeBudget('tokens', 30);
+    const reservation = remote.reserve('tokens', 100)!;
+    expect(reservation.commit(70)).toEqual({ consumed: 70, overrun: 0, expired: false });
+    expect(remote.report()).toMatchObject({ consumed: { tokens: 100 }, reserved: { tokens: 0 } });
+    await remote.sync();
+    expect(observer().report()).toMatchObject({ consumed: { tokens: 100 }, reserved: { tokens: 500 } });
+    remote.consumeBudget('tokens', 5);
+    await remote.close();
+    expect(await leases()).toEqual([]);
+    expect(observer().report()).toMatchObject({
+      consumed: { tokens: 105 },
+      reserved: { tokens: 0 },
+      remaining: { tokens: LIMIT - 105 },
+      forfeited: { tokens: 0 },
+    });
+  });
+
+  it('returns every lease on close, even with ready() in flight; a refill asked for while closing is refused', async () => {
+    const early = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
+    opened.push(early);
+    const ready = early.ready();
+    await early.close();
+    await ready;
+    expect(await leases()).toEqual([]);
+    const remote = await client({ leaseSize: 0.05 });
+    expect(remote.consumeBudget('tokens', 400)).toBe(true);
+    const closing = remote.close();
+    await rejectionOf(remote.consumeAsync('tokens', 200), 'CLOSED');
+    await closing;
+    expect(await leases()).toEqual([]);
+    expect(observer().report()).toMatchObject({ consumed: { tokens: 400 }, reserved: { tokens: 0 } });
+  });
+
+  it('reports and renews in the background, on its heartbeat', async () => {
+    const remote = await client({ leaseSize: 0.05, heartbeatMs: 10 });
+    const [granted] = await leases();
+    expect(remote.consumeBudget('tokens', 5)).toBe(true);
+    // Polled, with a bound: the heartbeat runs on real timers.
+    const deadline = Date.now() + 5_000;
+    let [lease] = await leases();
+    while (lease!.reported < 5 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      [lease] = await leases();
+    }
+    expect(lease).toMatchObject({ id: granted!.id, reported: 5 });
+    expect(lease!.expiresAt).toBeGreaterThan(granted!.expiresAt);
+  });
+
+  it('loses its lease after the TTL without a sync: the unreported part stays spent, counted once', async () => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const remote = await client({ leaseSize: 0.05, leaseTtlMs: 1_000, now });
+    expect(remote.consumeBudget('tokens', 30)).toBe(true);
+    clock += 1_000;
+    const watcher = observer(now);
+    expect(watcher.report()).toMatchObject({
+      consumed: { tokens: 500 },
+      reserved: { tokens: 0 },
+      forfeited: { tokens: 500 },
+    });
+    // The client comes back: its 30 unreported tokens were inside the forfeited 500, not counted again.
+    await remote.sync();
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 500 }, reserved: { tokens: 500 } });
+    expect(remote.report().consumed.tokens).toBe(500);
+    await remote.close();
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 500 }, remaining: { tokens: LIMIT - 500 } });
+  });
+
+  it('settles a reservation carved from a forfeited lease as expired, from its new lease', async () => {
+    let clock = 0;
+    const remote = await client({ leaseSize: 0.05, leaseTtlMs: 1_000, now: () => clock });
+    const held = remote.reserve('tokens', 100)!;
+    clock += 1_000;
+    await remote.sync();
+    expect(remote.report()).toMatchObject({ reserved: { tokens: 0 }, forfeited: { tokens: 500 } });
+    expect(held.commit(30)).toEqual({ consumed: 30, overrun: 0, expired: true });
+    await remote.close();
+    expect(observer(() => clock).report()).toMatchObject({
+      consumed: { tokens: 530 },
+      reserved: { tokens: 0 },
+    });
+  });
+
+  it('keeps its lease past the TTL while it syncs', async () => {
+    let clock = 0;
+    const remote = await client({ leaseSize: 0.05, leaseTtlMs: 1_000, now: () => clock });
+    for (let step = 0; step < 5; step++) {
+      clock += 900;
+      await remote.sync();
+    }
+    expect(observer(() => clock).report()).toMatchObject({
+      reserved: { tokens: 500 },
+      forfeited: { tokens: 0 },
+    });
+  });
+
+  it('shrinks leases as the pool drains: at exhaustion live leases strand at most 1% of the limit', async () => {
+    const clients = await Promise.all(Array.from({ length: 4 }, () => client({ leaseSize: 0.05 })));
+    const [drainer, ...idle] = clients;
+    let consumed = 0;
+    for (let round = 0; round < 10_000; round++) {
+      if (!(await drainer!.consumeAsync('tokens', 7))) break;
+      consumed += 7;
+      if (round % 10 === 0) for (const other of idle) await other.sync();
+    }
+    // Once nothing is free, every live lease converges to its share of 1% within a few syncs.
+    for (let round = 0; round < 10; round++) for (const each of clients) await each.sync();
+    const held = (await leases()).reduce((sum, lease) => sum + lease.amount, 0);
+    expect(held).toBeLessThanOrEqual(LIMIT / 100);
+    expect(consumed).toBeGreaterThanOrEqual(LIMIT * 0.99 - 7);
+    const report = observer().report();
+    expect(report.consumed.tokens).toBe(consumed);
+    expect(report.consumed.tokens + report.reserved.tokens + report.remaining.tokens!).toBe(LIMIT);
+  });
+
+  it('never overspends with two clients on one filesystem ledger (seeded)', async () => {
+    const { dir, remove } = await tempDir('omega-governance-remote-');
+    const disk = new FilesystemStore({ root: dir, durable: false });
+    try {
+      for (const seed of [1, 2, 3]) {
+        const random = mulberry32(seed);
+        const budget = `seed-${seed}`;
+        const pair = [0, 1].map(
+          () =>
+            new RemoteGovernanceProvider({ store: disk, budget, profile, leaseSize: 0.1, heartbeatMs: HOUR }),
+        );
+        await Promise.all(pair.map((each) => each.ready()));
+        let admitted = 0;
+        for (let step = 0; step < 400; step++) {
+          const each = pair[Math.floor(random() * 2)]!;
+          const amount = 1 + Math.floor(random() * 60);
+          const roll = random();
+          if (roll < 0.4) {
+            if (each.consumeBudget('tokens', amount)) admitted += amount;
+          } else if (roll < 0.7) {
+            if (await each.consumeAsync('tokens', amount)) admitted += amount;
+          } else if (roll < 0.9) {
+            const held = each.reserve('tokens', amount);
+            if (held !== null) admitted += held.commit(Math.floor(random() * amount)).consumed;
+          } else {
+            await each.sync();
+          }
+        }
+        for (const each of pair) await each.close();
+        const ledger = new GovernanceFront(disk, { budget, profile });
+        const report = ledger.report();
+        await ledger.close();
+        expect(report.consumed.tokens, `seed ${seed}`).toBeLessThanOrEqual(LIMIT);
+        expect(report.consumed.tokens, `seed ${seed}`).toBe(admitted);
+        expect(report.reserved.tokens, `seed ${seed}`).toBe(0);
+      }
+    } finally {
+      await disk.close();
+      await remove();
+    }
+  });
+
+  it('needs ready() before its budget methods, and refuses reset() and child()', async () => {
+    const remote = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
+    opened.push(remote);
+    expect(thrownBy(() => remote.consumeBudget('tokens', 1), 'CONFLICT').details).toMatchObject({
+      method: 'consumeBudget',
+    });
+    await rejectionOf(remote.sync(), 'CONFLICT');
+    expect(remote.checkCap('eval')).toBe(false);
+    await remote.ready();
+    thrownBy(() => remote.reset(), 'CONFLICT');
+    thrownBy(() => remote.child({ tokens: 1 }), 'CONFLICT');
+    thrownBy(() => new RemoteGovernanceProvider({ store, leaseSize: 2 }), 'INVALID_ARGUMENT');
+    thrownBy(() => new RemoteGovernanceProvider({ store, leaseTtlMs: 0 }), 'INVALID_ARGUMENT');
+  });
+
+  it('opens a ledger written before leases existed (no forfeited counts), and refuses other limits', async () => {
+    const { dir, remove } = await tempDir('omega-governance-remote-');
+    // A filesystem store, whose reads are validated: a memory store only holds what this version wrote.
+    const disk = new FilesystemStore({ root: dir, durable: false });
+    try {
+      const before = new GovernanceFront(disk, { budget: 'shared', profile });
+      before.consumeBudget('tokens', 3);
+      await before.close();
+      const documents = disk.documentsSync(GovernanceFront.DOCUMENTS);
+      const stored = documents.read('shared')!;
+      const body = JSON.parse(stored.body);
+      delete body.scopes.root.forfeited;
+      documents.write('shared', stored.header, JSON.stringify(body));
+      const remote = new RemoteGovernanceProvider({
+        store: disk,
+        budget: 'shared',
+        profile,
+        heartbeatMs: HOUR,
+      });
+      await remote.ready();
+      expect(remote.report()).toMatchObject({ consumed: { tokens: 3 }, forfeited: { tokens: 0 } });
+      await remote.close();
+      const other = new RemoteGovernanceProvider({
+        store: disk,
+        budget: 'shared',
+        profile: { ...profile, budget: { tokens: 1 } },
+      });
+      await rejectionOf(other.ready(), 'CONFLICT');
+      await other.close();
+    } finally {
+      await disk.close();
+      await remove();
+    }
+  });
+});
