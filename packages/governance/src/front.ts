@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CapabilityMatcher,
-  ConflictError,
   compileCapabilities,
   Front,
   type FrontInit,
@@ -57,6 +56,7 @@ import {
   limitsInUnits,
 } from './options.js';
 import { reportOf } from './report.js';
+import { HeldReservation, type ReservationHolder } from './reservation.js';
 import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
 import { assertBudgetType, fromUnits, toUnits } from './units.js';
 
@@ -237,14 +237,12 @@ export class GovernanceFront extends Front implements GovernanceProvider {
       return reservation;
     });
     if (record === null) return null;
-    return new LedgerReservation(
-      this,
-      record.id,
-      this.#scope,
-      type,
-      fromUnits(type, units),
-      record.expiresAt,
-    );
+    const scope = this.#scope;
+    const holder: ReservationHolder = {
+      settle: (method, id, settled, actual) => this.#settleReservation(method, id, scope, settled, actual),
+      renew: (id, ttlMs) => this.#renewReservation(id, ttlMs),
+    };
+    return new HeldReservation(holder, record.id, type, fromUnits(type, units), record.expiresAt);
   }
 
   child(limits: Limits): GovernanceProvider {
@@ -291,8 +289,8 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     await super.close();
   }
 
-  /** @internal Settles reservation `id` (`actual` null: a release). */
-  settleReservation(
+  /** Settles reservation `id` (`actual` null: a release). */
+  #settleReservation(
     method: string,
     id: string,
     scope: string,
@@ -311,8 +309,8 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     });
   }
 
-  /** @internal Pushes reservation `id`'s expiry; its new expiry, or null when it is gone. */
-  renewReservation(id: string, ttlMs: number | undefined): number | null {
+  /** Pushes reservation `id`'s expiry; its new expiry, or null when it is gone. */
+  #renewReservation(id: string, ttlMs: number | undefined): number | null {
     this.#shared.lifecycle.assertOpen('renew');
     const ttl = ttlMs === undefined ? this.#shared.ttlMs : checkTtl(this.lifecycle.provider, ttlMs, 'ttlMs');
     return this.#run((ledger, now) => {
@@ -418,71 +416,6 @@ export class GovernanceFront extends Front implements GovernanceProvider {
         }
       }
     }
-  }
-}
-
-/** A reservation handed out by a {@link GovernanceFront}: settled once, through the front's ledger. */
-class LedgerReservation implements Reservation {
-  readonly id: string;
-  readonly type: BudgetType;
-  readonly amount: number;
-  #expiresAt: number;
-  readonly #front: GovernanceFront;
-  readonly #scope: string;
-  #settled = false;
-
-  constructor(
-    front: GovernanceFront,
-    id: string,
-    scope: string,
-    type: BudgetType,
-    amount: number,
-    expiresAt: number,
-  ) {
-    this.#front = front;
-    this.id = id;
-    this.#scope = scope;
-    this.type = type;
-    this.amount = amount;
-    this.#expiresAt = expiresAt;
-  }
-
-  get expiresAt(): number {
-    return this.#expiresAt;
-  }
-
-  commit(actual: number): Settlement {
-    this.#assertUnsettled('commit');
-    const settlement = this.#front.settleReservation('commit', this.id, this.#scope, this.type, actual);
-    this.#settled = true;
-    return settlement;
-  }
-
-  release(reason: string): Settlement {
-    this.#assertUnsettled('release');
-    if (typeof reason !== 'string') {
-      throw new InvalidArgumentError(`release of reservation ${this.id} needs a reason (a string)`, {
-        details: { kind: KIND, reservation: this.id, option: 'reason', value: reason },
-      });
-    }
-    const settlement = this.#front.settleReservation('release', this.id, this.#scope, this.type, null);
-    this.#settled = true;
-    return settlement;
-  }
-
-  renew(ttlMs?: number): boolean {
-    if (this.#settled) return false;
-    const expiresAt = this.#front.renewReservation(this.id, ttlMs);
-    if (expiresAt === null) return false;
-    this.#expiresAt = expiresAt;
-    return true;
-  }
-
-  #assertUnsettled(method: string): void {
-    if (!this.#settled) return;
-    throw new ConflictError(`reservation ${this.id} was settled already: ${method} cannot settle it again`, {
-      details: { kind: KIND, reservation: this.id, method },
-    });
   }
 }
 

@@ -22,7 +22,6 @@ import {
   type Reservation,
   type Settlement,
 } from './index.js';
-import { LeasedReservation } from './leased-reservation.js';
 import { type LeaseOutcome, type LeaseState, syncLease } from './leases.js';
 import {
   available,
@@ -46,6 +45,7 @@ import {
   optionError,
 } from './options.js';
 import { reportOf } from './report.js';
+import { HeldReservation, type ReservationHolder } from './reservation.js';
 import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
 import { assertBudgetType, fromUnits, toUnits } from './units.js';
 
@@ -293,7 +293,11 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     const expiresAt = now + this.#checked.ttlMs;
     this.#carves.set(id, { type, units: limited ? units : 0, expiresAt });
     this.#refillIfLow(local);
-    return new LeasedReservation(this, id, type, fromUnits(type, units), expiresAt);
+    const holder: ReservationHolder = {
+      settle: (method, carved, settled, actual) => this.#settleCarve(method, carved, settled, actual),
+      renew: (carved, ttlMs) => this.#renewCarve(carved, ttlMs),
+    };
+    return new HeldReservation(holder, id, type, fromUnits(type, units), expiresAt);
   }
 
   /** Not supported by a leased client: a `ConflictError` (see the class). */
@@ -333,8 +337,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     }
   }
 
-  /** @internal Settles local reservation `id` (`actual` null: a release). */
-  settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement {
+  /** Settles local reservation `id` (`actual` null: a release). */
+  #settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement {
     this.lifecycle.assertOpen(method);
     const units = actual === null ? null : this.#units(method, type, actual);
     this.#sweepCarves(this.timestamp(this.#budget));
@@ -361,8 +365,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
   }
 
-  /** @internal Pushes local reservation `id`'s expiry; its new expiry, or null when it is gone. */
-  renewCarve(id: string, ttlMs: number | undefined): number | null {
+  /** Pushes local reservation `id`'s expiry; its new expiry, or null when it is gone. */
+  #renewCarve(id: string, ttlMs: number | undefined): number | null {
     this.lifecycle.assertOpen('renew');
     const ttl = ttlMs === undefined ? this.#checked.ttlMs : checkTtl(this.lifecycle.provider, ttlMs, 'ttlMs');
     const now = this.timestamp(this.#budget);

@@ -2,23 +2,26 @@ import { ConflictError, InvalidArgumentError } from '@omega/core';
 import type { BudgetType, Reservation, Settlement } from './index.js';
 import { KIND } from './rules.js';
 
-/** What settles a carved reservation: the remote client that carved it from its lease. */
-export interface CarveHolder {
-  settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement;
-  renewCarve(id: string, ttlMs: number | undefined): number | null;
+/**
+ * What settles a reservation: a front's ledger, or the remote client whose lease it was carved from.
+ * `actual` null is a release.
+ */
+export interface ReservationHolder {
+  settle(method: 'commit' | 'release', id: string, type: BudgetType, actual: number | null): Settlement;
+  renew(id: string, ttlMs: number | undefined): number | null;
 }
 
-/** A reservation carved from a remote client's lease (`RemoteGovernanceProvider`): settled once, locally. */
-export class LeasedReservation implements Reservation {
+/** A reservation handed out by a provider: settled once, by its holder. */
+export class HeldReservation implements Reservation {
   readonly id: string;
   readonly type: BudgetType;
   readonly amount: number;
   #expiresAt: number;
-  readonly #client: CarveHolder;
+  readonly #holder: ReservationHolder;
   #settled = false;
 
-  constructor(client: CarveHolder, id: string, type: BudgetType, amount: number, expiresAt: number) {
-    this.#client = client;
+  constructor(holder: ReservationHolder, id: string, type: BudgetType, amount: number, expiresAt: number) {
+    this.#holder = holder;
     this.id = id;
     this.type = type;
     this.amount = amount;
@@ -31,7 +34,7 @@ export class LeasedReservation implements Reservation {
 
   commit(actual: number): Settlement {
     this.#assertUnsettled('commit');
-    const settlement = this.#client.settleCarve('commit', this.id, this.type, actual);
+    const settlement = this.#holder.settle('commit', this.id, this.type, actual);
     this.#settled = true;
     return settlement;
   }
@@ -43,14 +46,14 @@ export class LeasedReservation implements Reservation {
         details: { kind: KIND, reservation: this.id, option: 'reason', value: reason },
       });
     }
-    const settlement = this.#client.settleCarve('release', this.id, this.type, null);
+    const settlement = this.#holder.settle('release', this.id, this.type, null);
     this.#settled = true;
     return settlement;
   }
 
   renew(ttlMs?: number): boolean {
     if (this.#settled) return false;
-    const expiresAt = this.#client.renewCarve(this.id, ttlMs);
+    const expiresAt = this.#holder.renew(this.id, ttlMs);
     if (expiresAt === null) return false;
     this.#expiresAt = expiresAt;
     return true;
