@@ -33,6 +33,7 @@ import {
   prepare,
   ROOT,
   reservedOf,
+  resetScope,
 } from './ledger.js';
 import {
   adoptOrRefuse,
@@ -119,8 +120,18 @@ const fresh = (): Local => ({
  * lease at the next ledger operation of anyone, and what it held stays spent (reported as `forfeited`),
  * since the ledger cannot know how much of it was used: never returned, never counted twice.
  *
- * Not supported here (a `ConflictError` naming the method): `reset()` and `child()`, which would change
- * the ledger synchronously; use a filesystem or local provider over the same ledger to reset it.
+ * `reset()` resets the shared ledger (use, overruns, alerts; every reservation and lease dropped), as a
+ * synchronous provider's does, at the next sync, started at once. Until that sync lands, this client's
+ * view is the ledger as last seen with the reset applied, in which its lease is all it held, its
+ * unreported use and local reservations included: it consumes within that lease (never more than the
+ * ledger granted it), and the sync writes the reset, then reports what was consumed since as the new
+ * period's first use, then takes a new lease. Other clients' leases go with the reset: what they had not
+ * reported is dropped with it, as a synchronous provider's reset drops it, and they take new leases at
+ * their next sync. So nothing is overspent and nothing counted twice: what a client consumed before it
+ * learns of a reset belongs before it.
+ *
+ * Not supported here (a `ConflictError` naming the method): `child()`, which would add a scope to the
+ * ledger synchronously; use a filesystem or local provider over the same ledger for scoped budgets.
  */
 export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implements GovernanceProvider {
   /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */
@@ -150,6 +161,9 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #closing = false;
   #failure: unknown = null;
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** How many `reset()`s were called, and how many of them a sync wrote to the ledger: more is a pending reset. */
+  #resets = 0;
+  #resetsWritten = 0;
 
   /** A client of ledger `options.budget` in `options.store`; nothing is read before {@link ready}. */
   constructor(options: RemoteGovernanceProviderOptions) {
@@ -268,10 +282,31 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return this.#report('report');
   }
 
-  /** Not supported by a leased client: a `ConflictError` (see the class). */
+  /**
+   * Resets the shared ledger, as a synchronous provider's `reset()` does, at the next sync (started at
+   * once): see the class. This client's unreported use, overruns, refusals and local reservations are
+   * dropped at once, and its view shows the reset from now on.
+   */
   reset(): void {
-    this.lifecycle.assertOpen('reset');
-    throw this.#unsupported('reset');
+    this.#assertReady('reset');
+    if (this.#closing) throw this.#closingError('reset');
+    this.#carves.clear();
+    for (const type of BUDGET_TYPES) {
+      const local = this.#local[type];
+      // Unreported use and carves are still inside the lease as the ledger holds it: all of it is held
+      // again, since the reset drops that lease whole and what is consumed from now on is reported after it.
+      if (this.#limit(type) !== null) local.held += local.carved + local.pending;
+      local.carved = 0;
+      local.pending = 0;
+      local.overrun = 0;
+      local.refused = false;
+      local.expired = 0;
+    }
+    this.#resets += 1;
+    // Not #kick(): a sync whose write is in flight took its state before the reset, so one more is queued.
+    this.#enqueue({}, false).catch((error: unknown) => {
+      this.#failure = error;
+    });
   }
 
   reserve(type: BudgetType, amount: number): Reservation | null {
@@ -389,7 +424,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
    */
   #refuse(type: BudgetType, units: number): void {
     const local = this.#local[type];
-    const ledger = this.#snapshot!;
+    const ledger = this.#view();
     if (units > local.held + available(ledger, chainOf(ledger, ROOT, this.#budget), type))
       local.refused = true;
     this.#kick();
@@ -494,24 +529,35 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       }
       prepare(ledger, now, this.#checked.ownerState);
       this.#sweepCarves(now);
-      const taken = new Map<BudgetType, { local: Local; outcome: LeaseOutcome; state: LeaseState }>();
+      const resets = this.#resets;
+      const resetting = resets > this.#resetsWritten;
+      // The reset drops every lease, this client's with the rest: its use since reset() is reported after.
+      if (resetting) resetScope(ledger, ROOT);
+      const taken = new Map<
+        BudgetType,
+        { local: Local; outcome: LeaseOutcome; state: LeaseState; returned: number; carved: number }
+      >();
       const context = { budget, owner: this.#checked.owner, now, ttlMs: this.#leaseTtlMs };
       const chain = chainOf(ledger, ROOT, budget);
       for (const type of BUDGET_TYPES) {
         const local = this.#local[type];
         const limit = chain[0]!.limits[type];
         const cap = limit === null ? 0 : Math.max(1, Math.floor(limit * this.#leaseSize));
+        // After a reset the old lease is gone: the new one must cover the reservations carved since.
+        const returned = resetting ? local.held : 0;
+        const carved = resetting ? local.carved : 0;
         const state: LeaseState = {
-          id: local.id,
+          id: resetting ? null : local.id,
           used: local.pending,
           overrun: local.overrun,
           refused: local.refused,
-          held: local.held,
-          need: needs[type] ?? 0,
+          held: local.held - returned,
+          need: (needs[type] ?? 0) + carved,
           release,
         };
         const outcome = syncLease(ledger, type, state, { ...context, cap });
-        taken.set(type, { local, outcome, state });
+        taken.set(type, { local, outcome, state, returned, carved });
+        local.held -= returned;
         local.pending -= state.used;
         local.overrun = 0;
         local.refused = false;
@@ -522,19 +568,26 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       try {
         await this.documents.write(budget, { updatedAt: now }, encodeLedger(ledger), { fence });
       } catch (error) {
-        for (const { local, outcome, state } of taken.values()) {
-          local.pending += state.used;
-          local.overrun += state.overrun;
-          local.refused ||= state.refused;
+        const reset = this.#resets !== resets;
+        for (const { local, outcome, state, returned } of taken.values()) {
+          // A reset() during the write held again what the lease still holds: the use taken goes there too.
+          if (reset) local.held += state.used;
+          else {
+            local.pending += state.used;
+            local.overrun += state.overrun;
+            local.refused ||= state.refused;
+          }
+          local.held += returned;
           if (outcome.delta < 0) local.held -= outcome.delta;
         }
         throw error;
       }
-      for (const { local, outcome } of taken.values()) {
-        if (outcome.delta > 0) local.held += outcome.delta;
+      for (const { local, outcome, carved } of taken.values()) {
+        if (outcome.delta > 0) local.held += outcome.delta - carved;
         local.id = outcome.id;
         local.target = local.held;
       }
+      if (resetting) this.#resetsWritten = resets;
       this.#opened = true;
       written = ledger;
     });
@@ -611,15 +664,33 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.#assertReady(method);
     assertBudgetType(type, { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method });
     if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
-    const ledger = this.#snapshot!;
     if (this.#limit(type) === null) return null;
+    const ledger = this.#view();
     return this.#local[type].held + available(ledger, chainOf(ledger, ROOT, this.#budget), type);
+  }
+
+  /**
+   * The ledger as last seen, or while a reset is pending, as the reset will leave it: this client's leases
+   * holding what it holds, has carved and has consumed since, nothing else used or reserved.
+   */
+  #view(): Ledger {
+    const ledger = this.#snapshot!;
+    if (this.#resets === this.#resetsWritten) return ledger;
+    const view = structuredClone(ledger);
+    resetScope(view, ROOT);
+    for (const type of BUDGET_TYPES) {
+      const local = this.#local[type];
+      const lease = ledger.reservations.find((record) => record.id === local.id);
+      if (lease !== undefined)
+        view.reservations.push({ ...lease, amount: local.held + local.carved + local.pending });
+    }
+    return view;
   }
 
   #report(method: string): BudgetReport {
     this.#assertReady(method);
     if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
-    const ledger = this.#snapshot!;
+    const ledger = this.#view();
     const report = reportOf(ledger, ROOT, this.#budget);
     const root = ledger.scopes[ROOT]!;
     for (const type of BUDGET_TYPES) {

@@ -236,7 +236,74 @@ describe('RemoteGovernanceProvider', () => {
     }
   });
 
-  it('needs ready() before its budget methods, and refuses reset() and child()', async () => {
+  it("resets the shared ledger at its next sync: another client's unreported use goes with it, nothing overspent or counted twice", async () => {
+    const a = await client({ leaseSize: 0.05 });
+    const b = await client({ leaseSize: 0.05 });
+    const watcher = observer();
+    expect(a.consumeBudget('tokens', 100)).toBe(true);
+    await a.sync();
+    expect(b.consumeBudget('tokens', 40)).toBe(true);
+    const held = a.reserve('tokens', 50)!;
+    expect(a.consumeBudget('tokens', 30)).toBe(true);
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 100 }, reserved: { tokens: 1_000 } });
+    a.reset();
+    // At once: a sees the reset, its whole lease (500) held again, its local reservation gone.
+    expect(a.report()).toMatchObject({
+      consumed: { tokens: 0 },
+      reserved: { tokens: 0 },
+      exceeded: { tokens: false },
+    });
+    expect(a.remaining('tokens')).toBe(LIMIT);
+    expect(held.commit(20)).toEqual({ consumed: 20, overrun: 0, expired: true });
+    // Until the reset lands a consumes within the lease it held: 480 left of it, nothing more.
+    expect(a.consumeBudget('tokens', 481)).toBe(false);
+    expect(a.report().exceeded.tokens).toBe(false);
+    expect(a.consumeBudget('tokens', 10)).toBe(true);
+    expect(a.report().consumed.tokens).toBe(30);
+    await a.sync();
+    // The reset dropped every lease and all use; a's 30 since are the new period's first use, counted once,
+    // settled before its new lease is taken.
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 30 }, reserved: { tokens: 500 } });
+    expect((await leases()).map((lease) => [lease.amount, lease.reported])).toEqual([[500, 0]]);
+    // b consumes from the lease it still believes it holds: use from before it learns of the reset.
+    expect(b.consumeBudget('tokens', 60)).toBe(true);
+    await b.sync();
+    expect(watcher.report()).toMatchObject({
+      consumed: { tokens: 30 },
+      reserved: { tokens: 1_000 },
+      forfeited: { tokens: 0 },
+    });
+    expect(b.report().consumed.tokens).toBe(30);
+    expect(b.remaining('tokens')).toBe(LIMIT - 30 - 500);
+    expect(b.consumeBudget('tokens', 5)).toBe(true);
+    await b.close();
+    await a.close();
+    expect(watcher.report()).toMatchObject({
+      consumed: { tokens: 35 },
+      reserved: { tokens: 0 },
+      remaining: { tokens: LIMIT - 35 },
+    });
+  });
+
+  it('writes a pending reset on close, with the use since; consumeAsync after a reset takes a new lease', async () => {
+    const a = await client({ leaseSize: 0.05 });
+    const watcher = observer();
+    expect(a.consumeBudget('tokens', 400)).toBe(true);
+    await a.sync();
+    a.reset();
+    // More than the lease it held: the sync that writes the reset grants it.
+    expect(await a.consumeAsync('tokens', 600)).toBe(true);
+    expect(a.report()).toMatchObject({ consumed: { tokens: 600 }, remaining: { tokens: LIMIT - 600 } });
+    await a.sync();
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 600 }, reserved: { tokens: 500 } });
+    a.reset();
+    expect(a.consumeBudget('tokens', 7)).toBe(true);
+    await a.close();
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 7 }, reserved: { tokens: 0 } });
+    thrownBy(() => a.reset(), 'CLOSED');
+  });
+
+  it('needs ready() before its budget methods, and refuses child()', async () => {
     const remote = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
     opened.push(remote);
     expect(thrownBy(() => remote.consumeBudget('tokens', 1), 'CONFLICT').details).toMatchObject({
@@ -244,8 +311,8 @@ describe('RemoteGovernanceProvider', () => {
     });
     await rejectionOf(remote.sync(), 'CONFLICT');
     expect(remote.checkCap('eval')).toBe(false);
-    await remote.ready();
     thrownBy(() => remote.reset(), 'CONFLICT');
+    await remote.ready();
     thrownBy(() => remote.child({ tokens: 1 }), 'CONFLICT');
     thrownBy(() => new RemoteGovernanceProvider({ store, leaseSize: 2 }), 'INVALID_ARGUMENT');
     thrownBy(() => new RemoteGovernanceProvider({ store, leaseTtlMs: 0 }), 'INVALID_ARGUMENT');

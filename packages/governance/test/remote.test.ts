@@ -8,7 +8,6 @@ import { RemoteGovernanceProvider } from '../src/remote.js';
 // cannot do synchronously is skipped with its reason, and tested where it differs in remote-leases.test.ts.
 const SKIP = {
   'scoped budgets': 'a leased client has no child(): it would change the shared ledger synchronously',
-  'reset and report': 'a leased client has no reset(): it would change the shared ledger synchronously',
   'alerts and periods':
     "thresholds are crossed when a client's use reaches the ledger (at each sync), not at the local consume",
   'dead owners':
