@@ -303,6 +303,48 @@ describe('RemoteGovernanceProvider', () => {
     thrownBy(() => a.reset(), 'CLOSED');
   });
 
+  it('keeps a reset pending when the sync writing it fails, with the use since; the next sync writes it', async () => {
+    let failures = 0;
+    // The store's document port, whose next `failures` writes fail.
+    const faulty = new Proxy(store, {
+      get(target, key) {
+        if (key !== 'documents') return Reflect.get(target, key, target);
+        return (spec: Parameters<MemoryStore['documents']>[0]) => {
+          const port = target.documents(spec);
+          return new Proxy(port, {
+            get(inner, name) {
+              if (name === 'write' && failures > 0) {
+                failures -= 1;
+                return async () => {
+                  throw new Error('injected write failure');
+                };
+              }
+              const value = Reflect.get(inner, name, inner);
+              return typeof value === 'function' ? value.bind(inner) : value;
+            },
+          });
+        };
+      },
+    });
+    const a = await client({ store: faulty, leaseSize: 0.05 });
+    const watcher = observer();
+    expect(a.consumeBudget('tokens', 100)).toBe(true);
+    await a.sync();
+    // Both the sync reset() starts and the one sync() queues behind it fail; sync() then reports the first.
+    failures = 2;
+    a.reset();
+    expect(a.consumeBudget('tokens', 10)).toBe(true);
+    await expect(a.sync()).rejects.toThrow('injected write failure');
+    await expect(a.sync()).rejects.toThrow('injected write failure');
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 100 }, reserved: { tokens: 500 } });
+    expect(a.report()).toMatchObject({ consumed: { tokens: 10 }, remaining: { tokens: LIMIT - 10 } });
+    expect(a.consumeBudget('tokens', 491)).toBe(false);
+    expect(a.consumeBudget('tokens', 490)).toBe(true);
+    await a.sync();
+    expect(watcher.report()).toMatchObject({ consumed: { tokens: 500 }, reserved: { tokens: 500 } });
+    expect(a.report()).toMatchObject({ consumed: { tokens: 500 }, remaining: { tokens: LIMIT - 500 } });
+  });
+
   it('needs ready() before its budget methods, and refuses child()', async () => {
     const remote = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
     opened.push(remote);
