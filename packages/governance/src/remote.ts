@@ -30,10 +30,12 @@ import {
   crossings,
   type Ledger,
   newLedger,
+  periodStart,
   prepare,
   ROOT,
   reservedOf,
   resetScope,
+  roll,
 } from './ledger.js';
 import {
   adoptOrRefuse,
@@ -74,8 +76,10 @@ interface Local {
   held: number;
   /** Carved into live local reservations. */
   carved: number;
-  /** Consumed and not yet reported. */
+  /** Consumed and not yet reported, this period. */
   pending: number;
+  /** Thresholds this client crossed and emitted this period, not yet marked in the ledger. */
+  alerted: number[];
   overrun: number;
   refused: boolean;
   /** Local reservations that expired, as the report counts them (the ledger never saw them). */
@@ -96,6 +100,7 @@ const fresh = (): Local => ({
   held: 0,
   carved: 0,
   pending: 0,
+  alerted: [],
   overrun: 0,
   refused: false,
   expired: 0,
@@ -114,6 +119,14 @@ const fresh = (): Local => ({
  * client holds plus what the ledger had free at its last sync; `report()` is the ledger as of the last
  * sync, with this client's unreported use and reservations applied (other clients' unreported use shows
  * as reserved, inside their leases).
+ *
+ * Alerts and periods: a threshold is emitted at the local consume or commit that crosses it, against the
+ * ledger as last seen plus this client's unreported use, and marked in the ledger at the next sync, so a
+ * client that syncs after that does not emit it again (two clients crossing it between their syncs both
+ * emit it); a sync emits the thresholds other clients' reported use crossed. When the clock passes the
+ * period's end, the client starts the new period at once, as the ledger will at its next sync: its
+ * unreported use, which belonged to the period ended, is dropped, and the lease that held it (still
+ * written to the ledger, so still counted as reserved) is held again.
  *
  * Never overspends: a lease is a reservation in the ledger, so the ledger's rule (used + reserved ≤ limit,
  * under its lock) bounds every client together. A client that stops syncing for `leaseTtlMs` loses its
@@ -164,6 +177,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   /** How many `reset()`s were called, and how many of them a sync wrote to the ledger: more is a pending reset. */
   #resets = 0;
   #resetsWritten = 0;
+  /** The start of the period this client's local state belongs to (0 without a period). */
+  #periodStart = 0;
 
   /** A client of ledger `options.budget` in `options.store`; nothing is read before {@link ready}. */
   constructor(options: RemoteGovernanceProviderOptions) {
@@ -298,6 +313,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       if (this.#limit(type) !== null) local.held += local.carved + local.pending;
       local.carved = 0;
       local.pending = 0;
+      local.alerted = [];
       local.overrun = 0;
       local.refused = false;
       local.expired = 0;
@@ -314,6 +330,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     const units = this.#units('reserve', type, amount);
     const local = this.#local[type];
     const now = this.timestamp(this.#budget);
+    this.#rollLocal(now);
     this.#sweepCarves(now);
     const limited = this.#limit(type) !== null;
     if (limited && units > local.held) {
@@ -341,7 +358,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     throw this.#unsupported('child');
   }
 
-  /** Adds a listener of the thresholds crossed when this client's use reaches the ledger; returns its removal. */
+  /** Adds a listener of the thresholds this client's use crosses (see the class); returns its removal. */
   onAlert(listener: (alert: BudgetAlert) => void): () => void {
     this.lifecycle.assertOpen('onAlert');
     if (typeof listener !== 'function') {
@@ -376,7 +393,9 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement {
     this.lifecycle.assertOpen(method);
     const units = actual === null ? null : this.#units(method, type, actual);
-    this.#sweepCarves(this.timestamp(this.#budget));
+    const now = this.timestamp(this.#budget);
+    this.#rollLocal(now);
+    this.#sweepCarves(now);
     const carve = this.#carves.get(id);
     this.#carves.delete(id);
     const local = this.#local[type];
@@ -391,6 +410,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     const fits = unlimited ? units : Math.min(units, local.held);
     if (!unlimited) local.held -= fits;
     local.pending += fits;
+    this.#cross(type);
     const overrun = units - fits;
     if (overrun > 0) {
       local.overrun += overrun;
@@ -430,18 +450,79 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.#kick();
   }
 
-  // The hot path: a comparison and two additions, no clock, no ledger.
+  // The hot path: a comparison and two additions, no ledger; a clock read only with a period, alert
+  // thresholds checked only when the ledger has some.
   #take(type: BudgetType, units: number): boolean {
     const local = this.#local[type];
+    if (this.#snapshot!.period !== null) this.#rollLocal(this.timestamp(this.#budget));
     if (this.#limit(type) === null) {
       local.pending += units;
+      this.#cross(type);
       return true;
     }
     if (units > local.held) return false;
     local.held -= units;
     local.pending += units;
+    this.#cross(type);
     this.#refillIfLow(local);
     return true;
+  }
+
+  /**
+   * Starts the period containing `now` locally when the ledger's has ended, as the ledger will at the
+   * next sync: this client's counts and alerts start over, its reservations stay, as the ledger's do, and
+   * its unreported use, which belongs to the period ended, is dropped with it; the lease that held that
+   * use is still written to the ledger, so it is held again, as after a reset.
+   */
+  #rollLocal(now: number): void {
+    const period = this.#snapshot!.period;
+    if (period !== null) this.#startPeriod(periodStart(period, now));
+  }
+
+  /** Starts locally the period starting at `start`, if it is later than this client's (see `#rollLocal`). */
+  #startPeriod(start: number): void {
+    if (start <= this.#periodStart) return;
+    this.#periodStart = start;
+    for (const type of BUDGET_TYPES) {
+      const local = this.#local[type];
+      if (this.#snapshot !== null && this.#limit(type) !== null) local.held += local.pending;
+      local.pending = 0;
+      local.overrun = 0;
+      local.refused = false;
+      local.expired = 0;
+      local.alerted = [];
+    }
+  }
+
+  /**
+   * Emits the thresholds of `type` this client's use crosses, against the ledger as last seen (as a
+   * pending reset or a new period leaves it): each once per period for this client, and once per ledger
+   * for clients that sync in between, since its marks are written to the ledger at its next sync.
+   */
+  #cross(type: BudgetType): void {
+    const ledger = this.#snapshot!;
+    const thresholds = ledger.alerts[type];
+    if (thresholds.length === 0) return;
+    const limit = this.#limit(type);
+    // A limit of 0 has no fractions to cross.
+    if (limit === null || limit === 0) return;
+    const local = this.#local[type];
+    const cleared = this.#resets !== this.#resetsWritten || this.#periodStart > ledger.periodStart;
+    const root = ledger.scopes[ROOT]!;
+    const used = (cleared ? 0 : root.used[type]) + local.pending;
+    const crossed: number[] = [];
+    for (const threshold of thresholds) {
+      if (used < threshold * limit || local.alerted.includes(threshold)) continue;
+      if (!cleared && root.alerted[type].includes(threshold)) continue;
+      local.alerted.push(threshold);
+      crossed.push(threshold);
+    }
+    if (crossed.length === 0) return;
+    const at = this.timestamp(this.#budget);
+    this.#emit(
+      crossed.map((threshold) => ({ type, threshold, used, limit })),
+      at,
+    );
   }
 
   #refillIfLow(local: Local): void {
@@ -529,13 +610,24 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       }
       prepare(ledger, now, this.#checked.ownerState);
       this.#sweepCarves(now);
+      // Unreported use from before a period the ledger has started is dropped, as its roll cleared that period.
+      this.#startPeriod(ledger.periodStart);
+      const period = this.#periodStart;
       const resets = this.#resets;
       const resetting = resets > this.#resetsWritten;
       // The reset drops every lease, this client's with the rest: its use since reset() is reported after.
       if (resetting) resetScope(ledger, ROOT);
       const taken = new Map<
         BudgetType,
-        { local: Local; outcome: LeaseOutcome; state: LeaseState; returned: number; carved: number }
+        {
+          local: Local;
+          outcome: LeaseOutcome;
+          state: LeaseState;
+          returned: number;
+          carved: number;
+          marks: number[];
+          limited: boolean;
+        }
       >();
       const context = { budget, owner: this.#checked.owner, now, ttlMs: this.#leaseTtlMs };
       const chain = chainOf(ledger, ROOT, budget);
@@ -556,7 +648,14 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
           release,
         };
         const outcome = syncLease(ledger, type, state, { ...context, cap });
-        taken.set(type, { local, outcome, state, returned, carved });
+        // The thresholds this client emitted are marked, so that no client emits them again this period;
+        // a lease lost to a reset by another provider takes them with its unreported use.
+        const marks = local.alerted;
+        if (!outcome.lost)
+          for (const threshold of marks)
+            if (!chain[0]!.alerted[type].includes(threshold)) chain[0]!.alerted[type].push(threshold);
+        local.alerted = [];
+        taken.set(type, { local, outcome, state, returned, carved, marks, limited: limit !== null });
         local.held -= returned;
         local.pending -= state.used;
         local.overrun = 0;
@@ -569,16 +668,21 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
         await this.documents.write(budget, { updatedAt: now }, encodeLedger(ledger), { fence });
       } catch (error) {
         const reset = this.#resets !== resets;
-        for (const { local, outcome, state, returned } of taken.values()) {
-          // A reset() during the write held again what the lease still holds: the use taken goes there too.
-          if (reset) local.held += state.used;
-          else {
-            local.pending += state.used;
-            local.overrun += state.overrun;
-            local.refused ||= state.refused;
-          }
+        const rolled = this.#periodStart !== period;
+        for (const { local, outcome, state, returned, marks, limited } of taken.values()) {
           local.held += returned;
           if (outcome.delta < 0) local.held -= outcome.delta;
+          // A reset() or a new period during the write held again what the lease still holds, and dropped
+          // the counts: the use taken goes back to the lease too.
+          if (reset || rolled) {
+            if (limited) local.held += state.used;
+            continue;
+          }
+          local.pending += state.used;
+          local.overrun += state.overrun;
+          local.refused ||= state.refused;
+          for (const threshold of marks)
+            if (!local.alerted.includes(threshold)) local.alerted.push(threshold);
         }
         throw error;
       }
@@ -592,7 +696,15 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       written = ledger;
     });
     this.#snapshot = written;
-    if (crossed.length > 0) this.#emit(crossed, now);
+    if (crossed.length > 0) {
+      const alerts = crossed.map(({ scope, type, threshold }) => ({
+        type,
+        threshold,
+        used: scope.used[type],
+        limit: scope.limits[type] ?? 0,
+      }));
+      this.#emit(alerts, now);
+    }
   }
 
   // A swept lease took this client's local reservations with it: a later commit settles as expired.
@@ -608,15 +720,16 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return newLedger(limits, alertsOf(this.#profile), this.#period, now);
   }
 
-  #emit(crossed: Crossing[], now: number): void {
-    for (const { scope, type, threshold } of crossed) {
+  /** Emits the thresholds crossed of the root scope, `used` and `limit` in units, to every listener. */
+  #emit(crossed: { type: BudgetType; threshold: number; used: number; limit: number }[], now: number): void {
+    for (const { type, threshold, used, limit } of crossed) {
       const alert: BudgetAlert = {
         budget: this.#budget,
         scope: ROOT,
         type,
         threshold,
-        consumed: fromUnits(type, scope.used[type]),
-        limit: fromUnits(type, scope.limits[type] ?? 0),
+        consumed: fromUnits(type, used),
+        limit: fromUnits(type, limit),
         at: now,
       };
       for (const listener of this.#listeners) {
@@ -663,7 +776,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #remaining(method: string, type: BudgetType): number | null {
     this.#assertReady(method);
     assertBudgetType(type, { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method });
-    if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
+    this.#tick();
     if (this.#limit(type) === null) return null;
     const ledger = this.#view();
     return this.#local[type].held + available(ledger, chainOf(ledger, ROOT, this.#budget), type);
@@ -675,8 +788,11 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
    */
   #view(): Ledger {
     const ledger = this.#snapshot!;
-    if (this.#resets === this.#resetsWritten) return ledger;
+    const resetting = this.#resets !== this.#resetsWritten;
+    if (!resetting && this.#periodStart <= ledger.periodStart) return ledger;
     const view = structuredClone(ledger);
+    roll(view, this.#periodStart);
+    if (!resetting) return view;
     resetScope(view, ROOT);
     for (const type of BUDGET_TYPES) {
       const local = this.#local[type];
@@ -687,9 +803,17 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return view;
   }
 
+  // What the clock changes for the reading methods: reservations expired, a period started.
+  #tick(): void {
+    if (this.#carves.size === 0 && this.#snapshot!.period === null) return;
+    const now = this.timestamp(this.#budget);
+    this.#rollLocal(now);
+    this.#sweepCarves(now);
+  }
+
   #report(method: string): BudgetReport {
     this.#assertReady(method);
-    if (this.#carves.size > 0) this.#sweepCarves(this.timestamp(this.#budget));
+    this.#tick();
     const ledger = this.#view();
     const report = reportOf(ledger, ROOT, this.#budget);
     const root = ledger.scopes[ROOT]!;
@@ -702,6 +826,9 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       report.overruns[type] = fromUnits(type, root.overruns[type] + local.overrun);
       report.expired[type] = fromUnits(type, root.expired[type] + local.expired);
       report.exceeded[type] ||= local.refused || local.overrun > 0;
+      report.thresholds[type] = [...new Set([...report.thresholds[type]!, ...local.alerted])].sort(
+        (a, b) => a - b,
+      );
       const left = this.#remaining(method, type);
       report.remaining[type] = left === null ? null : fromUnits(type, left);
     }

@@ -345,6 +345,46 @@ describe('RemoteGovernanceProvider', () => {
     expect(a.report()).toMatchObject({ consumed: { tokens: 500 }, remaining: { tokens: LIMIT - 500 } });
   });
 
+  it('emits a threshold at the local consume that crosses it, once per ledger: its mark is written at the next sync', async () => {
+    const alerting: Profile = { ...profile, alerts: { tokens: [0.5] } };
+    const seen: [string, number, number][] = [];
+    const a = await client({ profile: alerting, leaseSize: 0.5 });
+    const b = await client({ profile: alerting, leaseSize: 0.5 });
+    a.onAlert((alert) => seen.push(['a', alert.threshold, alert.consumed]));
+    b.onAlert((alert) => seen.push(['b', alert.threshold, alert.consumed]));
+    expect(a.consumeBudget('tokens', 4_999)).toBe(true);
+    expect(seen).toEqual([]);
+    expect(a.consumeBudget('tokens', 1)).toBe(true);
+    expect(seen).toEqual([['a', 0.5, 5_000]]);
+    expect(a.report().thresholds.tokens).toEqual([0.5]);
+    // b has not seen a's use: its own crosses nothing.
+    expect(b.consumeBudget('tokens', 100)).toBe(true);
+    await a.sync();
+    await b.sync();
+    // a's mark reached the ledger before b's use did: neither sync emits the threshold again.
+    expect(b.report()).toMatchObject({ consumed: { tokens: 5_100 }, thresholds: { tokens: [0.5] } });
+    expect(b.consumeBudget('tokens', 100)).toBe(true);
+    await a.sync();
+    expect(seen).toEqual([['a', 0.5, 5_000]]);
+  });
+
+  it('drops at a new period the use it had not reported, and consumes again from the lease that held it', async () => {
+    let clock = Date.UTC(2026, 0, 31, 23, 0);
+    const a = await client({ leaseSize: 0.05, period: 'month', now: () => clock });
+    await a.sync();
+    expect(a.consumeBudget('tokens', 300)).toBe(true);
+    clock = Date.UTC(2026, 1, 1, 0, 0);
+    expect(a.report()).toMatchObject({ consumed: { tokens: 0 }, period: { start: clock } });
+    // The lease of 500 the ledger still holds is held again whole.
+    expect(a.consumeBudget('tokens', 500)).toBe(true);
+    expect(a.consumeBudget('tokens', 1)).toBe(false);
+    await a.sync();
+    const stored = await store.documents(GovernanceFront.DOCUMENTS).read('shared');
+    const ledger = LedgerSchema.parse(JSON.parse(stored!.body));
+    expect(ledger).toMatchObject({ periodStart: clock, scopes: { root: { used: { tokens: 500 } } } });
+    expect(a.report().consumed.tokens).toBe(500);
+  });
+
   it('needs ready() before its budget methods, and refuses child()', async () => {
     const remote = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
     opened.push(remote);

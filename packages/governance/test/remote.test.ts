@@ -8,8 +8,6 @@ import { RemoteGovernanceProvider } from '../src/remote.js';
 // cannot do synchronously is skipped with its reason, and tested where it differs in remote-leases.test.ts.
 const SKIP = {
   'scoped budgets': 'a leased client has no child(): it would change the shared ledger synchronously',
-  'alerts and periods':
-    "thresholds are crossed when a client's use reaches the ledger (at each sync), not at the local consume",
   'dead owners':
     "a client's reservations are carved from its lease: if their owner dies, the whole lease is forfeited at its TTL",
 };
