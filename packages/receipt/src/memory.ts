@@ -2,14 +2,14 @@ import { MemoryStore } from '@omega/core';
 import { ReceiptFront, type ReceiptFrontOptions } from './front.js';
 
 // A constructor and nothing else: a rule needed here belongs in the front, a storage need in core's ports.
-// TODO(seed): the class keeps the seed's name for this backend where it gives one (`InInMemoryReceiptProvider`).
+// The class keeps the seed's name for this backend, `InMemoryReceiptProvider`.
 
 /** Options of {@link InMemoryReceiptProvider}: those of every backend (and memory-only ones, if any). */
 export type InMemoryReceiptProviderOptions = ReceiptFrontOptions;
 
 /**
- * Receipt records held in this process, for tests and short runs. Each is kept as its serde text, so what a
- * caller stores or reads is never shared with the store, and values behave exactly as on disk.
+ * Receipts held in this process, for tests and short runs: the log, bodies, tiles and signing key in a
+ * memory store, gone with the process. What a caller appends or reads is never shared with the store.
  */
 export class InMemoryReceiptProvider extends ReceiptFront {
   constructor(options: InMemoryReceiptProviderOptions = {}) {

@@ -7,8 +7,8 @@ import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
 
-// One generated class and nothing else: the mock follows the method table in methods.ts. TODO(seed): the
-// class keeps the seed's name for its mock where it gives one.
+// One generated class and nothing else: the mock follows the method table in methods.ts, under the seed's
+// name for it.
 
 /** Options of {@link MockReceiptProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
 export type MockReceiptProviderOptions = MockOptions & InMemoryReceiptProviderOptions;

@@ -4,8 +4,8 @@ import { FilesystemReceiptProvider } from '../src/filesystem.js';
 import { InMemoryReceiptProvider } from '../src/memory.js';
 import { MockReceiptProvider } from '../src/mock.js';
 
-// The option checks every family shares. TODO(seed): options of the family's own (none yet) get tests of
-// their own beside this call.
+// The option checks every family shares; the family's own options (signer, origin, redact) are tested in
+// signer.test.ts.
 describeOptionChecks(vitest, {
   kind: 'receipt',
   clock: true,
