@@ -47,6 +47,8 @@ import {
   limitsInUnits,
   optionError,
 } from './options.js';
+import { type ChildHost, RemoteChildGovernance } from './remote-child.js';
+import { ChildScopes, type LeaseRoot } from './remote-scopes.js';
 import { reportOf } from './report.js';
 import { HeldReservation, type ReservationHolder } from './reservation.js';
 import { DOCUMENTS, decodeLedger, encodeLedger, KIND, type LedgerHeader } from './rules.js';
@@ -143,8 +145,8 @@ const fresh = (): Local => ({
  * their next sync. So nothing is overspent and nothing counted twice: what a client consumed before it
  * learns of a reset belongs before it.
  *
- * Not supported here (a `ConflictError` naming the method): `child()`, which would add a scope to the
- * ledger synchronously; use a filesystem or local provider over the same ledger for scoped budgets.
+ * `child(limits)` scopes are this client's alone, kept in its memory: their use is paid from its lease and
+ * reported as its own, so the shared ledger never holds them and other clients do not see them.
  */
 export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implements GovernanceProvider {
   /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */
@@ -166,6 +168,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     iterations: fresh(),
   };
   readonly #carves = new Map<string, Carve>();
+  #host: ChildHost | null = null;
   #snapshot: Ledger | null = null;
   #opened = false;
   #ready: Promise<void> | null = null;
@@ -305,6 +308,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   reset(): void {
     this.#assertReady('reset');
     if (this.#closing) throw this.#closingError('reset');
+    this.#host?.scopes.reset(ROOT);
     this.#carves.clear();
     for (const type of BUDGET_TYPES) {
       const local = this.#local[type];
@@ -352,10 +356,13 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return new HeldReservation(holder, id, type, fromUnits(type, units), expiresAt);
   }
 
-  /** Not supported by a leased client: a `ConflictError` (see the class). */
-  child(_limits: Limits): GovernanceProvider {
-    this.lifecycle.assertOpen('child');
-    throw this.#unsupported('child');
+  /**
+   * A scoped budget of this client alone (see {@link RemoteChildGovernance}): its use and reservations
+   * also debit this client's lease, all or nothing, and reach the shared ledger as this client's.
+   */
+  child(limits: Limits): GovernanceProvider {
+    this.#assertReady('child');
+    return new RemoteChildGovernance(this.#childHost(), ROOT, limits);
   }
 
   /** Adds a listener of the thresholds this client's use crosses (see the class); returns its removal. */
@@ -406,18 +413,103 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     const expired = carve === undefined;
     if (units === null) return { consumed: 0, overrun: 0, expired };
     // The lease pays what it can: a commit never waits for the ledger, so what it cannot pay is an overrun.
-    const unlimited = this.#limit(type) === null;
-    const fits = unlimited ? units : Math.min(units, local.held);
-    if (!unlimited) local.held -= fits;
+    const fits = this.#limit(type) === null ? units : Math.min(units, local.held);
+    const overrun = units - fits;
+    this.#settleRoot(type, fits, overrun);
+    return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+  }
+
+  /** Consumes `fits` (known to fit in the lease) and records `overrun`, as a commit does. */
+  #settleRoot(type: BudgetType, fits: number, overrun: number): void {
+    const local = this.#local[type];
+    if (this.#limit(type) !== null) local.held -= fits;
     local.pending += fits;
     this.#cross(type);
-    const overrun = units - fits;
     if (overrun > 0) {
       local.overrun += overrun;
       local.refused = true;
     }
     this.#refillIfLow(local);
-    return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+  }
+
+  /** The scopes of `child()`, made at the first call, and what they need of this client. */
+  #childHost(): ChildHost {
+    if (this.#host !== null) return this.#host;
+    const scopes = new ChildScopes(this.#leaseRoot(), {
+      budget: this.#budget,
+      owner: this.#checked.owner,
+      ownerDead: () => this.#ownerDead(),
+      alerts: this.#snapshot!.alerts,
+      period: this.#snapshot!.period,
+      periodStart: this.#periodStart,
+    });
+    const provider = this.lifecycle.provider;
+    this.#host = {
+      provider,
+      assertReady: (method) => this.#assertReady(method),
+      units: (method, type, amount) => this.#units(method, type, amount),
+      now: () => {
+        const now = this.timestamp(this.#budget);
+        this.#rollLocal(now);
+        this.#sweepCarves(now);
+        return now;
+      },
+      scopes,
+      profile: this.#profile,
+      caps: this.#caps,
+      ttlMs: this.#checked.ttlMs,
+      emit: (crossed, now) => {
+        const alerts = crossed.map((crossing) => ({
+          scope: scopes.idOf(crossing),
+          type: crossing.type,
+          threshold: crossing.threshold,
+          used: crossing.scope.used[crossing.type],
+          limit: crossing.scope.limits[crossing.type] ?? 0,
+        }));
+        this.#emit(alerts, now);
+      },
+      onAlert: (listener) => this.onAlert(listener),
+    };
+    return this.#host;
+  }
+
+  /** This client's lease as the root of its children's chains. */
+  #leaseRoot(): LeaseRoot {
+    const unbounded = Number.POSITIVE_INFINITY;
+    return {
+      left: (type) => (this.#limit(type) === null ? unbounded : this.#local[type].held),
+      remaining: (type) => {
+        if (this.#limit(type) === null) return unbounded;
+        const ledger = this.#view();
+        return this.#local[type].held + available(ledger, chainOf(ledger, ROOT, this.#budget), type);
+      },
+      take: (type, units) => {
+        this.#take(type, units);
+      },
+      refuse: (type, units) => this.#refuse(type, units),
+      carve: (id, type, units, expiresAt) => {
+        const limited = this.#limit(type) !== null;
+        const local = this.#local[type];
+        if (limited) {
+          local.held -= units;
+          local.carved += units;
+        }
+        this.#carves.set(id, { type, units: limited ? units : 0, expiresAt });
+        this.#refillIfLow(local);
+      },
+      uncarve: (id) => {
+        const carve = this.#carves.get(id);
+        if (carve === undefined) return;
+        this.#carves.delete(id);
+        this.#local[carve.type].carved -= carve.units;
+        this.#local[carve.type].held += carve.units;
+      },
+      renew: (id, expiresAt) => {
+        const carve = this.#carves.get(id);
+        if (carve !== undefined) carve.expiresAt = expiresAt;
+      },
+      settle: (type, fits, overrun) => this.#settleRoot(type, fits, overrun),
+    };
   }
 
   /** Pushes local reservation `id`'s expiry; its new expiry, or null when it is gone. */
@@ -483,6 +575,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #startPeriod(start: number): void {
     if (start <= this.#periodStart) return;
     this.#periodStart = start;
+    this.#host?.scopes.roll(start);
     for (const type of BUDGET_TYPES) {
       const local = this.#local[type];
       if (this.#snapshot !== null && this.#limit(type) !== null) local.held += local.pending;
@@ -533,16 +626,26 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return this.#snapshot!.scopes[ROOT]!.limits[type];
   }
 
-  // Local reservations past their expiry return to the lease, as the ledger releases expired ones.
+  /**
+   * Local reservations past their expiry return to the lease, as the ledger releases expired ones; so do
+   * all of them when `ownerState` says their owner, this client's, is dead, as the ledger frees a dead
+   * owner's reservations.
+   */
   #sweepCarves(now: number): void {
+    if (this.#carves.size === 0) return;
+    const dead = this.#ownerDead();
     for (const [id, carve] of this.#carves) {
-      if (carve.expiresAt > now) continue;
+      if (carve.expiresAt > now && !dead) continue;
       this.#carves.delete(id);
       const local = this.#local[carve.type];
       local.carved -= carve.units;
       local.held += carve.units;
       local.expired += carve.units;
     }
+  }
+
+  #ownerDead(): boolean {
+    return this.#checked.ownerState(this.#checked.owner) === 'dead';
   }
 
   /** Starts a background sync unless one runs; its failure is kept for the next `sync()` or `consumeAsync()`. */
@@ -710,6 +813,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   // A swept lease took this client's local reservations with it: a later commit settles as expired.
   #forget(type: BudgetType): void {
     const local = this.#local[type];
+    this.#host?.scopes.forget(type);
     for (const [id, carve] of this.#carves) if (carve.type === type) this.#carves.delete(id);
     local.held = 0;
     local.carved = 0;
@@ -720,12 +824,15 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return newLedger(limits, alertsOf(this.#profile), this.#period, now);
   }
 
-  /** Emits the thresholds crossed of the root scope, `used` and `limit` in units, to every listener. */
-  #emit(crossed: { type: BudgetType; threshold: number; used: number; limit: number }[], now: number): void {
-    for (const { type, threshold, used, limit } of crossed) {
+  /** Emits the thresholds crossed (of the root scope unless named), `used` and `limit` in units. */
+  #emit(
+    crossed: { scope?: string; type: BudgetType; threshold: number; used: number; limit: number }[],
+    now: number,
+  ): void {
+    for (const { scope = ROOT, type, threshold, used, limit } of crossed) {
       const alert: BudgetAlert = {
         budget: this.#budget,
-        scope: ROOT,
+        scope,
         type,
         threshold,
         consumed: fromUnits(type, used),
@@ -757,13 +864,6 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     return new ClosedError(`RemoteGovernanceProvider.${method}: the client is closing`, {
       details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method },
     });
-  }
-
-  #unsupported(method: string): ConflictError {
-    return new ConflictError(
-      `RemoteGovernanceProvider.${method} is not supported by a leased client: it would change the shared ledger synchronously`,
-      { details: { provider: this.lifecycle.provider, kind: KIND, name: this.#budget, method } },
-    );
   }
 
   #units(method: string, type: BudgetType, amount: number): number {

@@ -4,7 +4,7 @@ import { mulberry32, rejectionOf, thrownBy } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GovernanceFront } from '../src/front.js';
-import type { Profile } from '../src/index.js';
+import type { BudgetAlert, Profile } from '../src/index.js';
 import { type LeaseRecord, LedgerSchema } from '../src/ledger.js';
 import { RemoteGovernanceProvider, type RemoteGovernanceProviderOptions } from '../src/remote.js';
 
@@ -385,7 +385,7 @@ describe('RemoteGovernanceProvider', () => {
     expect(a.report().consumed.tokens).toBe(500);
   });
 
-  it('needs ready() before its budget methods, and refuses child()', async () => {
+  it('needs ready() before its budget methods and child()', async () => {
     const remote = new RemoteGovernanceProvider({ store, budget: 'shared', profile, heartbeatMs: HOUR });
     opened.push(remote);
     expect(thrownBy(() => remote.consumeBudget('tokens', 1), 'CONFLICT').details).toMatchObject({
@@ -394,10 +394,70 @@ describe('RemoteGovernanceProvider', () => {
     await rejectionOf(remote.sync(), 'CONFLICT');
     expect(remote.checkCap('eval')).toBe(false);
     thrownBy(() => remote.reset(), 'CONFLICT');
-    await remote.ready();
     thrownBy(() => remote.child({ tokens: 1 }), 'CONFLICT');
     thrownBy(() => new RemoteGovernanceProvider({ store, leaseSize: 2 }), 'INVALID_ARGUMENT');
     thrownBy(() => new RemoteGovernanceProvider({ store, leaseTtlMs: 0 }), 'INVALID_ARGUMENT');
+  });
+
+  it("pays a child's use from its lease: the ledger sees it as the client's, and other clients not at all", async () => {
+    const alerts: BudgetAlert[] = [];
+    const a = await client({ leaseSize: 0.05, profile: { ...profile, alerts: { tokens: [0.1] } } });
+    a.onAlert((alert) => alerts.push(alert));
+    const child = a.child({ tokens: 1_000 });
+    const grandchild = child.child({});
+    expect(grandchild.consumeBudget('tokens', 150)).toBe(true);
+    expect(alerts).toEqual([
+      expect.objectContaining({ type: 'tokens', threshold: 0.1, consumed: 150, limit: 1_000 }),
+    ]);
+    expect(alerts[0]!.scope).not.toBe('root');
+    const held = child.reserve('tokens', 50)!;
+    expect(a.report()).toMatchObject({ consumed: { tokens: 150 }, reserved: { tokens: 50 } });
+    // The lease (500, of which 300 left) bounds the child, not the ledger's free 9,500 or the child's 800.
+    expect(child.consumeBudget('tokens', 301)).toBe(false);
+    expect(child.report()).toMatchObject({ consumed: { tokens: 150 }, exceeded: { tokens: false } });
+    expect(held.commit(20)).toEqual({ consumed: 20, overrun: 0, expired: false });
+    await a.sync();
+    const b = await client({ adoptLimits: true });
+    expect(b.report().consumed.tokens).toBe(170);
+    await child.close();
+    expect(a.report().consumed.tokens).toBe(170);
+    expect(grandchild.consumeBudget('tokens', 1)).toBe(true);
+    thrownBy(() => child.consumeBudget('tokens', 1), 'CLOSED');
+  });
+
+  it('counts a child refused by the whole budget as the client exceeded, and one refused by its own limit not', async () => {
+    const a = await client({ leaseSize: 1 });
+    const child = a.child({ tokens: 20 });
+    expect(child.consumeBudget('tokens', 21)).toBe(false);
+    expect(a.report().exceeded.tokens).toBe(false);
+    expect(a.consumeBudget('tokens', LIMIT - 10)).toBe(true);
+    expect(child.consumeBudget('tokens', 11)).toBe(false);
+    expect(a.report().exceeded.tokens).toBe(true);
+    expect(child.report()).toMatchObject({ exceeded: { tokens: true }, remaining: { tokens: 10 } });
+  });
+
+  it("drops its children's use and reservations at reset(), and refuses them once closed", async () => {
+    const a = await client({ leaseSize: 1 });
+    const child = a.child({ tokens: 100 });
+    child.consumeBudget('tokens', 60);
+    const held = child.reserve('tokens', 30)!;
+    expect(a.report()).toMatchObject({ consumed: { tokens: 60 }, reserved: { tokens: 30 } });
+    a.reset();
+    expect(child.report()).toMatchObject({
+      consumed: { tokens: 0 },
+      reserved: { tokens: 0 },
+      remaining: { tokens: 100 },
+    });
+    expect(a.report()).toMatchObject({
+      consumed: { tokens: 0 },
+      reserved: { tokens: 0 },
+      remaining: { tokens: LIMIT },
+    });
+    expect(held.commit(5)).toEqual({ consumed: 5, overrun: 0, expired: true });
+    expect(a.report().consumed.tokens).toBe(5);
+    await a.close();
+    thrownBy(() => child.consumeBudget('tokens', 1), 'CLOSED');
+    thrownBy(() => child.child({}), 'CLOSED');
   });
 
   it('opens a ledger written before leases existed (no forfeited counts), and refuses other limits', async () => {
