@@ -204,6 +204,12 @@ export function refuse(ledger: Ledger, chain: Scope[], type: BudgetType, units: 
 export function settle(ledger: Ledger, chain: Scope[], type: BudgetType, actual: number): [number, number] {
   const fits = Math.min(actual, available(ledger, chain, type));
   const overrun = actual - fits;
+  record(chain, type, fits, overrun);
+  return [fits, overrun];
+}
+
+/** Records a settlement in every scope of `chain`: `fits` used, `overrun` (if any) an overrun. */
+export function record(chain: Scope[], type: BudgetType, fits: number, overrun: number): void {
   for (const scope of chain) {
     scope.used[type] += fits;
     if (overrun > 0) {
@@ -211,7 +217,6 @@ export function settle(ledger: Ledger, chain: Scope[], type: BudgetType, actual:
       scope.refused[type] = true;
     }
   }
-  return [fits, overrun];
 }
 
 /** Removes reservation `id`, returning it (null when it is not there). */

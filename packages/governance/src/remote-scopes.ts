@@ -11,6 +11,7 @@ import {
   newScope,
   type Owner,
   ROOT,
+  record,
   refuse,
   resetScope,
   roll,
@@ -156,13 +157,7 @@ export class ChildScopes {
     const chain = chainOf(this.#ledger, taken?.scope ?? scope, this.#budget);
     const fits = Math.min(actual, available(this.#ledger, chain, type), this.#root.left(type));
     const overrun = actual - fits;
-    for (const each of chain) {
-      each.used[type] += fits;
-      if (overrun > 0) {
-        each.overruns[type] += overrun;
-        each.refused[type] = true;
-      }
-    }
+    record(chain, type, fits, overrun);
     this.#root.settle(type, fits, overrun);
     alerts.push(...crossings(this.#ledger, chain, type));
     return { fits, overrun, expired };
