@@ -91,6 +91,25 @@ export function isTombstoneError(error: unknown, file: string): boolean {
 }
 
 /**
+ * Whether `error` refused a symlink at `file` whose entry changed since: it is no symlink any more, or gone,
+ * or a tombstone now (other processes removed and re-created the document between the open that met the
+ * symlink and this check). The read is then made again; a planted symlink stays one and is refused.
+ */
+export function isReplacedSymlinkError(error: unknown, file: string): boolean {
+  if (!(error instanceof CorruptDataError)) return false;
+  if ((error.details as { reason?: unknown } | undefined)?.reason !== 'symlink') return false;
+  let target: string;
+  try {
+    target = io.readlinkSync(file, 'utf8');
+  } catch (failure) {
+    const code = (failure as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL' || code === 'ENOENT') return true;
+    throw failure;
+  }
+  return target.startsWith(TOMBSTONE_PREFIX) && WRITE_ID.test(target.slice(TOMBSTONE_PREFIX.length));
+}
+
+/**
  * Opens the base of a write of `file`. With `strict`, the document's header is validated and returned
  * (a damaged one is a `CorruptDataError`, as a read's); without, a damaged document is only keyed by its
  * inode, so a blind write can replace it. A symlink that is not a tombstone is refused.
