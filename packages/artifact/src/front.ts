@@ -52,7 +52,9 @@ export class ArtifactFront extends Front implements ArtifactProvider {
   readonly #options: CheckedOptions;
   /**
    * Values by digest, for an in-process store only (a `prevalidated` port, which only this process
-   * writes): what was put is what is there, so a hit neither reads nor hashes the blob again.
+   * writes): what was put is what is there, so a hit neither reads nor hashes the blob again. Entries go
+   * with their blobs when this front removes them; one another front over the same store removed stays
+   * until this front's next collection, and is still the value of its digest.
    */
   readonly #values = new Map<string, Held>();
   /** Hits not yet written to the index, by canonical key. */
@@ -208,9 +210,11 @@ export class ArtifactFront extends Front implements ArtifactProvider {
    */
   #held(name: string, exprKey: string, variant: Variant): Held | null {
     const { digest } = variant;
+    // In process every change is one synchronous call, which removes index entries before their blobs:
+    // a value the index still names is stored, so a held one needs no check.
     if (this.#documents.prevalidated) {
       const held = this.#values.get(digest);
-      if (held !== undefined && this.#blobs.has(digest)) return held;
+      if (held !== undefined) return held;
     }
     let text: string | null = null;
     try {

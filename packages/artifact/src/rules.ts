@@ -86,7 +86,14 @@ const PartialMetadataSchema = ArtifactMetadataSchema.partial();
  * an `InvalidArgumentError` naming the entry (`name`: the expression's index document) and the path.
  */
 export function metadataOf(name: string, metadata: unknown, now: number): Artifact['metadata'] {
-  const given = parseRecord(PartialMetadataSchema, metadata ?? {}, { kind: KIND, name });
+  // Most puts give one or two fields or none: the schema is only walked when there is something to check.
+  const given =
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    Object.getPrototypeOf(metadata) === Object.prototype &&
+    Object.keys(metadata).length === 0
+      ? {}
+      : parseRecord(PartialMetadataSchema, metadata ?? {}, { kind: KIND, name });
   return {
     createdAt: given.createdAt ?? now,
     accessedAt: given.accessedAt ?? now,
