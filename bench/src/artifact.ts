@@ -19,7 +19,7 @@ const SAMPLES = 9;
 const flat = (key: Key) => `${key.exprKey}\u0000${key.depsFingerprint}\u0000${key.paramsKey ?? ''}`;
 const keyOf = (i: number): Key => ({ exprKey: `expr-${i}`, depsFingerprint: `deps-${i % 7}` });
 // A small artifact (about 1 KB of text), different for every i so each put stores a new value.
-const valueOf = (i: number) => ({
+const valueFor = (i: number) => ({
   id: i,
   rows: Array.from({ length: 20 }, (_, row) => ({ row, text: `cell ${row} of ${i}` })),
 });
@@ -41,8 +41,8 @@ async function memoryRows(): Promise<Row[]> {
   const lru = new LRUCache<string, object>({ max: CAPACITY });
   const keys = Array.from({ length: CAPACITY }, (_, i) => keyOf(i));
   for (const [i, key] of keys.entries()) {
-    cache.put(key, valueOf(i), {});
-    lru.set(flat(key), valueOf(i));
+    cache.put(key, valueFor(i), {});
+    lru.set(flat(key), valueFor(i));
   }
   let g = 0;
   let h = 0;
@@ -77,8 +77,8 @@ async function memoryRows(): Promise<Row[]> {
   let p = CAPACITY;
   let q = CAPACITY;
   const put = await compare(
-    () => cache.put(keyOf(p), valueOf(p++), {}),
-    () => lru.set(flat(keyOf(q)), valueOf(q++)),
+    () => cache.put(keyOf(p), valueFor(p++), {}),
+    () => lru.set(flat(keyOf(q)), valueFor(q++)),
     SAMPLES,
     500,
   );
@@ -103,8 +103,8 @@ async function filesystemRows(root: string): Promise<Row[]> {
     let a = 0;
     let b = 0;
     const floorPut = await compare(
-      () => cache.put(keyOf(a), valueOf(a++), {}),
-      () => floorSaveNonDurable(floorFile, valueOf(b++)),
+      () => cache.put(keyOf(a), valueFor(a++), {}),
+      () => floorSaveNonDurable(floorFile, valueFor(b++)),
       SAMPLES,
       50,
     );
@@ -118,8 +118,8 @@ async function filesystemRows(root: string): Promise<Row[]> {
     let c = 0;
     let d = 0;
     const unstoragePut = await compare(
-      () => cache.put(keyOf(c), valueOf(c++), {}),
-      () => storage.setItem(flat(keyOf(d)).replaceAll('\u0000', '.'), valueOf(d++)),
+      () => cache.put(keyOf(c), valueFor(c++), {}),
+      () => storage.setItem(flat(keyOf(d)).replaceAll('\u0000', '.'), valueFor(d++)),
       SAMPLES,
       50,
     );
@@ -133,8 +133,8 @@ async function filesystemRows(root: string): Promise<Row[]> {
     let e = 0;
     let f = 0;
     const durablePut = await compare(
-      () => durable.put(keyOf(e), valueOf(e++), {}),
-      () => floorSaveNonDurable(floorFile, valueOf(f++)),
+      () => durable.put(keyOf(e), valueFor(e++), {}),
+      () => floorSaveNonDurable(floorFile, valueFor(f++)),
       SAMPLES,
       10,
     );
@@ -148,10 +148,10 @@ async function filesystemRows(root: string): Promise<Row[]> {
     // Reads: entries put above; the same bytes for the floor and unstorage.
     const reads = 200;
     for (let i = 0; i < reads; i++) {
-      cache.put(keyOf(i), valueOf(i), {});
-      await storage.setItem(`read.${i}`, valueOf(i));
+      cache.put(keyOf(i), valueFor(i), {});
+      await storage.setItem(`read.${i}`, valueFor(i));
     }
-    floorSaveNonDurable(floorFile, valueOf(0));
+    floorSaveNonDurable(floorFile, valueFor(0));
     let r = 0;
     let s = 0;
     const floorGet = await compare(

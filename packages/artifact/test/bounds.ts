@@ -1,6 +1,7 @@
+import { fakeClock } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactFront, ArtifactFrontOptions } from '../src/front.js';
-import { fakeClock, key } from './helpers.js';
+import { key } from './helpers.js';
 
 /**
  * The bounds of a backend: LRU by `capacity` and by `maxBytes`, the low-water mark of a large cache, and

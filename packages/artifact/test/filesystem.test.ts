@@ -2,12 +2,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '@omega/core';
 import { editFramedFile, readFramedText, thrownBy } from '@omega/core/testing';
-import { tempDir } from '@omega/test-kit';
+import { fakeClock, tempDir } from '@omega/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeArtifactProvider } from '../src/conformance.js';
 import { FilesystemArtifactProvider, type FilesystemArtifactProviderOptions } from '../src/filesystem.js';
 import { describeBounds } from './bounds.js';
-import { fakeClock, key } from './helpers.js';
+import { key } from './helpers.js';
 
 describeArtifactProvider(
   'filesystem',
