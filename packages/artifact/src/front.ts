@@ -328,11 +328,10 @@ export class ArtifactFront extends Front implements ArtifactProvider {
       this.#rewrite(name, chosen[0]!.exprKey, (variants) =>
         variants.filter(
           (variant) =>
+            // `variants` carry this process's hits, as `used` did: a later use by anyone keeps the entry.
             !chosen.some(
-              ({ variant: seen }) =>
-                seen.key === variant.key &&
-                seen.digest === variant.digest &&
-                variant.accessedAt <= seen.accessedAt,
+              ({ variant: seen, used }) =>
+                seen.key === variant.key && seen.digest === variant.digest && variant.accessedAt <= used,
             ),
         ),
       );

@@ -10,9 +10,9 @@ export interface ArtifactFrontOptions extends FrontOptions {
   /** Most variants kept per expression, the least recently used dropped past it (default 8, at most 64). */
   variants?: number;
   /**
-   * How stale a stored access time may get, in milliseconds (default 1000): a hit records its time in
+   * How stale a stored access time may get, in milliseconds (default 60,000): a hit records its time in
    * this process at once, and writes it to the index only when the stored one is older than this, so a
-   * hot entry costs at most one index write a second (the `relatime` idea). 0 writes every hit.
+   * hot entry costs at most one index write a minute (the `relatime` idea). 0 writes every hit.
    */
   accessResolutionMs?: number;
 }
@@ -28,7 +28,9 @@ export interface CheckedOptions {
 const DEFAULT_VARIANTS = 8;
 // More variants than this per expression would make its index document, read on every hit, large.
 const MAX_VARIANTS = 64;
-const DEFAULT_ACCESS_RESOLUTION_MS = 1000;
+// A minute: eviction only needs to tell recent from old, and a hit of a shared cache on disk must not cost
+// an index write each second. Hits in this process are exact whatever the resolution.
+const DEFAULT_ACCESS_RESOLUTION_MS = 60_000;
 
 /** Checks the family's options at construction: an `InvalidArgumentError` naming the option otherwise. */
 export function checkOptions(provider: string, options: ArtifactFrontOptions): CheckedOptions {

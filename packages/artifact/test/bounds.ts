@@ -44,6 +44,18 @@ export function describeBounds(
         expect(cache.get(key('b'))).toBeUndefined();
       }));
 
+    it('evicts an entry whose hits are not written yet when it is still the least recently used', () =>
+      using({ capacity: 2, accessResolutionMs: 60_000 }, (cache) => {
+        cache.put(key('a'), 'A', {});
+        cache.put(key('b'), 'B', {});
+        expect(cache.get(key('a'))).toBe('A');
+        expect(cache.get(key('b'))).toBe('B');
+        cache.put(key('c'), 'C', {});
+        expect(cache.stats().count).toBe(2);
+        expect(cache.get(key('a'))).toBeUndefined();
+        expect(cache.get(key('b'))).toBe('B');
+      }));
+
     it('evicts past maxBytes, least recently used first', () =>
       using({ maxBytes: 30 }, (cache) => {
         const ten = (c: string) => c.repeat(8); // "cccccccc": 10 bytes of serde text with its quotes
