@@ -41,17 +41,23 @@ export function freshVariant(
  * first: what a write of the document records.
  */
 export function withTouches(variants: readonly Variant[], touches: Map<string, Touch>): Variant[] {
-  const applied = variants.map((variant) => {
+  const touched: Variant[] = [];
+  const untouched: Variant[] = [];
+  for (const variant of variants) {
     const touch = touches.get(variant.key);
-    if (touch === undefined) return variant;
+    if (touch === undefined) {
+      untouched.push(variant);
+      continue;
+    }
     touches.delete(variant.key);
-    return {
+    touched.push({
       ...variant,
       accessedAt: Math.max(variant.accessedAt, touch.at),
       accessCount: variant.accessCount + touch.count,
-    };
-  });
-  return applied.sort((a, b) => b.accessedAt - a.accessedAt);
+    });
+  }
+  // Stable: on a tie of milliseconds, a variant hit comes before one only put or read earlier.
+  return [...touched, ...untouched].sort((a, b) => b.accessedAt - a.accessedAt);
 }
 
 /** When `variant` was last used, as far as this process knows (its own unwritten hits included). */
