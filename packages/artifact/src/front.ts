@@ -128,8 +128,8 @@ export class ArtifactFront extends Front implements ArtifactProvider {
       ...metadataOf(name, metadata, now),
     };
     // The value first: an index entry never points to a blob not yet written.
+    // Decoded and frozen at its first hit, not here: many memoized values are never read again.
     fresh.digest = this.#blobs.put(Buffer.from(text));
-    if (this.#documents.prevalidated) this.#values.set(fresh.digest, hold(text));
     let change = { count: 1, bytes: fresh.bytes };
     this.#rewrite(name, exprKey, (variants) => {
       const others = variants.filter((variant) => variant.key !== fresh.key);

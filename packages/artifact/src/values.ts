@@ -3,7 +3,7 @@ import { KIND } from './rules.js';
 
 /**
  * A value as the cache hands it out: `shared` is returned as it is (deeply frozen, or decoded for one
- * caller only), `text` is decoded for each caller. Plain data (objects, arrays, primitives) is decoded once and deeply
+ * caller only), `text` is decoded for each caller. Plain data (objects, arrays, primitives) is decoded once (at its first hit) and deeply
  * frozen, then returned without a copy: no caller can change it, and a hit costs nothing. A value holding a
  * Map, Set, Date or Uint8Array cannot be frozen (their contents stay writable), so it is kept as text and
  * decoded afresh for every caller. The README gives the measurements behind this choice.
