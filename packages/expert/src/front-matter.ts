@@ -2,14 +2,17 @@ import { basename } from 'node:path';
 import { CorruptDataError } from '@omega/core';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { type Expert, ExpertSchema } from './index.js';
-import { KIND } from './rules.js';
+import { EXPERT_FIELDS, KIND } from './rules.js';
 
 // One expert file: YAML front matter between `---` lines, then the Markdown body as the instructions.
 // The format of coding agents' sub-agent definitions (Claude Code's `.claude/agents/*.md`), so an agents
 // folder loads as it is.
 
-/** The front matter keys that are fields of an expert; any other key is kept in `meta`. */
-const FIELDS = ['name', 'description', 'model', 'tools', 'caps', 'tags', 'domain', 'examples', 'temperature'];
+/**
+ * The front matter keys that are fields of an expert; any other key is kept in `meta`. The body is the
+ * instructions, and `meta` is where the other keys go: neither is a key of its own.
+ */
+const FIELDS = EXPERT_FIELDS.filter((field) => field !== 'instructions' && field !== 'meta');
 /** Fields that may be written as one comma-separated string (`tools: Read, Grep`), as coding agents do. */
 const LISTS = new Set(['tools', 'caps', 'tags']);
 

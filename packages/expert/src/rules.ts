@@ -12,11 +12,11 @@ import { type Expert, type ExpertQuery, expertOf, type RegisterExpertOptions } f
 /** What this family's names name, in every error and name check. */
 export const KIND = 'expert';
 
-/** The fields of an {@link Expert}, in the order the README lists them. */
-export const EXPERT_FIELDS: readonly string[] = Object.keys(expertOf(ShapeParts).shape);
-
 // The structure-only twin of ExpertSchema: cloneRecord checks the values while it copies them.
 const ExpertShape = expertOf(ShapeParts);
+
+/** The fields of an {@link Expert}, in the order of its schema. */
+export const EXPERT_FIELDS: readonly string[] = Object.keys(ExpertShape.shape);
 
 /**
  * A validated copy of `expert`, sharing nothing with it. A name breaking the rule is an

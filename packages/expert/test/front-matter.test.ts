@@ -50,6 +50,12 @@ describe('an expert file: front matter and body', () => {
     expect(expert).toStrictEqual({ name: 'crlf', description: 'd', instructions: '' });
   });
 
+  it('keeps `meta` and `instructions` keys in meta: the body is the instructions', () => {
+    const expert = parse('---\ndescription: d\nmeta: { a: 1 }\ninstructions: not these\n---\nThese.\n');
+    expect(expert.meta).toStrictEqual({ meta: { a: 1 }, instructions: 'not these' });
+    expect(expert.instructions).toBe('These.');
+  });
+
   it('drops empty items of a comma-separated list', () => {
     expect(parse('---\ndescription: d\ntools: Read, , Grep,\n---\n').tools).toStrictEqual(['Read', 'Grep']);
   });
