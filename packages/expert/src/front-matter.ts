@@ -52,7 +52,13 @@ export function expertOfFile(provider: string, file: string, text: string): Expe
   const document = parseDocument(yaml, { lineCounter, prettyErrors: false });
   const error = document.errors[0];
   if (error !== undefined) throw fail({ line: lineOf(error.pos[0]), reason: error.message });
-  const data: unknown = document.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = document.toJS() ?? {};
+  } catch (cause) {
+    // The one failure left once the YAML parsed: aliases expanding past yaml's limit (a "billion laughs").
+    throw fail({ line: 2, reason: `the front matter cannot be read: ${(cause as Error).message}` });
+  }
   if (typeof data !== 'object' || Array.isArray(data) || data === null) {
     throw fail({ line: 2, reason: 'the front matter is not a mapping of keys to values' });
   }

@@ -1,3 +1,5 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { testWithTempDir } from '@omega/test-kit';
 import { describe, expect } from 'vitest';
 import { FilesystemExpertProvider } from '../src/filesystem.js';
@@ -53,5 +55,22 @@ describe('FilesystemExpertProvider: watch', () => {
     await failed;
     expect(reported).toMatchObject({ code: 'CORRUPT_DATA', details: { line: 2 } });
     expect(provider.list().map((expert) => expert.name)).toStrictEqual(['good']);
+  });
+
+  test('reports a watched directory removed as a failed reload, keeping the experts', async ({ dir }) => {
+    const agents = join(dir, 'agents');
+    await mkdir(agents);
+    await writeExpertFile(agents, 'kept.md', ['description: kept']);
+    const { provider, settled } = watching(agents);
+    await using _ = provider;
+    let reported: Error | undefined;
+    const failed = settled((error) => {
+      reported = error;
+      return (error as { code?: string } | undefined)?.code === 'NOT_FOUND';
+    });
+    await rm(agents, { recursive: true });
+    await failed;
+    expect(reported).toMatchObject({ code: 'NOT_FOUND', details: { file: agents } });
+    expect(provider.get('kept')?.description).toBe('kept');
   });
 });

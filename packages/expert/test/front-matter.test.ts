@@ -73,6 +73,17 @@ describe('an expert file: front matter and body', () => {
     expect(corrupt('---\ndescription: d\ndescription: again\n---\n')).toMatchObject({ line: 3 });
   });
 
+  it('refuses aliases that expand without bound, rather than run out of memory', () => {
+    const lines = ['---', 'description: d', 'a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    expect(corrupt([...lines, '---', ''].join('\n'))).toMatchObject({ file: FILE, line: 2 });
+  });
+
   it('refuses front matter that is not a mapping', () => {
     expect(corrupt('---\n- a\n- b\n---\n')).toMatchObject({ file: FILE, line: 2 });
   });
