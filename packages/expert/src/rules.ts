@@ -4,6 +4,7 @@ import {
   cloneRecord,
   cloneVal,
   InvalidArgumentError,
+  issuePath,
   ShapeParts,
   type Val,
 } from '@omega/core';
@@ -32,7 +33,7 @@ export function checkedExpert(provider: string, expert: unknown): Expert {
       throw new InvalidArgumentError(
         `${provider}.register: ${JSON.stringify(unknown)} is not a field of Expert`,
         {
-          details: { provider, kind: KIND, name, path: `$.${unknown}`, reason: 'unknown field' },
+          details: { provider, kind: KIND, name, path: issuePath([unknown]), reason: 'unknown field' },
         },
       );
     }
