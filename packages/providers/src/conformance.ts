@@ -1,6 +1,7 @@
 // Generated from the family list by `node scripts/check-exports.mjs --write` (scripts/providers.mjs).
 // Do not edit: a family package with `"omega": { "entries": "family" }` adds itself.
 export * from '@omega/effects/conformance';
+export * from '@omega/expert/conformance';
 export * from '@omega/governance/conformance';
 export * from '@omega/receipt/conformance';
 export * from '@omega/session/conformance';
