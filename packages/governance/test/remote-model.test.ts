@@ -2,7 +2,7 @@ import { MemoryStore } from '@omega/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GovernanceFront } from '../src/front.js';
-import type { BudgetReport, GovernanceProvider, Reservation, Settlement } from '../src/index.js';
+import type { GovernanceProvider, Reservation, Settlement } from '../src/index.js';
 import { LocalGovernanceProvider } from '../src/memory.js';
 import { RemoteGovernanceProvider } from '../src/remote.js';
 
@@ -78,9 +78,6 @@ const ops = (clients: number, scoped = false): fc.Arbitrary<Op[]> => {
   );
 };
 
-// What the remote report shares with the local one (the local provider has no leases to forfeit).
-const comparable = (report: BudgetReport) => ({ ...report, forfeited: undefined, thresholds: undefined });
-
 /** One step on `providers`: its result, as comparable data, and the tokens it admitted. */
 function step(op: Op, providers: GovernanceProvider[], handles: (Reservation | null)[]): [unknown, number] {
   const at = (client: number) => providers[client % providers.length]!;
@@ -137,11 +134,11 @@ describe('RemoteGovernanceProvider against models', () => {
         await remote.ready();
         // The alerts each emitted, the scope named only as the client's own or a child's.
         const alerts: [unknown[], unknown[]] = [[], []];
-        [reference, remote].forEach((provider, k) =>
-          provider.onAlert(({ scope, type, threshold, consumed, limit }) =>
-            alerts[k]!.push({ root: scope === 'root', type, threshold, consumed, limit }),
-          ),
-        );
+        for (const [k, provider] of [reference, remote].entries()) {
+          provider.onAlert(({ scope, type, threshold, consumed, limit }) => {
+            alerts[k]!.push({ root: scope === 'root', type, threshold, consumed, limit });
+          });
+        }
         const handles: [(Reservation | null)[], (Reservation | null)[]] = [[], []];
         // The client and its children, made in the same order on both.
         const scopes: [GovernanceProvider[], GovernanceProvider[]] = [[reference], [remote]];

@@ -8,7 +8,13 @@ import { LedgerSchema } from '../src/ledger.js';
 
 const CLIENTS = 8;
 const LIMIT = 20_000;
+/** The victim's lease TTL: short, so that its forfeit comes soon after the kill. */
 const TTL_MS = 1_500;
+/**
+ * The workers' lease TTL: long, so that a worker stalled by a busy machine never loses its lease, which
+ * would be forfeited too and counted with the victim's.
+ */
+const WORKER_TTL_MS = 60_000;
 const profile = { name: 'shared', caps: [], budget: { tokens: LIMIT } };
 
 const fixture = fileURLToPath(new URL('./fixtures/remote-client.mjs', import.meta.url));
@@ -22,7 +28,7 @@ describe('RemoteGovernanceProvider across processes', () => {
       const victim = spawnChild(fixture, [dir, budget, 'hold', '0', String(TTL_MS)]);
       expect(await victim.nextLine()).toBe('holding 300');
       const workers = Array.from({ length: CLIENTS - 1 }, (_, index) =>
-        spawnChild(fixture, [dir, budget, 'consume', String(index + 1), String(TTL_MS)]),
+        spawnChild(fixture, [dir, budget, 'consume', String(index + 1), String(WORKER_TTL_MS)]),
       );
       for (const worker of workers) expect(await worker.nextLine()).toBe('ready');
 
