@@ -1,5 +1,6 @@
 // Generated from the family list by `node scripts/check-exports.mjs --write` (scripts/providers.mjs).
 // Do not edit: a family package with `"omega": { "entries": "family" }` adds itself.
+export * from '@omega/artifact/conformance';
 export * from '@omega/effects/conformance';
 export * from '@omega/expert/conformance';
 export * from '@omega/governance/conformance';

@@ -2,7 +2,7 @@ import type { DocumentBackend, DocumentSpec, DocumentWriteOptions, StoredHeader 
 import { assertValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
 import { DIRENTS, missingAsEmpty } from './dirs.js';
-import { type Held, isTombstoneError, openBase } from './document-base.js';
+import { type Held, isReplacedSymlinkError, isTombstoneError, openBase } from './document-base.js';
 import { DocumentFolder, EXTENSION } from './document-folder.js';
 import { removeJob, updateJob, writeJob } from './document-jobs.js';
 import { FilesystemSyncDocumentBackend } from './document-sync.js';
@@ -61,13 +61,16 @@ export class FilesystemDocumentBackend<H> implements DocumentBackend<H> {
     const folder = this.#folder;
     let file: string | undefined;
     // An open store builds the path without an await: a small load is a few microseconds of work.
-    try {
-      const opened = folder.opened;
-      file = opened === undefined ? await this.#file(name) : `${opened}${name}${EXTENSION}`;
-      return folder.named(await readFramedFile(file, this.#spec, this.#spec.header), name);
-    } catch (error) {
-      if (file !== undefined && isTombstoneError(error, file)) return null;
-      throw folder.readFailure(error, 'read', name);
+    for (;;) {
+      try {
+        const opened = folder.opened;
+        file = opened === undefined ? await this.#file(name) : `${opened}${name}${EXTENSION}`;
+        return folder.named(await readFramedFile(file, this.#spec, this.#spec.header), name);
+      } catch (error) {
+        if (file !== undefined && isTombstoneError(error, file)) return null;
+        if (file !== undefined && isReplacedSymlinkError(error, file)) continue;
+        throw folder.readFailure(error, 'read', name);
+      }
     }
   }
 

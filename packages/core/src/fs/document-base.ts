@@ -65,29 +65,49 @@ export function tombstoneTarget(id: string): string {
   return `${TOMBSTONE_PREFIX}${id}`;
 }
 
-/** The tombstone at `file` (its target), or null when `file` is not a symlink of ours. */
-export function tombstoneAt(file: string): string | null {
-  let target: string;
+/** The target of the symlink at `file`, or null when it is not a symlink (any more) or is gone. */
+function linkTarget(file: string): string | null {
   try {
-    target = io.readlinkSync(file, 'utf8');
+    return io.readlinkSync(file, 'utf8');
   } catch (error) {
-    // Not a symlink (any more), or gone: no tombstone. Any other failure is the filesystem's.
+    // Any other failure is the filesystem's.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EINVAL' || code === 'ENOENT') return null;
     throw error;
   }
-  return target.startsWith(TOMBSTONE_PREFIX) && WRITE_ID.test(target.slice(TOMBSTONE_PREFIX.length))
-    ? target
-    : null;
+}
+
+function isTombstoneTarget(target: string): boolean {
+  return target.startsWith(TOMBSTONE_PREFIX) && WRITE_ID.test(target.slice(TOMBSTONE_PREFIX.length));
+}
+
+function isSymlinkError(error: unknown): boolean {
+  return (
+    error instanceof CorruptDataError &&
+    (error.details as { reason?: unknown } | undefined)?.reason === 'symlink'
+  );
+}
+
+/** The tombstone at `file` (its target), or null when `file` is not a symlink of ours. */
+export function tombstoneAt(file: string): string | null {
+  const target = linkTarget(file);
+  return target !== null && isTombstoneTarget(target) ? target : null;
 }
 
 /** Whether `error` refused a symlink at `file` that is one of our tombstones: then there is no document. */
 export function isTombstoneError(error: unknown, file: string): boolean {
-  return (
-    error instanceof CorruptDataError &&
-    (error.details as { reason?: unknown } | undefined)?.reason === 'symlink' &&
-    tombstoneAt(file) !== null
-  );
+  return isSymlinkError(error) && tombstoneAt(file) !== null;
+}
+
+/**
+ * Whether `error` refused a symlink at `file` whose entry changed since: it is no symlink any more, or gone,
+ * or a tombstone now (other processes removed and re-created the document between the open that met the
+ * symlink and this check). The read is then made again; a planted symlink stays one and is refused.
+ */
+export function isReplacedSymlinkError(error: unknown, file: string): boolean {
+  if (!isSymlinkError(error)) return false;
+  const target = linkTarget(file);
+  return target === null || isTombstoneTarget(target);
 }
 
 /**

@@ -5,7 +5,14 @@ import { isValidName } from '../names.js';
 import { type PageOptions, pageOf } from '../pages.js';
 import { sweepTempFiles, sweepTempFilesSync } from './atomic.js';
 import { makePrivateDir } from './dirs.js';
-import { type Base, closeBase, type Held, isTombstoneError, openBase } from './document-base.js';
+import {
+  type Base,
+  closeBase,
+  type Held,
+  isReplacedSymlinkError,
+  isTombstoneError,
+  openBase,
+} from './document-base.js';
 import { settleClaims } from './document-commit.js';
 import { asStorageFailure } from './failures.js';
 import { corruptFile } from './frame.js';
@@ -75,17 +82,15 @@ export class DocumentFolder<H> extends OpenedFolder {
 
   /** The header of the document at `file`, read synchronously (see `readFramedHeaderSync`) and checked; null when there is none. */
   header(file: string, name: string): FramedHeader<H> | null {
-    try {
-      return this.named(readFramedHeaderSync(file, this.spec, this.spec.header), name);
-    } catch (error) {
-      return this.absentIfRemoved(error, file);
+    for (;;) {
+      try {
+        return this.named(readFramedHeaderSync(file, this.spec, this.spec.header), name);
+      } catch (error) {
+        if (isTombstoneError(error, file)) return null;
+        if (isReplacedSymlinkError(error, file)) continue;
+        throw error;
+      }
     }
-  }
-
-  /** Null when `error` refused the tombstone of a removed document at `file` (see document-base.ts); else throws it. */
-  absentIfRemoved(error: unknown, file: string): null {
-    if (isTombstoneError(error, file)) return null;
-    throw error;
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   type SyncLock,
 } from '../sync-ports.js';
 import { listSync } from './dirs.js';
-import { type Held, isTombstoneError, openBase } from './document-base.js';
+import { type Held, isReplacedSymlinkError, isTombstoneError, openBase } from './document-base.js';
 import type { DocumentFolder } from './document-folder.js';
 import { removeJob, updateJob, writeJob } from './document-jobs.js';
 import { runWriteSync } from './document-write.js';
@@ -45,12 +45,15 @@ export class FilesystemSyncDocumentBackend<H> implements SyncDocumentBackend<H> 
 
   read(name: string): FramedDocument<H> | null {
     let file: string | undefined;
-    try {
-      file = this.#file(name);
-      return this.#folder.named(readFramedFileSync(file, this.#spec, this.#spec.header), name);
-    } catch (error) {
-      if (file !== undefined && isTombstoneError(error, file)) return null;
-      throw this.#folder.readFailure(error, 'read', name);
+    for (;;) {
+      try {
+        file = this.#file(name);
+        return this.#folder.named(readFramedFileSync(file, this.#spec, this.#spec.header), name);
+      } catch (error) {
+        if (file !== undefined && isTombstoneError(error, file)) return null;
+        if (file !== undefined && isReplacedSymlinkError(error, file)) continue;
+        throw this.#folder.readFailure(error, 'read', name);
+      }
     }
   }
 
