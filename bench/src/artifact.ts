@@ -112,7 +112,6 @@ async function filesystemRows(root: string): Promise<Row[]> {
       bench: 'non-durable filesystem artifact put vs write+rename (sync)',
       size: '1 KB value',
       ...floorPut,
-      target: 3,
       sense: 'time',
     });
     let c = 0;
@@ -164,7 +163,6 @@ async function filesystemRows(root: string): Promise<Row[]> {
       bench: 'filesystem artifact get (hit) vs readFileSync+JSON.parse',
       size: '1 KB value',
       ...floorGet,
-      target: 0.3,
       sense: 'speed',
     });
     const unstorageGet = await compare(
