@@ -2,6 +2,7 @@
 // Do not edit: a family package with `"omega": { "entries": "family" }` adds itself.
 export * from '@omega/effects/conformance';
 export * from '@omega/governance/conformance';
+export * from '@omega/logic/conformance';
 export * from '@omega/receipt/conformance';
 export * from '@omega/session/conformance';
 export * from '@omega/snapshot/conformance';
