@@ -1,15 +1,12 @@
 import { MemoryStore } from '@omega/core';
 import { LogicFront, type LogicFrontOptions } from './front.js';
 
-// A constructor and nothing else: a rule needed here belongs in the front, a storage need in core's ports.
-// TODO(seed): the class keeps the seed's name for this backend where it gives one (`InMemoryReceiptProvider`).
-
-/** Options of {@link MemoryLogicProvider}: those of every backend (and memory-only ones, if any). */
+/** Options of {@link MemoryLogicProvider}: those of every backend (`name`, `now`). */
 export type MemoryLogicProviderOptions = LogicFrontOptions;
 
 /**
- * Logic records held in this process, for tests and short runs. Each is kept as its serde text, so what a
- * caller stores or reads is never shared with the store, and values behave exactly as on disk.
+ * A fact base held in this process, for tests and short runs: its log lives in a memory store of its
+ * own, so it starts empty with each provider.
  */
 export class MemoryLogicProvider extends LogicFront {
   constructor(options: MemoryLogicProviderOptions = {}) {

@@ -1,14 +1,18 @@
 import type { MethodTable } from '@omega/core';
 import type { LogicProvider } from './index.js';
 
-// TODO(seed): one row per method of the seed's interface (a missing or extra one does not compile):
-// `name: <argument index>` for those taking a stored name, `sync: true` for synchronous ones, `iterable:
-// true` for those returning an `AsyncIterable`, `sample(name)` giving valid arguments.
-
 /** Every method of {@link LogicProvider}: the source of the generated mock and conformance groups. */
 export const METHODS = {
-  get: { name: 0, sample: (name) => [name] },
-  put: { name: 0, sample: (name) => [name, { value: 1 }] },
-  delete: { name: 0, sample: (name) => [name] },
-  list: { sample: () => [] },
+  assertFact: { sync: true, sample: () => ['(parent alice bob)'] },
+  addRule: { sync: true, sample: () => ['(parent ?x ?y)', '(ancestor ?x ?y)'] },
+  getFacts: { sync: true, sample: () => [] },
+  getRules: { sync: true, sample: () => [] },
+  clear: { sync: true, sample: () => [] },
+  count: { sync: true, sample: () => [] },
+  query: { sync: true, sample: () => ['(parent alice ?who)'] },
+  ask: { sync: true, sample: () => ['(parent alice bob)'] },
+  explain: { sync: true, sample: () => ['(parent alice bob)'] },
+  search: { sync: true, sample: () => ['Marie Curie', { limit: 3 }] },
+  retract: { sync: true, sample: () => ['(parent alice bob)'] },
+  signature: { sync: true, sample: () => [] },
 } satisfies MethodTable<LogicProvider>;

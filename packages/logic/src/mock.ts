@@ -7,17 +7,15 @@ import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
 
-// One generated class and nothing else: the mock follows the method table in methods.ts. TODO(seed): the
-// class keeps the seed's name for its mock where it gives one.
-
-/** Options of {@link MockLogicProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
+/** Options of {@link MockLogicProvider}: `latencyMs`, and those of the memory backend it wraps (`name`, `now`). */
 export type MockLogicProviderOptions = MockOptions & MemoryLogicProviderOptions;
 
 /**
- * A scriptable logic provider for testing a runtime: it keeps records in memory, records every call in
+ * A scriptable fact base for testing a runtime: it keeps its facts in memory, records every call in
  * `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
- * `latencyMs`. Unscripted it behaves exactly like {@link MemoryLogicProvider}. Generated from the method
- * table, like every family's mock.
+ * `latencyMs`, so a runtime's handling of a failed assertion or a canned query answer can be tested.
+ * Unscripted it behaves exactly like {@link MemoryLogicProvider}. Generated from the method table, like
+ * every family's mock.
  */
 export class MockLogicProvider extends mockProvider<LogicProvider, MockLogicProviderOptions>(
   'MockLogicProvider',

@@ -1,26 +1,35 @@
 import { describeInjectedFaults } from '@omega/core/testing';
 import * as vitest from 'vitest';
 import { FilesystemLogicProvider } from '../src/filesystem.js';
-import { record } from './helpers.js';
-
-// TODO(seed): every write path of the family, by title: each filesystem call of each fails in turn
-// (`EIO`, `ENOSPC`, `EACCES`, `EMFILE`) and each write comes up short.
 
 // A fixed clock, so that what a fresh provider sees compares exactly with the fault-free run.
 const now = () => 1_700_000_000_000;
 const observe = async (provider: FilesystemLogicProvider) => ({
-  record: await provider.get('r'),
-  names: await provider.list(),
+  facts: provider.getFacts(),
+  rules: provider.getRules(),
+  derived: provider.query('(path ?x ?y)'),
+  signature: provider.signature(),
 });
-const next = (provider: FilesystemLogicProvider) => provider.put('r', record('next'));
-const existing = (provider: FilesystemLogicProvider) => provider.put('r', record('old'));
+const next = async (provider: FilesystemLogicProvider) => provider.assertFact('(edge z y)');
+const existing = async (provider: FilesystemLogicProvider) => {
+  provider.assertFact('(edge a b)');
+  provider.assertFact('Marie Curie was born in Poland');
+  provider.addRule('(edge ?x ?y)', '(path ?x ?y)');
+};
 
 describeInjectedFaults(vitest, {
   kind: 'logic',
   open: (root) => new FilesystemLogicProvider({ root, now }),
   paths: {
-    'put of a new record': { run: (p) => p.put('r', record('new')), observe, next },
-    'put over a record': { prepare: existing, run: (p) => p.put('r', record('new')), observe, next },
-    delete: { prepare: existing, run: (p) => p.delete('r'), observe, next },
+    'the first fact, creating the log': { run: async (p) => p.assertFact('(edge a b)'), observe, next },
+    'a fact': { prepare: existing, run: async (p) => p.assertFact('(edge b c)'), observe, next },
+    'a rule': {
+      prepare: existing,
+      run: async (p) => p.addRule('(and (path ?x ?y) (edge ?y ?z))', '(path ?x ?z)'),
+      observe,
+      next,
+    },
+    'a retraction': { prepare: existing, run: async (p) => p.retract('(edge a b)'), observe, next },
+    'a clear': { prepare: existing, run: async (p) => p.clear(), observe, next },
   },
 });
