@@ -58,14 +58,20 @@ export function syntaxError(
 
 const DELIMITERS = new Set(['(', ')', '"', ';']);
 
+/**
+ * How deep lists may nest. Printing, compiling and matching a term recurse on its nesting: 1,000 is far
+ * beyond any fact written by hand or by a model, and far below what the stack holds.
+ */
+export const MAX_DEPTH = 1_000;
+
 function isBlank(char: string): boolean {
   return char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\v';
 }
 
 /**
  * Parses `text` as exactly one s-expression (blanks around it allowed). Anything else (an unclosed list,
- * a stray `)`, an unterminated string, text after the expression, a `?` without a name) is an
- * `InvalidArgumentError` giving its position.
+ * a stray `)`, an unterminated string, text after the expression, a `?` without a name, nesting deeper
+ * than {@link MAX_DEPTH}) is an `InvalidArgumentError` giving its position.
  */
 export function parseSexp(text: string, kind: string, what: string): Sexp {
   let i = 0;
@@ -74,7 +80,6 @@ export function parseSexp(text: string, kind: string, what: string): Sexp {
     while (i < text.length && isBlank(text[i]!)) i++;
   };
 
-  // Iterative, so that deep nesting is an ordinary expression and not a stack overflow.
   const stack: { items: Sexp[]; at: number }[] = [];
   let result: Sexp | undefined;
   const emit = (node: Sexp) => {
@@ -91,6 +96,7 @@ export function parseSexp(text: string, kind: string, what: string): Sexp {
     const char = text[i]!;
     const at = i;
     if (char === '(') {
+      if (stack.length === MAX_DEPTH) throw fail(at, `lists nest deeper than ${MAX_DEPTH} levels`);
       stack.push({ items: [], at });
       i++;
     } else if (char === ')') {
