@@ -10,6 +10,7 @@ import { proseSessionOfSize, sessionOfSize } from './data.js';
 import { effectOperations } from './effects.js';
 import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
+import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
@@ -26,7 +27,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, logic) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
     if (runs('effects')) rows.push(...(await effectOperations(root)));
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
+    if (runs('logic')) rows.push(...(await logicOperations()));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

@@ -3,10 +3,10 @@ import { type Binding, type Pattern, TermTable, unbind } from './terms.js';
 /*
  * Forward chaining to a fixpoint, semi-naive: each round joins every rule with at least one of its
  * conditions taken from the facts new in the previous round (the delta), so a fact is never rederived from
- * premises that were all known before. Joins are indexed: facts are grouped by their length, and each group
- * keeps, for each item position a join has looked up, a map from term to facts (position 0 is the predicate,
- * position 1 the first argument). A join goes through the smallest bucket among the positions its
- * bindings fix.
+ * premises that were all known before. Joins are indexed: facts are grouped by length and predicate (their
+ * first item), and each group keeps, for each item position a join has looked up, a map from term to
+ * facts (position 1 is the first argument). A join goes through the smallest bucket among the positions its
+ * bindings fix. A condition whose predicate is a variable goes through the group of all facts of its length.
  *
  * Rules here are Datalog rules: every fact is ground (a rule's conclusion uses only variables its
  * conditions bind), so the set of derivable facts is finite and the fixpoint is reached.
@@ -64,7 +64,8 @@ export class Engine<S> {
   readonly terms = new TermTable();
   readonly #rules: CompiledRule<S>[] = [];
   readonly #origins = new Map<number, Origin<S>>();
-  readonly #groups = new Map<number, Group>();
+  // By groupKey: the facts of one length and predicate, and those of one length.
+  readonly #groups = new Map<string, Group>();
   // Work not done yet: facts asserted and rules added since the last fixpoint, or a recomputation.
   #delta: number[] = [];
   #newRules: CompiledRule<S>[] = [];
@@ -75,7 +76,7 @@ export class Engine<S> {
     if (origin === 'asserted') return;
     this.#origins.set(fact, 'asserted');
     if (origin === undefined) {
-      this.#group(fact).add(fact);
+      this.#add(fact);
       this.#delta.push(fact);
     }
   }
@@ -110,11 +111,18 @@ export class Engine<S> {
     }
     this.#newRules = [];
     while (delta.length > 0) {
-      const byLength = groupByLength(this.terms, delta);
+      const grouped = new Map<string, number[]>();
+      for (const fact of delta) {
+        const items = this.terms.items(fact)!;
+        addTo(grouped, groupKey(items.length), fact);
+        addTo(grouped, groupKey(items.length, items[0]), fact);
+      }
       const next: number[] = [];
       for (const rule of this.#rules) {
         for (let i = 0; i < rule.conditions.length; i++) {
-          const facts = byLength.get(rule.conditions[i]!.items.length);
+          const { items } = rule.conditions[i]!;
+          const head = items[0]!;
+          const facts = grouped.get(groupKey(items.length, typeof head === 'number' ? head : undefined));
           if (facts) this.#join(rule, i, facts, next);
         }
       }
@@ -156,7 +164,7 @@ export class Engine<S> {
       const fact = this.#instantiate(rule.conclusion, binding);
       if (this.#origins.has(fact)) return;
       this.#origins.set(fact, { rule, premises: premises.slice() });
-      this.#group(fact).add(fact);
+      this.#add(fact);
       out.push(fact);
     });
   }
@@ -200,43 +208,49 @@ export class Engine<S> {
 
   // The facts `literal` may match under `binding`: the smallest index bucket among its fixed positions.
   #candidates(literal: Literal, binding: Binding): readonly number[] {
-    const group = this.#groups.get(literal.items.length);
+    const { items } = literal;
+    const predicate = this.#bound(items[0]!, binding);
+    const group = this.#groups.get(groupKey(items.length, predicate < 0 ? undefined : predicate));
     if (!group) return EMPTY;
     let best: readonly number[] = group.facts;
-    for (let position = 0; position < literal.items.length; position++) {
-      const item = literal.items[position]!;
-      const term = typeof item === 'number' ? item : 'slot' in item ? binding[item.slot]! : -1;
+    for (let position = predicate < 0 ? 0 : 1; position < items.length && best.length > 0; position++) {
+      const term = this.#bound(items[position]!, binding);
       if (term < 0) continue;
       const bucket = group.bucket(position, term);
       if (bucket.length < best.length) best = bucket;
-      if (best.length === 0) break;
     }
     return best;
+  }
+
+  // The term `item` is under `binding` when it is an atom, a ground list or a bound variable; else -1.
+  #bound(item: Pattern, binding: Binding): number {
+    return typeof item === 'number' ? item : 'slot' in item ? binding[item.slot]! : -1;
   }
 
   #instantiate(literal: Literal, binding: Binding): number {
     return this.terms.list(literal.items.map((item) => this.terms.ground(item, binding)));
   }
 
-  #group(fact: number): Group {
-    const length = this.terms.items(fact)!.length;
-    let group = this.#groups.get(length);
-    if (!group) {
-      group = new Group(this.terms);
-      this.#groups.set(length, group);
+  #add(fact: number): void {
+    const items = this.terms.items(fact)!;
+    for (const key of [groupKey(items.length), groupKey(items.length, items[0])]) {
+      let group = this.#groups.get(key);
+      if (!group) {
+        group = new Group(this.terms);
+        this.#groups.set(key, group);
+      }
+      group.add(fact);
     }
-    return group;
   }
 }
 
-function addTo(map: Map<number, number[]>, key: number, fact: number): void {
+// The group of the facts of `length` items, or of those of them whose predicate is term `predicate`.
+function groupKey(length: number, predicate?: number): string {
+  return predicate === undefined ? `${length}` : `${length}:${predicate}`;
+}
+
+function addTo<K>(map: Map<K, number[]>, key: K, fact: number): void {
   const facts = map.get(key);
   if (facts) facts.push(fact);
   else map.set(key, [fact]);
-}
-
-function groupByLength(terms: TermTable, facts: readonly number[]): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (const fact of facts) addTo(groups, terms.items(fact)!.length, fact);
-  return groups;
 }

@@ -5,7 +5,7 @@ describe('Bm25Index', () => {
   it('scores as the BM25 formula does on a small corpus', () => {
     const index = new Bm25Index<number>({ k1: 1.2, b: 0.75 });
     const documents = ['the cat sat', 'the dog sat on the cat', 'a bird'];
-    documents.forEach((text, key) => index.add(key, text));
+    for (const [key, text] of documents.entries()) index.add(key, text);
     // By hand: N = 3, average length 11/3; "cat" is in 2 documents.
     const idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
     const score = (frequency: number, length: number) =>
