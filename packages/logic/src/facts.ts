@@ -104,6 +104,19 @@ export class FactBase {
     return this.#facts.size;
   }
 
+  /** How many facts and rules the base holds: the entries a snapshot of it takes. */
+  get live(): number {
+    return this.#facts.size + this.#rules.size;
+  }
+
+  /** The changes that rebuild the base from empty: its facts, then its rules, in insertion order. */
+  snapshot(): Change[] {
+    return [
+      ...Array.from(this.#facts.values(), ({ text }): Change => ({ op: 'fact', fact: text })),
+      ...Array.from(this.#rules.values(), (rule): Change => ({ op: 'rule', ...rule })),
+    ];
+  }
+
   query(pattern: unknown): Bindings[] {
     const { sexp } = parseText(pattern, 'pattern');
     if (sexp === null) throw notSexp('pattern', 'a query pattern must be an s-expression');

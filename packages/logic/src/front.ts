@@ -1,36 +1,18 @@
 import {
   Front,
   type FrontInit,
-  type FrontOptions,
   InvalidArgumentError,
   isOmegaError,
-  isValidName,
-  NAME_RULE,
   type Store,
-  type SyncLogBackend,
   type SyncStore,
 } from '@omega/core';
-import { FactBase } from './facts.js';
+import { FactBase, type Prepared } from './facts.js';
+import { Generations } from './generations.js';
 import type { Bindings, Derivation, LogicProvider, Rule, SearchHit, SearchOptions } from './index.js';
-import {
-  type Change,
-  changeOf,
-  corruptEntry,
-  DEFAULT_NAME,
-  type EntryHeader,
-  entryOf,
-  KIND,
-  LOG,
-} from './rules.js';
+import { checkOptions, type LogicFrontOptions } from './options.js';
+import { type Change, corruptEntry, KIND, LOG } from './rules.js';
 
-/**
- * Options every logic backend takes: `name`, the fact base (its log under the store's `logic/` folder,
- * default `facts`: providers opening one name share one base), and `now`, the clock of each change's
- * timestamp (default `Date.now`).
- */
-export interface LogicFrontOptions extends FrontOptions {
-  name?: string;
-}
+export type { LogicFrontOptions } from './options.js';
 
 /**
  * The logic family's rules, written once over the synchronous face of the log port of any store that has
@@ -44,22 +26,16 @@ export class LogicFront extends Front implements LogicProvider {
   /** Where and how fact bases are stored in a store: `logic/<name>`, format `omega.logic`. */
   static readonly LOG = LOG;
 
-  readonly #log: SyncLogBackend<EntryHeader>;
   readonly #name: string;
-  readonly #base = new FactBase();
-  // How many entries of the log the base holds.
-  #seen = 0;
+  readonly #compactAfter: number;
+  readonly #generations: Generations;
+  #base = new FactBase();
 
   /** A logic provider over `store`'s fact base `options.name`; `init` is for provider classes. */
   constructor(store: Store & SyncStore, options: LogicFrontOptions = {}, init: FrontInit = {}) {
     super(KIND, store, options, init);
     const provider = this.lifecycle.provider;
-    const name = options.name === undefined ? DEFAULT_NAME : options.name;
-    if (!isValidName(name)) {
-      throw new InvalidArgumentError(`${provider}: option name must follow the name rule (${NAME_RULE})`, {
-        details: { provider, kind: KIND, option: 'name', value: name },
-      });
-    }
+    const { name, compactAfter } = checkOptions(provider, options);
     if (typeof (store as Partial<SyncStore>).logSync !== 'function') {
       throw new InvalidArgumentError(
         `${provider} needs a store with synchronous faces (memory, filesystem)`,
@@ -69,7 +45,8 @@ export class LogicFront extends Front implements LogicProvider {
       );
     }
     this.#name = name;
-    this.#log = store.logSync(LOG);
+    this.#compactAfter = compactAfter;
+    this.#generations = new Generations(store.logSync(LOG), name);
   }
 
   assertFact(fact: string): void {
@@ -134,43 +111,51 @@ export class LogicFront extends Front implements LogicProvider {
 
   // The base, with every entry appended so far applied.
   #read(): FactBase {
-    const entries = this.#log.read(this.#name, { from: this.#seen, limit: Number.POSITIVE_INFINITY });
-    const prevalidated = this.#log.prevalidated;
-    for (const entry of entries) {
-      const change = changeOf(this.#name, entry, prevalidated);
-      let prepared: ReturnType<FactBase['prepare']>;
-      try {
-        prepared = this.#base.prepare(change);
-      } catch (error) {
-        // It was checked before it was written: what no longer parses was damaged since.
-        throw isOmegaError(error, 'INVALID_ARGUMENT')
-          ? corruptEntry(this.#name, entry.position, `its ${change.op} is invalid: ${error.message}`, error)
-          : error;
-      }
-      if (prepared) this.#base.apply(prepared);
-      this.#seen = entry.position + 1;
-    }
+    this.#generations.catchUp(
+      (change, log, position) => {
+        let prepared: Prepared | null;
+        try {
+          prepared = this.#base.prepare(change);
+        } catch (error) {
+          // It was checked before it was written: what no longer parses was damaged since.
+          throw isOmegaError(error, 'INVALID_ARGUMENT')
+            ? corruptEntry(log, position, `its ${change.op} is invalid: ${error.message}`, error)
+            : error;
+        }
+        if (prepared) this.#base.apply(prepared);
+      },
+      () => {
+        this.#base = new FactBase();
+      },
+    );
     return this.#base;
   }
 
   /**
    * Appends `change` and applies it, unless it changes nothing; true when it did. Checked against the
-   * base as of the log's end, appended only at that end: when another writer came first, read again.
+   * base as of the log's end, appended only at that end: when another writer came first, read again. A
+   * log due for compaction is compacted first, so a failed compaction fails the change before it is made.
    */
   #change(change: Change): boolean {
     for (;;) {
-      const prepared = this.#read().prepare(change);
+      const base = this.#read();
+      const prepared = base.prepare(change);
       if (prepared === null) return false;
       const at = this.timestamp(this.#name);
-      try {
-        this.#log.append(this.#name, [entryOf(change, at)], { expectedSize: this.#seen });
-      } catch (error) {
-        if (isOmegaError(error, 'CONFLICT') && error.details.actualSize !== undefined) continue;
-        throw error;
+      if (this.#dueForCompaction(base)) {
+        this.#generations.compact(base.snapshot(), at);
+        continue;
       }
-      this.#seen++;
-      this.#base.apply(prepared);
+      if (!this.#generations.append(change, at)) continue;
+      base.apply(prepared);
       return true;
     }
+  }
+
+  // At least compactAfter entries, at least half of them dead (the live ones: the facts, the rules, and
+  // the `clear` a snapshot starts with).
+  #dueForCompaction(base: FactBase): boolean {
+    const size = this.#generations.size;
+    return size >= this.#compactAfter && size >= 2 * (base.live + 1);
   }
 }

@@ -3,77 +3,100 @@ import { CorruptDataError, decode, encode, type LogEntry, logSpec, TimestampSche
 /** What this family's names name (the fact base's log), in every error and name check. */
 export const KIND = 'logic';
 
-/** The log a provider keeps its fact base in when not given a `name`. */
+/** The fact base a provider opens when not given a `name`. */
 export const DEFAULT_NAME = 'facts';
 
-/** What an entry records: a fact asserted, a rule added, a fact retracted, or everything cleared. */
-const OpSchema = z.enum(['fact', 'rule', 'retract', 'clear']);
+/**
+ * What an entry records: a fact asserted, a rule added, a fact retracted, everything cleared, or (the
+ * last entry of a compacted generation) where the base moved.
+ */
+const OpSchema = z.enum(['fact', 'rule', 'retract', 'clear', 'moved']);
 
-/** Header of each entry of a fact base's log: what it records, and when (the front's clock). */
-const EntryHeaderSchema = z.object({ op: OpSchema, at: TimestampSchema });
+/**
+ * Header of each entry of a fact base's log: what it records, when (the front's clock), and for the
+ * entries of a compaction's snapshot, the snapshot's id (see generations.ts).
+ */
+const EntryHeaderSchema = z.object({ op: OpSchema, at: TimestampSchema, snapshot: z.string().optional() });
 export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
 /**
- * A fact base on any log port: one log per fact base, `logic/<name>`, format `omega.logic` v1. Replaying
- * its entries in order rebuilds the base.
+ * A fact base on any log port: the logs `logic/<name>` and, once compacted, `logic/<name>..<generation>`
+ * (format `omega.logic` v1). Replaying the entries of the current generation in order rebuilds the base.
  */
 export const LOG = logSpec({ kind: KIND, folder: 'logic', header: EntryHeaderSchema });
 
 const FactBodySchema = z.strictObject({ fact: z.string().min(1) });
 const RuleBodySchema = z.strictObject({ condition: z.string().min(1), conclusion: z.string().min(1) });
 const ClearBodySchema = z.strictObject({});
+const MovedBodySchema = z.strictObject({
+  generation: z.number().int().positive(),
+  snapshot: z.string().min(1),
+});
 
-/** What one entry of the log says, decoded. */
+/** A change of the fact base, as an entry records it. */
 export type Change =
   | { op: 'fact'; fact: string }
   | { op: 'retract'; fact: string }
   | { op: 'rule'; condition: string; conclusion: string }
   | { op: 'clear' };
 
+/** The last entry of a compacted generation: the base lives on in `generation`, from the snapshot of that id. */
+export type Moved = { op: 'moved' } & z.infer<typeof MovedBodySchema>;
+
+/** What one entry says, decoded, with the snapshot id of a snapshot's entry. */
+export type Entry = (Change & { snapshot?: string }) | Moved;
+
 const BODIES = {
   fact: FactBodySchema,
   retract: FactBodySchema,
   rule: RuleBodySchema,
   clear: ClearBodySchema,
+  moved: MovedBodySchema,
 } as const;
 
-/** The entry recording `change`, stamped `at`. */
-export function entryOf(change: Change, at: number): { header: EntryHeader; body: string } {
+/** The entry recording `change`, stamped `at`; `snapshot` marks the entries of a compaction's snapshot. */
+export function entryOf(
+  change: Change | Moved,
+  at: number,
+  snapshot?: string,
+): { header: EntryHeader; body: string } {
   const { op, ...body } = change;
-  return { header: { op, at }, body: encode(body) };
+  return { header: snapshot === undefined ? { op, at } : { op, at, snapshot }, body: encode(body) };
 }
 
 /**
- * The change entry `entry` of log `name` records. An entry from a `prevalidated` port (memory: written by
- * a front of this process) is decoded as is; any other body is checked against its op's schema, and a
- * bad one is a `CorruptDataError` naming the log and the entry's position.
+ * What entry `entry` of log `log` says. An entry from a `prevalidated` port (memory: written by a front
+ * of this process) is decoded as is; any other body is checked against its op's schema, and a bad one is
+ * a `CorruptDataError` naming the log and the entry's position.
  */
-export function changeOf(name: string, entry: LogEntry<EntryHeader>, prevalidated: boolean): Change {
-  const { op } = entry.header;
+export function entryIn(log: string, entry: LogEntry<EntryHeader>, prevalidated: boolean): Entry {
+  const { op, snapshot } = entry.header;
   let value: unknown;
   try {
     value = decode(entry.body);
   } catch (cause) {
-    throw corruptEntry(name, entry.position, 'its body is not serde JSON', cause);
+    throw corruptEntry(log, entry.position, 'its body is not serde JSON', cause);
   }
-  if (prevalidated) return { op, ...(value as object) } as Change;
-  const parsed = BODIES[op].safeParse(value);
-  if (!parsed.success) {
-    const path = parsed.error.issues[0]?.path.join('.') ?? '';
-    throw corruptEntry(name, entry.position, `its body is not a ${op} entry (at $.${path})`, parsed.error);
+  if (!prevalidated) {
+    const parsed = BODIES[op].safeParse(value);
+    if (!parsed.success) {
+      const path = parsed.error.issues[0]?.path.join('.') ?? '';
+      throw corruptEntry(log, entry.position, `its body is not a ${op} entry (at $.${path})`, parsed.error);
+    }
+    value = parsed.data;
   }
-  return { op, ...parsed.data } as Change;
+  return { op, ...(value as object), ...(snapshot === undefined ? {} : { snapshot }) } as Entry;
 }
 
-/** The `CorruptDataError` of entry `position` of log `name`: details `{ kind, name, position, reason }`. */
+/** The `CorruptDataError` of entry `position` of log `log`: details `{ kind, name, position, reason }`. */
 export function corruptEntry(
-  name: string,
+  log: string,
   position: number,
   reason: string,
   cause?: unknown,
 ): CorruptDataError {
-  return new CorruptDataError(`entry ${position} of fact base "${name}" is corrupt: ${reason}`, {
+  return new CorruptDataError(`entry ${position} of fact base log "${log}" is corrupt: ${reason}`, {
     cause,
-    details: { kind: KIND, name, position, reason },
+    details: { kind: KIND, name: log, position, reason },
   });
 }

@@ -33,3 +33,25 @@ describeInjectedFaults(vitest, {
     'a clear': { prepare: existing, run: async (p) => p.clear(), observe, next },
   },
 });
+
+// A change that finds its generation due for compaction moves the base first: three appends and a drop.
+const churned = async (provider: FilesystemLogicProvider) => {
+  provider.addRule('(edge ?x ?y)', '(path ?x ?y)');
+  for (const fact of ['(edge a b)', '(edge b c)', '(edge c d)']) {
+    provider.assertFact(fact);
+    provider.retract(fact);
+  }
+};
+
+describeInjectedFaults(vitest, {
+  kind: 'logic',
+  open: (root) => new FilesystemLogicProvider({ root, now, compactAfter: 4 }),
+  paths: {
+    'a fact that compacts the log first': {
+      prepare: churned,
+      run: async (p) => p.assertFact('(edge x y)'),
+      observe,
+      next,
+    },
+  },
+});
