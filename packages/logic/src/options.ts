@@ -9,7 +9,7 @@ import { DEFAULT_NAME, KIND } from './rules.js';
 export interface LogicFrontOptions extends FrontOptions {
   /**
    * The fact base: a name by the name rule, of at most {@link MAX_BASE_NAME} characters and without `..`
-   * (its compacted generations are `<name>..<n>`).
+   * (its compacted generations are `<name>..<generation>.<id>`).
    */
   name?: string;
   /**
@@ -21,7 +21,7 @@ export interface LogicFrontOptions extends FrontOptions {
 }
 
 /** Longest fact base name: room is left for a generation suffix within the name rule's 128 characters. */
-export const MAX_BASE_NAME = 100;
+export const MAX_BASE_NAME = 96;
 
 /**
  * Default of `compactAfter`: replaying 1,024 entries on open costs a few milliseconds, so a smaller log

@@ -12,15 +12,12 @@ export const DEFAULT_NAME = 'facts';
  */
 const OpSchema = z.enum(['fact', 'rule', 'retract', 'clear', 'moved']);
 
-/**
- * Header of each entry of a fact base's log: what it records, when (the front's clock), and for the
- * entries of a compaction's snapshot, the snapshot's id (see generations.ts).
- */
-const EntryHeaderSchema = z.object({ op: OpSchema, at: TimestampSchema, snapshot: z.string().optional() });
+/** Header of each entry of a fact base's log: what it records, and when (the front's clock). */
+const EntryHeaderSchema = z.object({ op: OpSchema, at: TimestampSchema });
 export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
 /**
- * A fact base on any log port: the logs `logic/<name>` and, once compacted, `logic/<name>..<generation>`
+ * A fact base on any log port: the log `logic/<name>` and, once compacted, `logic/<name>..<generation>.<id>`
  * (format `omega.logic` v1). Replaying the entries of the current generation in order rebuilds the base.
  */
 export const LOG = logSpec({ kind: KIND, folder: 'logic', header: EntryHeaderSchema });
@@ -30,7 +27,7 @@ const RuleBodySchema = z.strictObject({ condition: z.string().min(1), conclusion
 const ClearBodySchema = z.strictObject({});
 const MovedBodySchema = z.strictObject({
   generation: z.number().int().positive(),
-  snapshot: z.string().min(1),
+  snapshot: z.string().regex(/^[0-9a-f]{12}$/),
 });
 
 /** A change of the fact base, as an entry records it. */
@@ -40,11 +37,11 @@ export type Change =
   | { op: 'rule'; condition: string; conclusion: string }
   | { op: 'clear' };
 
-/** The last entry of a compacted generation: the base lives on in `generation`, from the snapshot of that id. */
+/** The last entry of a compacted generation: the base lives on in the log of `generation` made with id `snapshot`. */
 export type Moved = { op: 'moved' } & z.infer<typeof MovedBodySchema>;
 
-/** What one entry says, decoded, with the snapshot id of a snapshot's entry. */
-export type Entry = (Change & { snapshot?: string }) | Moved;
+/** What one entry says, decoded. */
+export type Entry = Change | Moved;
 
 const BODIES = {
   fact: FactBodySchema,
@@ -54,14 +51,10 @@ const BODIES = {
   moved: MovedBodySchema,
 } as const;
 
-/** The entry recording `change`, stamped `at`; `snapshot` marks the entries of a compaction's snapshot. */
-export function entryOf(
-  change: Change | Moved,
-  at: number,
-  snapshot?: string,
-): { header: EntryHeader; body: string } {
+/** The entry recording `change`, stamped `at`. */
+export function entryOf(change: Entry, at: number): { header: EntryHeader; body: string } {
   const { op, ...body } = change;
-  return { header: snapshot === undefined ? { op, at } : { op, at, snapshot }, body: encode(body) };
+  return { header: { op, at }, body: encode(body) };
 }
 
 /**
@@ -70,7 +63,7 @@ export function entryOf(
  * a `CorruptDataError` naming the log and the entry's position.
  */
 export function entryIn(log: string, entry: LogEntry<EntryHeader>, prevalidated: boolean): Entry {
-  const { op, snapshot } = entry.header;
+  const { op } = entry.header;
   let value: unknown;
   try {
     value = decode(entry.body);
@@ -85,7 +78,7 @@ export function entryIn(log: string, entry: LogEntry<EntryHeader>, prevalidated:
     }
     value = parsed.data;
   }
-  return { op, ...(value as object), ...(snapshot === undefined ? {} : { snapshot }) } as Entry;
+  return { op, ...(value as object) } as Entry;
 }
 
 /** The `CorruptDataError` of entry `position` of log `log`: details `{ kind, name, position, reason }`. */
