@@ -10,15 +10,13 @@ function sorted(answers: Bindings[]): Bindings[] {
   return [...answers].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 
+// Asserts (<predicate> <from> <to>) for each pair of `pairs`, written "from>to".
+function assertPairs(provider: LogicProvider, predicate: string, pairs: string[]): void {
+  for (const pair of pairs) provider.assertFact(`(${predicate} ${pair.replace('>', ' ')})`);
+}
+
 function family(provider: LogicProvider): void {
-  for (const [parent, child] of [
-    ['alice', 'bob'],
-    ['bob', 'carol'],
-    ['bob', 'dave'],
-    ['carol', 'erin'],
-  ]) {
-    provider.assertFact(`(parent ${parent} ${child})`);
-  }
+  assertPairs(provider, 'parent', ['alice>bob', 'bob>carol', 'bob>dave', 'carol>erin']);
 }
 
 /** Queries, rules, explanations, retraction, search and signatures. */
@@ -69,14 +67,7 @@ export function describeReasoningGroups<P extends LogicProvider>(context: SuiteC
 
     it('derives through a recursive rule to its fixpoint, and terminates on a cycle', () => {
       const provider = current();
-      for (const [from, to] of [
-        ['a', 'b'],
-        ['b', 'c'],
-        ['c', 'a'],
-        ['c', 'd'],
-      ]) {
-        provider.assertFact(`(edge ${from} ${to})`);
-      }
+      assertPairs(provider, 'edge', ['a>b', 'b>c', 'c>a', 'c>d']);
       provider.addRule('(edge ?x ?y)', '(path ?x ?y)');
       provider.addRule('(and (path ?x ?y) (edge ?y ?z))', '(path ?x ?z)');
       assertSameValue(

@@ -80,41 +80,37 @@ describe('FilesystemLogicProvider: its log', () => {
     });
   });
 
-  it('reports an entry whose body does not fit its op as a CorruptDataError naming its position', async () => {
-    await withRoot(async (root) => {
-      appendRaw(root, 'facts', [
+  const damaged: Array<[string, { op: string; body: string }[], number]> = [
+    [
+      'whose body does not fit its op',
+      [
         { op: 'fact', body: encode({ fact: '(a b)' }) },
         { op: 'rule', body: encode({ fact: '(a b)' }) },
-      ]);
-      const provider = new FilesystemLogicProvider({ root });
-      const error = thrownBy(() => provider.getFacts(), 'CORRUPT_DATA');
-      expect(error.details).toMatchObject({ kind: 'logic', name: 'facts', position: 1 });
-      await provider.close();
-    });
-  });
-
-  it('reports an entry whose fact or rule no longer parses as a CorruptDataError naming its position', async () => {
-    await withRoot(async (root) => {
-      appendRaw(root, 'facts', [
+      ],
+      1,
+    ],
+    [
+      'whose fact or rule no longer parses',
+      [
         { op: 'fact', body: encode({ fact: '(a b)' }) },
         { op: 'fact', body: encode({ fact: 'prose' }) },
         { op: 'rule', body: encode({ condition: '(a ?x)', conclusion: '(b ?y)' }) },
-      ]);
-      const provider = new FilesystemLogicProvider({ root });
-      const error = thrownBy(() => provider.count(), 'CORRUPT_DATA');
-      expect(error.details).toMatchObject({ kind: 'logic', name: 'facts', position: 2 });
-      await provider.close();
+      ],
+      2,
+    ],
+    ['whose body is not serde JSON', [{ op: 'fact', body: '{not json' }], 0],
+  ];
+  for (const [what, entries, position] of damaged) {
+    it(`reports an entry ${what} as a CorruptDataError naming the log and its position`, async () => {
+      await withRoot(async (root) => {
+        appendRaw(root, 'facts', entries);
+        const provider = new FilesystemLogicProvider({ root });
+        const error = thrownBy(() => provider.getFacts(), 'CORRUPT_DATA');
+        expect(error.details).toMatchObject({ kind: 'logic', name: 'facts', position });
+        await provider.close();
+      });
     });
-  });
-
-  it('reports a body that is not serde JSON as a CorruptDataError', async () => {
-    await withRoot(async (root) => {
-      appendRaw(root, 'facts', [{ op: 'fact', body: '{not json' }]);
-      const provider = new FilesystemLogicProvider({ root });
-      expect(thrownBy(() => provider.getFacts(), 'CORRUPT_DATA').details).toMatchObject({ position: 0 });
-      await provider.close();
-    });
-  });
+  }
 
   it('refuses a root that is a file with a typed error naming the root', async () => {
     await withRoot(async (dir) => {
