@@ -46,6 +46,8 @@ export class Bm25Index<K> {
   readonly #ids = new Map<K, number>();
   readonly #documents = new Map<number, Document<K>>();
   readonly #postings = new Map<string, Map<number, number>>();
+  // Document lengths by id (the scoring loop's one lookup per posting, kept out of a Map).
+  readonly #lengths: number[] = [];
   #nextId = 0;
   #totalLength = 0;
 
@@ -80,6 +82,7 @@ export class Bm25Index<K> {
     }
     this.#ids.set(key, id);
     this.#documents.set(id, { key, length: tokens.length, terms: [...counts.keys()] });
+    this.#lengths[id] = tokens.length;
     this.#totalLength += tokens.length;
   }
 
@@ -103,6 +106,7 @@ export class Bm25Index<K> {
   clear(): void {
     this.#ids.clear();
     this.#documents.clear();
+    this.#lengths.length = 0;
     this.#postings.clear();
     this.#totalLength = 0;
   }
@@ -115,19 +119,27 @@ export class Bm25Index<K> {
     const count = this.#documents.size;
     if (count === 0 || limit <= 0) return [];
     const averageLength = this.#totalLength / count || 1;
-    const scores = new Map<number, number>();
+    const k1 = this.#k1;
+    const b = this.#b;
+    const lengths = this.#lengths;
+    // Dense scores by document id, and the ids scored, so ranking visits only those.
+    const scores = new Float64Array(this.#nextId);
+    const scored: number[] = [];
     for (const term of new Set(this.#tokenize(query))) {
       const posting = this.#postings.get(term);
       if (!posting) continue;
       // Lucene's idf: never negative, so a term in most documents still counts a little.
       const idf = Math.log(1 + (count - posting.size + 0.5) / (posting.size + 0.5));
       for (const [id, frequency] of posting) {
-        const norm = this.#k1 * (1 - this.#b + (this.#b * this.#documents.get(id)!.length) / averageLength);
-        const score = (idf * frequency * (this.#k1 + 1)) / (frequency + norm);
-        scores.set(id, (scores.get(id) ?? 0) + score);
+        const norm = k1 * (1 - b + (b * lengths[id]!) / averageLength);
+        if (scores[id] === 0) scored.push(id);
+        scores[id]! += (idf * frequency * (k1 + 1)) / (frequency + norm);
       }
     }
-    return topScores(scores, limit).map(([id, score]) => ({ key: this.#documents.get(id)!.key, score }));
+    return topScores(scores, scored, limit).map(([id, score]) => ({
+      key: this.#documents.get(id)!.key,
+      score,
+    }));
   }
 }
 
@@ -136,15 +148,17 @@ function below(a: [number, number], b: [number, number]): boolean {
   return a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
 }
 
-// The best `limit` of `scores`, best first, through a min-heap of `limit` entries (no sort of every hit).
-function topScores(scores: Map<number, number>, limit: number): [number, number][] {
+// The best `limit` of the `scored` ids, best first, through a min-heap of `limit` entries (no sort of
+// every hit).
+function topScores(scores: Float64Array, scored: readonly number[], limit: number): [number, number][] {
   const heap: [number, number][] = [];
-  for (const entry of scores) {
+  for (const id of scored) {
+    const score = scores[id]!;
     if (heap.length < limit) {
-      heap.push(entry);
+      heap.push([id, score]);
       siftUp(heap, heap.length - 1);
-    } else if (below(heap[0]!, entry)) {
-      heap[0] = entry;
+    } else if (below(heap[0]!, [id, score])) {
+      heap[0] = [id, score];
       siftDown(heap, 0);
     }
   }
