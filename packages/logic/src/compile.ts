@@ -76,9 +76,11 @@ const UNSUPPORTED = new Set(['or', 'not']);
 
 /**
  * Compiles a condition or a query pattern: one list pattern, or `(and p1 p2 ...)`. `or` and `not` heads
- * are refused rather than read as predicates, so that a rule never silently means something else.
+ * are refused rather than read as predicates, so that a rule never silently means something else. A
+ * pattern (`what` is `pattern`) interns nothing: see {@link TermTable.compile}.
  */
 export function compileConjunction(terms: TermTable, sexp: Sexp, text: string, what: string): Conjunction {
+  const intern = what !== 'pattern';
   const items = checkList(sexp, text, what);
   const head = items[0]!;
   let parts: Sexp[] = [sexp];
@@ -99,7 +101,7 @@ export function compileConjunction(terms: TermTable, sexp: Sexp, text: string, w
         `(${first.name} ...) is not supported: conditions are conjunctions`,
       );
     }
-    return { items: partItems.map((item) => terms.compile(item, slots)) };
+    return { items: partItems.map((item) => terms.compile(item, slots, intern)) };
   });
   return { literals, slots };
 }

@@ -1,4 +1,4 @@
-import { type Binding, type Pattern, TermTable, unbind } from './terms.js';
+import { type Binding, type Pattern, TermTable, UNKNOWN, unbind } from './terms.js';
 
 /*
  * Forward chaining to a fixpoint, semi-naive: each round joins every rule with at least one of its
@@ -209,6 +209,7 @@ export class Engine<S> {
   // The facts `literal` may match under `binding`: the smallest index bucket among its fixed positions.
   #candidates(literal: Literal, binding: Binding): readonly number[] {
     const { items } = literal;
+    if (items.includes(UNKNOWN)) return EMPTY;
     const predicate = this.#bound(items[0]!, binding);
     const group = this.#groups.get(groupKey(items.length, predicate < 0 ? undefined : predicate));
     if (!group) return EMPTY;

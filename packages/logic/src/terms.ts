@@ -16,6 +16,9 @@ export interface ListPattern {
   readonly items: readonly Pattern[];
 }
 
+/** The id of no term: a ground part of a query that no fact holds. */
+export const UNKNOWN = -1;
+
 /** A ground term's id, a variable, or a list holding variables. */
 export type Pattern = number | Slot | ListPattern;
 
@@ -67,13 +70,14 @@ export class TermTable {
 
   /**
    * Compiles `node` against `slots` (variable name to slot, extended with new variables): ground parts
-   * become term ids.
+   * become term ids. With `intern` false (a query: it must not grow the table), a ground part no fact
+   * holds becomes {@link UNKNOWN}, which matches nothing.
    */
-  compile(node: Sexp, slots: Map<string, number>): Pattern {
+  compile(node: Sexp, slots: Map<string, number>, intern = true): Pattern {
     switch (node.type) {
       case 'symbol':
       case 'string':
-        return this.atom(printAtom(node));
+        return intern ? this.atom(printAtom(node)) : (this.#ids.get(`a${printAtom(node)}`) ?? UNKNOWN);
       case 'variable': {
         let slot = slots.get(node.name);
         if (slot === undefined) {
@@ -83,8 +87,10 @@ export class TermTable {
         return { slot };
       }
       case 'list': {
-        const items = node.items.map((item) => this.compile(item, slots));
-        return items.every((item) => typeof item === 'number') ? this.list(items as number[]) : { items };
+        const items = node.items.map((item) => this.compile(item, slots, intern));
+        if (!items.every((item) => typeof item === 'number')) return { items };
+        if (intern) return this.list(items as number[]);
+        return items.includes(UNKNOWN) ? UNKNOWN : (this.#ids.get(`l${items.join(',')}`) ?? UNKNOWN);
       }
     }
   }
