@@ -19,6 +19,12 @@ export interface ListPattern {
 /** The id of no term: a ground part of a query that no fact holds. */
 export const UNKNOWN = -1;
 
+/** A node of the list trie: the id of the list of the items on its path (UNKNOWN: none yet). */
+interface ListNode {
+  id: number;
+  readonly next: Map<number, ListNode>;
+}
+
 /** A ground term's id, a variable, or a list holding variables. */
 export type Pattern = number | Slot | ListPattern;
 
@@ -27,31 +33,49 @@ export type Binding = number[];
 
 /** The interned terms of one fact base. */
 export class TermTable {
-  readonly #ids = new Map<string, number>();
+  readonly #atoms = new Map<string, number>();
+  // Lists by their items, as a trie of item ids: a few number-keyed lookups per list, no key string.
+  readonly #lists: ListNode = { id: UNKNOWN, next: new Map() };
   readonly #items: (readonly number[] | null)[] = [];
   readonly #texts: (string | undefined)[] = [];
 
   /** The id of the atom whose canonical text is `text`. */
   atom(text: string): number {
-    return this.#intern(`a${text}`, null, text);
+    let id = this.#atoms.get(text);
+    if (id === undefined) {
+      id = this.#add(null, text);
+      this.#atoms.set(text, id);
+    }
+    return id;
   }
 
   /** The id of the list of terms `items`. */
   list(items: readonly number[]): number {
-    return this.#intern(`l${items.join(',')}`, items, undefined);
+    let node = this.#lists;
+    for (const item of items) {
+      let next = node.next.get(item);
+      if (next === undefined) {
+        next = { id: UNKNOWN, next: new Map() };
+        node.next.set(item, next);
+      }
+      node = next;
+    }
+    if (node.id === UNKNOWN) node.id = this.#add(items.slice(), undefined);
+    return node.id;
   }
 
   /** The id of ground `node`, or undefined when a term of it was never interned (so no fact holds it). */
   find(node: Sexp): number | undefined {
     if (node.type === 'variable') return undefined;
-    if (node.type !== 'list') return this.#ids.get(`a${printAtom(node)}`);
+    if (node.type !== 'list') return this.#atoms.get(printAtom(node));
     const ids: number[] = [];
     for (const item of node.items) {
       const id = this.find(item);
       if (id === undefined) return undefined;
       ids.push(id);
     }
-    return this.#ids.get(`l${ids.join(',')}`);
+    const id = this.#knownList(ids);
+    return id === UNKNOWN ? undefined : id;
   }
 
   /** The items of list `id`, or null for an atom. */
@@ -77,7 +101,7 @@ export class TermTable {
     switch (node.type) {
       case 'symbol':
       case 'string':
-        return intern ? this.atom(printAtom(node)) : (this.#ids.get(`a${printAtom(node)}`) ?? UNKNOWN);
+        return intern ? this.atom(printAtom(node)) : (this.#atoms.get(printAtom(node)) ?? UNKNOWN);
       case 'variable': {
         let slot = slots.get(node.name);
         if (slot === undefined) {
@@ -90,7 +114,7 @@ export class TermTable {
         const items = node.items.map((item) => this.compile(item, slots, intern));
         if (!items.every((item) => typeof item === 'number')) return { items };
         if (intern) return this.list(items as number[]);
-        return items.includes(UNKNOWN) ? UNKNOWN : (this.#ids.get(`l${items.join(',')}`) ?? UNKNOWN);
+        return items.includes(UNKNOWN) ? UNKNOWN : this.#knownList(items as number[]);
       }
     }
   }
@@ -129,15 +153,20 @@ export class TermTable {
     return this.list(ids);
   }
 
-  #intern(key: string, items: readonly number[] | null, text: string | undefined): number {
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = this.#items.length;
-      this.#ids.set(key, id);
-      this.#items.push(items);
-      this.#texts.push(text);
+  // The id of the list of `items` if interned, else UNKNOWN.
+  #knownList(items: readonly number[]): number {
+    let node: ListNode | undefined = this.#lists;
+    for (const item of items) {
+      node = node.next.get(item);
+      if (node === undefined) return UNKNOWN;
     }
-    return id;
+    return node.id;
+  }
+
+  #add(items: readonly number[] | null, text: string | undefined): number {
+    this.#items.push(items);
+    this.#texts.push(text);
+    return this.#items.length - 1;
   }
 }
 
