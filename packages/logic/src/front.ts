@@ -18,12 +18,16 @@ export type { LogicFrontOptions } from './options.js';
  * The logic family's rules, written once over the synchronous face of the log port of any store that has
  * one (memory, filesystem): every provider is this front over its own store. The fact base is a log of
  * changes (facts asserted, rules added, facts retracted, clears) replayed into memory, where facts are
- * derived and searched. Before each operation the front reads the entries appended since it last looked
+ * derived and searched; a log that is mostly dead is compacted into a new one (generations.ts). Before
+ * each operation the front reads the entries appended since it last looked
  * (by another provider over the store, or another process), so every provider of a base sees the same
  * base; each change is appended expecting the size it read, so racing writers are ordered, never lost.
  */
 export class LogicFront extends Front implements LogicProvider {
-  /** Where and how fact bases are stored in a store: `logic/<name>`, format `omega.logic`. */
+  /**
+   * Where and how fact bases are stored in a store: the logs `logic/<name>` and
+   * `logic/<name>..<generation>.<id>`, format `omega.logic`.
+   */
   static readonly LOG = LOG;
 
   readonly #name: string;
