@@ -1,12 +1,12 @@
 import { assertSameValue, type SuiteContext, thrownBy } from '@omega/core/testing';
 import { expect, it } from 'vitest';
-import type { Bindings, LogicProvider } from './index.js';
+import type { LogicBindings, LogicProvider } from './index.js';
 import { KIND } from './rules.js';
 
 const GRANDPARENT = ['(and (parent ?x ?y) (parent ?y ?z))', '(grandparent ?x ?z)'] as const;
 
 // Answers in a fixed order, so that a backend may return them in any.
-function sorted(answers: Bindings[]): Bindings[] {
+function sorted(answers: LogicBindings[]): LogicBindings[] {
   return [...answers].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 

@@ -3,12 +3,12 @@ import { Bm25Index } from './bm25.js';
 import { compileConclusion, compileConjunction, factTerm, parseText } from './compile.js';
 import { type CompiledRule, Engine } from './engine.js';
 import {
-  type Bindings,
-  type Derivation,
-  type Rule,
-  type SearchHit,
-  type SearchOptions,
-  SearchOptionsSchema,
+  type LogicBindings,
+  type LogicDerivation,
+  type LogicRule,
+  type LogicSearchHit,
+  type LogicSearchOptions,
+  LogicSearchOptionsSchema,
 } from './index.js';
 import { type Change, KIND } from './rules.js';
 import type { Sexp } from './sexpr.js';
@@ -17,7 +17,7 @@ import { TermTable } from './terms.js';
 /** A change checked against the base, ready to apply (after it is stored). */
 export type Prepared =
   | { op: 'fact'; key: string; text: string; term: number | null }
-  | { op: 'rule'; key: string; rule: Rule; compiled: CompiledRule<Rule> | null }
+  | { op: 'rule'; key: string; rule: LogicRule; compiled: CompiledRule<LogicRule> | null }
   | { op: 'retract'; key: string }
   | { op: 'clear' };
 
@@ -30,9 +30,9 @@ const DEFAULT_LIMIT = 10;
  */
 export class FactBase {
   readonly #facts = new Map<string, { text: string; term: number | null }>();
-  readonly #rules = new Map<string, Rule>();
+  readonly #rules = new Map<string, LogicRule>();
   readonly #index = new Bm25Index<string>();
-  #engine = new Engine<Rule>();
+  #engine = new Engine<LogicRule>();
   // A retraction happened since the engine last derived: it derives again from what is asserted.
   #retracted = false;
 
@@ -96,7 +96,7 @@ export class FactBase {
     return Array.from(this.#facts.values(), (fact) => fact.text);
   }
 
-  rules(): Rule[] {
+  rules(): LogicRule[] {
     return Array.from(this.#rules.values(), (rule) => ({ ...rule }));
   }
 
@@ -117,14 +117,14 @@ export class FactBase {
     ];
   }
 
-  query(pattern: unknown): Bindings[] {
+  query(pattern: unknown): LogicBindings[] {
     const { sexp } = parseText(pattern, 'pattern');
     if (sexp === null) throw notSexp('pattern', 'a query pattern must be an s-expression');
     const engine = this.#settled();
     const { literals, slots } = compileConjunction(engine.terms, sexp, pattern as string, 'pattern');
     const names = [...slots.keys()];
     const seen = new Set<string>();
-    const answers: Bindings[] = [];
+    const answers: LogicBindings[] = [];
     engine.solve(literals, slots.size, (binding) => {
       const key = binding.join(',');
       if (seen.has(key)) return;
@@ -141,20 +141,20 @@ export class FactBase {
     return term !== undefined && this.#engine.has(term);
   }
 
-  explain(fact: unknown): Derivation | null {
+  explain(fact: unknown): LogicDerivation | null {
     const { sexp } = parseText(fact, 'fact');
     if (sexp === null) throw notSexp('fact', 'only s-expression facts have derivations');
     const term = this.#groundTerm(sexp, fact as string);
     return term === undefined || !this.#engine.has(term) ? null : this.#derivation(term);
   }
 
-  search(text: unknown, options: SearchOptions = {}): SearchHit[] {
+  search(text: unknown, options: LogicSearchOptions = {}): LogicSearchHit[] {
     if (typeof text !== 'string') {
       throw new InvalidArgumentError(`search text must be a string, got ${typeof text}`, {
         details: { kind: KIND, what: 'text', reason: 'not a string' },
       });
     }
-    const parsed = SearchOptionsSchema.safeParse(options);
+    const parsed = LogicSearchOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const option = String(parsed.error.issues[0]?.path[0] ?? 'options');
       throw new InvalidArgumentError(
@@ -209,7 +209,7 @@ export class FactBase {
   }
 
   // The engine at the fixpoint of what is asserted.
-  #settled(): Engine<Rule> {
+  #settled(): Engine<LogicRule> {
     if (this.#retracted) {
       this.#retracted = false;
       const asserted: number[] = [];
@@ -228,7 +228,7 @@ export class FactBase {
     return engine.terms.find(sexp);
   }
 
-  #derivation(term: number): Derivation {
+  #derivation(term: number): LogicDerivation {
     const origin = this.#engine.origin(term)!;
     const fact = this.#engine.terms.text(term);
     if (origin === 'asserted') return { fact, premises: [] };

@@ -8,7 +8,14 @@ import {
 } from '@omega/core';
 import { FactBase, type Prepared } from './facts.js';
 import { Generations } from './generations.js';
-import type { Bindings, Derivation, LogicProvider, Rule, SearchHit, SearchOptions } from './index.js';
+import type {
+  LogicBindings,
+  LogicDerivation,
+  LogicProvider,
+  LogicRule,
+  LogicSearchHit,
+  LogicSearchOptions,
+} from './index.js';
 import { checkOptions, type LogicFrontOptions } from './options.js';
 import { type Change, corruptEntry, KIND, LOG } from './rules.js';
 
@@ -68,7 +75,7 @@ export class LogicFront extends Front implements LogicProvider {
     return this.#read().facts();
   }
 
-  getRules(): Rule[] {
+  getRules(): LogicRule[] {
     this.lifecycle.assertOpen('getRules');
     return this.#read().rules();
   }
@@ -83,7 +90,7 @@ export class LogicFront extends Front implements LogicProvider {
     return this.#read().count();
   }
 
-  query(pattern: string): Bindings[] {
+  query(pattern: string): LogicBindings[] {
     this.lifecycle.assertOpen('query');
     return this.#read().query(pattern);
   }
@@ -93,12 +100,12 @@ export class LogicFront extends Front implements LogicProvider {
     return this.#read().ask(fact);
   }
 
-  explain(fact: string): Derivation | null {
+  explain(fact: string): LogicDerivation | null {
     this.lifecycle.assertOpen('explain');
     return this.#read().explain(fact);
   }
 
-  search(text: string, options?: SearchOptions): SearchHit[] {
+  search(text: string, options?: LogicSearchOptions): LogicSearchHit[] {
     this.lifecycle.assertOpen('search');
     return this.#read().search(text, options);
   }

@@ -1,36 +1,36 @@
 import { type Closable, z } from '@omega/core';
 
 /** A rule as stored and listed: a condition and a conclusion, each an s-expression or natural language. */
-export const RuleSchema = z.object({ condition: z.string(), conclusion: z.string() });
-export type Rule = z.infer<typeof RuleSchema>;
+export const LogicRuleSchema = z.object({ condition: z.string(), conclusion: z.string() });
+export type LogicRule = z.infer<typeof LogicRuleSchema>;
 
 /**
  * One answer of {@link LogicProvider.query}: each variable of the pattern (without its `?`) bound to the
  * canonical text of a term (`charlie`, `"Marie Curie"`, `(f a)`).
  */
-export type Bindings = Record<string, string>;
+export type LogicBindings = Record<string, string>;
 
 /**
  * Why a fact holds: asserted (no `rule`, no premises), or concluded by `rule` from `premises`, one per
  * condition of the rule, in the rule's order. `fact` is the fact's canonical text.
  */
-export interface Derivation {
+export interface LogicDerivation {
   fact: string;
-  rule?: Rule;
-  premises: Derivation[];
+  rule?: LogicRule;
+  premises: LogicDerivation[];
 }
 
 /** Options of {@link LogicProvider.search}. */
-export const SearchOptionsSchema = z.strictObject({
+export const LogicSearchOptionsSchema = z.strictObject({
   /** Most hits returned (default 10). */
   limit: z.number().int().positive().optional(),
 });
-export type SearchOptions = z.infer<typeof SearchOptionsSchema>;
+export type LogicSearchOptions = z.infer<typeof LogicSearchOptionsSchema>;
 
 /** One hit of {@link LogicProvider.search}: a natural-language fact or rule and its BM25 score. */
-export type SearchHit =
+export type LogicSearchHit =
   | { kind: 'fact'; fact: string; score: number }
-  | { kind: 'rule'; rule: Rule; score: number };
+  | { kind: 'rule'; rule: LogicRule; score: number };
 
 /**
  * A fact base of the two kinds of fact the runtime reasons with (USER-MANUAL chapter 27): statements in
@@ -79,7 +79,7 @@ export interface LogicProvider extends Closable {
    * matches known facts, asserted or derived; each distinct binding once. A pattern without variables
    * gives `[{}]` when it holds and `[]` otherwise.
    */
-  query(pattern: string): Bindings[];
+  query(pattern: string): LogicBindings[];
 
   /**
    * Whether `fact` holds: for an s-expression, asserted or derived (it must be ground); for natural
@@ -88,14 +88,14 @@ export interface LogicProvider extends Closable {
   ask(fact: string): boolean;
 
   /** How ground s-expression `fact` was derived, down to asserted facts; null when it does not hold. */
-  explain(fact: string): Derivation | null;
+  explain(fact: string): LogicDerivation | null;
 
   /**
    * The natural-language facts and rules most relevant to `text` by BM25 (a rule's condition and
    * conclusion are one document), best first, at most `options.limit` (default 10). S-expressions are
    * not searched: they are answered by {@link LogicProvider.query}.
    */
-  search(text: string, options?: SearchOptions): SearchHit[];
+  search(text: string, options?: LogicSearchOptions): LogicSearchHit[];
 
   /**
    * Removes asserted fact `fact` and whatever no longer follows without it; false when it was not
