@@ -39,8 +39,8 @@ function checkList(sexp: Sexp, text: string, what: string): Sexp[] {
   return sexp.items;
 }
 
-/** The term of ground list fact `sexp` (written as `text`): a fact holding a variable is refused. */
-export function factTerm(terms: TermTable, sexp: Sexp, text: string, what = 'fact'): number {
+/** Checks that `sexp` (written as `text`) is a fact: a non-empty list holding no variable. */
+export function checkFact(sexp: Sexp, text: string, what = 'fact'): void {
   checkList(sexp, text, what);
   const variable = findVariable(sexp, () => true);
   if (variable) {
@@ -52,6 +52,11 @@ export function factTerm(terms: TermTable, sexp: Sexp, text: string, what = 'fac
       `a fact cannot hold variable ?${variable.name}: make it a rule`,
     );
   }
+}
+
+/** The term of ground list fact `sexp` (written as `text`), interned; what is not a fact is refused. */
+export function factTerm(terms: TermTable, sexp: Sexp, text: string): number {
+  checkFact(sexp, text);
   return terms.compile(sexp, new Map()) as number;
 }
 

@@ -1,6 +1,6 @@
 import { canonicalize, InvalidArgumentError, sha256Hex } from '@omega/core';
 import { Bm25Index } from './bm25.js';
-import { compileConclusion, compileConjunction, factTerm, parseText } from './compile.js';
+import { checkFact, compileConclusion, compileConjunction, factTerm, parseText } from './compile.js';
 import { type CompiledRule, Engine } from './engine.js';
 import {
   type LogicBindings,
@@ -12,7 +12,6 @@ import {
 } from './index.js';
 import { type Change, KIND } from './rules.js';
 import type { Sexp } from './sexpr.js';
-import { TermTable } from './terms.js';
 
 /** A change checked against the base, ready to apply (after it is stored). */
 export type Prepared =
@@ -193,13 +192,12 @@ export class FactBase {
         'a rule is either all s-expressions or all natural language',
       );
     }
-    if (when.sexp === null || then.sexp === null) {
-      return this.#rules.has(key) ? null : { op: 'rule', key, rule, compiled: null };
-    }
+    // A rule with the key of one held was checked when that one was added.
+    if (this.#rules.has(key)) return null;
+    if (when.sexp === null || then.sexp === null) return { op: 'rule', key, rule, compiled: null };
     const terms = this.#engine.terms;
     const { literals, slots } = compileConjunction(terms, when.sexp, rule.condition, 'condition');
     const head = compileConclusion(terms, then.sexp, rule.conclusion, slots);
-    if (this.#rules.has(key)) return null;
     return {
       op: 'rule',
       key,
@@ -223,8 +221,7 @@ export class FactBase {
   // The term of ground fact `sexp` once settled, or undefined when no fact holds it.
   #groundTerm(sexp: Sexp, text: string): number | undefined {
     const engine = this.#settled();
-    // Checked as a fact would be (a ground, non-empty list), but without interning what no fact holds.
-    factTerm(new TermTable(), sexp, text);
+    checkFact(sexp, text);
     return engine.terms.find(sexp);
   }
 
