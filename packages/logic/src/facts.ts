@@ -225,15 +225,28 @@ export class FactBase {
     return engine.terms.find(sexp);
   }
 
-  #derivation(term: number): LogicDerivation {
-    const origin = this.#engine.origin(term)!;
-    const fact = this.#engine.terms.text(term);
-    if (origin === 'asserted') return { fact, premises: [] };
-    return {
-      fact,
-      rule: { ...origin.rule.source },
-      premises: origin.premises.map((premise) => this.#derivation(premise)),
+  // Built with a stack of its own, not by recursion: a derivation may be as deep as a chain is long.
+  #derivation(root: number): LogicDerivation {
+    const nodeOf = (term: number): LogicDerivation => {
+      const origin = this.#engine.origin(term)!;
+      const fact = this.#engine.terms.text(term);
+      return origin === 'asserted'
+        ? { fact, premises: [] }
+        : { fact, rule: { ...origin.rule.source }, premises: [] };
     };
+    const top = nodeOf(root);
+    const pending: Array<[LogicDerivation, number]> = [[top, root]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [node, term] = next;
+      const origin = this.#engine.origin(term)!;
+      if (origin === 'asserted') continue;
+      for (const premise of origin.premises) {
+        const child = nodeOf(premise);
+        node.premises.push(child);
+        pending.push([child, premise]);
+      }
+    }
+    return top;
   }
 }
 
