@@ -34,6 +34,8 @@ export class FactBase {
   #engine = new Engine<LogicRule>();
   // A retraction happened since the engine last derived: it derives again from what is asserted.
   #retracted = false;
+  // The signature since the last change (null: not computed yet): the runtime asks for it at every step.
+  #signature: string | null = null;
 
   /**
    * Checks `change` and prepares it; null when it would change nothing (a duplicate, the retraction of
@@ -60,6 +62,7 @@ export class FactBase {
 
   /** Applies a change {@link prepare} returned, before any other change. */
   apply(prepared: Prepared): void {
+    this.#signature = null;
     switch (prepared.op) {
       case 'fact':
         this.#facts.set(prepared.key, { text: prepared.text, term: prepared.term });
@@ -173,12 +176,13 @@ export class FactBase {
 
   signature(): string {
     const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    return sha256Hex(
+    this.#signature ??= sha256Hex(
       canonicalize({
         facts: [...this.#facts.keys()].sort(byCodeUnit),
         rules: [...this.#rules.keys()].sort(byCodeUnit),
       }),
     );
+    return this.#signature;
   }
 
   #prepareRule(condition: unknown, conclusion: unknown): Prepared | null {
