@@ -1,4 +1,4 @@
-import type { Val } from '@omega/core';
+import { isOmegaError, type Val } from '@omega/core';
 import {
   assertSameValue,
   type ConformanceOptions,
@@ -37,7 +37,7 @@ const LOGS: LogRecords<StreamProvider, Val> = {
   append: async (provider, log, entry) => {
     if ((await provider.info(log)) === null) {
       await provider.create(log).catch((error: unknown) => {
-        if ((error as { code?: unknown }).code !== 'ALREADY_EXISTS') throw error;
+        if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
       });
     }
     await provider.append(log, entry);

@@ -112,6 +112,7 @@ export class StreamFront extends Front implements StreamProvider {
       if (header.type === 'end' || header.type === 'cancel') return this.#infoOrThrow(id);
       const tail = tailOf(last);
       if (await this.#write(id, tail, { type: 'cancel', at: this.timestamp(id), bytes: tail.bytes }, body)) {
+        this.#tails.delete(id);
         return this.#infoOrThrow(id);
       }
     }
@@ -123,6 +124,8 @@ export class StreamFront extends Front implements StreamProvider {
     for (;;) {
       const tail = await this.#openTail(id);
       if (await this.#write(id, tail, { type: 'end', at: this.timestamp(id), bytes: tail.bytes }, body)) {
+        // Only open streams are cached: nothing is appended to an ended one.
+        this.#tails.delete(id);
         return this.#infoOrThrow(id);
       }
     }

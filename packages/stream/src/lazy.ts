@@ -1,4 +1,4 @@
-import type { Val } from '@omega/core';
+import { isOmegaError, type Val } from '@omega/core';
 import type { StreamProvider } from './index.js';
 
 /**
@@ -57,7 +57,7 @@ export class LazyStream {
     if ((await this.#provider.info(this.#id)) === null) {
       await this.#provider.create(this.#id, { lazy: true }).catch((error: unknown) => {
         // Another forcer created it first: fine, it is the same stream.
-        if ((error as { code?: unknown }).code !== 'ALREADY_EXISTS') throw error;
+        if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
       });
     }
     for await (const { chunk } of this.#provider.read(this.#id, { from: this.#known.length })) {
