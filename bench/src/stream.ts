@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FilesystemStreamProvider } from '@omega/stream/filesystem';
 import { MemoryStreamProvider } from '@omega/stream/memory';
+import { benchChild } from './child.js';
 import type { Row } from './report.js';
 
 // The load: one writer, 10 followers, 100,000 small chunks (a model's tokens).
@@ -110,15 +109,7 @@ function figures(label: string, count: number, run: FanOut): string {
  * before its append; a follower here takes the time each chunk is delivered. Both clocks are the machine's.
  */
 async function crossProcessLatency(root: string): Promise<Float64Array> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, root, 'follow'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const nextLine = async () => {
-    const next = await lines.next();
-    if (next.done) throw new Error('the writing child ended early');
-    return next.value;
-  };
+  const { child, nextLine, stop } = benchChild(CHILD, [root, 'follow']);
   const follower = new FilesystemStreamProvider({ root });
   const latencies = new Float64Array(CROSS_PROCESS_SAMPLES);
   try {
@@ -135,8 +126,7 @@ async function crossProcessLatency(root: string): Promise<Float64Array> {
     child.stdin.end();
     if (!(await chunks.next()).done) throw new Error('the stream did not end');
   } finally {
-    child.stdin.end();
-    await new Promise((resolve) => child.once('close', resolve));
+    await stop();
     await follower.close();
   }
   return latencies.sort();

@@ -175,6 +175,9 @@ export function describeStreamProvider<P extends StreamProvider>(
           reason: 'client gone',
         });
         expect(await current().cancel('s')).toMatchObject({ status: 'cancelled' });
+        await current().create('other');
+        await rejectionOf(current().cancel('other', 5 as unknown as string), 'INVALID_ARGUMENT');
+        expect(await current().info('other')).toMatchObject({ status: 'open' });
         await current().create('done');
         await current().end('done');
         expect(await current().cancel('done', 'too late')).toMatchObject({ status: 'done' });

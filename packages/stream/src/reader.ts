@@ -35,6 +35,8 @@ export async function* followChunks(
     const page = await log.read(id, { from: position, limit: PAGE });
     for (const entry of page) {
       if (entry.header.type !== 'chunk') return;
+      // Checked per chunk: a reader that aborts while handling one gets no more of its page.
+      signal?.throwIfAborted();
       yield {
         index: entry.position - 1,
         chunk: decodeChunk(id, entry.position, entry.body, log.prevalidated),
