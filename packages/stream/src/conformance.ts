@@ -20,8 +20,8 @@ export type StreamProviderFixture<P extends StreamProvider = StreamProvider> = P
 /** Options of {@link describeStreamProvider}: `reopen`, `timeoutMs`, `skip`. */
 export type StreamConformanceOptions<P extends StreamProvider = StreamProvider> = ConformanceOptions<P>;
 
-/** Every chunk `read` yields for these options, collected. */
-export async function collect(
+/** Every chunk `read` yields for these options, collected (a helper for tests of stream providers). */
+export async function collectChunks(
   provider: StreamProvider,
   id: string,
   options?: Parameters<StreamProvider['read']>[1],
@@ -44,7 +44,7 @@ const LOGS: LogRecords<StreamProvider, Val> = {
   },
   entries: async (provider, log) => {
     if ((await provider.info(log)) === null) return [];
-    return (await collect(provider, log)).map(({ chunk }) => chunk);
+    return (await collectChunks(provider, log)).map(({ chunk }) => chunk);
   },
 };
 
@@ -109,7 +109,7 @@ export function describeStreamProvider<P extends StreamProvider>(
         const error = await rejectionOf(current().append('s', 'dup', { expectedIndex: 0 }), 'CONFLICT');
         expect(error.details).toMatchObject({ kind: KIND, name: 's', expectedIndex: 0, index: 1 });
         expect(await current().append('s', 'b', { expectedIndex: 1 })).toBe(1);
-        expect((await collect(current(), 's')).map(({ chunk }) => chunk)).toEqual(['a', 'b']);
+        expect((await collectChunks(current(), 's')).map(({ chunk }) => chunk)).toEqual(['a', 'b']);
       });
 
       it('refuses a chunk that cannot be stored, or a bad expectedIndex, appending nothing', async () => {
@@ -135,7 +135,7 @@ export function describeStreamProvider<P extends StreamProvider>(
         await current().create('s');
         const indexes = await Promise.all(Array.from({ length: 20 }, (_, i) => current().append('s', i)));
         expect([...indexes].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-        const read = await collect(current(), 's');
+        const read = await collectChunks(current(), 's');
         for (const { index, chunk } of read) expect(indexes[chunk as number]).toBe(index);
       });
     });
@@ -188,34 +188,34 @@ export function describeStreamProvider<P extends StreamProvider>(
       it('reads every chunk in order, from any index', async () => {
         await current().create('s');
         for (let i = 0; i < 5; i++) await current().append('s', { i });
-        expect(await collect(current(), 's')).toEqual(
+        expect(await collectChunks(current(), 's')).toEqual(
           [0, 1, 2, 3, 4].map((i) => ({ index: i, chunk: { i } })),
         );
-        expect((await collect(current(), 's', { from: 3 })).map(({ index }) => index)).toEqual([3, 4]);
-        expect(await collect(current(), 's', { from: 9 })).toEqual([]);
+        expect((await collectChunks(current(), 's', { from: 3 })).map(({ index }) => index)).toEqual([3, 4]);
+        expect(await collectChunks(current(), 's', { from: 9 })).toEqual([]);
       });
 
       it('is a NotFoundError for a missing stream, and refuses a bad from', async () => {
-        await rejectionOf(collect(current(), 'missing'), 'NOT_FOUND');
+        await rejectionOf(collectChunks(current(), 'missing'), 'NOT_FOUND');
         await current().create('s');
-        const error = await rejectionOf(collect(current(), 's', { from: -1 }), 'INVALID_ARGUMENT');
+        const error = await rejectionOf(collectChunks(current(), 's', { from: -1 }), 'INVALID_ARGUMENT');
         expect(error.details).toMatchObject({ option: 'from' });
       });
 
       it('follows appends until the end, then completes', async () => {
         await current().create('s');
         await current().append('s', 0);
-        const followed = collect(current(), 's', { follow: true, from: 0 });
+        const followed = collectChunks(current(), 's', { follow: true, from: 0 });
         for (let i = 1; i < 4; i++) await current().append('s', i);
         await current().end('s');
         expect((await followed).map(({ chunk }) => chunk)).toEqual([0, 1, 2, 3]);
         // Following an ended stream reads what it holds and completes.
-        expect(await collect(current(), 's', { follow: true, from: 2 })).toHaveLength(2);
+        expect(await collectChunks(current(), 's', { follow: true, from: 2 })).toHaveLength(2);
       });
 
       it('completes followers when the stream is cancelled', async () => {
         await current().create('s');
-        const followed = collect(current(), 's', { follow: true });
+        const followed = collectChunks(current(), 's', { follow: true });
         await current().append('s', 'a');
         await current().cancel('s');
         expect(await followed).toEqual([{ index: 0, chunk: 'a' }]);
@@ -236,7 +236,7 @@ export function describeStreamProvider<P extends StreamProvider>(
           () => null,
           (error: unknown) => error,
         );
-        const staying = collect(current(), 's', { follow: true });
+        const staying = collectChunks(current(), 's', { follow: true });
         await current().append('s', 'first');
         expect(await dropped).toBe(reason);
         await current().append('s', 'second');
@@ -244,7 +244,7 @@ export function describeStreamProvider<P extends StreamProvider>(
         expect(aborted).toEqual(['first']);
         expect((await staying).map(({ chunk }) => chunk)).toEqual(['first', 'second']);
         // The dropped reader resumes where it left off.
-        expect(await collect(current(), 's', { from: aborted.length })).toEqual([
+        expect(await collectChunks(current(), 's', { from: aborted.length })).toEqual([
           { index: 1, chunk: 'second' },
         ]);
       });
@@ -254,10 +254,10 @@ export function describeStreamProvider<P extends StreamProvider>(
         const chunk = { list: [1, 2] };
         await current().append('s', chunk);
         chunk.list.push(3);
-        const [read] = await collect(current(), 's');
+        const [read] = await collectChunks(current(), 's');
         expect(read?.chunk).toEqual({ list: [1, 2] });
         ((read as StreamChunk).chunk as { list: number[] }).list.push(4);
-        expect((await collect(current(), 's'))[0]?.chunk).toEqual({ list: [1, 2] });
+        expect((await collectChunks(current(), 's'))[0]?.chunk).toEqual({ list: [1, 2] });
       });
     });
 
@@ -269,7 +269,7 @@ export function describeStreamProvider<P extends StreamProvider>(
         expect(await current().info('s')).toBeNull();
         await rejectionOf(current().delete('s'), 'NOT_FOUND');
         await current().create('s');
-        expect(await collect(current(), 's')).toEqual([]);
+        expect(await collectChunks(current(), 's')).toEqual([]);
       });
 
       it('prunes streams idle for the given age, keeping newer ones', async () => {

@@ -33,7 +33,7 @@ import {
 } from './rules.js';
 import { assertOpen, infoOf, type Tail, tailOf } from './tail.js';
 
-export { DEFAULT_IDLE_TIMEOUT_MS, type StreamFrontOptions } from './front-options.js';
+export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamFrontOptions } from './front-options.js';
 export { LazyStream, type LazyStreamProducer } from './lazy.js';
 export { StreamCancelledError, StreamIdleError } from './rules.js';
 

@@ -78,12 +78,16 @@ function decodeBody<T>(
   return decodeRecord(shape, body, { kind: KIND, name: `${id}@${position}` });
 }
 
+/** The meta in the body of a stream's create entry. */
 export const decodeMeta = (id: string, body: string, prevalidated: boolean) =>
   decodeBody(MetaShape, id, 0, body, prevalidated) as Record<string, Val>;
+/** The chunk in the body of the entry at `position` (chunk `position - 1`). */
 export const decodeChunk = (id: string, position: number, body: string, prevalidated: boolean) =>
   decodeBody(ChunkShape, id, position, body, prevalidated);
+/** The outcome in the body of an `end` entry. */
 export const decodeOutcome = (id: string, position: number, body: string, prevalidated: boolean) =>
   decodeBody(StreamOutcomeSchema, id, position, body, prevalidated) as StreamOutcome;
+/** The reason in the body of a `cancel` entry. */
 export const decodeReason = (id: string, position: number, body: string, prevalidated: boolean) =>
   decodeBody(ReasonSchema, id, position, body, prevalidated);
 

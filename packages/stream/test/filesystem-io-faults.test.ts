@@ -1,13 +1,13 @@
 import { describeInjectedFaults } from '@omega/core/testing';
 import * as vitest from 'vitest';
-import { collect } from '../src/conformance.js';
+import { collectChunks } from '../src/conformance.js';
 import { FilesystemStreamProvider } from '../src/filesystem.js';
 
 // A fixed clock, so that what a fresh provider sees compares exactly with the fault-free run.
 const now = () => 1_700_000_000_000;
 const observe = async (provider: FilesystemStreamProvider) => {
   const infos = await provider.list();
-  const chunks = await Promise.all(infos.map((info) => collect(provider, info.id)));
+  const chunks = await Promise.all(infos.map((info) => collectChunks(provider, info.id)));
   return { infos, chunks };
 };
 const next = async (provider: FilesystemStreamProvider) => {

@@ -2,7 +2,7 @@ import { FilesystemStore } from '@omega/core/fs';
 import { rejectionOf } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { collect, describeStreamProvider } from '../src/conformance.js';
+import { collectChunks, describeStreamProvider } from '../src/conformance.js';
 import { FilesystemStreamProvider } from '../src/filesystem.js';
 import { StreamFront } from '../src/front.js';
 
@@ -38,7 +38,7 @@ describe('FilesystemStreamProvider: two providers over one root', () => {
     const { open } = await root();
     const [writer, reader] = [open(), open()];
     await writer.create('s');
-    const followed = collect(reader, 's', { follow: true });
+    const followed = collectChunks(reader, 's', { follow: true });
     for (let i = 0; i < 5; i++) await writer.append('s', i);
     await writer.end('s');
     expect((await followed).map(({ chunk }) => chunk)).toEqual([0, 1, 2, 3, 4]);
@@ -64,7 +64,7 @@ describe('FilesystemStreamProvider: two providers over one root', () => {
     // `first` last saw the log at one chunk; its expectation of index 2 is right, its cache is not.
     expect(await first.append('s', 'c', { expectedIndex: 2 })).toBe(2);
     await rejectionOf(first.append('s', 'c again', { expectedIndex: 2 }), 'CONFLICT');
-    expect((await collect(second, 's')).map(({ chunk }) => chunk)).toEqual(['a', 'b', 'c']);
+    expect((await collectChunks(second, 's')).map(({ chunk }) => chunk)).toEqual(['a', 'b', 'c']);
   });
 });
 
@@ -88,7 +88,7 @@ describe('FilesystemStreamProvider: what it reads back', () => {
     await store
       .log(StreamFront.LOG)
       .append('s', [{ header: { type: 'chunk', at: 1, bytes: 1 }, body: '{"a":' }]);
-    const error = await rejectionOf(collect(provider, 's'), 'CORRUPT_DATA');
+    const error = await rejectionOf(collectChunks(provider, 's'), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ kind: 'stream', name: 's@1' });
   });
 

@@ -1,7 +1,7 @@
 import { rejectionOf } from '@omega/core/testing';
 import { fakeClock } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
-import { collect, describeStreamProvider } from '../src/conformance.js';
+import { collectChunks, describeStreamProvider } from '../src/conformance.js';
 import { MemoryStreamProvider } from '../src/memory.js';
 
 describeStreamProvider('memory', async () => ({ provider: new MemoryStreamProvider() }));
@@ -46,7 +46,7 @@ describe('MemoryStreamProvider', () => {
   it('fails a follower of a stream deleted under it with a NotFoundError', async () => {
     const provider = new MemoryStreamProvider({ idleTimeoutMs: 50 });
     await provider.create('s');
-    const followed = collect(provider, 's', { follow: true });
+    const followed = collectChunks(provider, 's', { follow: true });
     await provider.delete('s');
     await rejectionOf(followed, 'NOT_FOUND');
     await provider.close();

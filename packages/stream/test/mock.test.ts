@@ -1,6 +1,6 @@
 import { StorageFailureError } from '@omega/core';
 import { describe, expect, it } from 'vitest';
-import { collect, describeStreamProvider } from '../src/conformance.js';
+import { collectChunks, describeStreamProvider } from '../src/conformance.js';
 import { MockStreamProvider } from '../src/mock.js';
 
 describeStreamProvider('mock', async () => ({ provider: new MockStreamProvider() }));
@@ -31,6 +31,6 @@ describe('MockStreamProvider', () => {
   it('plays back scripted chunks to a reader, as a runtime test would', async () => {
     const mock = new MockStreamProvider();
     mock.returnNext('read', [{ index: 0, chunk: 'Hello' }]);
-    expect(await collect(mock, 'any')).toEqual([{ index: 0, chunk: 'Hello' }]);
+    expect(await collectChunks(mock, 'any')).toEqual([{ index: 0, chunk: 'Hello' }]);
   });
 });

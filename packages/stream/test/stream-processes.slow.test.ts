@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '@omega/core/testing';
 import { assertBuilt, type ChildProcessLines, spawnChild, testWithTempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect } from 'vitest';
-import { collect } from '../src/conformance.js';
+import { collectChunks } from '../src/conformance.js';
 import { FilesystemStreamProvider } from '../src/filesystem.js';
 
 const test = testWithTempDir('omega-stream-');
@@ -54,7 +54,7 @@ describe('FilesystemStreamProvider across processes', () => {
         const info = await provider.info('s');
         expect(info).toMatchObject({ status: 'open' });
         expect(info?.chunks).toBeGreaterThan(acked);
-        const stored = await collect(provider, 's');
+        const stored = await collectChunks(provider, 's');
         expect(stored.map(({ chunk }) => (chunk as { i: number }).i)).toEqual(
           stored.map(({ index }) => index),
         );
