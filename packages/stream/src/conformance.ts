@@ -299,6 +299,8 @@ export function describeStreamProvider<P extends StreamProvider>(
           [1, 1, 2, 3, 5, 8],
         ]);
         expect(computed).toEqual([0, 1, 2, 3, 4, 5]);
+        const error = await rejectionOf(resumed.force(1.5), 'INVALID_ARGUMENT');
+        expect(error.details).toMatchObject({ kind: KIND, name: 'fib', option: 'count' });
       });
     });
   });

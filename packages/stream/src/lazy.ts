@@ -1,5 +1,6 @@
-import { isOmegaError, type Val } from '@omega/core';
+import { checkCount, isOmegaError, type Val } from '@omega/core';
 import type { StreamProvider } from './index.js';
+import { KIND } from './rules.js';
 
 /**
  * Computes element `index` of a lazy stream, given the elements before it (those stored, then those
@@ -34,9 +35,19 @@ export class LazyStream {
     this.#producer = producer;
   }
 
-  /** The first `count` elements: stored ones read back, the rest computed, stored, then returned. */
+  /**
+   * The first `count` elements: stored ones read back, the rest computed, stored, then returned. A
+   * `count` that is not a non-negative integer is an `InvalidArgumentError`; forcing past the end of a
+   * stream that was ended is the `ConflictError` of its append.
+   */
   force(count: number): Promise<Val[]> {
-    const run = this.#forcing.then(() => this.#force(count));
+    let run: Promise<Val[]>;
+    try {
+      checkCount(KIND, this.#id, 'count', count);
+      run = this.#forcing.then(() => this.#force(count));
+    } catch (error) {
+      run = Promise.reject(error);
+    }
     this.#forcing = run.catch(() => undefined);
     return run;
   }
