@@ -46,3 +46,8 @@ export * from '@omega/state/filesystem';
 export * from '@omega/state/front';
 export * from '@omega/state/memory';
 export * from '@omega/state/mock';
+export * from '@omega/stream';
+export * from '@omega/stream/filesystem';
+export * from '@omega/stream/front';
+export * from '@omega/stream/memory';
+export * from '@omega/stream/mock';
