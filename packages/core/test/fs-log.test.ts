@@ -424,6 +424,33 @@ describe('FilesystemLogBackend', () => {
     await fresh.close();
   });
 
+  test('a follower reading the entries just appended reads only their lines, past a stride mark too', async ({
+    dir,
+  }) => {
+    const writer = new FilesystemLogBackend(SPEC, { root: dir, durable: false });
+    const follower = new FilesystemLogBackend(SPEC, { root: dir });
+    const body = JSON.stringify('x'.repeat(150));
+    // 600 entries cross two marks; appended one or three at a time, each read by the writer's own port
+    // (its index extended by its writes) and by another port (extended by its scans) from where it was.
+    let size = 0;
+    while (size < 600) {
+      const count = size % 7 === 0 ? 3 : 1;
+      await writer.append('a', Array.from({ length: count }, (_, k) => entry(size + k, body)));
+      for (const port of [writer, follower]) {
+        expect(await port.size('a')).toBe(size + count);
+        let page: Awaited<ReturnType<typeof port.read>> = [];
+        const bytes = await bytesReadBy(async () => {
+          page = await port.read('a', { from: size });
+        });
+        expect(page.map((e) => e.header.n)).toEqual(Array.from({ length: count }, (_, k) => size + k));
+        expect(bytes).toBeLessThan(count * 400);
+      }
+      size += count;
+    }
+    await writer.close();
+    await follower.close();
+  });
+
   test('64 concurrent appends are written in a few groups, each one write and one fdatasync', async ({
     dir,
   }) => {
