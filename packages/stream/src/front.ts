@@ -33,6 +33,9 @@ import {
 } from './rules.js';
 import { assertOpen, infoOf, type Tail, tailOf } from './tail.js';
 
+// Streams whose infos list() reads at once.
+const LIST_BATCH = 64;
+
 export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamFrontOptions } from './front-options.js';
 export { LazyStream, type LazyStreamProducer } from './lazy.js';
 export { StreamCancelledError, StreamIdleError } from './rules.js';
@@ -155,9 +158,14 @@ export class StreamFront extends Front implements StreamProvider {
   async list(): Promise<StreamInfo[]> {
     this.lifecycle.assertOpen('list');
     const ids = await this.log.logs({ limit: Number.POSITIVE_INFINITY });
-    const infos = await Promise.all(ids.map((id) => this.#info(id)));
-    // A stream deleted between the listing and its reading is left out.
-    return infos.filter((info) => info !== null);
+    const infos: StreamInfo[] = [];
+    // Read a batch at a time: a read holds its log file open, and thousands at once would run out of descriptors.
+    for (let i = 0; i < ids.length; i += LIST_BATCH) {
+      const batch = await Promise.all(ids.slice(i, i + LIST_BATCH).map((id) => this.#info(id)));
+      // A stream deleted between the listing and its reading is left out.
+      for (const info of batch) if (info !== null) infos.push(info);
+    }
+    return infos;
   }
 
   async delete(id: string): Promise<void> {

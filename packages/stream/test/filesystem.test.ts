@@ -1,4 +1,4 @@
-import { FilesystemStore } from '@omega/core/fs';
+import { FilesystemStore, io } from '@omega/core/fs';
 import { rejectionOf } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -99,5 +99,36 @@ describe('FilesystemStreamProvider: what it reads back', () => {
     await store.log(StreamFront.LOG).append('s', [{ header: { type: 'chunk', at: 1, bytes: 1 }, body: '1' }]);
     const error = await rejectionOf(open().info('s'), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ kind: 'stream', name: 's', position: 0 });
+  });
+});
+
+describe('FilesystemStreamProvider: list', () => {
+  it('lists 300 streams, reading a bounded number of them at once', async () => {
+    const { open } = await root();
+    const provider = open();
+    const ids = Array.from({ length: 300 }, (_, i) => `s${String(i).padStart(3, '0')}`);
+    for (const id of ids) await provider.create(id);
+    await provider.append('s123', 'x');
+    const { openSync, closeSync } = io;
+    let openNow = 0;
+    let most = 0;
+    io.openSync = ((...args: Parameters<typeof openSync>) => {
+      const fd = openSync(...args);
+      most = Math.max(most, ++openNow);
+      return fd;
+    }) as typeof openSync;
+    io.closeSync = ((fd: number) => {
+      openNow--;
+      closeSync(fd);
+    }) as typeof closeSync;
+    onTestFinished(() => {
+      io.openSync = openSync;
+      io.closeSync = closeSync;
+    });
+    const listed = await provider.list();
+    expect(listed.map((info) => info.id)).toEqual(ids);
+    expect(listed.find((info) => info.id === 's123')).toMatchObject({ chunks: 1, status: 'open' });
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2 * 64);
   });
 });
