@@ -435,7 +435,10 @@ describe('FilesystemLogBackend', () => {
     let size = 0;
     while (size < 600) {
       const count = size % 7 === 0 ? 3 : 1;
-      await writer.append('a', Array.from({ length: count }, (_, k) => entry(size + k, body)));
+      await writer.append(
+        'a',
+        Array.from({ length: count }, (_, k) => entry(size + k, body)),
+      );
       for (const port of [writer, follower]) {
         expect(await port.size('a')).toBe(size + count);
         let page: Awaited<ReturnType<typeof port.read>> = [];
