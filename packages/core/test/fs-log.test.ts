@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -7,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { io } from '../src/fs/io.js';
 import { FilesystemLogBackend } from '../src/fs/log.js';
+import { LogState } from '../src/fs/log-state.js';
 import { type LogEntryInput, logSpec } from '../src/log.js';
 import {
   assertOptionsRefused,
@@ -452,6 +454,30 @@ describe('FilesystemLogBackend', () => {
     }
     await writer.close();
     await follower.close();
+  });
+
+  test('stats taken before a scan waited its turn, older than the index, do not start the index over', async ({
+    dir,
+  }) => {
+    // A follower takes the file's stats, then waits behind the scans and writes before it: by its turn
+    // the index may be past those stats, which must not look like a file cut short and be read again.
+    const log = new FilesystemLogBackend(SPEC, { root: dir, durable: false });
+    await log.append('a', entries(0, 50));
+    const file = logFile(dir);
+    const fd = openSync(file, 'r');
+    try {
+      const stale = fstatSync(fd);
+      await log.append('a', entries(50, 1));
+      const state = new LogState();
+      await state.catchUp(fd, file, fstatSync(fd));
+      expect(state.index.count).toBe(51);
+      const bytes = await bytesReadBy(() => state.catchUp(fd, file, stale));
+      expect(bytes).toBe(0);
+      expect(state.index.count).toBe(51);
+    } finally {
+      closeSync(fd);
+      await log.close();
+    }
   });
 
   test('64 concurrent appends are written in a few groups, each one write and one fdatasync', async ({
