@@ -27,11 +27,8 @@ describe('RemoteGovernanceProvider across processes', () => {
     try {
       const victim = spawnChild(fixture, [dir, budget, 'hold', '0', String(TTL_MS)]);
       expect(await victim.nextLine()).toBe('holding 300');
-      const workers = Array.from({ length: CLIENTS - 1 }, (_, index) =>
-        spawnChild(fixture, [dir, budget, 'consume', String(index + 1), String(WORKER_TTL_MS)]),
-      );
-      for (const worker of workers) expect(await worker.nextLine()).toBe('ready');
-
+      // Killed before any other client opens the ledger: a lease past its TTL is forfeited at the next
+      // ledger operation, so a worker starting meanwhile on a busy machine could forfeit it first.
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');
       const killedAt = Date.now();
@@ -47,6 +44,10 @@ describe('RemoteGovernanceProvider across processes', () => {
       const reported = lease!.kind === 'lease' ? lease!.reported : 0;
       expect(stranded + reported).toBeGreaterThanOrEqual(300);
 
+      const workers = Array.from({ length: CLIENTS - 1 }, (_, index) =>
+        spawnChild(fixture, [dir, budget, 'consume', String(index + 1), String(WORKER_TTL_MS)]),
+      );
+      for (const worker of workers) expect(await worker.nextLine()).toBe('ready');
       for (const worker of workers) worker.child.stdin.end('go\n');
       const exits = await Promise.all(workers.map((worker) => worker.exited));
       for (const exit of exits) expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
