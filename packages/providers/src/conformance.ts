@@ -8,3 +8,4 @@ export * from '@omega/receipt/conformance';
 export * from '@omega/session/conformance';
 export * from '@omega/snapshot/conformance';
 export * from '@omega/state/conformance';
+export * from '@omega/trace/conformance';

@@ -41,3 +41,8 @@ export * from '@omega/state/filesystem';
 export * from '@omega/state/front';
 export * from '@omega/state/memory';
 export * from '@omega/state/mock';
+export * from '@omega/trace';
+export * from '@omega/trace/filesystem';
+export * from '@omega/trace/front';
+export * from '@omega/trace/memory';
+export * from '@omega/trace/mock';
