@@ -1,50 +1,152 @@
-import { DocumentFront, type FrontInit, type FrontOptions, type Store } from '@omega/core';
-import type { TraceProvider, TraceRecord } from './index.js';
-import { DOCUMENTS, decodeTrace, encodeTrace, notFound, type TraceHeader } from './rules.js';
+import { randomBytes } from 'node:crypto';
+import { assertValidName, InvalidArgumentError, Lifecycle } from '@omega/core';
+import type { TraceEvent, TraceEventInput, TraceQuery, TraceStats } from './events.js';
+import type { TraceProvider } from './index.js';
+import { compareEvents } from './order.js';
+import { checkQuery, matches } from './query.js';
+import { DROPPED_KIND, decodeLine, encodeEvent, KIND, type Stamp } from './rules.js';
+import type { TraceSink } from './sink.js';
 
-// TODO(seed): every method of the seed's interface, once, here: each starts with
-// `this.lifecycle.assertNamed(method, name)` (or `assertOpen(method)`), async ones are `async`,
-// read-modify-write is `this.documents.update(name, next)`, timestamps come from `this.timestamp(name)`.
-// A log or blob family extends `Front` and takes `store.log(LOG)` / `store.blobs(BLOBS)` instead.
+/** Options every trace backend takes. */
+export interface TraceFrontOptions {
+  /**
+   * Clock of events recorded without `at`, in milliseconds since the epoch (default `Date.now`); it may
+   * return fractions (`performance.timeOrigin + performance.now()`).
+   */
+  now?: () => number;
+}
 
-/** Options every trace backend takes: `now`, the clock of each stored record's `updatedAt` (default `Date.now`). */
-export type TraceFrontOptions = FrontOptions;
+/** How a provider class builds its front (not a user option). */
+export interface TraceFrontInit {
+  /** The class name errors report (default: the class being constructed). */
+  provider?: string;
+}
+
+interface Subscription {
+  query: TraceQuery;
+  listener: (event: TraceEvent) => void;
+  left: number;
+}
+
+/** A writer id: this process and a random part, so providers of one process stay apart too. */
+function newWriter(): string {
+  return `${process.pid.toString(36)}-${randomBytes(5).toString('hex')}`;
+}
 
 /**
- * The trace family's rules, written once over the document port of any {@link Store}: every provider
- * (memory, filesystem, PostgreSQL) is this front over its own store, and a store from another package
- * gets a trace provider as `new TraceFront(store)`. A put is one atomic replace of the document, so
- * concurrent puts of a name leave one whole record: the last writer wins.
+ * The trace family's rules, written once over a {@link TraceSink}: checks, the writer's numbering, the
+ * encoding of events, queries in (`at`, `writer`, `seq`) order and live subscriptions. Every provider
+ * (memory, streaming, the mock) is this front over its own sink.
  */
-export class TraceFront extends DocumentFront<TraceHeader> implements TraceProvider {
-  /** Where and how trace records are stored in a store: `trace/<name>`, format `omega.trace`. */
-  static readonly DOCUMENTS = DOCUMENTS;
+export class TraceFront implements TraceProvider {
+  /** Closed checks: every method calls it first. */
+  protected readonly lifecycle: Lifecycle;
+  /** Who this provider's events say wrote them (`TraceEvent.writer`). */
+  readonly writer: string;
+  readonly #sink: TraceSink;
+  readonly #stamp: Stamp;
+  readonly #subscriptions = new Set<Subscription>();
+  #recorded = 0;
 
-  /** A trace provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
-  constructor(store: Store, options?: TraceFrontOptions, init?: FrontInit) {
-    super(DOCUMENTS, store, options, init);
+  constructor(sink: TraceSink, options: TraceFrontOptions = {}, init: TraceFrontInit = {}) {
+    const provider = init.provider ?? new.target.name;
+    const now = options.now === undefined ? Date.now : options.now;
+    if (typeof now !== 'function') {
+      throw new InvalidArgumentError(`${provider}: option now must be a function returning milliseconds`, {
+        details: { provider, kind: KIND, option: 'now', value: now },
+      });
+    }
+    this.lifecycle = new Lifecycle(provider, KIND);
+    this.writer = newWriter();
+    this.#sink = sink;
+    this.#stamp = { writer: this.writer, seq: 0, now };
+    sink.bind({ writer: this.writer, droppedLine: (runId, count) => this.#droppedLine(runId, count) });
   }
 
-  async get(name: string): Promise<TraceRecord | null> {
-    this.lifecycle.assertNamed('get', name);
-    const document = await this.documents.read(name);
-    return document && decodeTrace(name, document.body, this.documents.prevalidated, document.file);
+  record(event: TraceEventInput): void {
+    this.lifecycle.assertOpen('record');
+    const { runId, line } = encodeEvent(event, this.#stamp);
+    this.#stamp.seq++;
+    this.#recorded++;
+    this.#sink.accept(runId, line);
+    if (this.#subscriptions.size > 0) this.#deliver(line);
   }
 
-  async put(name: string, record: TraceRecord): Promise<void> {
-    this.lifecycle.assertNamed('put', name);
-    // Encoded before the clock is read and anything is written: a bad record stores nothing.
-    const body = encodeTrace(name, record);
-    await this.documents.write(name, { updatedAt: this.timestamp(name) }, body);
+  async flush(): Promise<void> {
+    this.lifecycle.assertOpen('flush');
+    await this.#sink.flush();
   }
 
-  async delete(name: string): Promise<void> {
-    this.lifecycle.assertNamed('delete', name);
-    if (!(await this.documents.remove(name))) throw notFound(name);
+  async *query(query: TraceQuery = {}): AsyncIterable<TraceEvent> {
+    this.lifecycle.assertOpen('query');
+    const checked = checkQuery('query', query);
+    await this.#sink.flush();
+    const events = (await this.#sink.events(checked.runId)).filter((event) => matches(checked, event));
+    events.sort(compareEvents);
+    yield* checked.limit === undefined ? events : events.slice(0, checked.limit);
   }
 
-  async list(): Promise<string[]> {
-    this.lifecycle.assertOpen('list');
-    return this.documents.names({ limit: Number.POSITIVE_INFINITY });
+  subscribe(query: TraceQuery, listener: (event: TraceEvent) => void): () => void {
+    this.lifecycle.assertOpen('subscribe');
+    const checked = { ...checkQuery('subscribe', query) };
+    if (typeof listener !== 'function') {
+      throw new InvalidArgumentError('subscribe(): the listener must be a function', {
+        details: { kind: KIND, method: 'subscribe', option: 'listener', value: listener },
+      });
+    }
+    const subscription = { query: checked, listener, left: checked.limit ?? Number.POSITIVE_INFINITY };
+    this.#subscriptions.add(subscription);
+    return () => {
+      this.#subscriptions.delete(subscription);
+    };
+  }
+
+  stats(): TraceStats {
+    this.lifecycle.assertOpen('stats');
+    return { recorded: this.#recorded, ...this.#sink.counts() };
+  }
+
+  async clear(runId?: string): Promise<void> {
+    this.lifecycle.assertOpen('clear');
+    if (runId !== undefined) assertValidName(KIND, runId);
+    await this.#sink.clear(runId);
+  }
+
+  /** Flushes what is buffered and releases the sink; later calls are `ClosedError`s. Idempotent. */
+  async close(): Promise<void> {
+    if (!this.lifecycle.markClosed()) return;
+    this.#subscriptions.clear();
+    await this.#sink.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #droppedLine(runId: string, count: number): string {
+    const input: TraceEventInput = { runId, kind: DROPPED_KIND, level: 'warn', data: { count } };
+    const { line } = encodeEvent(input, this.#stamp);
+    this.#stamp.seq++;
+    return line;
+  }
+
+  // Each listener gets its own copy: one listener changing its event changes no other's.
+  #deliver(line: string): void {
+    const text = line.slice(0, -1);
+    let event: TraceEvent | undefined;
+    for (const subscription of this.#subscriptions) {
+      event ??= decodeLine(text);
+      if (!matches(subscription.query, event)) continue;
+      if (--subscription.left <= 0) this.#subscriptions.delete(subscription);
+      try {
+        subscription.listener(event);
+      } catch (error) {
+        process.emitWarning(`a trace listener threw: ${String(error)}`, {
+          code: 'OMEGA_TRACE_LISTENER_FAILED',
+          detail: error instanceof Error ? error.stack : undefined,
+        });
+      }
+      event = undefined;
+    }
   }
 }

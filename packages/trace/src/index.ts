@@ -1,38 +1,35 @@
-import { CheckedParts, type Closable, type RecordParts, z } from '@omega/core';
+import type { Closable } from '@omega/core';
+import type { TraceEvent, TraceEventInput, TraceQuery, TraceStats } from './events.js';
 
 export type { Val } from '@omega/core';
-
-// TODO(seed): the seed's interface goes here. Replace the example below (a record of one value under a
-// name) with the seed's `TraceProvider`, its exact signatures (add, never drop or rename), its record
-// types and their zod schemas (types inferred from schemas, built from `RecordParts` so that rules.ts can
-// encode with the shape-only twin). No implementation in this file.
-
-/** The trace record over a set of record parts (checked ones for the public schema, shape ones for serde). */
-export function traceRecordOf(parts: RecordParts) {
-  return z.object({ value: parts.val });
-}
-
-/** What a trace record holds: one caller value (any `Val`). */
-export const TraceRecordSchema = traceRecordOf(CheckedParts);
-export type TraceRecord = z.infer<typeof TraceRecordSchema>;
+export * from './events.js';
+export { type OtlpOptions, toOtlp } from './otlp.js';
+export type * from './otlp-types.js';
 
 /**
- * Named trace records (names follow the one naming rule, `NAME_RULE` in `@omega/core`).
+ * Execution traces of runs: `record()` is the runtime's hot path (synchronous, never waiting for I/O),
+ * the rest reads, follows and clears what was recorded.
  *
- * Backends: `MemoryTraceProvider` (`@omega/trace/memory`), `FilesystemTraceProvider`
- * (`@omega/trace/filesystem`) and `MockTraceProvider` (`@omega/trace/mock`). Every backend passes
- * `describeTraceProvider` (`@omega/trace/conformance`).
+ * Backends: `MemoryTraceProvider` (`@omega/trace/memory`, a ring buffer), `StreamingTraceProvider`
+ * (`@omega/trace/filesystem`, per-process JSONL files) and `MockTraceProvider` (`@omega/trace/mock`).
+ * Every backend passes `describeTraceProvider` (`@omega/trace/conformance`).
  */
 export interface TraceProvider extends Closable {
-  /** The record stored under `name`, or `null` when there is none. */
-  get(name: string): Promise<TraceRecord | null>;
-
-  /** Stores `record` under `name`, replacing any earlier one (the last writer wins). */
-  put(name: string, record: TraceRecord): Promise<void>;
-
-  /** Deletes the record under `name`; `NotFoundError` when there is none. */
-  delete(name: string): Promise<void>;
-
-  /** The stored names, sorted by code unit. */
-  list(): Promise<string[]>;
+  /**
+   * Records one event: synchronous, it never waits for I/O. Bad input throws here (`InvalidNameError`
+   * for the run id, `InvalidArgumentError` naming the field otherwise) and records nothing.
+   */
+  record(event: TraceEventInput): void;
+  /** Writes what is buffered (and fsyncs it when durable); I/O errors surface here and from `close()`. */
+  flush(): Promise<void>;
+  /** Stored events matching `query`, ordered by (`at`, `writer`, `seq`); recorded ones are flushed first. */
+  query(query?: TraceQuery): AsyncIterable<TraceEvent>;
+  /**
+   * Calls `listener` with each event this provider records from now on that matches `query` (live, in
+   * this process; a listener that throws is reported as a process warning). Returns the unsubscribe.
+   */
+  subscribe(query: TraceQuery, listener: (event: TraceEvent) => void): () => void;
+  stats(): TraceStats;
+  /** Removes the stored events of `runId`, or of every run. */
+  clear(runId?: string): Promise<void>;
 }

@@ -1,18 +1,24 @@
-import { MemoryStore } from '@omega/core';
 import { TraceFront, type TraceFrontOptions } from './front.js';
+import { integerOption, knownOptions } from './options.js';
+import { RingSink } from './ring.js';
 
-// A constructor and nothing else: a rule needed here belongs in the front, a storage need in core's ports.
-// TODO(seed): the class keeps the seed's name for this backend where it gives one (`InMemoryReceiptProvider`).
+/** Options of {@link MemoryTraceProvider}: `capacity` (events kept, default 10,000) and `now`. */
+export interface MemoryTraceProviderOptions extends TraceFrontOptions {
+  capacity?: number;
+}
 
-/** Options of {@link MemoryTraceProvider}: those of every backend (and memory-only ones, if any). */
-export type MemoryTraceProviderOptions = TraceFrontOptions;
+/** The options a memory front takes, checked; `provider` names the class in errors. */
+export function memorySink(provider: string, options: MemoryTraceProviderOptions, extra: string[] = []) {
+  const checked = knownOptions(provider, options, ['capacity', 'now', ...extra]);
+  return new RingSink(integerOption(provider, checked, 'capacity', { min: 1, fallback: 10_000 }));
+}
 
 /**
- * Trace records held in this process, for tests and short runs. Each is kept as its serde text, so what a
- * caller stores or reads is never shared with the store, and values behave exactly as on disk.
+ * Traces held in this process, for tests and short runs: a ring of the last `capacity` events, the
+ * oldest dropped (and counted in `stats().dropped`) when it is full.
  */
 export class MemoryTraceProvider extends TraceFront {
   constructor(options: MemoryTraceProviderOptions = {}) {
-    super(new MemoryStore(), options, { provider: 'MemoryTraceProvider', ownsStore: true });
+    super(memorySink('MemoryTraceProvider', options), options, { provider: 'MemoryTraceProvider' });
   }
 }

@@ -1,21 +1,17 @@
-import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
 import { TraceFront } from './front.js';
 import type { TraceProvider } from './index.js';
-import type { MemoryTraceProviderOptions } from './memory.js';
+import { type MemoryTraceProviderOptions, memorySink } from './memory.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
 
-// One generated class and nothing else: the mock follows the method table in methods.ts. TODO(seed): the
-// class keeps the seed's name for its mock where it gives one.
-
-/** Options of {@link MockTraceProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
+/** Options of {@link MockTraceProvider}: `latencyMs`, and those of the memory provider it runs on. */
 export type MockTraceProviderOptions = MockOptions & MemoryTraceProviderOptions;
 
 /**
- * A scriptable trace provider for testing a runtime: it keeps records in memory, records every call in
- * `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
+ * A scriptable trace provider for testing a runtime: it keeps events in a memory ring, records every call
+ * in `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
  * `latencyMs`. Unscripted it behaves exactly like {@link MemoryTraceProvider}. Generated from the method
  * table, like every family's mock.
  */
@@ -23,5 +19,5 @@ export class MockTraceProvider extends mockProvider<TraceProvider, MockTraceProv
   'MockTraceProvider',
   METHODS,
   // The memory provider's front, under the mock's own name: its errors (a bad option) name the mock.
-  (options, provider) => new TraceFront(new MemoryStore(), options, { provider, ownsStore: true }),
+  (options, provider) => new TraceFront(memorySink(provider, options, ['latencyMs']), options, { provider }),
 ) {}

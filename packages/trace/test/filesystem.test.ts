@@ -1,47 +1,12 @@
-import { join } from 'node:path';
-import { encode } from '@omega/core';
-import { describeFilesystemFaults, readFramedText } from '@omega/core/testing';
 import { tempDir } from '@omega/test-kit';
-import * as vitest from 'vitest';
-import { describe, expect, it } from 'vitest';
 import { describeTraceProvider } from '../src/conformance.js';
-import { FilesystemTraceProvider } from '../src/filesystem.js';
-import { fakeClock, record } from './helpers.js';
+import { StreamingTraceProvider } from '../src/filesystem.js';
 
 describeTraceProvider(
-  'filesystem',
+  'streaming',
   async () => {
     const { dir, remove } = await tempDir('omega-trace-');
-    return { provider: new FilesystemTraceProvider({ root: dir }), cleanup: remove };
+    return { provider: new StreamingTraceProvider({ root: dir }), cleanup: remove };
   },
-  { reopen: async (provider) => new FilesystemTraceProvider({ root: provider.root }) },
+  { reopen: async (provider) => new StreamingTraceProvider({ root: provider.root }) },
 );
-
-// TODO(seed): what the family puts in its files and reads back (its header fields, the shape of its
-// records, what they report when damaged on disk). Files, folders, modes, locks and damaged framing are the
-// document port's, tested in @omega/core.
-describe('FilesystemTraceProvider: files', () => {
-  it('stores a record as <root>/trace/<name>.jsonl: a header with updatedAt, then the serde body', async () => {
-    const { dir, remove } = await tempDir('omega-trace-');
-    const provider = new FilesystemTraceProvider({ root: dir, now: fakeClock(5_000, 10) });
-    try {
-      await provider.put('layout', record('layout'));
-      const { header, body } = await readFramedText(join(provider.root, 'trace', 'layout.jsonl'));
-      expect(header).toMatchObject({ format: 'omega.trace', version: 1, name: 'layout', updatedAt: 5_000 });
-      expect(body).toBe(encode(record('layout')));
-    } finally {
-      await provider.close();
-      await remove();
-    }
-  });
-});
-
-describeFilesystemFaults(vitest, {
-  kind: 'trace',
-  folder: 'trace',
-  open: (root) => new FilesystemTraceProvider({ root }),
-  save: (provider, name) => provider.put(name, record('faults')),
-  load: (provider, name) => provider.get(name),
-  list: (provider) => provider.list(),
-  remove: (provider, name) => provider.delete(name),
-});

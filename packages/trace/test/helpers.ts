@@ -1,18 +1,20 @@
-import type { TraceRecord } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { assertBuilt } from '@omega/test-kit';
+import type { TraceEvent, TraceProvider, TraceQuery } from '../src/index.js';
 
-// TODO(seed): records of the seed's shape, as the tests need them.
-
-/** A small record whose content depends on `tag`. */
-export function record(tag: string): TraceRecord {
-  return { value: { tag, list: [1, 'two', { three: true }] } };
+/** Every event `query` gives. */
+export async function queryAll(provider: TraceProvider, query?: TraceQuery): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  for await (const event of provider.query(query)) events.push(event);
+  return events;
 }
 
-/** A clock that starts at `start` and advances by `step` on every reading. */
-export function fakeClock(start: number, step: number): () => number {
-  let next = start;
-  return () => {
-    const reading = next;
-    next += step;
-    return reading;
-  };
+/** Path of a file in test/fixtures: the children the slow tests start. */
+export function fixture(file: string): string {
+  return fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
+}
+
+/** Fails clearly when the package is not built: the fixtures import `@omega/trace/filesystem`. */
+export function assertTraceBuilt(): Promise<void> {
+  return assertBuilt(fileURLToPath(new URL('../dist/filesystem.js', import.meta.url)));
 }

@@ -2,27 +2,30 @@ import { StorageFailureError } from '@omega/core';
 import { describe, expect, it } from 'vitest';
 import { describeTraceProvider } from '../src/conformance.js';
 import { MockTraceProvider } from '../src/mock.js';
-import { record } from './helpers.js';
+import { queryAll } from './helpers.js';
 
 describeTraceProvider('mock', async () => ({ provider: new MockTraceProvider() }));
 
 // How scripts and records behave is @omega/core's mockProvider, tested there; here, that this mock is
-// typed by TraceProvider and scripts one of its calls. TODO(seed): keep both, over the seed's methods.
+// typed by TraceProvider and scripts one of its calls.
 describe('MockTraceProvider', () => {
   it('types its scripts by TraceProvider', () => {
     const typeChecks = (mock: MockTraceProvider) => {
-      // @ts-expect-error list() resolves to names (strings), not numbers
-      mock.returnNext('list', [1]);
+      // @ts-expect-error stats() returns counters, not a number
+      mock.returnNext('stats', 1);
     };
     expect(typeChecks).toBeTypeOf('function');
   });
 
-  it('fails a scripted put with the given error, storing nothing, and records the call', async () => {
+  it('fails a scripted flush with the given error and records the calls', async () => {
     const mock = new MockTraceProvider();
     const failure = new StorageFailureError('scripted disk failure');
-    mock.failNext('put', failure);
-    await expect(mock.put('r', record('r'))).rejects.toBe(failure);
-    expect(await mock.get('r')).toBeNull();
-    expect(mock.callsOf('put')).toStrictEqual([{ method: 'put', args: ['r', record('r')], error: failure }]);
+    mock.failNext('flush', failure);
+    mock.record({ runId: 'r', kind: 'k', at: 1 });
+    await expect(mock.flush()).rejects.toBe(failure);
+    expect((await queryAll(mock)).map((event) => event.kind)).toStrictEqual(['k']);
+    expect(mock.callsOf('flush')).toStrictEqual([{ method: 'flush', args: [], error: failure }]);
+    expect(mock.callsOf('record')[0]?.args).toStrictEqual([{ runId: 'r', kind: 'k', at: 1 }]);
+    await mock.close();
   });
 });
