@@ -52,7 +52,7 @@ export function readSegment(path: string, runId: string, writer: string): TraceE
     else {
       const event = decodeLine(text, source);
       if (event.runId !== runId || event.writer !== writer) {
-        throw corrupt(source, event.runId !== runId ? 'runId' : 'writer', `an event of another file`);
+        throw corrupt(source, event.runId !== runId ? '$.runId' : '$.writer', 'an event of another file');
       }
       events.push(event);
     }
@@ -69,16 +69,16 @@ function checkHeader(text: string, source: { file: string; offset: number }, run
     throw corrupt(source, '$', 'the header line is not JSON', error);
   }
   if (typeof header !== 'object' || header === null || header.format !== FORMAT) {
-    throw corrupt(source, 'format', `not a ${FORMAT} file`);
+    throw corrupt(source, '$.format', `not a ${FORMAT} file`);
   }
   if (!(Number.isSafeInteger(header.version) && (header.version as number) >= 1)) {
-    throw corrupt(source, 'version', 'a format version must be a positive integer');
+    throw corrupt(source, '$.version', 'a format version must be a positive integer');
   }
   if ((header.version as number) > FORMAT_VERSION) {
-    throw corrupt(source, 'version', `format version ${header.version} is newer than ${FORMAT_VERSION}`);
+    throw corrupt(source, '$.version', `format version ${header.version} is newer than ${FORMAT_VERSION}`);
   }
-  if (header.runId !== runId) throw corrupt(source, 'runId', `the header names another run`);
-  if (header.writer !== writer) throw corrupt(source, 'writer', `the header names another writer`);
+  if (header.runId !== runId) throw corrupt(source, '$.runId', `the header names another run`);
+  if (header.writer !== writer) throw corrupt(source, '$.writer', `the header names another writer`);
 }
 
 /** Every event stored under the trace folder `dir` for `runId` (every run when undefined). */
