@@ -16,6 +16,7 @@ import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
 import { smallOperations } from './small.js';
 import { syscallsPerSave } from './syscalls.js';
+import { traceOperations } from './trace.js';
 
 // Small operations are timed in batches, so timer resolution and scheduling noise do not dominate.
 const SIZES = [
@@ -27,7 +28,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, trace) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     if (runs('effects')) rows.push(...(await effectOperations(root)));
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     if (runs('artifact')) rows.push(...(await artifactOperations(path.join(root, 'artifact'))));
+    if (runs('trace')) rows.push(...(await traceOperations(path.join(root, 'trace'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

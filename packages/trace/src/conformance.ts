@@ -140,6 +140,13 @@ export function describeTraceProvider<P extends TraceProvider>(
         assertSameValue(stored, { ...input, data: exoticValues() });
       });
 
+      it('keeps a kind and a name holding what JSON escapes (quotes, backslashes, controls, lone surrogates)', async () => {
+        const text = 'a "quoted" \\ back\nslash \u0001 \ud800 \u{1f600} é';
+        current().record({ runId: 'escaped', kind: text, name: text });
+        const [event] = await all({ runId: 'escaped' });
+        expect([event?.kind, event?.name]).toStrictEqual([text, text]);
+      });
+
       for (const [label, input, path] of BAD_INPUTS) {
         it(`refuses ${label} with an InvalidArgumentError naming the run and ${path}, recording nothing`, async () => {
           const error = thrownBy(() => current().record(input as TraceEventInput), 'INVALID_ARGUMENT');

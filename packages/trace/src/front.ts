@@ -69,7 +69,7 @@ export class TraceFront implements TraceProvider {
     this.#stamp.seq++;
     this.#recorded++;
     this.#sink.accept(runId, line);
-    if (this.#subscriptions.size > 0) this.#deliver(line);
+    if (this.#subscriptions.size > 0) this.#deliver(runId, line);
   }
 
   async flush(): Promise<void> {
@@ -131,11 +131,12 @@ export class TraceFront implements TraceProvider {
   }
 
   // Each listener gets its own copy: one listener changing its event changes no other's.
-  #deliver(line: string): void {
+  #deliver(runId: string, line: string): void {
     const text = line.slice(0, -1);
+    const place = { runId, writer: this.writer };
     let event: TraceEvent | undefined;
     for (const subscription of this.#subscriptions) {
-      event ??= decodeLine(text);
+      event ??= decodeLine(text, place);
       if (!matches(subscription.query, event)) continue;
       if (--subscription.left <= 0) this.#subscriptions.delete(subscription);
       try {

@@ -1,6 +1,6 @@
 import type { TraceEvent } from './events.js';
 import { decodeLine } from './rules.js';
-import type { SinkCounts, TraceSink } from './sink.js';
+import type { SinkCounts, SinkOwner, TraceSink } from './sink.js';
 
 /**
  * The memory sink: the last `capacity` lines in a ring, the oldest overwritten (and counted as dropped)
@@ -16,6 +16,7 @@ export class RingSink implements TraceSink {
   #size = 0;
   #written = 0;
   #dropped = 0;
+  #writer = '';
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -23,7 +24,9 @@ export class RingSink implements TraceSink {
     this.#runs = new Array(capacity);
   }
 
-  bind(): void {}
+  bind(owner: SinkOwner): void {
+    this.#writer = owner.writer;
+  }
 
   accept(runId: string, line: string): void {
     const at = (this.#start + this.#size) % this.#capacity;
@@ -45,7 +48,8 @@ export class RingSink implements TraceSink {
     for (let i = 0; i < this.#size; i++) {
       const at = (this.#start + i) % this.#capacity;
       if (runId === undefined || this.#runs[at] === runId) {
-        events.push(decodeLine((this.#lines[at] as string).slice(0, -1)));
+        const place = { runId: this.#runs[at] as string, writer: this.#writer };
+        events.push(decodeLine((this.#lines[at] as string).slice(0, -1), place));
       }
     }
     return events;

@@ -60,6 +60,20 @@ function checkId(runId: string, path: string, id: unknown, digits: number): void
   }
 }
 
+// What JSON must escape in a string: quotes, backslashes, control characters and lone surrogates (a
+// surrogate pair is sent to JSON.stringify too, which keeps it).
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+function quoted(text: string): string {
+  return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 let lastRun = '';
 let lastTraceId = '';
 
@@ -126,21 +140,19 @@ export function encodeEvent(input: TraceEventInput, stamp: Stamp): EncodedEvent 
   if (input.traceId !== undefined) checkId(runId, 'traceId', traceId, 32);
   if (spanId !== undefined) checkId(runId, 'spanId', spanId, 16);
   if (parentSpanId !== undefined) checkId(runId, 'parentSpanId', parentSpanId, 16);
-  // Undefined fields are left out by JSON.stringify: one call writes every plain field.
-  const head = JSON.stringify({
-    runId,
-    kind,
-    step,
-    at,
-    level,
-    name,
-    traceId,
-    spanId,
-    parentSpanId,
-    writer: stamp.writer,
-    seq: stamp.seq,
-  });
-  if (data === undefined) return { runId, line: `${head}\n` };
+  // Written by hand: the ids are checked to need no escaping, numbers print as JSON prints them, and only
+  // free text is escaped, when it must be (a third of JSON.stringify's time). The run, the writer and a
+  // trace id derived from the run are where the line is kept (its file, its ring slot), not in it.
+  let head = `{"kind":${quoted(kind)}`;
+  if (step !== undefined) head += `,"step":${step}`;
+  head += `,"at":${at}`;
+  if (level !== undefined) head += `,"level":"${level}"`;
+  if (name !== undefined) head += `,"name":${quoted(name)}`;
+  if (traceId !== traceIdOf(runId)) head += `,"traceId":"${traceId}"`;
+  if (spanId !== undefined) head += `,"spanId":"${spanId}"`;
+  if (parentSpanId !== undefined) head += `,"parentSpanId":"${parentSpanId}"`;
+  head += `,"seq":${stamp.seq}`;
+  if (data === undefined) return { runId, line: `${head}}\n` };
   let text: string;
   try {
     text = encode(data);
@@ -149,7 +161,7 @@ export function encodeEvent(input: TraceEventInput, stamp: Stamp): EncodedEvent 
     const path = `data${String(error.details.path ?? '$').slice(1)}`;
     throw invalid(runId, path, `${error.message} (in data)`, undefined, error);
   }
-  return { runId, line: `${head.slice(0, -1)},"data":${text}}\n` };
+  return { runId, line: `${head},"data":${text}}\n` };
 }
 
 /** Where a stored line came from, for the errors of {@link decodeLine}. */
@@ -159,12 +171,19 @@ export interface LineSource {
   offset: number;
 }
 
+/** What a line's place says of its event: its run and its writer. */
+export interface LinePlace {
+  runId: string;
+  writer: string;
+}
+
 /**
- * Decodes one stored line (without its newline). Lines this process encoded (`source` undefined) are
- * trusted; lines read from a file are checked against {@link TraceEventSchema}, a bad one being a
- * `CorruptDataError` naming the file, the byte offset and the first bad path.
+ * Decodes one stored line (without its newline) of run and writer `place`, the trace id defaulting to
+ * the run's. Lines this process encoded (`source` undefined) are trusted; lines read from a file are
+ * checked against {@link TraceEventSchema}, a bad one being a `CorruptDataError` naming the file, the
+ * byte offset and the first bad path.
  */
-export function decodeLine(text: string, source?: LineSource): TraceEvent {
+export function decodeLine(text: string, place: LinePlace, source?: LineSource): TraceEvent {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
@@ -174,6 +193,12 @@ export function decodeLine(text: string, source?: LineSource): TraceEvent {
     if (source === undefined) throw error;
     throw corrupt(source, '$', error instanceof Error ? error.message : String(error), error);
   }
+  if (source !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
+    throw corrupt(source, '$', 'a line must hold an object');
+  }
+  parsed.runId = place.runId;
+  parsed.writer = place.writer;
+  parsed.traceId ??= traceIdOf(place.runId);
   if (source === undefined) return parsed as unknown as TraceEvent;
   const checked = TraceEventSchema.safeParse(parsed);
   if (checked.success) return checked.data as TraceEvent;

@@ -37,7 +37,7 @@ function readWhole(path: string): Buffer | null {
 
 /**
  * The events of one trace file, each line checked. The first line names the format, the run and the
- * writer; every event must say the same run and writer. A last line without its newline is a write
+ * writer, which are every event's (lines do not repeat them). A last line without its newline is a write
  * under way or cut short by a crash: it is not an event yet, and is skipped.
  */
 export function readSegment(path: string, runId: string, writer: string): TraceEvent[] {
@@ -49,13 +49,7 @@ export function readSegment(path: string, runId: string, writer: string): TraceE
     const text = bytes.toString('utf8', start, end);
     const source = { file: path, offset: start };
     if (start === 0) checkHeader(text, source, runId, writer);
-    else {
-      const event = decodeLine(text, source);
-      if (event.runId !== runId || event.writer !== writer) {
-        throw corrupt(source, event.runId !== runId ? '$.runId' : '$.writer', 'an event of another file');
-      }
-      events.push(event);
-    }
+    else events.push(decodeLine(text, { runId, writer }, source));
     start = end + 1;
   }
   return events;

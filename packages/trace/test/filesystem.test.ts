@@ -65,13 +65,8 @@ describe('StreamingTraceProvider: files', () => {
       writer: provider.writer,
       segment: 0,
     });
-    expect(JSON.parse(lines[1] as string)).toMatchObject({
-      runId: 'layout',
-      kind: 'k',
-      at: 5,
-      seq: 0,
-      data: { n: 1 },
-    });
+    // The run, the writer and the trace id derived from the run are the file's, not repeated per line.
+    expect(JSON.parse(lines[1] as string)).toStrictEqual({ kind: 'k', at: 5, seq: 0, data: { n: 1 } });
     expect(lines[2]).toBe('');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'traces', 'layout'))).mode & 0o777).toBe(0o700);
@@ -102,7 +97,7 @@ describe('StreamingTraceProvider: files', () => {
     await closeAll();
   });
 
-  test('refuses a file of another format, an event of another run, and a symlinked run folder', async ({
+  test('refuses a file of another format, a file of another run, and a symlinked run folder', async ({
     dir,
   }) => {
     const { open, closeAll } = opener(dir);
@@ -117,7 +112,7 @@ describe('StreamingTraceProvider: files', () => {
     let error = await iterationRejectionOf(() => open().query(), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ file, offset: 0, path: '$.format' });
 
-    await writeFile(file, original.replace('"runId":"checked","kind"', '"runId":"other","kind"'));
+    await writeFile(file, original.replace('"runId":"checked"', '"runId":"other"'));
     error = await iterationRejectionOf(() => open().query(), 'CORRUPT_DATA');
     expect(error.details).toMatchObject({ file, path: '$.runId' });
 
