@@ -263,6 +263,10 @@ export class SegmentSink implements TraceSink {
     const plans: Planned[] = [];
     let failure: unknown = null;
     for (const [runId, batch] of this.#pending) {
+      // Its text copied into chunks first: from then on its bytes are counted exactly.
+      const counted = batch.bytes;
+      const buffers = [...batch.chunks()];
+      this.#pendingBytes += batch.bytes - counted;
       let segment: Segment;
       try {
         segment = this.#segmentFor(runId, batch.bytes);
@@ -270,7 +274,6 @@ export class SegmentSink implements TraceSink {
         failure ??= error;
         continue;
       }
-      const buffers = batch.chunks();
       if (segment.size === 0) buffers.unshift(this.#header(runId, segment));
       let bytes = 0;
       for (const buffer of buffers) bytes += buffer.length;
