@@ -7,6 +7,8 @@ import { checkQuery, matches } from './query.js';
 import { DROPPED_KIND, decodeLine, encodeEvent, KIND, type Stamp } from './rules.js';
 import type { TraceSink } from './sink.js';
 
+export type { SinkCounts, SinkOwner, TraceSink } from './sink.js';
+
 /** Options every trace backend takes. */
 export interface TraceFrontOptions {
   /**
