@@ -63,6 +63,8 @@ export class SegmentSink implements TraceSink {
   /** The rounds, one after the other; a rejected round leaves the chain usable. */
   #chain: Promise<void> = Promise.resolve();
   #queued = false;
+  /** Steps queued or running. */
+  #steps = 0;
   #failing = false;
   #timer: NodeJS.Timeout | null = null;
 
@@ -173,8 +175,15 @@ export class SegmentSink implements TraceSink {
     if (this.#options.durable) for (const planned of plans) io.fsyncSync(planned.segment.fd);
   }
 
-  #enqueue(step: () => Promise<void>): Promise<void> {
-    const run = this.#chain.then(step);
+  // With nothing running, a step starts at once: a write it submits runs on the thread pool while the
+  // caller goes on recording (as pino's asynchronous destination does), instead of after its loop.
+  #enqueue(step: () => Promise<void>, now = false): Promise<void> {
+    const idle = this.#steps === 0;
+    this.#steps++;
+    const started = idle && now ? step() : this.#chain.then(step);
+    const run = started.finally(() => {
+      this.#steps--;
+    });
     this.#chain = run.catch(() => undefined);
     return run;
   }
@@ -184,10 +193,16 @@ export class SegmentSink implements TraceSink {
   #background(): void {
     if (this.#queued || (this.#pending.size === 0 && this.#drops.size === 0)) return;
     this.#queued = true;
+    // From record(), a round starts at once only into files already open: it then makes no call that
+    // may wait (an fstat, and the write it hands to the thread pool); opening a file waits for later.
+    const now = [...this.#pending].every(([runId, batch]) => {
+      const open = this.#segments.get(runId);
+      return open !== undefined && open.size + batch.bytes <= this.#options.maxFileBytes;
+    });
     this.#enqueue(() => {
       this.#queued = false;
       return this.#round();
-    }).then(
+    }, now).then(
       () => {
         this.#failing = false;
       },

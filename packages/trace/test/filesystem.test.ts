@@ -231,17 +231,28 @@ describe('StreamingTraceProvider: files', () => {
 });
 
 describe('StreamingTraceProvider: buffering', () => {
-  test('starts a write once flushBytes are buffered, without waiting for it', async ({ dir }) => {
+  test('starts a write once flushBytes are buffered: into an open file at once, a new file on the next tick', async ({
+    dir,
+  }) => {
     const { open, closeAll } = opener(dir);
     const provider = open({ flushBytes: 4096 });
     const writes = countCalls('writev');
+    const record = (count: number) => {
+      for (let i = 0; i < count; i++) provider.record({ runId: 'sized', kind: 'k', data: 'x'.repeat(1000) });
+    };
     try {
-      provider.record({ runId: 'sized', kind: 'k', data: 'x'.repeat(1000) });
+      // Lines of about 1 KB: the fourth crosses 4096 bytes.
+      record(3);
       expect(writes.count()).toBe(0);
-      for (let i = 0; i < 4; i++) provider.record({ runId: 'sized', kind: 'k', data: 'x'.repeat(1000) });
+      record(1);
       expect(writes.count()).toBe(0);
       await Promise.resolve();
       expect(writes.count()).toBe(1);
+      await provider.flush();
+      record(3);
+      expect(writes.count()).toBe(1);
+      record(1);
+      expect(writes.count()).toBe(2);
     } finally {
       writes.restore();
     }
