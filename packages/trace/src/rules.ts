@@ -74,16 +74,6 @@ function quoted(text: string): string {
   return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-/**
- * `text` made flat: a line built by concatenation is a tree of a dozen string pieces, and a buffer or a
- * ring keeping thousands of them alive made the garbage collector most of `record()`'s time. Reading a
- * character makes V8 copy the pieces into one string.
- */
-function flat(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
-
 let lastRun = '';
 let lastTraceId = '';
 
@@ -162,7 +152,7 @@ export function encodeEvent(input: TraceEventInput, stamp: Stamp): EncodedEvent 
   if (spanId !== undefined) head += `,"spanId":"${spanId}"`;
   if (parentSpanId !== undefined) head += `,"parentSpanId":"${parentSpanId}"`;
   head += `,"seq":${stamp.seq}`;
-  if (data === undefined) return { runId, line: flat(`${head}}\n`) };
+  if (data === undefined) return { runId, line: `${head}}\n` };
   let text: string;
   try {
     text = encode(data);
@@ -171,7 +161,7 @@ export function encodeEvent(input: TraceEventInput, stamp: Stamp): EncodedEvent 
     const path = `data${String(error.details.path ?? '$').slice(1)}`;
     throw invalid(runId, path, `${error.message} (in data)`, undefined, error);
   }
-  return { runId, line: flat(`${head},"data":${text}}\n`) };
+  return { runId, line: `${head},"data":${text}}\n` };
 }
 
 /** Where a stored line came from, for the errors of {@link decodeLine}. */
