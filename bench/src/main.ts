@@ -18,6 +18,7 @@ import { type Row, writeReport } from './report.js';
 import { smallOperations } from './small.js';
 import { streamOperations } from './stream.js';
 import { syscallsPerSave } from './syscalls.js';
+import { traceOperations } from './trace.js';
 
 // Small operations are timed in batches, so timer resolution and scheduling noise do not dominate.
 const SIZES = [
@@ -29,7 +30,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       rows.push(...stream.rows);
       notes.push(...stream.notes);
     }
+    if (runs('trace')) rows.push(...(await traceOperations(path.join(root, 'trace'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

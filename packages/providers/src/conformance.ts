@@ -10,3 +10,4 @@ export * from '@omega/session/conformance';
 export * from '@omega/snapshot/conformance';
 export * from '@omega/state/conformance';
 export * from '@omega/stream/conformance';
+export * from '@omega/trace/conformance';

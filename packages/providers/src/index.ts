@@ -51,3 +51,8 @@ export * from '@omega/stream/filesystem';
 export * from '@omega/stream/front';
 export * from '@omega/stream/memory';
 export * from '@omega/stream/mock';
+export * from '@omega/trace';
+export * from '@omega/trace/filesystem';
+export * from '@omega/trace/front';
+export * from '@omega/trace/memory';
+export * from '@omega/trace/mock';
