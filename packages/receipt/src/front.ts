@@ -1,21 +1,31 @@
 import {
+  type Checkpoint,
+  CompactRange,
   ConflictError,
   CorruptDataError,
+  checkSignerOption,
   type DocumentBackend,
   decode,
   Front,
   type FrontInit,
+  generateNoteKey,
   InvalidArgumentError,
   isOmegaError,
+  type KeyedSigner,
+  keyedSigner,
   type LogBackend,
   type LogEntry,
+  leafHash,
+  openCheckpoint,
+  type SignerOption,
   type Store,
   sha256Hex,
+  signCheckpoint,
   type Val,
+  verifierFromKey,
 } from '@omega/core';
 import { Batches } from './batches.js';
 import { Bodies, type BodyRef, type BodyTexts, PackCache, type Part, type Place } from './bodies.js';
-import { CompactRange } from './compact-range.js';
 import { Erasures } from './erasures.js';
 import { checkOrigin, checkRedact, DEFAULT_ORIGIN, type ReceiptFrontOptions } from './front-options.js';
 import { HashIndex } from './hash-index.js';
@@ -30,8 +40,6 @@ import type {
   VerifyResult,
 } from './index.js';
 import { KEYS, KeyIndex } from './key-index.js';
-import { leafHash } from './merkle.js';
-import { type Checkpoint, generateNoteKey, openCheckpoint, signCheckpoint, verifierFromKey } from './note.js';
 import {
   BLOBS,
   canonicalText,
@@ -49,11 +57,9 @@ import {
   type TreeHeader,
   type Unhashed,
 } from './rules.js';
-import { checkSigner, type KeyedSigner, keyedSigner, type SignerOption } from './signer.js';
 import { TREE_LOGS, TreeState } from './tree-state.js';
 
-export type { ReceiptFrontOptions } from './front-options.js';
-export type { ReceiptSigner } from './signer.js';
+export type { ReceiptFrontOptions, ReceiptSigner } from './front-options.js';
 
 // The tree document holding the last checkpoint this store's signers signed.
 const LAST_CHECKPOINT = 'checkpoint';
@@ -90,7 +96,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     super(KIND, store, options, init);
     const provider = init.provider ?? new.target.name;
     this.#origin = checkOrigin(provider, options.origin ?? DEFAULT_ORIGIN);
-    this.#signerOption = checkSigner(provider, options.signer);
+    this.#signerOption = checkSignerOption(provider, KIND, options.signer);
     this.#redact = checkRedact(provider, options.redact);
     this.log = store.log(LOG);
     this.#bodies = new Bodies(store.blobs(BLOBS));
@@ -372,10 +378,10 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async #loadSigner(): Promise<KeyedSigner> {
     const keyName = this.#origin.replace(/[+\s]/g, '-');
-    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName);
+    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName, KIND);
     for (;;) {
       const stored = await this.tree.read(SIGNER);
-      if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName);
+      if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName, KIND);
       try {
         await this.tree.create(SIGNER, {}, JSON.stringify(generateNoteKey(keyName).signerKey));
       } catch (error) {
