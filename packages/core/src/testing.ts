@@ -22,9 +22,11 @@ export {
   describeBlobBackend,
 } from './testing/blob-contract.js';
 export {
+  ACCEPTED_RESOURCES,
   CAPABILITY_CASES,
   type CapabilityCase,
   MALFORMED_CAPABILITY_PATTERNS,
+  REFUSED_RESOURCES,
 } from './testing/capability-cases.js';
 export {
   type ContractHeader,
