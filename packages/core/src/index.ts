@@ -1,4 +1,5 @@
 export { z } from 'zod';
+export * from './batches.js';
 export * from './blobs.js';
 export * from './canonical.js';
 export * from './capabilities.js';

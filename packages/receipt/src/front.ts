@@ -1,14 +1,15 @@
 import {
+  Batches,
   type Checkpoint,
   CompactRange,
   ConflictError,
   CorruptDataError,
+  checkpointDisagreement,
   checkSignerOption,
   type DocumentBackend,
   decode,
   Front,
   type FrontInit,
-  generateNoteKey,
   InvalidArgumentError,
   isOmegaError,
   type KeyedSigner,
@@ -21,10 +22,10 @@ import {
   type Store,
   sha256Hex,
   signCheckpoint,
+  storedSigner,
   type Val,
   verifierFromKey,
 } from '@omega/core';
-import { Batches } from './batches.js';
 import { Bodies, type BodyRef, type BodyTexts, PackCache, type Part, type Place } from './bodies.js';
 import { Erasures } from './erasures.js';
 import { checkOrigin, checkRedact, DEFAULT_ORIGIN, type ReceiptFrontOptions } from './front-options.js';
@@ -283,7 +284,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
     }
     for (const checkpoint of checkpoints) {
-      const reason = disagreement(checkpoint, range.size, roots.get(checkpoint.size));
+      const reason = checkpointDisagreement(checkpoint, range.size, roots.get(checkpoint.size), 'receipts');
       if (reason !== null) return { ok: false, size: range.size, erased, reason };
     }
     return { ok: true, size: range.size, erased };
@@ -359,7 +360,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     const reason =
       typeof opened === 'string'
         ? opened
-        : disagreement(opened, size, opened.size <= size ? await this.#tree.root(opened.size) : undefined);
+        : checkpointDisagreement(
+            opened,
+            size,
+            opened.size <= size ? await this.#tree.root(opened.size) : undefined,
+            'receipts',
+          );
     if (reason !== null) {
       throw new CorruptDataError(`the receipt log does not extend its last checkpoint: ${reason}`, {
         details: { kind: KIND, reason },
@@ -379,16 +385,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   async #loadSigner(): Promise<KeyedSigner> {
     const keyName = this.#origin.replace(/[+\s]/g, '-');
     if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName, KIND);
-    for (;;) {
-      const stored = await this.tree.read(SIGNER);
-      if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName, KIND);
-      try {
-        await this.tree.create(SIGNER, {}, JSON.stringify(generateNoteKey(keyName).signerKey));
-      } catch (error) {
-        // Another process made the key first: use its.
-        if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
-      }
-    }
+    return storedSigner(this.tree, SIGNER, {}, keyName, KIND);
   }
 
   /** Every entry from position `from` on, a page at a time. */
@@ -457,10 +454,11 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       const reason =
         typeof opened === 'string'
           ? opened
-          : disagreement(
+          : checkpointDisagreement(
               opened,
               current,
               opened.size <= current ? await this.#tree.root(opened.size) : undefined,
+              'receipts',
             );
       if (reason !== null) {
         throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
@@ -503,17 +501,6 @@ function firstOfEachKey(items: readonly Pending[], byKey: ReadonlyMap<string, Re
 }
 
 const BODY_PROBLEMS = { missing: 'is missing', altered: 'does not match its digest' } as const;
-
-/** Why a log of `size` receipts whose root at the checkpoint's size is `root` does not extend it, or null. */
-function disagreement(checkpoint: Checkpoint, size: number, root: string | undefined): string | null {
-  if (checkpoint.size > size) {
-    return `the log holds ${size} receipts, fewer than the ${checkpoint.size} of the checkpoint`;
-  }
-  if (root !== checkpoint.rootHash) {
-    return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
-  }
-  return null;
-}
 
 function checkSize(argument: string, size: number, actual: number): number {
   if (!Number.isSafeInteger(size) || size < 0 || size > actual) {
