@@ -1,19 +1,22 @@
 import { type FilesystemOptions, FilesystemStore } from '@omega/core/fs';
 import { SecurityFront, type SecurityFrontOptions } from './front.js';
+import { PolicyFile } from './policy-file.js';
 
 // A constructor and `root`, nothing else: a rule needed here belongs in the front, a storage need in core's
-// ports. TODO(seed): the class keeps the seed's name for this backend where it gives one.
+// ports.
 
 /**
- * Options of {@link FilesystemSecurityProvider}: `root` (records live in `<root>/security/`, created on first
- * use), `durable`, `lockTimeoutMs`, and those of every backend (`now`).
+ * Options of {@link FilesystemSecurityProvider}: `root`, `durable`, `lockTimeoutMs`, and those of every
+ * backend (`policy`, `now`, redaction, signer); the policy's place is the backend's own.
  */
-export type FilesystemSecurityProviderOptions = FilesystemOptions & SecurityFrontOptions;
+export type FilesystemSecurityProviderOptions = FilesystemOptions & Omit<SecurityFrontOptions, 'policyStore'>;
 
 /**
- * Security records as one framed file each, `<root>/security/<name>.jsonl` (format `omega.security`, version
- * 1): a header line with `updatedAt`, then the serde text of the record. Puts are atomic replaces (durable
- * unless `durable: false`), so a crash leaves the previous record or the new one, never a torn one.
+ * The policy and the audit on disk under `root`: the policy in `security/policy.json` (read and validated
+ * at construction, a bad rule a `CorruptDataError` naming it; replaced atomically by `setPolicy`), the
+ * audit log in `security-audit/` (appends chained by the log's conditional append, from any number of
+ * processes), the last checkpoint and the store's own signing key (0600) in `security-state/`. Durable
+ * unless `durable: false`: an authorization resolves only once its record survives a crash.
  */
 export class FilesystemSecurityProvider extends SecurityFront {
   /** The store root, as an absolute path. */
@@ -21,7 +24,8 @@ export class FilesystemSecurityProvider extends SecurityFront {
 
   constructor(options: FilesystemSecurityProviderOptions) {
     const store = new FilesystemStore(options);
-    super(store, options, { provider: 'FilesystemSecurityProvider', ownsStore: true });
+    const policyStore = new PolicyFile(store.root, options.durable ?? true);
+    super(store, { ...options, policyStore }, { provider: 'FilesystemSecurityProvider', ownsStore: true });
     this.root = store.root;
   }
 }

@@ -1,50 +1,527 @@
-import { DocumentFront, type FrontInit, type FrontOptions, type Store } from '@omega/core';
-import type { SecurityProvider, SecurityRecord } from './index.js';
-import { DOCUMENTS, decodeSecurity, encodeSecurity, notFound, type SecurityHeader } from './rules.js';
+import {
+  assertCapability,
+  Batches,
+  CapabilityDeniedError,
+  type Checkpoint,
+  CompactRange,
+  ConflictError,
+  CorruptDataError,
+  canonicalize,
+  canonicalUtf8,
+  checkpointDisagreement,
+  checkSignerOption,
+  type DocumentBackend,
+  decode,
+  explainNotVal,
+  Front,
+  type FrontInit,
+  InvalidArgumentError,
+  isOmegaError,
+  type KeyedSigner,
+  keyedSigner,
+  type LogBackend,
+  type LogEntry,
+  leafHash,
+  openCheckpoint,
+  type SignerOption,
+  type Store,
+  sha256Hex,
+  signCheckpoint,
+  storedSigner,
+  type Val,
+  verifierFromKey,
+} from '@omega/core';
+import type { SecurityFrontOptions } from './front-options.js';
+import { checkFrontOptions } from './front-options.js';
+import {
+  type AccessRequest,
+  type AuditEvent,
+  type AuditEventInput,
+  AuditEventInputSchema,
+  type AuditHead,
+  type AuditQuery,
+  type AuditVerifyResult,
+  type Decision,
+  type Policy,
+  type SecurityProvider,
+} from './index.js';
+import { type CompiledPolicy, checkRequest } from './policy.js';
+import {
+  argumentPolicy,
+  checkPolicyStore,
+  initialPolicy,
+  optionPolicy,
+  type PolicyStore,
+  storedPolicy,
+} from './policy-store.js';
+import { Redactor } from './redaction.js';
+import { DEFAULT_REDACTION_RULES, DEFAULT_SECRET_KEYS, SECRET_KEY_RULE } from './redaction-rules.js';
+import {
+  AUDIT_LOG,
+  DOCUMENTS,
+  type EntryHeader,
+  entryText,
+  eventOfEntry,
+  KIND,
+  LOG,
+  type StateHeader,
+} from './rules.js';
 
-// TODO(seed): every method of the seed's interface, once, here: each starts with
-// `this.lifecycle.assertNamed(method, name)` (or `assertOpen(method)`), async ones are `async`,
-// read-modify-write is `this.documents.update(name, next)`, timestamps come from `this.timestamp(name)`.
-// A log or blob family extends `Front` and takes `store.log(LOG)` / `store.blobs(BLOBS)` instead.
+export type { SecurityFrontOptions } from './front-options.js';
+export type { PolicyStore } from './policy-store.js';
 
-/** Options every security backend takes: `now`, the clock of each stored record's `updatedAt` (default `Date.now`). */
-export type SecurityFrontOptions = FrontOptions;
+// The state document holding the last checkpoint this store's signers signed, and the store's own key.
+const LAST_CHECKPOINT = 'checkpoint';
+const SIGNER = 'signer';
+const PAGE = 1000;
+const SYSTEM = 'system';
+
+/** What the audit's batches append: a decision to make, an event to record, or a policy to put in force. */
+type Item =
+  | { type: 'decision'; request: AccessRequest; redacted: AccessRequest }
+  | { type: 'event'; event: AuditEventInput }
+  | { type: 'policy'; action: 'policy.load' | 'policy.change'; policy: CompiledPolicy; principal: string };
+
+/** What an item comes to: the decision and its record, or the record alone. */
+interface Appended {
+  event: AuditEvent | null;
+  decision?: Decision;
+}
+
+/** Where the audit ends: its size, the loggedAt of its last record and the policy it was made under. */
+interface Tail {
+  size: number;
+  loggedAt: number;
+  policyHash: string | null;
+}
 
 /**
- * The security family's rules, written once over the document port of any {@link Store}: every provider
- * (memory, filesystem, PostgreSQL) is this front over its own store, and a store from another package
- * gets a security provider as `new SecurityFront(store)`. A put is one atomic replace of the document, so
- * concurrent puts of a name leave one whole record: the last writer wins.
+ * The security family's rules, written once over the log and document ports of any {@link Store}: the
+ * policy (checked and compiled once, in force until changed), decisions, and the audit as a Merkle log
+ * (appends chained by the log's conditional append, never a lock) with signed checkpoints.
  */
-export class SecurityFront extends DocumentFront<SecurityHeader> implements SecurityProvider {
-  /** Where and how security records are stored in a store: `security/<name>`, format `omega.security`. */
+export class SecurityFront extends Front implements SecurityProvider {
+  static readonly LOG = LOG;
   static readonly DOCUMENTS = DOCUMENTS;
+  protected readonly log: LogBackend<EntryHeader>;
+  protected readonly state: DocumentBackend<StateHeader>;
+  readonly #provider: string;
+  readonly #origin: string;
+  readonly #signerOption: SignerOption | undefined;
+  readonly #redactor: Redactor;
+  readonly #policyStore: PolicyStore | null;
+  #policy: CompiledPolicy;
+  #signer: Promise<KeyedSigner> | null = null;
+  // The audit's tail after this provider's last append: the next batch's guess, which its conditional
+  // append checks (a conflict reads the log again).
+  #tail: Tail | null = null;
+  readonly #appends = new Batches<Item, Appended>(
+    (items) => this.#appendBatch(items),
+    256,
+    (item) => item.type === 'policy',
+  );
 
-  /** A security provider over `store`'s documents; `init` is for provider classes (their name, the store's ownership). */
-  constructor(store: Store, options?: SecurityFrontOptions, init?: FrontInit) {
-    super(DOCUMENTS, store, options, init);
+  constructor(store: Store, options: SecurityFrontOptions = {}, init: FrontInit = {}) {
+    super(KIND, store, options, init);
+    const provider = init.provider ?? new.target.name;
+    this.#provider = provider;
+    const checked = checkFrontOptions(provider, options);
+    this.#origin = checked.origin;
+    this.#signerOption = checkSignerOption(provider, KIND, options.signer);
+    this.#redactor = new Redactor(
+      checked.redactionRules ?? DEFAULT_REDACTION_RULES,
+      checked.secretKeys ?? DEFAULT_SECRET_KEYS,
+      SECRET_KEY_RULE,
+      provider,
+    );
+    this.#policyStore = checkPolicyStore(provider, options.policyStore);
+    this.#policy = initialPolicy(provider, this.#policyStore, optionPolicy(provider, options.policy));
+    this.log = store.log(LOG);
+    this.state = store.documents(DOCUMENTS);
   }
 
-  async get(name: string): Promise<SecurityRecord | null> {
-    this.lifecycle.assertNamed('get', name);
-    const document = await this.documents.read(name);
-    return document && decodeSecurity(name, document.body, this.documents.prevalidated, document.file);
+  check(request: AccessRequest): Decision {
+    this.lifecycle.assertOpen('check');
+    const { checked, redacted } = this.#checkRequest(request);
+    return this.#policy.decide(checked, decisionIdOf(this.#policy.hash, redacted));
   }
 
-  async put(name: string, record: SecurityRecord): Promise<void> {
-    this.lifecycle.assertNamed('put', name);
-    // Encoded before the clock is read and anything is written: a bad record stores nothing.
-    const body = encodeSecurity(name, record);
-    await this.documents.write(name, { updatedAt: this.timestamp(name) }, body);
+  async authorize(request: AccessRequest): Promise<Decision> {
+    this.lifecycle.assertOpen('authorize');
+    const { checked, redacted } = this.#checkRequest(request);
+    // Decided in the batch, under the policy in force when its record is appended.
+    const { decision } = await this.#appends.submit({ type: 'decision', request: checked, redacted });
+    const made = decision as Decision;
+    if (!made.allowed) {
+      throw new CapabilityDeniedError(
+        `${redacted.principal} may not ${redacted.action} ${redacted.resource}: ${made.reason}`,
+        {
+          details: {
+            kind: KIND,
+            principal: redacted.principal,
+            action: redacted.action,
+            resource: redacted.resource,
+            rules: made.rules,
+            reason: made.reason,
+            policyHash: made.policyHash,
+            decisionId: made.decisionId,
+          },
+        },
+      );
+    }
+    return made;
   }
 
-  async delete(name: string): Promise<void> {
-    this.lifecycle.assertNamed('delete', name);
-    if (!(await this.documents.remove(name))) throw notFound(name);
+  async audit(event: AuditEventInput): Promise<AuditEvent> {
+    this.lifecycle.assertOpen('audit');
+    const parsed = AuditEventInputSchema.safeParse(event);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidArgumentError(`an audit event is malformed: ${issue?.message}`, {
+        details: { kind: KIND, path: `$.${issue?.path.join('.') ?? ''}`, reason: issue?.message },
+      });
+    }
+    for (const field of ['principal', 'action', 'resource', 'outcome'] as const) {
+      if (parsed.data[field] === '') {
+        throw new InvalidArgumentError(`an audit event needs a non-empty ${field}`, {
+          details: { kind: KIND, path: `$.${field}`, reason: 'empty' },
+        });
+      }
+    }
+    const redacted = this.#redactor.value(parsed.data as unknown as Val) as AuditEventInput;
+    canonicalUtf8(redacted as unknown as Val, KIND, '$');
+    const { event: recorded } = await this.#appends.submit({ type: 'event', event: redacted });
+    return recorded as AuditEvent;
   }
 
-  async list(): Promise<string[]> {
-    this.lifecycle.assertOpen('list');
-    return this.documents.names({ limit: Number.POSITIVE_INFINITY });
+  async auditLog(query: AuditQuery = {}): Promise<AuditEvent[]> {
+    this.lifecycle.assertOpen('auditLog');
+    const { principal, action, since = 0, limit = Number.POSITIVE_INFINITY } = checkQuery(query);
+    const found: AuditEvent[] = [];
+    if (limit === 0) return found;
+    for await (const entry of this.#entries()) {
+      const { header } = entry;
+      if (principal !== undefined && header.principal !== principal) continue;
+      if (action !== undefined && header.action !== action) continue;
+      if (header.loggedAt < since) continue;
+      found.push(
+        this.log.prevalidated
+          ? (decode(entry.body) as AuditEvent)
+          : eventOfEntry(entry.position, header, entry.body),
+      );
+      if (found.length >= limit) break;
+    }
+    return found;
   }
+
+  async verifyAudit(options: { against?: string } = {}): Promise<AuditVerifyResult> {
+    this.lifecycle.assertOpen('verifyAudit');
+    const against = options?.against;
+    if (against !== undefined && typeof against !== 'string') {
+      throw new InvalidArgumentError('verifyAudit: against must be a checkpoint note', {
+        details: { kind: KIND, argument: 'against' },
+      });
+    }
+    const signer = await this.#keyed();
+    // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
+    const checkpoints: Checkpoint[] = [];
+    for (const note of [against, await this.#lastCheckpoint()]) {
+      if (note === undefined || note === null) continue;
+      const opened = this.#openCheckpoint(note, signer);
+      if (typeof opened === 'string') return { ok: false, size: 0, reason: opened };
+      checkpoints.push(opened);
+    }
+    const scan = await this.#scan(new Set(checkpoints.map((checkpoint) => checkpoint.size)));
+    if (scan.bad !== undefined) {
+      return { ok: false, size: scan.size, firstBadSeq: scan.size, reason: scan.bad };
+    }
+    for (const checkpoint of checkpoints) {
+      const reason = checkpointDisagreement(
+        checkpoint,
+        scan.size,
+        scan.roots.get(checkpoint.size),
+        'audit records',
+      );
+      if (reason !== null) return { ok: false, size: scan.size, reason };
+    }
+    return { ok: true, size: scan.size };
+  }
+
+  redact(value: Val): Val {
+    this.lifecycle.assertOpen('redact');
+    const bad = explainNotVal(value);
+    if (bad !== null) {
+      throw new InvalidArgumentError(`redact takes a value: ${bad.reason} at ${bad.path}`, {
+        details: { kind: KIND, path: bad.path, reason: bad.reason },
+      });
+    }
+    return this.#redactor.value(value);
+  }
+
+  policy(): Policy {
+    this.lifecycle.assertOpen('policy');
+    return structuredClone(this.#policy.policy);
+  }
+
+  async setPolicy(policy: Policy, options: { principal?: string } = {}): Promise<string> {
+    this.lifecycle.assertOpen('setPolicy');
+    const compiled = argumentPolicy(this.#provider, policy);
+    const principal = options?.principal ?? SYSTEM;
+    assertCapability(principal);
+    await this.#appends.submit({ type: 'policy', action: 'policy.change', policy: compiled, principal });
+    return compiled.hash;
+  }
+
+  async reloadPolicy(): Promise<string> {
+    this.lifecycle.assertOpen('reloadPolicy');
+    const stored = storedPolicy(this.#policyStore);
+    if (stored === null) return this.#policy.hash;
+    await this.#appends.submit({ type: 'policy', action: 'policy.load', policy: stored, principal: SYSTEM });
+    return stored.hash;
+  }
+
+  async auditHead(): Promise<AuditHead> {
+    this.lifecycle.assertOpen('auditHead');
+    const signer = await this.#keyed();
+    const last = await this.#lastCheckpoint();
+    const opened = last === null ? null : this.#openCheckpoint(last, signer);
+    const scan = await this.#scan(
+      new Set(opened !== null && typeof opened !== 'string' ? [opened.size] : []),
+    );
+    if (scan.bad !== undefined) {
+      throw new CorruptDataError(
+        `refusing to sign a checkpoint: audit record ${scan.size} is bad: ${scan.bad}`,
+        {
+          details: { kind: KIND, seq: scan.size, reason: scan.bad },
+        },
+      );
+    }
+    if (opened !== null) {
+      const reason =
+        typeof opened === 'string'
+          ? opened
+          : checkpointDisagreement(opened, scan.size, scan.roots.get(opened.size), 'audit records');
+      if (reason !== null) {
+        throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
+          details: { kind: KIND, reason },
+        });
+      }
+    }
+    const rootHash = scan.root;
+    const checkpoint = await signCheckpoint({ origin: this.#origin, size: scan.size, rootHash }, signer);
+    const lastSize = (await this.state.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
+    if (scan.size > lastSize) {
+      await this.state.write(LAST_CHECKPOINT, { size: scan.size }, JSON.stringify(checkpoint));
+    }
+    return { origin: this.#origin, size: scan.size, rootHash, checkpoint };
+  }
+
+  async verifierKey(): Promise<string> {
+    this.lifecycle.assertOpen('verifierKey');
+    return (await this.#keyed()).verifierKey;
+  }
+
+  /** The request checked, and as the audit records it: redacted. */
+  #checkRequest(request: unknown): { checked: AccessRequest; redacted: AccessRequest } {
+    const checked = checkRequest(request);
+    if (checked.context !== undefined) {
+      const bad = explainNotVal(checked.context);
+      if (bad !== null) {
+        throw new InvalidArgumentError(`a security request's context is not a value: ${bad.reason}`, {
+          details: { kind: KIND, path: `$.context${bad.path.slice(1)}`, reason: bad.reason },
+        });
+      }
+    }
+    const redacted = this.#redactor.value(checked as unknown as Val) as unknown as AccessRequest;
+    canonicalUtf8(redacted as unknown as Val, KIND, '$');
+    return { checked, redacted };
+  }
+
+  /**
+   * Appends a batch as one conditional append at the log's size, each decision made under the policy in
+   * force; when another appender came first, reads the log again and retries. A record made under a policy
+   * the log does not show in force last is preceded by a `policy.load` record of it.
+   */
+  async #appendBatch(items: Item[]): Promise<Appended[]> {
+    for (;;) {
+      const tail = this.#tail ?? (await this.#readTail());
+      const loggedAt = Math.max(this.timestamp(AUDIT_LOG), tail.loggedAt);
+      const entries: Array<{ header: EntryHeader; body: string }> = [];
+      let inForce = tail.policyHash;
+      const append = (fields: Omit<AuditEvent, 'seq' | 'loggedAt'>): AuditEvent => {
+        const event = { seq: tail.size + entries.length, loggedAt, ...fields } as AuditEvent;
+        const { principal, action, policyHash } = event;
+        entries.push({ header: { principal, action, loggedAt, policyHash }, body: entryText(event) });
+        inForce = policyHash;
+        return event;
+      };
+      const policy = this.#policy;
+      const results = items.map((item): Appended => {
+        if (item.type === 'policy') {
+          if (item.action === 'policy.load' && inForce === item.policy.hash) return { event: null };
+          return { event: append(policyEvent(item.action, item.principal, item.policy, policy.hash)) };
+        }
+        if (inForce !== policy.hash) append(policyEvent('policy.load', SYSTEM, policy, inForce));
+        if (item.type === 'event') {
+          return { event: append({ ...baseFields(policy), ...item.event }) };
+        }
+        const decision = policy.decide(item.request, decisionIdOf(policy.hash, item.redacted));
+        const { principal, action, resource } = item.redacted;
+        const event = append({
+          principal,
+          action,
+          resource,
+          outcome: decision.allowed ? 'allow' : 'deny',
+          policyHash: policy.hash,
+          decisionId: decision.decisionId,
+          rules: decision.rules,
+          request: item.redacted,
+        });
+        return { event, decision };
+      });
+      try {
+        if (entries.length > 0) await this.log.append(AUDIT_LOG, entries, { expectedSize: tail.size });
+      } catch (error) {
+        this.#tail = null;
+        // Another appender took these positions: read what it appended, then try again after it.
+        if (error instanceof ConflictError) continue;
+        throw error;
+      }
+      this.#tail = {
+        size: tail.size + entries.length,
+        loggedAt: entries.length > 0 ? loggedAt : tail.loggedAt,
+        policyHash: inForce,
+      };
+      const [only] = items;
+      if (only?.type === 'policy') {
+        if (only.action === 'policy.change') await this.#policyStore?.write(only.policy.policy);
+        this.#policy = only.policy;
+      }
+      return results;
+    }
+  }
+
+  async #readTail(): Promise<Tail> {
+    const last = await this.log.last(AUDIT_LOG);
+    if (last === null) return { size: 0, loggedAt: 0, policyHash: null };
+    return { size: last.position + 1, loggedAt: last.header.loggedAt, policyHash: last.header.policyHash };
+  }
+
+  /**
+   * Reads the whole audit, checking every record: its size (up to the first bad record), its root, the
+   * roots at the `wanted` sizes, and why the first bad record is bad.
+   */
+  async #scan(
+    wanted: ReadonlySet<number>,
+  ): Promise<{ size: number; root: string; roots: Map<number, string>; bad?: string }> {
+    const range = new CompactRange();
+    const roots = new Map<number, string>();
+    if (wanted.has(0)) roots.set(0, range.root());
+    try {
+      for await (const entry of this.#entries()) {
+        eventOfEntry(entry.position, entry.header, entry.body);
+        range.append(leafHash(Buffer.from(entry.body)));
+        if (wanted.has(range.size)) roots.set(range.size, range.root());
+      }
+    } catch (error) {
+      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+      return { size: range.size, root: range.root(), roots, bad: error.message };
+    }
+    return { size: range.size, root: range.root(), roots };
+  }
+
+  /** Every entry, a page at a time; a page that does not read is read again one entry at a time, so a fault names its entry. */
+  async *#entries(): AsyncGenerator<LogEntry<EntryHeader>> {
+    for (let position = 0; ; ) {
+      let limit = PAGE;
+      let page: LogEntry<EntryHeader>[];
+      try {
+        page = await this.log.read(AUDIT_LOG, { from: position, limit });
+      } catch (error) {
+        if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+        limit = 1;
+        page = await this.log.read(AUDIT_LOG, { from: position, limit });
+      }
+      yield* page;
+      if (page.length < limit) return;
+      position += page.length;
+    }
+  }
+
+  /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
+  #keyed(): Promise<KeyedSigner> {
+    this.#signer ??= this.#loadSigner().catch((error: unknown) => {
+      this.#signer = null;
+      throw error;
+    });
+    return this.#signer;
+  }
+
+  async #loadSigner(): Promise<KeyedSigner> {
+    const keyName = this.#origin.replace(/[+\s]/g, '-');
+    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName, KIND);
+    return storedSigner(this.state, SIGNER, {}, keyName, KIND);
+  }
+
+  async #lastCheckpoint(): Promise<string | null> {
+    const document = await this.state.read(LAST_CHECKPOINT);
+    return document && (decode(document.body) as string);
+  }
+
+  /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
+  #openCheckpoint(note: string, signer: KeyedSigner): Checkpoint | string {
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
+    } catch (error) {
+      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
+      return `the checkpoint does not verify: ${error.message}`;
+    }
+    if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
+    return checkpoint;
+  }
+}
+
+/** The id of a decision: the same redacted request under the same policy is the same decision. */
+function decisionIdOf(policyHash: string, redacted: AccessRequest): string {
+  return sha256Hex(canonicalize({ policyHash, request: redacted as unknown as Val }));
+}
+
+function baseFields(policy: CompiledPolicy) {
+  return { policyHash: policy.hash, decisionId: null, rules: [] as string[], request: null };
+}
+
+function policyEvent(
+  action: 'policy.load' | 'policy.change',
+  principal: string,
+  policy: CompiledPolicy,
+  previousHash: string | null,
+): Omit<AuditEvent, 'seq' | 'loggedAt'> {
+  return {
+    ...baseFields(policy),
+    principal,
+    action,
+    resource: 'policy',
+    outcome: 'ok',
+    rules: policy.policy.rules.map((rule) => rule.id),
+    data: { policy: policy.policy as unknown as Val, previousHash },
+  };
+}
+
+function checkQuery(query: unknown): AuditQuery {
+  const bad = (argument: string, rule: string) =>
+    new InvalidArgumentError(`auditLog: ${argument} ${rule}`, { details: { kind: KIND, argument } });
+  if (typeof query !== 'object' || query === null) throw bad('query', 'must be an object');
+  const { principal, action, since, limit } = query as AuditQuery;
+  if (principal !== undefined && typeof principal !== 'string') throw bad('principal', 'must be a string');
+  if (action !== undefined && typeof action !== 'string') throw bad('action', 'must be a string');
+  if (since !== undefined && (typeof since !== 'number' || Number.isNaN(since)))
+    throw bad('since', 'must be a number');
+  if (
+    limit !== undefined &&
+    !(limit === Number.POSITIVE_INFINITY || (Number.isSafeInteger(limit) && limit >= 0))
+  ) {
+    throw bad('limit', 'must be a non-negative integer');
+  }
+  return query as AuditQuery;
 }

@@ -2,22 +2,21 @@ import { MemoryStore } from '@omega/core';
 import { type MockOptions, mockProvider } from '@omega/core/testing';
 import { SecurityFront } from './front.js';
 import type { SecurityProvider } from './index.js';
-import type { MemorySecurityProviderOptions } from './memory.js';
+import type { LocalSecurityProviderOptions } from './memory.js';
 import { METHODS } from './methods.js';
 
 export type { MockOptions } from '@omega/core/testing';
 
-// One generated class and nothing else: the mock follows the method table in methods.ts. TODO(seed): the
-// class keeps the seed's name for its mock where it gives one.
+// One generated class and nothing else: the mock follows the method table in methods.ts.
 
-/** Options of {@link MockSecurityProvider}: `latencyMs`, and those of the memory backend it wraps (`now`). */
-export type MockSecurityProviderOptions = MockOptions & MemorySecurityProviderOptions;
+/** Options of {@link MockSecurityProvider}: `latencyMs`, and those of the memory backend it wraps (`policy`, `now`). */
+export type MockSecurityProviderOptions = MockOptions & LocalSecurityProviderOptions;
 
 /**
- * A scriptable security provider for testing a runtime: it keeps records in memory, records every call in
- * `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`, `returnNext` and
- * `latencyMs`. Unscripted it behaves exactly like {@link MemorySecurityProvider}. Generated from the method
- * table, like every family's mock.
+ * A scriptable security provider for testing a runtime: it keeps its policy and audit in memory, records
+ * every call in `calls` (method, arguments, result or error), and plays back `failNext`, `failOn`,
+ * `returnNext` and `latencyMs` (a scripted denial or audit failure, say). Unscripted it behaves exactly like
+ * {@link LocalSecurityProvider}. Generated from the method table, like every family's mock.
  */
 export class MockSecurityProvider extends mockProvider<SecurityProvider, MockSecurityProviderOptions>(
   'MockSecurityProvider',

@@ -1,55 +1,68 @@
-import {
-  decode,
-  decodeRecord,
-  documentSpec,
-  encodeRecord,
-  NotFoundError,
-  ShapeParts,
-  TimestampSchema,
-  z,
-} from '@omega/core';
-import { type SecurityRecord, securityRecordOf } from './index.js';
-
-// TODO(seed): the family's own rules go here (versions, digests, infos, not-found and conflict errors):
-// constants and functions the front calls, each written once. Keep `KIND`, `DOCUMENTS` (or `LOG`, `BLOBS`
-// for the other ports) and `notFound()` under these names.
+import { CorruptDataError, canonicalUtf8, decode, documentSpec, logSpec, type Val, z } from '@omega/core';
+import { type AuditEvent, AuditEventSchema } from './index.js';
 
 /** What this family's names name, in every error and name check. */
 export const KIND = 'security';
 
-/** Family fields of a stored record's header (beside format, version, name and bodyBytes): read without the body. */
-const SecurityHeaderSchema = z.object({ updatedAt: TimestampSchema });
-export type SecurityHeader = z.infer<typeof SecurityHeaderSchema>;
+/** The one audit log of a store. */
+export const AUDIT_LOG = 'audit';
 
-/** How security records are stored on any document port: `security/<name>`, format `omega.security` v1. */
-export const DOCUMENTS = documentSpec({ kind: KIND, folder: 'security', header: SecurityHeaderSchema });
-
-// The structure-only twin of SecurityRecordSchema: serde checks the values in the same walk.
-const SecurityRecordShape = securityRecordOf(ShapeParts);
+/** Header of each audit entry: what `auditLog` filters on, and the policy in force, without decoding. */
+const EntryHeaderSchema = z.object({
+  principal: z.string(),
+  action: z.string(),
+  loggedAt: z.number().int().nonnegative(),
+  policyHash: z.string(),
+});
+export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
 /**
- * Checks `record` against the record shape and encodes it, walking each value once. Throws
- * `InvalidArgumentError` naming the record and the first bad path.
+ * Audit entries on any log port: `security-audit/audit`, format `omega.security` v1. An entry's body is
+ * the record's canonical text: the exact bytes the Merkle tree commits to.
  */
-export function encodeSecurity(name: string, record: unknown): string {
-  return encodeRecord(SecurityRecordShape, record, { kind: KIND, name }).text;
+export const LOG = logSpec({ kind: KIND, folder: 'security-audit', header: EntryHeaderSchema });
+
+/** Header of the audit's state documents: the size a stored checkpoint commits to. */
+const StateHeaderSchema = z.object({ size: z.number().int().nonnegative().optional() });
+export type StateHeader = z.infer<typeof StateHeaderSchema>;
+
+/** The audit's state on any document port: `security-state/<name>` (the last checkpoint, the store's signer key). */
+export const DOCUMENTS = documentSpec({
+  kind: `${KIND} state`,
+  folder: 'security-state',
+  header: StateHeaderSchema,
+});
+
+/** The entry of an audit record: its canonical text, the bytes the Merkle tree commits to. */
+export function entryText(event: AuditEvent): string {
+  return canonicalUtf8(event as unknown as Val, KIND, '$');
 }
 
 /**
- * Decodes a stored body. A `prevalidated` body (written by this process from a checked record) is decoded
- * as is; any other is validated, and a bad one is a `CorruptDataError` naming the file.
+ * The record a stored entry holds, after checking that it is one, at its own position, and that its
+ * header agrees with it: a `CorruptDataError` naming the `seq` otherwise.
  */
-export function decodeSecurity(
-  name: string,
-  body: string,
-  prevalidated: boolean,
-  file?: string,
-): SecurityRecord {
-  if (prevalidated) return decode(body) as SecurityRecord;
-  return decodeRecord(SecurityRecordShape, body, { kind: KIND, name, file });
+export function eventOfEntry(position: number, header: EntryHeader, body: string): AuditEvent {
+  let value: unknown;
+  try {
+    value = decode(body);
+  } catch (cause) {
+    throw corruptEntry(position, 'its body is not serde JSON', cause);
+  }
+  const parsed = AuditEventSchema.strict().safeParse(value);
+  if (!parsed.success) throw corruptEntry(position, 'its body is not an audit record', parsed.error);
+  const event = parsed.data;
+  if (event.seq !== position) throw corruptEntry(position, `it holds seq ${event.seq}`);
+  for (const field of ['principal', 'action', 'loggedAt', 'policyHash'] as const) {
+    if (event[field] !== header[field])
+      throw corruptEntry(position, `its header's ${field} disagrees with it`);
+  }
+  return event;
 }
 
-/** The error of an operation that needs a record that does not exist. */
-export function notFound(name: string): NotFoundError {
-  return new NotFoundError(`security "${name}" does not exist`, { details: { kind: KIND, name } });
+function corruptEntry(seq: number, reason: string, cause?: unknown): CorruptDataError {
+  return new CorruptDataError(`audit record ${seq} is corrupt: ${reason}`, {
+    cause,
+    details: { kind: KIND, seq, reason },
+  });
 }
