@@ -92,9 +92,12 @@ const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
 export function canonicalUtf8(value: Val, kind: string, path: string): string {
   const text = canonicalize(value);
   if (LONE_SURROGATE.test(text)) {
-    throw new InvalidArgumentError(`a ${kind} record cannot hold a string with a lone surrogate (at ${path})`, {
-      details: { kind, path, reason: 'lone surrogate' },
-    });
+    throw new InvalidArgumentError(
+      `a ${kind} record cannot hold a string with a lone surrogate (at ${path})`,
+      {
+        details: { kind, path, reason: 'lone surrogate' },
+      },
+    );
   }
   return text;
 }

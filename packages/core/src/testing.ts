@@ -63,6 +63,15 @@ export {
   LOG_CONTRACT_SPEC,
 } from './testing/log-contract.js';
 export {
+  encodeLine,
+  formatLog,
+  parseLog,
+  readLog,
+  renumbered,
+  type StoredLine,
+  writeLog,
+} from './testing/log-file-text.js';
+export {
   type MockCall,
   type MockConstructor,
   type MockControls,

@@ -88,6 +88,14 @@ interface Appended {
   decision?: Decision;
 }
 
+/** What a read of the whole audit found (see `#scan`). */
+interface Scan {
+  size: number;
+  root: string;
+  roots: Map<number, string>;
+  bad?: { seq: number; reason: string };
+}
+
 /** Where the audit ends: its size, the loggedAt of its last record and the policy it was made under. */
 interface Tail {
   size: number;
@@ -115,6 +123,8 @@ export class SecurityFront extends Front implements SecurityProvider {
   // The audit's tail after this provider's last append: the next batch's guess, which its conditional
   // append checks (a conflict reads the log again).
   #tail: Tail | null = null;
+  // The first entry of the last append tried: where, and its text.
+  #tried: { at: number; body: string } | null = null;
   readonly #appends = new Batches<Item, Appended>(
     (items) => this.#appendBatch(items),
     256,
@@ -233,7 +243,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     }
     const scan = await this.#scan(new Set(checkpoints.map((checkpoint) => checkpoint.size)));
     if (scan.bad !== undefined) {
-      return { ok: false, size: scan.size, firstBadSeq: scan.size, reason: scan.bad };
+      return { ok: false, size: scan.size, firstBadSeq: scan.bad.seq, reason: scan.bad.reason };
     }
     for (const checkpoint of checkpoints) {
       const reason = checkpointDisagreement(
@@ -343,6 +353,32 @@ export class SecurityFront extends Front implements SecurityProvider {
    * the log does not show in force last is preceded by a `policy.load` record of it.
    */
   async #appendBatch(items: Item[]): Promise<Appended[]> {
+    const [only] = items;
+    const change = only?.type === 'policy' && only.action === 'policy.change' ? only.policy : null;
+    // The stored policy first: a crash before its record leaves it to be recorded as loaded, before any
+    // decision under it; a failure puts the old one back (a failed write may have landed all the same).
+    this.#tried = null;
+    try {
+      if (change !== null) await this.#policyStore?.write(change.policy);
+      return await this.#appendItems(items);
+    } catch (error) {
+      if (change === null) throw error;
+      // A failed append may have landed all the same (its sync failed): then the change holds.
+      if (await this.#landed()) this.#policy = change;
+      else await this.#policyStore?.write(this.#policy.policy);
+      throw error;
+    }
+  }
+
+  /** Whether the last append this provider tried is in the log, though it failed. */
+  async #landed(): Promise<boolean> {
+    const tried = this.#tried;
+    if (tried === null) return false;
+    const [entry] = await this.log.read(AUDIT_LOG, { from: tried.at, limit: 1 });
+    return entry?.body === tried.body;
+  }
+
+  async #appendItems(items: Item[]): Promise<Appended[]> {
     for (;;) {
       const tail = this.#tail ?? (await this.#readTail());
       const loggedAt = Math.max(this.timestamp(AUDIT_LOG), tail.loggedAt);
@@ -379,6 +415,7 @@ export class SecurityFront extends Front implements SecurityProvider {
         });
         return { event, decision };
       });
+      this.#tried = entries.length === 0 ? null : { at: tail.size, body: entries[0]!.body };
       try {
         if (entries.length > 0) await this.log.append(AUDIT_LOG, entries, { expectedSize: tail.size });
       } catch (error) {
@@ -393,10 +430,7 @@ export class SecurityFront extends Front implements SecurityProvider {
         policyHash: inForce,
       };
       const [only] = items;
-      if (only?.type === 'policy') {
-        if (only.action === 'policy.change') await this.#policyStore?.write(only.policy.policy);
-        this.#policy = only.policy;
-      }
+      if (only?.type === 'policy') this.#policy = only.policy;
       return results;
     }
   }
@@ -408,12 +442,10 @@ export class SecurityFront extends Front implements SecurityProvider {
   }
 
   /**
-   * Reads the whole audit, checking every record: its size (up to the first bad record), its root, the
-   * roots at the `wanted` sizes, and why the first bad record is bad.
+   * Reads the whole audit, checking every record: how many read back whole before the first bad one, their
+   * root, the roots at the `wanted` sizes, and which record is bad and why.
    */
-  async #scan(
-    wanted: ReadonlySet<number>,
-  ): Promise<{ size: number; root: string; roots: Map<number, string>; bad?: string }> {
+  async #scan(wanted: ReadonlySet<number>): Promise<Scan> {
     const range = new CompactRange();
     const roots = new Map<number, string>();
     if (wanted.has(0)) roots.set(0, range.root());
@@ -425,25 +457,20 @@ export class SecurityFront extends Front implements SecurityProvider {
       }
     } catch (error) {
       if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      return { size: range.size, root: range.root(), roots, bad: error.message };
+      // The record's own seq, or the entry the log port could not read (a framing or checksum fault).
+      const at = error.details.seq ?? error.details.position;
+      const seq = typeof at === 'number' && at >= range.size ? at : range.size;
+      return { size: range.size, root: range.root(), roots, bad: { seq, reason: error.message } };
     }
     return { size: range.size, root: range.root(), roots };
   }
 
-  /** Every entry, a page at a time; a page that does not read is read again one entry at a time, so a fault names its entry. */
+  /** Every entry, a page at a time. */
   async *#entries(): AsyncGenerator<LogEntry<EntryHeader>> {
     for (let position = 0; ; ) {
-      let limit = PAGE;
-      let page: LogEntry<EntryHeader>[];
-      try {
-        page = await this.log.read(AUDIT_LOG, { from: position, limit });
-      } catch (error) {
-        if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-        limit = 1;
-        page = await this.log.read(AUDIT_LOG, { from: position, limit });
-      }
+      const page = await this.log.read(AUDIT_LOG, { from: position, limit: PAGE });
       yield* page;
-      if (page.length < limit) return;
+      if (page.length < PAGE) return;
       position += page.length;
     }
   }

@@ -1,28 +1,38 @@
-import { StorageFailureError } from '@omega/core';
+import { CapabilityDeniedError, StorageFailureError } from '@omega/core';
 import { describe, expect, it } from 'vitest';
 import { describeSecurityProvider } from '../src/conformance.js';
+import { samplePolicy, sampleRequest } from '../src/methods.js';
 import { MockSecurityProvider } from '../src/mock.js';
-import { record } from './helpers.js';
 
 describeSecurityProvider('mock', async () => ({ provider: new MockSecurityProvider() }));
 
 // How scripts and records behave is @omega/core's mockProvider, tested there; here, that this mock is
-// typed by SecurityProvider and scripts one of its calls. TODO(seed): keep both, over the seed's methods.
+// typed by SecurityProvider and scripts one of its calls.
 describe('MockSecurityProvider', () => {
   it('types its scripts by SecurityProvider', () => {
     const typeChecks = (mock: MockSecurityProvider) => {
-      // @ts-expect-error list() resolves to names (strings), not numbers
-      mock.returnNext('list', [1]);
+      // @ts-expect-error check() returns a decision, not a boolean
+      mock.returnNext('check', true);
     };
     expect(typeChecks).toBeTypeOf('function');
   });
 
-  it('fails a scripted put with the given error, storing nothing, and records the call', async () => {
-    const mock = new MockSecurityProvider();
-    const failure = new StorageFailureError('scripted disk failure');
-    mock.failNext('put', failure);
-    await expect(mock.put('r', record('r'))).rejects.toBe(failure);
-    expect(await mock.get('r')).toBeNull();
-    expect(mock.callsOf('put')).toStrictEqual([{ method: 'put', args: ['r', record('r')], error: failure }]);
+  it('fails a scripted authorize as an audit failure would, recording nothing, and records the call', async () => {
+    const mock = new MockSecurityProvider({ policy: samplePolicy() });
+    const failure = new StorageFailureError('scripted disk full');
+    mock.failNext('authorize', failure);
+    await expect(mock.authorize(sampleRequest())).rejects.toBe(failure);
+    expect(await mock.auditLog()).toEqual([]);
+    expect(mock.callsOf('authorize')).toStrictEqual([
+      { method: 'authorize', args: [sampleRequest()], error: failure },
+    ]);
+  });
+
+  it('scripts a denial for a runtime to handle', async () => {
+    const mock = new MockSecurityProvider({ policy: samplePolicy() });
+    const denied = new CapabilityDeniedError('scripted denial', { details: { kind: 'security' } });
+    mock.failOn('authorize', 2, denied);
+    await mock.authorize(sampleRequest(1));
+    await expect(mock.authorize(sampleRequest(2))).rejects.toBe(denied);
   });
 });
