@@ -69,6 +69,7 @@ import {
 
 export type { SecurityFrontOptions } from './front-options.js';
 export type { PolicyStore } from './policy-store.js';
+export { DEFAULT_REDACTION_RULES, DEFAULT_SECRET_KEYS, SECRET_KEY_RULE } from './redaction-rules.js';
 
 // The state document holding the last checkpoint this store's signers signed, and the store's own key.
 const LAST_CHECKPOINT = 'checkpoint';
