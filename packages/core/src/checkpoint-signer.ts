@@ -1,9 +1,7 @@
 import { type KeyObject, KeyObject as KeyObjectClass } from 'node:crypto';
-import type { DocumentBackend } from './documents.js';
-import { InvalidArgumentError, isOmegaError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 import {
   type Checkpoint,
-  generateNoteKey,
   type NoteSigner,
   signerFromKey,
   signerFromPrivateKey,
@@ -11,7 +9,6 @@ import {
   verifierKeyOfPrivateKey,
   verifierKeyOfSigner,
 } from './note.js';
-import { decode } from './serde.js';
 
 /** A signer with the verifier key that checks its signatures. */
 export type KeyedSigner = NoteSigner & { verifierKey: string };
@@ -74,29 +71,6 @@ export function keyedSigner(signer: SignerOption, keyName: string, kind: string)
     sign: (m) => signer.sign(m),
     verifierKey: signer.verifierKey,
   };
-}
-
-/**
- * The signer a store keeps for itself in document `name` of `documents`, made once by an exclusive create
- * when there is none (another process may make it first: its key is then used). The key is as safe as the
- * store: it guards against accidents, not against whoever can write the store.
- */
-export async function storedSigner<H>(
-  documents: DocumentBackend<H>,
-  name: string,
-  header: H,
-  keyName: string,
-  kind: string,
-): Promise<KeyedSigner> {
-  for (;;) {
-    const stored = await documents.read(name);
-    if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName, kind);
-    try {
-      await documents.create(name, header, JSON.stringify(generateNoteKey(keyName).signerKey));
-    } catch (error) {
-      if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
-    }
-  }
 }
 
 /**

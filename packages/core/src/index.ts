@@ -3,6 +3,7 @@ export * from './batches.js';
 export * from './blobs.js';
 export * from './canonical.js';
 export * from './capabilities.js';
+export * from './checkpoint-keeper.js';
 export * from './checkpoint-signer.js';
 export * from './compact-range.js';
 export * from './documents.js';

@@ -1,6 +1,6 @@
 import {
   Batches,
-  type Checkpoint,
+  CheckpointKeeper,
   CompactRange,
   ConflictError,
   CorruptDataError,
@@ -12,19 +12,13 @@ import {
   type FrontInit,
   InvalidArgumentError,
   isOmegaError,
-  type KeyedSigner,
-  keyedSigner,
   type LogBackend,
   type LogEntry,
   leafHash,
-  openCheckpoint,
-  type SignerOption,
+  logEntries,
   type Store,
   sha256Hex,
-  signCheckpoint,
-  storedSigner,
   type Val,
-  verifierFromKey,
 } from '@omega/core';
 import { Bodies, type BodyRef, type BodyTexts, PackCache, type Part, type Place } from './bodies.js';
 import { Erasures } from './erasures.js';
@@ -62,12 +56,6 @@ import { TREE_LOGS, TreeState } from './tree-state.js';
 
 export type { ReceiptFrontOptions, ReceiptSigner } from './front-options.js';
 
-// The tree document holding the last checkpoint this store's signers signed.
-const LAST_CHECKPOINT = 'checkpoint';
-// The tree document holding the store's own signer key, when no signer is given.
-const SIGNER = 'signer';
-const PAGE = 1000;
-
 /**
  * The receipt family's rules, written once over the log, blob and document ports of any {@link Store}:
  * receipts on the log (appends chain through its conditional append, never a lock), bodies as blobs,
@@ -84,8 +72,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   readonly #erasures: Erasures;
   readonly #hashes: HashIndex;
   readonly #origin: string;
-  readonly #signerOption: SignerOption | undefined;
-  #signer: Promise<KeyedSigner> | null = null;
+  readonly #checkpoints: CheckpointKeeper;
   #open: Promise<void> | null = null;
   readonly #redact: (value: Val) => Val;
   // The log's tail after this provider's last append: the next batch's guess, which its conditional
@@ -97,13 +84,14 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     super(KIND, store, options, init);
     const provider = init.provider ?? new.target.name;
     this.#origin = checkOrigin(provider, options.origin ?? DEFAULT_ORIGIN);
-    this.#signerOption = checkSignerOption(provider, KIND, options.signer);
+    const signer = checkSignerOption(provider, KIND, options.signer);
     this.#redact = checkRedact(provider, options.redact);
     this.log = store.log(LOG);
     this.#bodies = new Bodies(store.blobs(BLOBS));
     this.#erasures = new Erasures(store.log(ERASURES), this.#bodies);
     this.#hashes = new HashIndex(this.log);
     this.tree = store.documents(TREE);
+    this.#checkpoints = new CheckpointKeeper(this.tree, this.#origin, signer, KIND);
     this.#tree = new TreeState(store.log(TREE_LOGS), this.log);
     this.#keys = new KeyIndex(store.documents(KEYS), this.log);
   }
@@ -224,7 +212,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     if (runId === undefined) this.lifecycle.assertOpen('list');
     else this.lifecycle.assertNamed('list', runId);
     const found: Receipt[] = [];
-    for await (const entry of this.#entries(fromSeq)) {
+    for await (const entry of logEntries(this.log, RECEIPT_LOG, fromSeq)) {
       if (found.length >= limit) break;
       if (runId !== undefined && entry.header.runId !== runId) continue;
       if (kind !== undefined && entry.header.kind !== kind) continue;
@@ -249,15 +237,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async verify(options: { against?: string } = {}): Promise<VerifyResult> {
     this.lifecycle.assertOpen('verify');
-    const signer = await this.#keyed();
     // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
-    const checkpoints: Checkpoint[] = [];
-    for (const note of [options.against, await this.#lastCheckpoint()]) {
-      if (note === undefined || note === null) continue;
-      const opened = this.#openCheckpoint(note, signer);
-      if (typeof opened === 'string') return { ok: false, size: 0, erased: 0, reason: opened };
-      checkpoints.push(opened);
-    }
+    const checkpoints = await this.#checkpoints.toVerify(options.against);
+    if (typeof checkpoints === 'string') return { ok: false, size: 0, erased: 0, reason: checkpoints };
     const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.size));
     const roots = new Map<number, string>();
     const range = new CompactRange();
@@ -265,7 +247,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     let erased = 0;
     const erasures = await this.#erasures.all();
     const cache = new PackCache();
-    for await (const entry of this.#entries(0)) {
+    for await (const entry of logEntries(this.log, RECEIPT_LOG, 0)) {
       const seq = entry.position;
       let receipt: Receipt;
       try {
@@ -331,12 +313,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     }
     const entry = await this.#entryOf(hash);
     if (entry === null) throw notFound(hash);
-    await this.#erasures.erase(entry, reason, this.timestamp(hash), this.#entries(0));
+    await this.#erasures.erase(entry, reason, this.timestamp(hash), logEntries(this.log, RECEIPT_LOG, 0));
   }
 
   async verifierKey(): Promise<string> {
     this.lifecycle.assertOpen('verifierKey');
-    return (await this.#keyed()).verifierKey;
+    return this.#checkpoints.verifierKey();
   }
 
   /**
@@ -353,48 +335,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   }
 
   async #proveLastCheckpoint(): Promise<void> {
-    const last = await this.#lastCheckpoint();
-    if (last === null) return;
-    const opened = this.#openCheckpoint(last, await this.#keyed());
     const size = await this.#tree.catchUp();
-    const reason =
-      typeof opened === 'string'
-        ? opened
-        : checkpointDisagreement(
-            opened,
-            size,
-            opened.size <= size ? await this.#tree.root(opened.size) : undefined,
-            'receipts',
-          );
+    const reason = await this.#checkpoints.lastDisagreement(size, (n) => this.#tree.root(n), 'receipts');
     if (reason !== null) {
       throw new CorruptDataError(`the receipt log does not extend its last checkpoint: ${reason}`, {
         details: { kind: KIND, reason },
       });
-    }
-  }
-
-  /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
-  #keyed(): Promise<KeyedSigner> {
-    this.#signer ??= this.#loadSigner().catch((error: unknown) => {
-      this.#signer = null;
-      throw error;
-    });
-    return this.#signer;
-  }
-
-  async #loadSigner(): Promise<KeyedSigner> {
-    const keyName = this.#origin.replace(/[+\s]/g, '-');
-    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName, KIND);
-    return storedSigner(this.tree, SIGNER, {}, keyName, KIND);
-  }
-
-  /** Every entry from position `from` on, a page at a time. */
-  async *#entries(from: number): AsyncGenerator<LogEntry<EntryHeader>> {
-    for (let position = from; ; ) {
-      const page = await this.log.read(RECEIPT_LOG, { from: position, limit: PAGE });
-      yield* page;
-      if (page.length < PAGE) return;
-      position += page.length;
     }
   }
 
@@ -423,53 +369,19 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return null;
   }
 
-  async #lastCheckpoint(): Promise<string | null> {
-    const document = await this.tree.read(LAST_CHECKPOINT);
-    return document && (decode(document.body) as string);
-  }
-
-  /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
-  #openCheckpoint(note: string, signer: KeyedSigner): Checkpoint | string {
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
-    } catch (error) {
-      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      return `the checkpoint does not verify: ${error.message}`;
-    }
-    if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
-    return checkpoint;
-  }
-
   /**
    * The signed checkpoint of the tree of `size` receipts, whose root is `rootHash`. Before signing, the
    * last checkpoint signed for this store must be a prefix of the tree of `current` (a `CorruptDataError`
    * otherwise: the log or its tiles were rewritten); a larger one becomes the last.
    */
   async #checkpoint(size: number, rootHash: string, current = size): Promise<string> {
-    const signer = await this.#keyed();
-    const last = await this.#lastCheckpoint();
-    if (last !== null) {
-      const opened = this.#openCheckpoint(last, signer);
-      const reason =
-        typeof opened === 'string'
-          ? opened
-          : checkpointDisagreement(
-              opened,
-              current,
-              opened.size <= current ? await this.#tree.root(opened.size) : undefined,
-              'receipts',
-            );
-      if (reason !== null) {
-        throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
-          details: { kind: KIND, reason },
-        });
-      }
+    const reason = await this.#checkpoints.lastDisagreement(current, (n) => this.#tree.root(n), 'receipts');
+    if (reason !== null) {
+      throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
+        details: { kind: KIND, reason },
+      });
     }
-    const note = await signCheckpoint({ origin: this.#origin, size, rootHash }, signer);
-    const lastSize = (await this.tree.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
-    if (size > lastSize) await this.tree.write(LAST_CHECKPOINT, { size }, JSON.stringify(note));
-    return note;
+    return this.#checkpoints.sign(size, rootHash);
   }
 }
 

@@ -2,7 +2,7 @@ import {
   assertCapability,
   Batches,
   CapabilityDeniedError,
-  type Checkpoint,
+  CheckpointKeeper,
   CompactRange,
   ConflictError,
   CorruptDataError,
@@ -17,19 +17,13 @@ import {
   type FrontInit,
   InvalidArgumentError,
   isOmegaError,
-  type KeyedSigner,
-  keyedSigner,
   type LogBackend,
   type LogEntry,
   leafHash,
-  openCheckpoint,
-  type SignerOption,
+  logEntries,
   type Store,
   sha256Hex,
-  signCheckpoint,
-  storedSigner,
   type Val,
-  verifierFromKey,
 } from '@omega/core';
 import type { SecurityFrontOptions } from './front-options.js';
 import { checkFrontOptions } from './front-options.js';
@@ -71,10 +65,6 @@ export type { SecurityFrontOptions } from './front-options.js';
 export type { PolicyStore } from './policy-store.js';
 export { DEFAULT_REDACTION_RULES, DEFAULT_SECRET_KEYS, SECRET_KEY_RULE } from './redaction-rules.js';
 
-// The state document holding the last checkpoint this store's signers signed, and the store's own key.
-const LAST_CHECKPOINT = 'checkpoint';
-const SIGNER = 'signer';
-const PAGE = 1000;
 const SYSTEM = 'system';
 
 /** What the audit's batches append: a decision to make, an event to record, or a policy to put in force. */
@@ -115,12 +105,10 @@ export class SecurityFront extends Front implements SecurityProvider {
   protected readonly log: LogBackend<EntryHeader>;
   protected readonly state: DocumentBackend<StateHeader>;
   readonly #provider: string;
-  readonly #origin: string;
-  readonly #signerOption: SignerOption | undefined;
   readonly #redactor: Redactor;
   readonly #policyStore: PolicyStore | null;
   #policy: CompiledPolicy;
-  #signer: Promise<KeyedSigner> | null = null;
+  readonly #checkpoints: CheckpointKeeper;
   // The audit's tail after this provider's last append: the next batch's guess, which its conditional
   // append checks (a conflict reads the log again).
   #tail: Tail | null = null;
@@ -137,8 +125,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     const provider = init.provider ?? new.target.name;
     this.#provider = provider;
     const checked = checkFrontOptions(provider, options);
-    this.#origin = checked.origin;
-    this.#signerOption = checkSignerOption(provider, KIND, options.signer);
+    const signer = checkSignerOption(provider, KIND, options.signer);
     this.#redactor = new Redactor(
       checked.redactionRules ?? DEFAULT_REDACTION_RULES,
       checked.secretKeys ?? DEFAULT_SECRET_KEYS,
@@ -149,6 +136,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     this.#policy = initialPolicy(provider, this.#policyStore, optionPolicy(provider, options.policy));
     this.log = store.log(LOG);
     this.state = store.documents(DOCUMENTS);
+    this.#checkpoints = new CheckpointKeeper(this.state, checked.origin, signer, KIND);
   }
 
   check(request: AccessRequest): Decision {
@@ -210,7 +198,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     const { principal, action, since = 0, limit = Number.POSITIVE_INFINITY } = checkQuery(query);
     const found: AuditEvent[] = [];
     if (limit === 0) return found;
-    for await (const entry of this.#entries()) {
+    for await (const entry of logEntries(this.log, AUDIT_LOG)) {
       const { header } = entry;
       if (principal !== undefined && header.principal !== principal) continue;
       if (action !== undefined && header.action !== action) continue;
@@ -233,15 +221,9 @@ export class SecurityFront extends Front implements SecurityProvider {
         details: { kind: KIND, argument: 'against' },
       });
     }
-    const signer = await this.#keyed();
     // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
-    const checkpoints: Checkpoint[] = [];
-    for (const note of [against, await this.#lastCheckpoint()]) {
-      if (note === undefined || note === null) continue;
-      const opened = this.#openCheckpoint(note, signer);
-      if (typeof opened === 'string') return { ok: false, size: 0, reason: opened };
-      checkpoints.push(opened);
-    }
+    const checkpoints = await this.#checkpoints.toVerify(against);
+    if (typeof checkpoints === 'string') return { ok: false, size: 0, reason: checkpoints };
     const scan = await this.#scan(new Set(checkpoints.map((checkpoint) => checkpoint.size)));
     if (scan.bad !== undefined) {
       return { ok: false, size: scan.size, firstBadSeq: scan.bad.seq, reason: scan.bad.reason };
@@ -293,43 +275,30 @@ export class SecurityFront extends Front implements SecurityProvider {
 
   async auditHead(): Promise<AuditHead> {
     this.lifecycle.assertOpen('auditHead');
-    const signer = await this.#keyed();
-    const last = await this.#lastCheckpoint();
-    const opened = last === null ? null : this.#openCheckpoint(last, signer);
-    const scan = await this.#scan(
-      new Set(opened !== null && typeof opened !== 'string' ? [opened.size] : []),
-    );
+    const last = await this.#checkpoints.last();
+    const scan = await this.#scan(new Set(last !== null && typeof last !== 'string' ? [last.size] : []));
     if (scan.bad !== undefined) {
-      throw new CorruptDataError(
-        `refusing to sign a checkpoint: audit record ${scan.size} is bad: ${scan.bad}`,
-        {
-          details: { kind: KIND, seq: scan.size, reason: scan.bad },
-        },
-      );
+      throw new CorruptDataError(`refusing to sign a checkpoint: ${scan.bad.reason}`, {
+        details: { kind: KIND, seq: scan.bad.seq, reason: scan.bad.reason },
+      });
     }
-    if (opened !== null) {
-      const reason =
-        typeof opened === 'string'
-          ? opened
-          : checkpointDisagreement(opened, scan.size, scan.roots.get(opened.size), 'audit records');
-      if (reason !== null) {
-        throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
-          details: { kind: KIND, reason },
-        });
-      }
+    const reason = await this.#checkpoints.lastDisagreement(
+      scan.size,
+      async (n) => scan.roots.get(n),
+      'audit records',
+    );
+    if (reason !== null) {
+      throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
+        details: { kind: KIND, reason },
+      });
     }
-    const rootHash = scan.root;
-    const checkpoint = await signCheckpoint({ origin: this.#origin, size: scan.size, rootHash }, signer);
-    const lastSize = (await this.state.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
-    if (scan.size > lastSize) {
-      await this.state.write(LAST_CHECKPOINT, { size: scan.size }, JSON.stringify(checkpoint));
-    }
-    return { origin: this.#origin, size: scan.size, rootHash, checkpoint };
+    const checkpoint = await this.#checkpoints.sign(scan.size, scan.root);
+    return { origin: this.#checkpoints.origin, size: scan.size, rootHash: scan.root, checkpoint };
   }
 
   async verifierKey(): Promise<string> {
     this.lifecycle.assertOpen('verifierKey');
-    return (await this.#keyed()).verifierKey;
+    return this.#checkpoints.verifierKey();
   }
 
   /** The request checked, and as the audit records it: redacted. */
@@ -451,7 +420,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     const roots = new Map<number, string>();
     if (wanted.has(0)) roots.set(0, range.root());
     try {
-      for await (const entry of this.#entries()) {
+      for await (const entry of logEntries(this.log, AUDIT_LOG)) {
         eventOfEntry(entry.position, entry.header, entry.body);
         range.append(leafHash(Buffer.from(entry.body)));
         if (wanted.has(range.size)) roots.set(range.size, range.root());
@@ -464,49 +433,6 @@ export class SecurityFront extends Front implements SecurityProvider {
       return { size: range.size, root: range.root(), roots, bad: { seq, reason: error.message } };
     }
     return { size: range.size, root: range.root(), roots };
-  }
-
-  /** Every entry, a page at a time. */
-  async *#entries(): AsyncGenerator<LogEntry<EntryHeader>> {
-    for (let position = 0; ; ) {
-      const page = await this.log.read(AUDIT_LOG, { from: position, limit: PAGE });
-      yield* page;
-      if (page.length < PAGE) return;
-      position += page.length;
-    }
-  }
-
-  /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
-  #keyed(): Promise<KeyedSigner> {
-    this.#signer ??= this.#loadSigner().catch((error: unknown) => {
-      this.#signer = null;
-      throw error;
-    });
-    return this.#signer;
-  }
-
-  async #loadSigner(): Promise<KeyedSigner> {
-    const keyName = this.#origin.replace(/[+\s]/g, '-');
-    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName, KIND);
-    return storedSigner(this.state, SIGNER, {}, keyName, KIND);
-  }
-
-  async #lastCheckpoint(): Promise<string | null> {
-    const document = await this.state.read(LAST_CHECKPOINT);
-    return document && (decode(document.body) as string);
-  }
-
-  /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
-  #openCheckpoint(note: string, signer: KeyedSigner): Checkpoint | string {
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
-    } catch (error) {
-      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      return `the checkpoint does not verify: ${error.message}`;
-    }
-    if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
-    return checkpoint;
   }
 }
 

@@ -1,8 +1,8 @@
+import { fakeClock } from '@omega/test-kit';
 import { describe, expect, it } from 'vitest';
 import { describeSecurityProvider } from '../src/conformance.js';
 import { LocalSecurityProvider } from '../src/memory.js';
 import { samplePolicy, sampleRequest } from '../src/methods.js';
-import { fakeClock } from './helpers.js';
 
 describeSecurityProvider('memory', async () => ({ provider: new LocalSecurityProvider() }));
 
