@@ -15,6 +15,7 @@ import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
+import { securityOperations } from './security.js';
 import { smallOperations } from './small.js';
 import { syscallsPerSave } from './syscalls.js';
 
@@ -28,7 +29,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, security) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     if (runs('artifact')) rows.push(...(await artifactOperations(path.join(root, 'artifact'))));
     if (runs('logic')) rows.push(...(await logicOperations()));
+    if (runs('security')) rows.push(...(await securityOperations(path.join(root, 'security'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

@@ -52,8 +52,11 @@ interface CompiledPattern {
   resource: Segment[] | null;
 }
 
-/** A capability, split once for every pattern it is checked against. */
-interface ParsedCapability {
+/**
+ * A capability, checked and split once for every pattern it is checked against: from
+ * {@link parseCapability}, for {@link CapabilityMatcher.allowsParsed}.
+ */
+export interface ParsedCapability {
   action: string;
   words: string[];
   parts: string[] | null;
@@ -130,7 +133,11 @@ function compilePattern(pattern: string, start: number): CompiledPattern {
   return { source: body, action, resource: compileSegments(pattern, resourceText, resourceAt, '/') };
 }
 
-function parseCapability(cap: unknown): ParsedCapability {
+/**
+ * Checks and splits a capability once, for a caller that asks many matchers about it (a policy's rules):
+ * an `InvalidArgumentError` when it is not one by the grammar, as {@link CapabilityMatcher.allows} throws.
+ */
+export function parseCapability(cap: unknown): ParsedCapability {
   if (typeof cap !== 'string') {
     throw new InvalidArgumentError(`a capability must be a string, got ${typeof cap}`, {
       details: { kind: 'capability', capability: cap, reason: 'not a string' },
@@ -240,7 +247,11 @@ export class CapabilityMatcher {
    * caller's bug, not a refusal.
    */
   allows(cap: string): boolean {
-    const parsed = parseCapability(cap);
+    return this.allowsParsed(parseCapability(cap));
+  }
+
+  /** {@link allows} of a capability {@link parseCapability} has checked and split. */
+  allowsParsed(parsed: ParsedCapability): boolean {
     return !this.#denies.matches(parsed) && this.#grants.matches(parsed);
   }
 

@@ -1,4 +1,9 @@
-import { checkpointDisagreement, type KeyedSigner, keyedSigner, type SignerOption } from './checkpoint-signer.js';
+import {
+  checkpointDisagreement,
+  type KeyedSigner,
+  keyedSigner,
+  type SignerOption,
+} from './checkpoint-signer.js';
 import type { DocumentBackend } from './documents.js';
 import { isOmegaError } from './errors.js';
 import { type Checkpoint, generateNoteKey, openCheckpoint, signCheckpoint, verifierFromKey } from './note.js';
@@ -87,7 +92,12 @@ export class CheckpointKeeper {
     const last = await this.last();
     if (last === null) return null;
     if (typeof last === 'string') return last;
-    return checkpointDisagreement(last, size, last.size <= size ? await rootAt(last.size) : undefined, entries);
+    return checkpointDisagreement(
+      last,
+      size,
+      last.size <= size ? await rootAt(last.size) : undefined,
+      entries,
+    );
   }
 
   /** Signs the checkpoint of a tree of `size` leaves with root `rootHash`; kept as the last when larger. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertAction, assertResource, CapabilityMatcher, compileCapabilities } from '../src/index.js';
+import {
+  assertAction,
+  assertResource,
+  CapabilityMatcher,
+  compileCapabilities,
+  parseCapability,
+} from '../src/index.js';
 import {
   ACCEPTED_RESOURCES,
   CAPABILITY_CASES,
@@ -17,6 +23,7 @@ describe('capability grammar', () => {
   for (const { patterns, cap, allowed, why } of CAPABILITY_CASES) {
     it(`${JSON.stringify(patterns)} ${allowed ? 'allows' : 'refuses'} ${cap} (${why})`, () => {
       expect(compileCapabilities(patterns).allows(cap)).toBe(allowed);
+      expect(compileCapabilities(patterns).allowsParsed(parseCapability(cap))).toBe(allowed);
     });
   }
 

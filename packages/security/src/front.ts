@@ -6,7 +6,6 @@ import {
   CompactRange,
   ConflictError,
   CorruptDataError,
-  canonicalize,
   canonicalUtf8,
   checkpointDisagreement,
   checkSignerOption,
@@ -18,7 +17,6 @@ import {
   InvalidArgumentError,
   isOmegaError,
   type LogBackend,
-  type LogEntry,
   leafHash,
   logEntries,
   type Store,
@@ -313,7 +311,6 @@ export class SecurityFront extends Front implements SecurityProvider {
       }
     }
     const redacted = this.#redactor.value(checked as unknown as Val) as unknown as AccessRequest;
-    canonicalUtf8(redacted as unknown as Val, KIND, '$');
     return { checked, redacted };
   }
 
@@ -438,7 +435,8 @@ export class SecurityFront extends Front implements SecurityProvider {
 
 /** The id of a decision: the same redacted request under the same policy is the same decision. */
 function decisionIdOf(policyHash: string, redacted: AccessRequest): string {
-  return sha256Hex(canonicalize({ policyHash, request: redacted as unknown as Val }));
+  // canonicalUtf8: a request the audit could not record (a lone surrogate) is refused here, in check too.
+  return sha256Hex(canonicalUtf8({ policyHash, request: redacted as unknown as Val }, KIND, '$.request'));
 }
 
 function baseFields(policy: CompiledPolicy) {

@@ -9,6 +9,7 @@ import {
   isOmegaError,
   issuePath,
   isValidName,
+  parseCapability,
   sha256Hex,
   type Val,
 } from '@omega/core';
@@ -77,11 +78,13 @@ export class CompiledPolicy {
 
   /** The decision on a checked request: every matching deny, else every matching allow, else none. */
   decide(request: AccessRequest, decisionId: string): Decision {
-    const capability = `${request.action}:${request.resource}`;
+    // Checked and split once, then asked of every rule.
+    const principal = parseCapability(request.principal);
+    const capability = parseCapability(`${request.action}:${request.resource}`);
     const allows: string[] = [];
     const denies: string[] = [];
     for (const rule of this.rules) {
-      if (!rule.principals.allows(request.principal) || !rule.capabilities.allows(capability)) continue;
+      if (!rule.principals.allowsParsed(principal) || !rule.capabilities.allowsParsed(capability)) continue;
       (rule.effect === 'deny' ? denies : allows).push(rule.id);
     }
     const base = { policyHash: this.hash, decisionId };

@@ -2,6 +2,8 @@ import { InvalidArgumentError, type Val } from '@omega/core';
 import { type RedactionRule, RedactionRuleSchema } from './index.js';
 import { KIND } from './rules.js';
 
+const KEY_CACHE = 4096;
+
 /** A rule ready to run: its regex compiled (global, with match indices) and its keywords lowercased. */
 interface CompiledRule {
   id: string;
@@ -27,6 +29,7 @@ export function marker(ruleId: string): string {
 export class Redactor {
   readonly #rules: CompiledRule[];
   readonly #secretKeys: string[][];
+  readonly #keys = new Map<string, boolean>();
 
   constructor(
     rules: readonly RedactionRule[],
@@ -98,8 +101,15 @@ export class Redactor {
 
   /** True when `key` names a secret: its words hold those of a secret key name in a row. */
   isSecretKey(key: string): boolean {
-    const words = wordsOf(key);
-    return this.#secretKeys.some((name) => containsRun(words, name));
+    let secret = this.#keys.get(key);
+    if (secret === undefined) {
+      const words = wordsOf(key);
+      secret = this.#secretKeys.some((name) => containsRun(words, name));
+      // Keys repeat across values (headers, fields): remembered, up to a bound.
+      if (this.#keys.size >= KEY_CACHE) this.#keys.clear();
+      this.#keys.set(key, secret);
+    }
+    return secret;
   }
 
   #under(key: Val, item: Val): Val {

@@ -1,5 +1,5 @@
 import { CorruptDataError, canonicalUtf8, decode, documentSpec, logSpec, type Val, z } from '@omega/core';
-import { type AuditEvent, AuditEventSchema } from './index.js';
+import { AccessRequestSchema, type AuditEvent, AuditEventSchema } from './index.js';
 
 /** What this family's names name, in every error and name check. */
 export const KIND = 'security';
@@ -33,6 +33,14 @@ export const DOCUMENTS = documentSpec({
   header: StateHeaderSchema,
 });
 
+// The stored record's shape, strict: its values were checked by the serde decode that produced them.
+const StoredEventSchema = AuditEventSchema.extend({
+  request: AccessRequestSchema.extend({
+    context: z.record(z.string(), z.custom<Val>()).optional(),
+  }).nullable(),
+  data: z.custom<Val>().optional(),
+}).strict();
+
 /** The entry of an audit record: its canonical text, the bytes the Merkle tree commits to. */
 export function entryText(event: AuditEvent): string {
   return canonicalUtf8(event as unknown as Val, KIND, '$');
@@ -49,7 +57,7 @@ export function eventOfEntry(position: number, header: EntryHeader, body: string
   } catch (cause) {
     throw corruptEntry(position, 'its body is not serde JSON', cause);
   }
-  const parsed = AuditEventSchema.strict().safeParse(value);
+  const parsed = StoredEventSchema.safeParse(value);
   if (!parsed.success) throw corruptEntry(position, 'its body is not an audit record', parsed.error);
   const event = parsed.data;
   if (event.seq !== position) throw corruptEntry(position, `it holds seq ${event.seq}`);
