@@ -98,7 +98,9 @@ interface Tail {
  * (appends chained by the log's conditional append, never a lock) with signed checkpoints.
  */
 export class SecurityFront extends Front implements SecurityProvider {
+  /** Where and how the audit is stored in a store: log `audit` of folder `security-audit`, format `omega.security`. */
   static readonly LOG = LOG;
+  /** The audit's state in a store: the last checkpoint and the store's own signer key, in `security-state`. */
   static readonly DOCUMENTS = DOCUMENTS;
   protected readonly log: LogBackend<EntryHeader>;
   protected readonly state: DocumentBackend<StateHeader>;
@@ -118,6 +120,10 @@ export class SecurityFront extends Front implements SecurityProvider {
     (item) => item.type === 'policy',
   );
 
+  /**
+   * A security provider over `store`'s log and documents, its policy from `options.policyStore` (else the
+   * `policy` option); `init` is for provider classes (their name, the store's ownership).
+   */
   constructor(store: Store, options: SecurityFrontOptions = {}, init: FrontInit = {}) {
     super(KIND, store, options, init);
     const provider = init.provider ?? new.target.name;
