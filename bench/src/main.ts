@@ -15,6 +15,7 @@ import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
+import { securityOperations } from './security.js';
 import { smallOperations } from './small.js';
 import { streamOperations } from './stream.js';
 import { syscallsPerSave } from './syscalls.js';
@@ -30,7 +31,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace, security) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       notes.push(...stream.notes);
     }
     if (runs('trace')) rows.push(...(await traceOperations(path.join(root, 'trace'))));
+    if (runs('security')) rows.push(...(await securityOperations(path.join(root, 'security'))));
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from './errors.js';
 import { type JsonValue, TAG, unstorable } from './json.js';
 import { valToJson } from './json-look.js';
 import type { Val } from './val.js';
@@ -77,4 +78,26 @@ function sortKeys(keys: string[]): string[] {
 
 function sortedMembers(members: readonly JsonValue[]): string {
   return members.map(write).sort().join(',');
+}
+
+// A lone surrogate in a string: JSON.stringify writes it as a lowercase \ud800-\udfff escape, after an
+// even number of backslashes (an odd number would make the backslash itself escaped text).
+const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/**
+ * The canonical text of `value` ({@link canonicalize}), for bytes a verifier elsewhere hashes again: a
+ * string with a lone surrogate has no UTF-8 form it would agree on, so it is an `InvalidArgumentError`
+ * naming `kind` and `path` (where in the caller's value it is).
+ */
+export function canonicalUtf8(value: Val, kind: string, path: string): string {
+  const text = canonicalize(value);
+  if (LONE_SURROGATE.test(text)) {
+    throw new InvalidArgumentError(
+      `a ${kind} record cannot hold a string with a lone surrogate (at ${path})`,
+      {
+        details: { kind, path, reason: 'lone surrogate' },
+      },
+    );
+  }
+  return text;
 }

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from './errors.js';
  *
  *   capability  <action> | <action>:<resource>
  *   action      words joined by '.', a word being 1+ of A-Z a-z 0-9 _ -   (eval, tool.read, file.read)
- *   resource    1+ characters after the first ':', no control characters; its parts are split on '/'
+ *   resource    1+ characters after the first ':'; its parts are split on '/' (see "Resources" below)
  *
  *   pattern     ['!'] <action pattern> [':' <resource pattern>]
  *     '*'       one word of an action, or one non-empty '/'-free part of a resource
@@ -19,6 +19,13 @@ import { InvalidArgumentError } from './errors.js';
  *   'domain.*'  (one word, then '*', no resource) grants what `capHas` granted: every capability whose
  *               first word is `domain`, at any depth, so `tool.*` covers `tool`, `tool.read` and
  *               `tool.read.deep`. Everywhere else '*' is exactly one word.
+ *
+ * Resources, in capabilities and patterns alike, are checked before anything matches, and refused (never
+ * normalized) when they hold what a later decoder or path resolver could read as another resource: a `.`
+ * or `..` part, an empty part (but the first, of a leading '/', and the second, of a `scheme://`), an
+ * encoded '/' or '.' (`%2F`, `%2E`, any case), an encoded '\' or NUL (`%5C`, `%00`), a backslash, or a
+ * control character. A grant of `/tmp/**` must not reach `/tmp/../etc/passwd` by another spelling: the
+ * bypass class of Envoy's CVE-2019-9901.
  */
 
 const WORD = /^[A-Za-z0-9_-]+$/;
@@ -45,8 +52,11 @@ interface CompiledPattern {
   resource: Segment[] | null;
 }
 
-/** A capability, split once for every pattern it is checked against. */
-interface ParsedCapability {
+/**
+ * A capability, checked and split once for every pattern it is checked against: from
+ * {@link parseCapability}, for {@link CapabilityMatcher.allowsParsed}.
+ */
+export interface ParsedCapability {
   action: string;
   words: string[];
   parts: string[] | null;
@@ -57,6 +67,32 @@ function malformed(pattern: string, position: number, reason: string, what = 'ca
     `malformed ${what} ${JSON.stringify(pattern)} at position ${position}: ${reason}`,
     { details: { kind: what, pattern, position, reason } },
   );
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:$/;
+const ENCODED = /%(?:2[fFeE]|5[cC]|00)/;
+
+/** Where and why `text`, a resource or a resource pattern, is refused (see "Resources" above); null when it is not. */
+function resourceFault(text: string): { position: number; reason: string } | null {
+  const control = controlAt(text);
+  if (control >= 0) return { position: control, reason: 'control character in the resource' };
+  const backslash = text.indexOf('\\');
+  if (backslash >= 0) return { position: backslash, reason: 'backslash in the resource' };
+  const encoded = ENCODED.exec(text);
+  if (encoded !== null) {
+    return { position: encoded.index, reason: `encoded ${encoded[0]} in the resource` };
+  }
+  const parts = text.split('/');
+  let position = 0;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    if (part === '.' || part === '..') return { position, reason: `a '${part}' part in the resource` };
+    if (part === '' && !(index === 0 || (index === 1 && SCHEME.test(parts[0]!)))) {
+      return { position, reason: 'an empty part in the resource' };
+    }
+    position += part.length + 1;
+  }
+  return null;
 }
 
 function compileSegments(pattern: string, text: string, offset: number, separator: '.' | '/'): Segment[] {
@@ -92,12 +128,16 @@ function compilePattern(pattern: string, start: number): CompiledPattern {
   const resourceText = body.slice(colon + 1);
   const resourceAt = start + colon + 1;
   if (resourceText === '') throw malformed(pattern, resourceAt, "the resource after ':' is empty");
-  const control = controlAt(resourceText);
-  if (control >= 0) throw malformed(pattern, resourceAt + control, 'control character in the resource');
+  const fault = resourceFault(resourceText);
+  if (fault !== null) throw malformed(pattern, resourceAt + fault.position, fault.reason);
   return { source: body, action, resource: compileSegments(pattern, resourceText, resourceAt, '/') };
 }
 
-function parseCapability(cap: unknown): ParsedCapability {
+/**
+ * Checks and splits a capability once, for a caller that asks many matchers about it (a policy's rules):
+ * an `InvalidArgumentError` when it is not one by the grammar, as {@link CapabilityMatcher.allows} throws.
+ */
+export function parseCapability(cap: unknown): ParsedCapability {
   if (typeof cap !== 'string') {
     throw new InvalidArgumentError(`a capability must be a string, got ${typeof cap}`, {
       details: { kind: 'capability', capability: cap, reason: 'not a string' },
@@ -115,10 +155,8 @@ function parseCapability(cap: unknown): ParsedCapability {
   if (colon < 0) return { action, words, parts: null };
   const resource = cap.slice(colon + 1);
   if (resource === '') throw malformed(cap, colon + 1, "the resource after ':' is empty", 'capability');
-  const control = controlAt(resource);
-  if (control >= 0) {
-    throw malformed(cap, colon + 1 + control, 'control character in the resource', 'capability');
-  }
+  const fault = resourceFault(resource);
+  if (fault !== null) throw malformed(cap, colon + 1 + fault.position, fault.reason, 'capability');
   return { action, words, parts: resource.split('/') };
 }
 
@@ -209,7 +247,11 @@ export class CapabilityMatcher {
    * caller's bug, not a refusal.
    */
   allows(cap: string): boolean {
-    const parsed = parseCapability(cap);
+    return this.allowsParsed(parseCapability(cap));
+  }
+
+  /** {@link allows} of a capability {@link parseCapability} has checked and split. */
+  allowsParsed(parsed: ParsedCapability): boolean {
     return !this.#denies.matches(parsed) && this.#grants.matches(parsed);
   }
 
@@ -230,4 +272,41 @@ export function compileCapabilities(patterns: Iterable<string>): CapabilityMatch
 /** Throws the `InvalidArgumentError` of a string that is not a capability by the grammar. */
 export function assertCapability(cap: unknown): asserts cap is string {
   parseCapability(cap);
+}
+
+/**
+ * Checks a resource by the grammar's rules (see "Resources" above): an `InvalidArgumentError` whose
+ * details name the `resource`, the `position` of the fault and the `reason` when it is refused.
+ */
+export function assertResource(resource: unknown): asserts resource is string {
+  if (typeof resource !== 'string' || resource === '') {
+    throw new InvalidArgumentError(`a resource must be a non-empty string, got ${JSON.stringify(resource)}`, {
+      details: { kind: 'resource', resource, position: 0, reason: 'not a non-empty string' },
+    });
+  }
+  const fault = resourceFault(resource);
+  if (fault === null) return;
+  throw new InvalidArgumentError(
+    `malformed resource ${JSON.stringify(resource)} at position ${fault.position}: ${fault.reason}`,
+    { details: { kind: 'resource', resource, ...fault } },
+  );
+}
+
+/**
+ * Checks an action (dotted words, no resource): an `InvalidArgumentError` whose details name the
+ * `action`, the `position` and the `reason` when it is not one.
+ */
+export function assertAction(action: unknown): asserts action is string {
+  if (typeof action === 'string' && !action.includes(':')) {
+    parseCapability(action);
+    return;
+  }
+  throw new InvalidArgumentError(`an action must be dotted words, got ${JSON.stringify(action)}`, {
+    details: {
+      kind: 'action',
+      action,
+      position: typeof action === 'string' ? action.indexOf(':') : 0,
+      reason: 'not dotted words',
+    },
+  });
 }

@@ -164,3 +164,21 @@ export function sizeConflict(kind: string, log: string, expectedSize: number, ac
     { details: { kind, name: log, expectedSize, actualSize } },
   );
 }
+
+/**
+ * Every entry of log `name` from position `from` on, read a page of `pageSize` at a time (what a verifier or
+ * a listing that walks a whole log needs without holding it in memory).
+ */
+export async function* logEntries<H>(
+  log: LogBackend<H>,
+  name: string,
+  from = 0,
+  pageSize = DEFAULT_PAGE_SIZE,
+): AsyncGenerator<LogEntry<H>> {
+  for (let position = from; ; ) {
+    const page = await log.read(name, { from: position, limit: pageSize });
+    yield* page;
+    if (page.length < pageSize) return;
+    position += page.length;
+  }
+}

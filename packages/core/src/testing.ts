@@ -22,9 +22,11 @@ export {
   describeBlobBackend,
 } from './testing/blob-contract.js';
 export {
+  ACCEPTED_RESOURCES,
   CAPABILITY_CASES,
   type CapabilityCase,
   MALFORMED_CAPABILITY_PATTERNS,
+  REFUSED_RESOURCES,
 } from './testing/capability-cases.js';
 export {
   type ContractHeader,
@@ -60,6 +62,15 @@ export {
   describeLogBackend,
   LOG_CONTRACT_SPEC,
 } from './testing/log-contract.js';
+export {
+  encodeLine,
+  formatLog,
+  parseLog,
+  readLog,
+  renumbered,
+  type StoredLine,
+  writeLog,
+} from './testing/log-file-text.js';
 export {
   type MockCall,
   type MockConstructor,

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { CapabilityMatcher, compileCapabilities } from '../src/index.js';
-import { CAPABILITY_CASES, MALFORMED_CAPABILITY_PATTERNS, mulberry32, thrownBy } from '../src/testing.js';
+import {
+  assertAction,
+  assertResource,
+  CapabilityMatcher,
+  compileCapabilities,
+  parseCapability,
+} from '../src/index.js';
+import {
+  ACCEPTED_RESOURCES,
+  CAPABILITY_CASES,
+  MALFORMED_CAPABILITY_PATTERNS,
+  mulberry32,
+  REFUSED_RESOURCES,
+  thrownBy,
+} from '../src/testing.js';
 
 describe('capability grammar', () => {
   it('has a table of at least 15 rows', () => {
@@ -10,6 +23,7 @@ describe('capability grammar', () => {
   for (const { patterns, cap, allowed, why } of CAPABILITY_CASES) {
     it(`${JSON.stringify(patterns)} ${allowed ? 'allows' : 'refuses'} ${cap} (${why})`, () => {
       expect(compileCapabilities(patterns).allows(cap)).toBe(allowed);
+      expect(compileCapabilities(patterns).allowsParsed(parseCapability(cap))).toBe(allowed);
     });
   }
 
@@ -30,6 +44,40 @@ describe('capability grammar', () => {
     for (const bad of ['', 'tool.*', 'a..b', 'x:', 'x:a\u0000', 7]) {
       const error = thrownBy(() => caps.allows(bad as string), 'INVALID_ARGUMENT');
       expect(error.details.kind, String(bad)).toBe('capability');
+    }
+  });
+
+  for (const { resource, position, form } of REFUSED_RESOURCES) {
+    it(`refuses ${form} in a resource, at position ${position}, never normalizing it`, () => {
+      const byItself = thrownBy(() => assertResource(resource), 'INVALID_ARGUMENT');
+      expect(byItself.details).toMatchObject({ kind: 'resource', resource, position });
+      const cap = `file.read:${resource}`;
+      const asCapability = thrownBy(
+        () => compileCapabilities(['*', 'file.read:/tmp/**']).allows(cap),
+        'INVALID_ARGUMENT',
+      );
+      expect(asCapability.details).toMatchObject({ kind: 'capability', position: 10 + position });
+      const asPattern = thrownBy(() => compileCapabilities([`!${cap}`]), 'INVALID_ARGUMENT');
+      expect(asPattern.details).toMatchObject({ pattern: `!${cap}`, position: 11 + position });
+    });
+  }
+
+  it('takes the look-alikes of refused resources as they are', () => {
+    for (const resource of ACCEPTED_RESOURCES) {
+      assertResource(resource);
+      expect(compileCapabilities([`file.read:${resource}`]).allows(`file.read:${resource}`), resource).toBe(
+        true,
+      );
+    }
+    for (const bad of ['', 7, null]) {
+      expect(thrownBy(() => assertResource(bad), 'INVALID_ARGUMENT').details.kind).toBe('resource');
+    }
+  });
+
+  it('checks an action as dotted words without a resource', () => {
+    assertAction('tool.read');
+    for (const bad of ['', 'tool.', 'file.read:/x', 'a b', 3]) {
+      thrownBy(() => assertAction(bad), 'INVALID_ARGUMENT');
     }
   });
 

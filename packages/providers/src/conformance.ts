@@ -6,6 +6,7 @@ export * from '@omega/expert/conformance';
 export * from '@omega/governance/conformance';
 export * from '@omega/logic/conformance';
 export * from '@omega/receipt/conformance';
+export * from '@omega/security/conformance';
 export * from '@omega/session/conformance';
 export * from '@omega/snapshot/conformance';
 export * from '@omega/state/conformance';

@@ -1,4 +1,13 @@
-import { canonicalize, sha256Hex, type Val } from '@omega/core';
+import {
+  canonicalize,
+  leafHash,
+  openCheckpoint,
+  sha256Hex,
+  type Val,
+  verifierFromKey,
+  verifyConsistency,
+  verifyInclusion,
+} from '@omega/core';
 import {
   assertSameValue,
   type ConformanceOptions,
@@ -10,9 +19,7 @@ import {
 import * as vitest from 'vitest';
 import { expect, it } from 'vitest';
 import type { Receipt, ReceiptInput, ReceiptProvider } from './index.js';
-import { leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
 import { METHODS, sampleInput } from './methods.js';
-import { openCheckpoint, verifierFromKey } from './note.js';
 import { KIND } from './rules.js';
 
 /** What a conformance factory returns: a fresh, empty provider and how to dispose of it afterwards. */

@@ -1,7 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { type FrontOptions, InvalidArgumentError, type Val } from '@omega/core';
+import { type CheckpointSigner, type FrontOptions, InvalidArgumentError, type Val } from '@omega/core';
 import { KIND } from './rules.js';
-import type { ReceiptSigner } from './signer.js';
+
+/** A caller's own signer of receipt checkpoints: signs with its key, and names the verifier key that checks it. */
+export type ReceiptSigner = CheckpointSigner;
 
 /** The checkpoints' origin when the options name none. */
 export const DEFAULT_ORIGIN = 'omega.receipts';

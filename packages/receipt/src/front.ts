@@ -1,6 +1,11 @@
 import {
+  Batches,
+  CheckpointKeeper,
+  CompactRange,
   ConflictError,
   CorruptDataError,
+  checkpointDisagreement,
+  checkSignerOption,
   type DocumentBackend,
   decode,
   Front,
@@ -9,13 +14,13 @@ import {
   isOmegaError,
   type LogBackend,
   type LogEntry,
+  leafHash,
+  logEntries,
   type Store,
   sha256Hex,
   type Val,
 } from '@omega/core';
-import { Batches } from './batches.js';
 import { Bodies, type BodyRef, type BodyTexts, PackCache, type Part, type Place } from './bodies.js';
-import { CompactRange } from './compact-range.js';
 import { Erasures } from './erasures.js';
 import { checkOrigin, checkRedact, DEFAULT_ORIGIN, type ReceiptFrontOptions } from './front-options.js';
 import { HashIndex } from './hash-index.js';
@@ -30,8 +35,6 @@ import type {
   VerifyResult,
 } from './index.js';
 import { KEYS, KeyIndex } from './key-index.js';
-import { leafHash } from './merkle.js';
-import { type Checkpoint, generateNoteKey, openCheckpoint, signCheckpoint, verifierFromKey } from './note.js';
 import {
   BLOBS,
   canonicalText,
@@ -49,17 +52,9 @@ import {
   type TreeHeader,
   type Unhashed,
 } from './rules.js';
-import { checkSigner, type KeyedSigner, keyedSigner, type SignerOption } from './signer.js';
 import { TREE_LOGS, TreeState } from './tree-state.js';
 
-export type { ReceiptFrontOptions } from './front-options.js';
-export type { ReceiptSigner } from './signer.js';
-
-// The tree document holding the last checkpoint this store's signers signed.
-const LAST_CHECKPOINT = 'checkpoint';
-// The tree document holding the store's own signer key, when no signer is given.
-const SIGNER = 'signer';
-const PAGE = 1000;
+export type { ReceiptFrontOptions, ReceiptSigner } from './front-options.js';
 
 /**
  * The receipt family's rules, written once over the log, blob and document ports of any {@link Store}:
@@ -77,8 +72,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   readonly #erasures: Erasures;
   readonly #hashes: HashIndex;
   readonly #origin: string;
-  readonly #signerOption: SignerOption | undefined;
-  #signer: Promise<KeyedSigner> | null = null;
+  readonly #checkpoints: CheckpointKeeper;
   #open: Promise<void> | null = null;
   readonly #redact: (value: Val) => Val;
   // The log's tail after this provider's last append: the next batch's guess, which its conditional
@@ -90,13 +84,14 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     super(KIND, store, options, init);
     const provider = init.provider ?? new.target.name;
     this.#origin = checkOrigin(provider, options.origin ?? DEFAULT_ORIGIN);
-    this.#signerOption = checkSigner(provider, options.signer);
+    const signer = checkSignerOption(provider, KIND, options.signer);
     this.#redact = checkRedact(provider, options.redact);
     this.log = store.log(LOG);
     this.#bodies = new Bodies(store.blobs(BLOBS));
     this.#erasures = new Erasures(store.log(ERASURES), this.#bodies);
     this.#hashes = new HashIndex(this.log);
     this.tree = store.documents(TREE);
+    this.#checkpoints = new CheckpointKeeper(this.tree, this.#origin, signer, KIND);
     this.#tree = new TreeState(store.log(TREE_LOGS), this.log);
     this.#keys = new KeyIndex(store.documents(KEYS), this.log);
   }
@@ -217,7 +212,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     if (runId === undefined) this.lifecycle.assertOpen('list');
     else this.lifecycle.assertNamed('list', runId);
     const found: Receipt[] = [];
-    for await (const entry of this.#entries(fromSeq)) {
+    for await (const entry of logEntries(this.log, RECEIPT_LOG, fromSeq)) {
       if (found.length >= limit) break;
       if (runId !== undefined && entry.header.runId !== runId) continue;
       if (kind !== undefined && entry.header.kind !== kind) continue;
@@ -242,15 +237,9 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async verify(options: { against?: string } = {}): Promise<VerifyResult> {
     this.lifecycle.assertOpen('verify');
-    const signer = await this.#keyed();
     // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
-    const checkpoints: Checkpoint[] = [];
-    for (const note of [options.against, await this.#lastCheckpoint()]) {
-      if (note === undefined || note === null) continue;
-      const opened = this.#openCheckpoint(note, signer);
-      if (typeof opened === 'string') return { ok: false, size: 0, erased: 0, reason: opened };
-      checkpoints.push(opened);
-    }
+    const checkpoints = await this.#checkpoints.toVerify(options.against);
+    if (typeof checkpoints === 'string') return { ok: false, size: 0, erased: 0, reason: checkpoints };
     const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.size));
     const roots = new Map<number, string>();
     const range = new CompactRange();
@@ -258,7 +247,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     let erased = 0;
     const erasures = await this.#erasures.all();
     const cache = new PackCache();
-    for await (const entry of this.#entries(0)) {
+    for await (const entry of logEntries(this.log, RECEIPT_LOG, 0)) {
       const seq = entry.position;
       let receipt: Receipt;
       try {
@@ -277,7 +266,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
     }
     for (const checkpoint of checkpoints) {
-      const reason = disagreement(checkpoint, range.size, roots.get(checkpoint.size));
+      const reason = checkpointDisagreement(checkpoint, range.size, roots.get(checkpoint.size), 'receipts');
       if (reason !== null) return { ok: false, size: range.size, erased, reason };
     }
     return { ok: true, size: range.size, erased };
@@ -324,12 +313,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     }
     const entry = await this.#entryOf(hash);
     if (entry === null) throw notFound(hash);
-    await this.#erasures.erase(entry, reason, this.timestamp(hash), this.#entries(0));
+    await this.#erasures.erase(entry, reason, this.timestamp(hash), logEntries(this.log, RECEIPT_LOG, 0));
   }
 
   async verifierKey(): Promise<string> {
     this.lifecycle.assertOpen('verifierKey');
-    return (await this.#keyed()).verifierKey;
+    return this.#checkpoints.verifierKey();
   }
 
   /**
@@ -346,52 +335,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
   }
 
   async #proveLastCheckpoint(): Promise<void> {
-    const last = await this.#lastCheckpoint();
-    if (last === null) return;
-    const opened = this.#openCheckpoint(last, await this.#keyed());
     const size = await this.#tree.catchUp();
-    const reason =
-      typeof opened === 'string'
-        ? opened
-        : disagreement(opened, size, opened.size <= size ? await this.#tree.root(opened.size) : undefined);
+    const reason = await this.#checkpoints.lastDisagreement(size, (n) => this.#tree.root(n), 'receipts');
     if (reason !== null) {
       throw new CorruptDataError(`the receipt log does not extend its last checkpoint: ${reason}`, {
         details: { kind: KIND, reason },
       });
-    }
-  }
-
-  /** The checkpoints' signer: the option's, else the store's own key, made once by an exclusive create. */
-  #keyed(): Promise<KeyedSigner> {
-    this.#signer ??= this.#loadSigner().catch((error: unknown) => {
-      this.#signer = null;
-      throw error;
-    });
-    return this.#signer;
-  }
-
-  async #loadSigner(): Promise<KeyedSigner> {
-    const keyName = this.#origin.replace(/[+\s]/g, '-');
-    if (this.#signerOption !== undefined) return keyedSigner(this.#signerOption, keyName);
-    for (;;) {
-      const stored = await this.tree.read(SIGNER);
-      if (stored !== null) return keyedSigner(decode(stored.body) as string, keyName);
-      try {
-        await this.tree.create(SIGNER, {}, JSON.stringify(generateNoteKey(keyName).signerKey));
-      } catch (error) {
-        // Another process made the key first: use its.
-        if (!isOmegaError(error, 'ALREADY_EXISTS')) throw error;
-      }
-    }
-  }
-
-  /** Every entry from position `from` on, a page at a time. */
-  async *#entries(from: number): AsyncGenerator<LogEntry<EntryHeader>> {
-    for (let position = from; ; ) {
-      const page = await this.log.read(RECEIPT_LOG, { from: position, limit: PAGE });
-      yield* page;
-      if (page.length < PAGE) return;
-      position += page.length;
     }
   }
 
@@ -420,52 +369,19 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return null;
   }
 
-  async #lastCheckpoint(): Promise<string | null> {
-    const document = await this.tree.read(LAST_CHECKPOINT);
-    return document && (decode(document.body) as string);
-  }
-
-  /** The checkpoint `note` opened with this store's verifier and origin, or why it cannot be. */
-  #openCheckpoint(note: string, signer: KeyedSigner): Checkpoint | string {
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = openCheckpoint(note, verifierFromKey(signer.verifierKey));
-    } catch (error) {
-      if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
-      return `the checkpoint does not verify: ${error.message}`;
-    }
-    if (checkpoint.origin !== this.#origin) return `the checkpoint is of origin ${checkpoint.origin}`;
-    return checkpoint;
-  }
-
   /**
    * The signed checkpoint of the tree of `size` receipts, whose root is `rootHash`. Before signing, the
    * last checkpoint signed for this store must be a prefix of the tree of `current` (a `CorruptDataError`
    * otherwise: the log or its tiles were rewritten); a larger one becomes the last.
    */
   async #checkpoint(size: number, rootHash: string, current = size): Promise<string> {
-    const signer = await this.#keyed();
-    const last = await this.#lastCheckpoint();
-    if (last !== null) {
-      const opened = this.#openCheckpoint(last, signer);
-      const reason =
-        typeof opened === 'string'
-          ? opened
-          : disagreement(
-              opened,
-              current,
-              opened.size <= current ? await this.#tree.root(opened.size) : undefined,
-            );
-      if (reason !== null) {
-        throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
-          details: { kind: KIND, reason },
-        });
-      }
+    const reason = await this.#checkpoints.lastDisagreement(current, (n) => this.#tree.root(n), 'receipts');
+    if (reason !== null) {
+      throw new CorruptDataError(`refusing to sign a checkpoint: ${reason}`, {
+        details: { kind: KIND, reason },
+      });
     }
-    const note = await signCheckpoint({ origin: this.#origin, size, rootHash }, signer);
-    const lastSize = (await this.tree.readHeader(LAST_CHECKPOINT))?.header.size ?? -1;
-    if (size > lastSize) await this.tree.write(LAST_CHECKPOINT, { size }, JSON.stringify(note));
-    return note;
+    return this.#checkpoints.sign(size, rootHash);
   }
 }
 
@@ -497,17 +413,6 @@ function firstOfEachKey(items: readonly Pending[], byKey: ReadonlyMap<string, Re
 }
 
 const BODY_PROBLEMS = { missing: 'is missing', altered: 'does not match its digest' } as const;
-
-/** Why a log of `size` receipts whose root at the checkpoint's size is `root` does not extend it, or null. */
-function disagreement(checkpoint: Checkpoint, size: number, root: string | undefined): string | null {
-  if (checkpoint.size > size) {
-    return `the log holds ${size} receipts, fewer than the ${checkpoint.size} of the checkpoint`;
-  }
-  if (root !== checkpoint.rootHash) {
-    return `the first ${checkpoint.size} receipts are not those the checkpoint commits to`;
-  }
-  return null;
-}
 
 function checkSize(argument: string, size: number, actual: number): number {
   if (!Number.isSafeInteger(size) || size < 0 || size > actual) {

@@ -1,7 +1,7 @@
 import {
   type BlobSpec,
   CorruptDataError,
-  canonicalize,
+  canonicalUtf8,
   decode,
   documentSpec,
   encodeRecord,
@@ -79,22 +79,9 @@ export function checkInput(input: unknown): ReceiptInput {
   return record;
 }
 
-// A lone surrogate in a string: JSON.stringify writes it as a lowercase \ud800-\udfff escape, after an
-// even number of backslashes (an odd number would make the backslash itself escaped text).
-const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
-
-/**
- * The canonical text of `value` (RFC 8785 over the serde JSON). A string with a lone surrogate has no
- * UTF-8 form a verifier in another language would agree on: an `InvalidArgumentError` at `path`.
- */
+/** The canonical text of `value`; a string with a lone surrogate is an `InvalidArgumentError` at `path`. */
 export function canonicalText(value: Val, path: string): string {
-  const text = canonicalize(value);
-  if (LONE_SURROGATE.test(text)) {
-    throw new InvalidArgumentError(`a receipt cannot hold a string with a lone surrogate (at ${path})`, {
-      details: { kind: KIND, path, reason: 'lone surrogate' },
-    });
-  }
-  return text;
+  return canonicalUtf8(value, KIND, path);
 }
 
 /** A receipt without its hash: what the tree commits to. */

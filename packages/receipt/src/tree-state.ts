@@ -1,5 +1,14 @@
-import { ConflictError, CorruptDataError, type LogBackend, logSpec, sha256Hex, z } from '@omega/core';
-import { leafHash, nodeHash, rootFromHashes } from './merkle.js';
+import {
+  ConflictError,
+  CorruptDataError,
+  type LogBackend,
+  leafHash,
+  logSpec,
+  nodeHash,
+  rootFromHashes,
+  sha256Hex,
+  z,
+} from '@omega/core';
 import { type EntryHeader, KIND, RECEIPT_LOG } from './rules.js';
 
 /** Hashes in one tile: C2SP tlog-tiles' width. */

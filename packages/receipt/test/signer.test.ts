@@ -1,12 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { canonicalize, decode, encode, type Val } from '@omega/core';
+import {
+  canonicalize,
+  decode,
+  encode,
+  generateNoteKey,
+  openCheckpoint,
+  signerFromKey,
+  type Val,
+  verifierFromKey,
+} from '@omega/core';
 import { rejectionOf, thrownBy } from '@omega/core/testing';
 import { wideValArbitrary } from '@omega/test-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryReceiptProvider } from '../src/memory.js';
 import { sampleInput } from '../src/methods.js';
-import { generateNoteKey, openCheckpoint, signerFromKey, verifierFromKey } from '../src/note.js';
 
 async function checkpointVerifies(provider: InMemoryReceiptProvider, verifierKey: string): Promise<void> {
   await provider.append(sampleInput(1));

@@ -1,12 +1,19 @@
 import { access, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalize, sha256Hex, type Val } from '@omega/core';
-import { mulberry32, rejectionOf } from '@omega/core/testing';
+import {
+  formatLog,
+  mulberry32,
+  parseLog,
+  readLog,
+  rejectionOf,
+  renumbered,
+  writeLog,
+} from '@omega/core/testing';
 import { fakeClock, tempDir } from '@omega/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemReceiptProvider } from '../src/filesystem.js';
 import type { ReceiptInput } from '../src/index.js';
-import { formatLog, parseLog, readLog, renumbered, writeLog } from './stored-log.js';
 
 /*
  * What tamper-evident means for the filesystem receipt log, on a log of 10,000 receipts built once (not

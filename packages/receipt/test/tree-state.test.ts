@@ -1,12 +1,12 @@
-import { MemoryStore } from '@omega/core';
-import { mulberry32 } from '@omega/core/testing';
-import { describe, expect, it } from 'vitest';
 import {
   consistencyProofFromHashes,
   inclusionProofFromHashes,
   leafHash,
+  MemoryStore,
   rootFromHashes,
-} from '../src/merkle.js';
+} from '@omega/core';
+import { mulberry32 } from '@omega/core/testing';
+import { describe, expect, it } from 'vitest';
 import { type EntryHeader, LOG, RECEIPT_LOG } from '../src/rules.js';
 import { TREE_LOGS, TreeState } from '../src/tree-state.js';
 import { counting } from './helpers.js';

@@ -95,3 +95,43 @@ export const MALFORMED_CAPABILITY_PATTERNS: readonly { pattern: string; position
   { pattern: 'file.read:a\nb', position: 11 },
   { pattern: ':x', position: 0 },
 ]);
+
+/**
+ * Resources the grammar refuses, one row per form (see "Resources" in `capabilities.ts`), with the
+ * position (character index in the resource) the error names. Core's tests check each as a capability's
+ * resource, in a pattern and by `assertResource`; security's policy matrix checks each as a request's.
+ */
+export const REFUSED_RESOURCES: readonly { resource: string; position: number; form: string }[] =
+  Object.freeze([
+    { resource: '/tmp/./x', position: 5, form: "a '.' part" },
+    { resource: '/tmp/../etc/passwd', position: 5, form: "a '..' part" },
+    { resource: '..', position: 0, form: "a '..' resource" },
+    { resource: 'docs/..', position: 5, form: "a last '..' part" },
+    { resource: '/tmp//x', position: 5, form: 'an empty inner part' },
+    { resource: '/tmp/', position: 5, form: 'an empty last part' },
+    { resource: '/', position: 1, form: "a lone '/'" },
+    { resource: 'https:///x', position: 8, form: "an empty part after 'scheme://'" },
+    { resource: 'docs//x', position: 5, form: "'//' without a scheme" },
+    { resource: '/tmp/a%2Fb', position: 6, form: "an encoded '/' (%2F)" },
+    { resource: '/tmp/a%2fb', position: 6, form: "an encoded '/' (%2f)" },
+    { resource: '/tmp/%2E%2E/etc', position: 5, form: "an encoded '.' (%2E)" },
+    { resource: '/tmp/%2e%2e/etc', position: 5, form: "an encoded '.' (%2e)" },
+    { resource: '/tmp/x%5Cy', position: 6, form: "an encoded '\\' (%5C)" },
+    { resource: '/tmp/x%00', position: 6, form: 'an encoded NUL (%00)' },
+    { resource: '/tmp\\..\\etc', position: 4, form: 'a backslash' },
+    { resource: '/tmp/x\u0000.txt', position: 6, form: 'a NUL' },
+    { resource: '/tmp/x\ny', position: 6, form: 'a newline' },
+  ]);
+
+/** Resources the grammar takes as they are: look-alikes of the refused forms. */
+export const ACCEPTED_RESOURCES: readonly string[] = Object.freeze([
+  '/tmp/x',
+  'docs/reports/q1.pdf',
+  'https://example.com/a',
+  's3://bucket/key/part',
+  '/tmp/x..y/...',
+  '/tmp/.hidden',
+  '/tmp/a%20b',
+  '/tmp/%252F',
+  'C:x',
+]);

@@ -1,12 +1,13 @@
 import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { isOmegaError, type OmegaError, type OmegaErrorCode } from '@omega/core';
-import { rejectionOf } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   formatCheckpoint,
   generateNoteKey,
+  isOmegaError,
   type NoteSigner,
   type NoteVerifier,
+  type OmegaError,
+  type OmegaErrorCode,
   openCheckpoint,
   openNote,
   parseCheckpoint,
@@ -15,7 +16,8 @@ import {
   signerFromPrivateKey,
   signNote,
   verifierFromKey,
-} from '../src/note.js';
+} from '../src/index.js';
+import { rejectionOf } from '../src/testing.js';
 
 // Vectors of golang.org/x/mod/sumdb/note (note_test.go).
 const PETER_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';

@@ -7,7 +7,7 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
-import { CorruptDataError, InvalidArgumentError } from '@omega/core';
+import { CorruptDataError, InvalidArgumentError } from './errors.js';
 
 // C2SP signed notes (c2sp.org/signed-note) with Ed25519 keys, and tlog checkpoints (c2sp.org/tlog-checkpoint),
 // byte-compatible with Go's golang.org/x/mod/sumdb/note: its keys, signatures and parsing rules.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError } from '@omega/core';
+import { InvalidArgumentError } from './errors.js';
 
 // The Merkle tree of RFC 9162 §2.1 (the hashing of RFC 6962). Hashes cross the API as lowercase hex;
 // inside they stay bytes, decoded once on the way in and encoded once on the way out.

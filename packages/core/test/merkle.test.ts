@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isOmegaError } from '@omega/core';
-import { mulberry32, thrownBy } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   consistencyProof,
   consistencyProofFromHashes,
   inclusionProof,
   inclusionProofFromHashes,
+  isOmegaError,
   leafHash,
   merkleRoot,
   nodeHash,
@@ -16,7 +15,8 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyInclusionOfHash,
-} from '../src/merkle.js';
+} from '../src/index.js';
+import { mulberry32, thrownBy } from '../src/testing.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/merkle/', import.meta.url));
 const EMPTY_ROOT = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

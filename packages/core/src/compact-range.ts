@@ -1,4 +1,4 @@
-import { sha256Hex } from '@omega/core';
+import { sha256Hex } from './canonical.js';
 import { nodeHash } from './merkle.js';
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Runs submitted items in batches, one batch at a time: what is submitted while a batch runs waits and
  * goes into the next one. Concurrent appends of one process then make one conditional append to the log
- * instead of racing each other for the same position.
+ * instead of racing each other for the same position. An item `alone` says so runs in a batch of its own,
+ * after the items before it and before those after it (a change that the next items must see done).
  */
 export class Batches<T, R> {
   #waiting: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
@@ -11,6 +12,7 @@ export class Batches<T, R> {
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 256,
+    private readonly alone: (item: T) => boolean = () => false,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -28,7 +30,7 @@ export class Batches<T, R> {
   async #drain(): Promise<void> {
     try {
       while (this.#waiting.length > 0) {
-        const batch = this.#waiting.splice(0, this.maxBatch);
+        const batch = this.#waiting.splice(0, this.#nextSize());
         try {
           const results = await this.run(batch.map((waiting) => waiting.item));
           for (const [i, waiting] of batch.entries()) waiting.resolve(results[i] as R);
@@ -39,5 +41,14 @@ export class Batches<T, R> {
     } finally {
       this.#running = false;
     }
+  }
+
+  /** How many waiting items the next batch takes: up to the first that runs alone, or that one. */
+  #nextSize(): number {
+    const limit = Math.min(this.maxBatch, this.#waiting.length);
+    for (let i = 0; i < limit; i++) {
+      if (this.alone(this.#waiting[i]!.item)) return i === 0 ? 1 : i;
+    }
+    return limit;
   }
 }

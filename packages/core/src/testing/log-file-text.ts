@@ -7,8 +7,8 @@ import { crc32 } from 'node:zlib';
  *   {"p":<position>,"e":<group end>,"g":"<group id>","f":<format>,"v":<version>,"h":<header>,"b":<body>,"c":"<crc32>"}
  * where <crc32> is 8 lowercase hex digits of the CRC-32 of the line's bytes before `,"c":`. A tamperer with
  * store access edits these lines and recomputes that framing, so the port reads the edited file as valid.
- * Only logs of one-entry groups are handled (those of appends made one at a time, as the receipt front makes
- * them): every line is then a write of its own, `p === e`.
+ * Only logs of one-entry groups are handled (those of appends made one at a time): every line is then a
+ * write of its own, `p === e`. For tamper tests of log families (receipts, the security audit).
  */
 
 /** The fields of one entry line, without its checksum. */

@@ -1,7 +1,6 @@
-import { mulberry32 } from '@omega/core/testing';
 import { describe, expect, it } from 'vitest';
-import { CompactRange } from '../src/compact-range.js';
-import { leafHash, rootFromHashes } from '../src/merkle.js';
+import { CompactRange, leafHash, rootFromHashes } from '../src/index.js';
+import { mulberry32 } from '../src/testing.js';
 
 describe('CompactRange', () => {
   it('gives the root rootFromHashes gives, at every size up to 300 and at seeded larger ones', () => {
