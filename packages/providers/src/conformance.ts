@@ -4,6 +4,7 @@ export * from '@omega/artifact/conformance';
 export * from '@omega/effects/conformance';
 export * from '@omega/expert/conformance';
 export * from '@omega/governance/conformance';
+export * from '@omega/provenance/conformance';
 export * from '@omega/receipt/conformance';
 export * from '@omega/session/conformance';
 export * from '@omega/snapshot/conformance';
