@@ -1,42 +1,65 @@
+import { digestOf, sha256Hex, type Val } from '@omega/core';
 import {
+  assertSameValue,
   type ConformanceOptions,
+  check,
   describeConformance,
-  type NamedRecords,
+  exoticValues,
+  type LogRecords,
+  mutateDeeply,
   type ProviderFixture,
   rejectionOf,
+  unstorableValues,
 } from '@omega/core/testing';
 import * as vitest from 'vitest';
 import { expect, it } from 'vitest';
-import type { ProvenanceProvider, ProvenanceRecord } from './index.js';
-import { METHODS } from './methods.js';
+import { type Evidence, type EvidenceInput, type ProvenanceProvider, verifyQuote } from './index.js';
+import { METHODS, sampleInput } from './methods.js';
 import { KIND } from './rules.js';
 
 /** What a conformance factory returns: a fresh, empty provider and how to dispose of it afterwards. */
 export type ProvenanceProviderFixture<P extends ProvenanceProvider = ProvenanceProvider> = ProviderFixture<P>;
 
-/** Options of {@link describeProvenanceProvider}: `reopen`, `timeoutMs`, `skip` (and the family's own, if any). */
+/** Options of {@link describeProvenanceProvider}: `reopen`, `timeoutMs`, `skip`. */
 export type ProvenanceConformanceOptions<P extends ProvenanceProvider = ProvenanceProvider> =
   ConformanceOptions<P>;
 
-// TODO(seed): the adapters that fit the seed's interface: this `NamedRecords` one (with `withValue`, one
-// builder per place a record holds a caller value), or a `LogRecords` one (`logs: LOGS`) for an
-// append-only family. They drive the groups every family gets; see CONTRIBUTING.md, "Tests: what the
-// scaffold and core already check".
-const RECORDS: NamedRecords<ProvenanceProvider, ProvenanceRecord> = {
-  record: (seed) => sampleRecord(`seed ${seed}`),
-  save: (provider, name, record) => provider.put(name, record),
-  load: (provider, name) => provider.get(name),
-  delete: (provider, name) => provider.delete(name),
-  names: (provider) => provider.list(),
-  withValue: {
-    'the value': (value) => ({ value }),
-    'a nested value': (value) => ({ value: { list: [1, value] } }),
+/** The input of `evidence` as its id covers it: without `id` and `at`. */
+function claimOf(evidence: Evidence): Omit<EvidenceInput, 'at'> {
+  const { id, at, ...claim } = evidence;
+  return claim;
+}
+
+// A log is a subject: the evidence about it, in the order recorded.
+const LOGS: LogRecords<ProvenanceProvider, Omit<EvidenceInput, 'subject'>> = {
+  entry: (seed) => {
+    const { subject, ...input } = sampleInput(seed);
+    return { ...input, meta: { seed, at: new Date(seed) } };
   },
+  append: async (provider, log, entry) => {
+    await provider.record({ ...entry, subject: log });
+  },
+  entries: async (provider, log) =>
+    (await provider.forSubject(log)).map(({ id, at, subject, ...entry }) => entry),
 };
 
+/** Evidence `seed` about `subject`, derived from `parents`. */
+function derived(seed: number, parents: string[] = [], subject = 'graph'): EvidenceInput {
+  return { subject, kind: 'derivation', derivedFrom: parents, meta: { seed } };
+}
+
+/** The id of an input: SHA-256 of its canonical form without `at`. */
+function idOf(input: EvidenceInput): string {
+  const { at, ...claim } = input;
+  return digestOf(claim as Val);
+}
+
+/** Ids of `evidence`, for comparing orders. */
+const ids = (evidence: readonly Evidence[]) => evidence.map((piece) => piece.id);
+
 /**
- * The `ProvenanceProvider` contract as a vitest suite. Call it at the top level of a test file; `factory` must
- * return a fresh, empty provider for every test (the suite closes it, then calls `cleanup`).
+ * The `ProvenanceProvider` contract as a vitest suite. Call it at the top level of a test file; `factory`
+ * must return a fresh, empty provider for every test (the suite closes it, then calls `cleanup`).
  *
  * @example
  * describeProvenanceProvider('memory', async () => ({ provider: new MemoryProvenanceProvider() }));
@@ -46,32 +69,244 @@ export function describeProvenanceProvider<P extends ProvenanceProvider>(
   factory: () => Promise<ProvenanceProviderFixture<P>>,
   options: ProvenanceConformanceOptions<P> = {},
 ): void {
-  const suite = { family: 'ProvenanceProvider', kind: KIND, methods: METHODS, records: RECORDS };
+  const suite = { family: 'ProvenanceProvider', kind: KIND, methods: METHODS, logs: LOGS };
   describeConformance(vitest, suite, name, factory, options, ({ provider: current, group }) => {
-    // TODO(seed): the family's own rules, one group each (versions, digests, infos, ...), comparing stored
-    // values with `assertSameValue`. What the scaffold and core check (close, the name rule, listing,
-    // deletes, values, persistence) is not repeated here.
-    group('shape at put', () => {
+    group('evidence', () => {
+      it('identifies evidence by the digest of its canonical input without at, and reads it back', async () => {
+        const input = sampleInput(1);
+        const evidence = await current().record(input);
+        expect(evidence.id).toBe(idOf(input));
+        expect(Number.isSafeInteger(evidence.at) && evidence.at >= 0).toBe(true);
+        assertSameValue(claimOf(evidence), input);
+        assertSameValue(await current().get(evidence.id), evidence);
+        const dated = await current().record({ ...sampleInput(2), at: 1_234 });
+        expect(dated).toMatchObject({ id: idOf(sampleInput(2)), at: 1_234 });
+        expect(await current().count()).toBe(2);
+      });
+
+      it('returns the stored evidence for the same input again, whatever its at', async () => {
+        const first = await current().record({ ...sampleInput(1), at: 10 });
+        const again = await current().record({ ...sampleInput(1), at: 20 });
+        assertSameValue(again, first);
+        const { agent, ...rest } = sampleInput(1);
+        const withoutAgent = await current().record(rest);
+        // An optional field given as undefined is not given.
+        assertSameValue(await current().record({ ...rest, agent: undefined }), withoutAgent);
+        expect(await current().count()).toBe(2);
+      });
+
+      it('gives the same claim by another run or agent an id of its own', async () => {
+        const input = sampleInput(1);
+        const inputs = [
+          input,
+          { ...input, generatedBy: { runId: 'run-2', step: 1 } },
+          { ...input, agent: 'another-model' },
+          { ...input, derivedFrom: [] },
+        ];
+        const recorded = [];
+        for (const each of inputs) recorded.push(await current().record(each));
+        expect(new Set(ids(recorded)).size).toBe(inputs.length);
+        expect(await current().count()).toBe(inputs.length);
+      });
+
+      it('gives concurrent records of one input one evidence', async () => {
+        const recorded = await Promise.all(
+          Array.from({ length: 12 }, () => current().record(sampleInput(3))),
+        );
+        for (const evidence of recorded) assertSameValue(evidence, recorded[0]);
+        expect(await current().count()).toBe(1);
+      });
+
+      it('reads null for an id nothing has', async () => {
+        await current().record(sampleInput(1));
+        expect(await current().get('f'.repeat(64))).toBeNull();
+        expect(await current().get('not an id')).toBeNull();
+        assertSameValue(await current().forSubject('nothing-here'), []);
+      });
+
+      it('refuses to derive from evidence not recorded, with NotFoundError, storing nothing', async () => {
+        const parent = await current().record(derived(1));
+        const missing = 'a'.repeat(64);
+        const error = await rejectionOf(current().record(derived(2, [parent.id, missing])), 'NOT_FOUND');
+        expect(error.details).toMatchObject({ kind: KIND, id: missing, path: '$.derivedFrom[1]' });
+        expect(await current().count()).toBe(1);
+      });
+
+      it('derives from evidence recorded just before, before that record resolved', async () => {
+        const parent = derived(1);
+        const [first, second] = await Promise.all([
+          current().record(parent),
+          current().record(derived(2, [idOf(parent)])),
+        ]);
+        expect(second?.derivedFrom).toEqual([first?.id]);
+        assertSameValue(await current().lineage(second!.id), [first]);
+      });
+
       const shapes: Array<[string, unknown, string]> = [
-        ['no record', null, '$'],
-        ['an array', [1], '$'],
-        ['a record without a value', {}, 'value'],
+        ['no input', null, '$'],
+        ['an input without kind', { subject: 's' }, 'kind'],
+        ['an unknown field', { ...sampleInput(), extra: 1 }, '$'],
+        ['a confidence above 1', { ...sampleInput(), confidence: 1.5 }, 'confidence'],
+        ['a negative at', { ...sampleInput(), at: -1 }, 'at'],
+        ['a range ending before it starts', { ...sampleInput(), source: { range: [5, 2] } }, 'range'],
+        [
+          'a range not spanning its quote',
+          { ...sampleInput(), source: { quote: 'a😀b', range: [0, 4] } },
+          'range',
+        ],
+        [
+          'a digest that is not SHA-256 hex',
+          { ...sampleInput(), source: { digest: { sha256: 'x' } } },
+          'digest',
+        ],
+        ['an unknown source field', { ...sampleInput(), source: { page: 1 } }, 'source'],
+        ['derivedFrom naming a non-id', { ...sampleInput(), derivedFrom: ['nope'] }, 'derivedFrom'],
+        [
+          'derivedFrom naming one id twice',
+          { ...sampleInput(), derivedFrom: ['a'.repeat(64), 'a'.repeat(64)] },
+          'derivedFrom',
+        ],
+        ['a runId breaking the name rule', { ...sampleInput(), generatedBy: { runId: 'a/b' } }, 'runId'],
       ];
-      for (const [label, record, path] of shapes) {
-        it(`rejects ${label}, naming the record and the path, storing nothing`, async () => {
-          const error = await rejectionOf(
-            () => current().put('shape', record as ProvenanceRecord),
-            'INVALID_ARGUMENT',
-          );
-          expect(error.details).toMatchObject({ kind: KIND, name: 'shape' });
+      for (const [label, input, path] of shapes) {
+        it(`refuses ${label} with InvalidArgumentError naming the path, storing nothing`, async () => {
+          const error = await rejectionOf(() => current().record(input as EvidenceInput), 'INVALID_ARGUMENT');
+          expect(error.details).toMatchObject({ kind: KIND });
           expect(String(error.details.path)).toContain(path);
-          expect(await current().get('shape')).toBeNull();
+          expect(await current().count()).toBe(0);
         });
       }
+
+      it('refuses a subject breaking the name rule with InvalidNameError', async () => {
+        const error = await rejectionOf(
+          current().record({ ...sampleInput(), subject: 'a b' }),
+          'INVALID_NAME',
+        );
+        expect(error.details).toMatchObject({ kind: KIND });
+        expect(await current().count()).toBe(0);
+      });
+
+      it('keeps every kind of value in meta exactly', async () => {
+        for (const [label, value] of Object.entries(exoticValues())) {
+          const evidence = await current().record({
+            ...sampleInput(),
+            subject: 'values',
+            meta: { label, value },
+          });
+          assertSameValue(evidence.meta, { label, value }, label);
+          assertSameValue((await current().get(evidence.id))?.meta, { label, value }, label);
+        }
+        const read = await current().forSubject('values');
+        expect(read).toHaveLength(Object.keys(exoticValues()).length);
+      });
+
+      it('refuses values that cannot be stored, storing nothing', async () => {
+        for (const { label, value } of unstorableValues()) {
+          const error = await rejectionOf(
+            () => current().record({ ...sampleInput(), meta: { nested: [value] } as never }),
+            'INVALID_ARGUMENT',
+          );
+          check(String(error.details.path).includes('meta'), `${label}: path ${String(error.details.path)}`);
+        }
+        expect(await current().count()).toBe(0);
+      });
+
+      it('shares no object with the caller: mutating the input or what was read changes nothing stored', async () => {
+        const input = { ...sampleInput(1), meta: { list: [1, { deep: 'x' }], map: new Map([['k', [1]]]) } };
+        const expected = structuredClone(input);
+        const evidence = await current().record(input);
+        mutateDeeply(input);
+        mutateDeeply(evidence);
+        const read = await current().get(idOf(expected));
+        assertSameValue(claimOf(read!), expected);
+        mutateDeeply(read);
+        assertSameValue(claimOf((await current().forSubject(expected.subject))[0]!), expected);
+      });
+    });
+
+    group('lineage and dependents', () => {
+      /** a <- b, a <- c, [b, c] <- d, d <- e: ids by letter. */
+      async function diamond(): Promise<Record<'a' | 'b' | 'c' | 'd' | 'e', string>> {
+        const a = (await current().record(derived(1))).id;
+        const b = (await current().record(derived(2, [a]))).id;
+        const c = (await current().record(derived(3, [a]))).id;
+        const d = (await current().record(derived(4, [b, c]))).id;
+        const e = (await current().record(derived(5, [d]))).id;
+        return { a, b, c, d, e };
+      }
+
+      it('lists ancestors each once, nearest first, to a depth', async () => {
+        const { a, b, c, d, e } = await diamond();
+        expect(ids(await current().lineage(e))).toEqual([d, b, c, a]);
+        expect(ids(await current().lineage(e, { depth: 1 }))).toEqual([d]);
+        expect(ids(await current().lineage(e, { depth: 2 }))).toEqual([d, b, c]);
+        expect(ids(await current().lineage(d))).toEqual([b, c, a]);
+        expect(await current().lineage(a)).toEqual([]);
+        assertSameValue((await current().lineage(b))[0], await current().get(a));
+      });
+
+      it('lists descendants each once, nearest first, to a depth', async () => {
+        const { a, b, c, d, e } = await diamond();
+        expect(ids(await current().dependents(a))).toEqual([b, c, d, e]);
+        expect(ids(await current().dependents(a, { depth: 1 }))).toEqual([b, c]);
+        expect(ids(await current().dependents(c))).toEqual([d, e]);
+        expect(await current().dependents(e)).toEqual([]);
+      });
+
+      it('refuses an id nothing has with NotFoundError, and a depth that is not a positive integer', async () => {
+        const { a } = await diamond();
+        for (const method of ['lineage', 'dependents'] as const) {
+          const error = await rejectionOf(current()[method]('b'.repeat(64)), 'NOT_FOUND');
+          expect(error.details).toMatchObject({ kind: KIND, id: 'b'.repeat(64) });
+          for (const depth of [0, -1, 1.5, Number.NaN, '2']) {
+            await rejectionOf(current()[method](a, { depth: depth as number }), 'INVALID_ARGUMENT');
+          }
+        }
+      });
+
+      it('walks a chain 10,000 deep without running out of stack', async () => {
+        const DEPTH = 10_000;
+        const inputs: EvidenceInput[] = [derived(0, [], 'chain')];
+        for (let i = 1; i < DEPTH; i++) inputs.push(derived(i, [idOf(inputs[i - 1]!)], 'chain'));
+        // One burst: each record derives from the one made just before it.
+        const chain = await Promise.all(inputs.map((input) => current().record(input)));
+        const root = chain[0]!;
+        const tip = chain[DEPTH - 1]!;
+        const ancestors = await current().lineage(tip.id);
+        expect(ancestors).toHaveLength(DEPTH - 1);
+        expect(ids(ancestors)).toEqual(ids(chain.slice(0, -1).reverse()));
+        const descendants = await current().dependents(root.id);
+        expect(ids(descendants)).toEqual(ids(chain.slice(1)));
+        expect(ids(await current().lineage(tip.id, { depth: 3 }))).toEqual(
+          ids(chain.slice(-4, -1).reverse()),
+        );
+      }, 60_000);
+    });
+
+    group('quotes', () => {
+      it('keeps a quote selector that verifies against its source text, astral characters counted once', async () => {
+        const text = 'Alpha 😀 beta: the quoted claim, then more.';
+        const quote = 'the quoted claim';
+        const start = [...text.slice(0, text.indexOf(quote))].length;
+        const evidence = await current().record({
+          subject: 'quoted',
+          kind: 'quote',
+          source: {
+            uri: 'file:alpha.txt',
+            digest: { sha256: sha256Hex(text) },
+            range: [start, start + [...quote].length],
+            prefix: 'beta: ',
+            quote,
+            suffix: ', then',
+          },
+        });
+        expect(verifyQuote((await current().get(evidence.id))!, text)).toEqual({
+          ok: true,
+          anchor: [start, start + quote.length],
+          drifted: false,
+        });
+        expect(verifyQuote(evidence, `${text}!`)).toMatchObject({ ok: false, failed: 'digest' });
+      });
     });
   });
-}
-
-function sampleRecord(tag: string): ProvenanceRecord {
-  return { value: { tag, list: [1, 'two', { three: true }] } };
 }

@@ -1,14 +1,26 @@
 import type { MethodTable } from '@omega/core';
-import type { ProvenanceProvider } from './index.js';
+import type { EvidenceInput, ProvenanceProvider } from './index.js';
 
-// TODO(seed): one row per method of the seed's interface (a missing or extra one does not compile):
-// `name: <argument index>` for those taking a stored name, `sync: true` for synchronous ones, `iterable:
-// true` for those returning an `AsyncIterable`, `sample(name)` giving valid arguments.
+const ID = '0'.repeat(64);
+
+/** A valid input for method samples and tests: a quote of a source, differing by `seed`. */
+export function sampleInput(seed = 0): EvidenceInput {
+  return {
+    subject: 'claim-1',
+    kind: 'quote',
+    source: { uri: 'https://example.com/doc', quote: `line ${seed}` },
+    generatedBy: { runId: 'run-1', step: seed },
+    agent: 'omega-small',
+    confidence: 0.5,
+  };
+}
 
 /** Every method of {@link ProvenanceProvider}: the source of the generated mock and conformance groups. */
 export const METHODS = {
-  get: { name: 0, sample: (name) => [name] },
-  put: { name: 0, sample: (name) => [name, { value: 1 }] },
-  delete: { name: 0, sample: (name) => [name] },
-  list: { sample: () => [] },
+  record: { sample: () => [sampleInput()] },
+  get: { sample: () => [ID] },
+  forSubject: { name: 0, sample: (name) => [name] },
+  lineage: { sample: () => [ID] },
+  dependents: { sample: () => [ID] },
+  count: { sample: () => [] },
 } satisfies MethodTable<ProvenanceProvider>;
