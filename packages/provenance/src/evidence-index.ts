@@ -67,7 +67,11 @@ export class EvidenceIndex {
     this.subjectOf.push(subject);
     positions.push(position);
     this.parents.push(parents);
-    for (const parent of parents) (this.#children[parent] ??= []).push(position);
+    for (const parent of parents) {
+      const children = this.#children[parent];
+      if (children === undefined) this.#children[parent] = [position];
+      else children.push(position);
+    }
     return null;
   }
 

@@ -176,8 +176,6 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
       } catch (error) {
         for (const pending of batch) pending.reject(error);
       }
-      // Behind the batch, so its records resolve first; what a snapshot costs falls on no record.
-      void this.#exclusive(() => this.#snapshot(Math.max(this.#snapshotEvery, this.#snapshotCovers)));
     }
     this.#draining = false;
   }
@@ -228,6 +226,7 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
           const reason = index.add(checked.id, checked.subject, checked.derivedFrom);
           if (reason !== null) throw corruptEntry(size + i, reason);
         }
+        await this.#snapshot(Math.max(this.#snapshotEvery, this.#snapshotCovers));
       }
       const earlier = positions.filter(
         (position): position is number => typeof position === 'number' && position < size,
@@ -292,14 +291,25 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
 
   /** The index, loaded once and caught up with the log's entries since (appended by any process). */
   async #caughtUp(): Promise<EvidenceIndex> {
-    this.#index ??= await this.#load();
+    let index = this.#index ?? (await this.#load());
     const size = await this.log.size(EVIDENCE_LOG);
     // A log shorter than what was indexed is not the log indexed.
-    if (size < this.#index.size) this.#forget();
-    const index = (this.#index ??= new EvidenceIndex());
+    if (size < index.size) {
+      this.#forget();
+      index = new EvidenceIndex();
+    }
+    this.#index = index;
     const replayed = size - index.size;
     for (let from = index.size; from < size; from = index.size) {
-      const page = await this.log.read(EVIDENCE_LOG, { from, limit: Math.min(PAGE, size - from) });
+      // From the last entry indexed, which must be the one indexed there: else this is another log.
+      const page = await this.log.read(EVIDENCE_LOG, {
+        from: Math.max(0, from - 1),
+        limit: Math.min(PAGE, size - from) + 1,
+      });
+      if (from > 0 && page.shift()?.header.id !== index.ids[from - 1]) {
+        this.#forget();
+        return this.#caughtUp();
+      }
       if (page.length === 0) break;
       for (const entry of page) {
         if (entry.position !== index.size)
@@ -314,7 +324,7 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
       }
     }
     // A long replay is worth saving for the next provider to open.
-    if (replayed >= this.#snapshotEvery) void this.#exclusive(() => this.#snapshot(1));
+    if (replayed >= this.#snapshotEvery) await this.#snapshot(1);
     return index;
   }
 

@@ -1,7 +1,7 @@
 import { CheckedParts, type Closable, NameSchema, type RecordParts, TimestampSchema, z } from '@omega/core';
 
 export type { Val } from '@omega/core';
-export { type QuoteCheck, type QuoteCheckName, verifyQuote } from './quote.js';
+export { type QuoteCheck, type QuoteCheckName, type QuoteSource, verifyQuote } from './quote.js';
 
 /** An evidence id: SHA-256 (64 lowercase hex digits) of the canonical input without `at`. */
 export const EvidenceIdSchema = z

@@ -1,5 +1,13 @@
 import { InvalidArgumentError, sha256Hex } from '@omega/core';
-import type { Source } from './index.js';
+
+/** The selectors of a source that {@link verifyQuote} checks (an `Evidence`'s `source` is one). */
+export interface QuoteSource {
+  digest?: { sha256: string };
+  range?: [number, number];
+  prefix?: string;
+  quote?: string;
+  suffix?: string;
+}
 
 /** The checks of {@link verifyQuote}, in the order it makes them. */
 export type QuoteCheckName = 'selector' | 'digest' | 'range' | 'quote' | 'prefix' | 'suffix';
@@ -31,7 +39,7 @@ export interface QuoteCheck {
  *
  * @throws InvalidArgumentError when `evidence` has no object `source` or `sourceText` is not a string.
  */
-export function verifyQuote(evidence: { source?: Source }, sourceText: string): QuoteCheck {
+export function verifyQuote(evidence: { source?: QuoteSource }, sourceText: string): QuoteCheck {
   const source = (evidence as { source?: unknown } | null)?.source;
   if (typeof source !== 'object' || source === null) {
     throw new InvalidArgumentError('verifyQuote needs evidence with a source', {
@@ -43,7 +51,7 @@ export function verifyQuote(evidence: { source?: Source }, sourceText: string): 
       details: { kind: 'provenance', argument: 'sourceText' },
     });
   }
-  const { digest, range, quote, prefix = '', suffix = '' } = source as Source;
+  const { digest, range, quote, prefix = '', suffix = '' } = source as QuoteSource;
   if (digest === undefined && range === undefined && quote === undefined) {
     return failure('selector', 'the source has no digest, range or quote to check');
   }

@@ -70,7 +70,8 @@ export function indexOfSnapshot(header: SnapshotHeader, body: string): EvidenceI
     if (!Number.isSafeInteger(count) || count < 0 || at + count > parents.length) {
       return `the parents of entry ${position} are cut short`;
     }
-    const linked = parents.slice(at, (at += count));
+    const linked = parents.slice(at, at + count);
+    at += count;
     const id = ids.slice(position * ID_LENGTH, (position + 1) * ID_LENGTH);
     const reason = index.addAt(id, subjectOf[position] as number, linked);
     if (reason !== null) return `entry ${position}: ${reason}`;
