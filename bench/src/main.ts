@@ -12,6 +12,7 @@ import { effectOperations } from './effects.js';
 import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
 import { compare } from './measure.js';
+import { provenanceOperations } from './provenance.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
 import { smallOperations } from './small.js';
@@ -27,7 +28,7 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, provenance, effects, governance, artifact) runs only those sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
     if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
     if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
+    if (runs('provenance')) rows.push(...(await provenanceOperations(path.join(root, 'provenance'))));
     if (runs('effects')) rows.push(...(await effectOperations(root)));
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     if (runs('artifact')) rows.push(...(await artifactOperations(path.join(root, 'artifact'))));

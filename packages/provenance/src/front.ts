@@ -13,7 +13,6 @@ import { EvidenceIndex } from './evidence-index.js';
 import { checkDepth, checkSnapshotEvery, type ProvenanceFrontOptions } from './front-options.js';
 import type { Evidence, EvidenceInput, ProvenanceProvider, TraversalOptions } from './index.js';
 import {
-  bodyOf,
   type Checked,
   checkInput,
   corruptEntry,
@@ -42,7 +41,7 @@ const GAP = 32;
 /** A record waiting for its batch. */
 interface Pending {
   checked: Checked;
-  body: string;
+  header: EntryHeader;
   resolve(evidence: Evidence): void;
   reject(error: unknown): void;
 }
@@ -97,9 +96,9 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
     this.lifecycle.assertOpen('record');
     if (typeof input === 'object' && input !== null) this.lifecycle.assertNamed('record', input.subject);
     const checked = checkInput(input);
-    const body = bodyOf(checked.claim, checked.at ?? this.timestamp(checked.subject));
+    const header: EntryHeader = { id: checked.id, at: checked.at ?? this.timestamp(checked.subject) };
     return new Promise<Evidence>((resolve, reject) => {
-      this.#waiting.push({ checked, body, resolve, reject });
+      this.#waiting.push({ checked, header, resolve, reject });
       if (this.#draining) return;
       this.#draining = true;
       // A microtask later, so the records of one synchronous burst (a Promise.all) make one batch.
@@ -211,9 +210,9 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
         added.push(pending);
       }
       if (added.length > 0) {
-        const entries: LogEntryInput<EntryHeader>[] = added.map(({ checked, body }) => ({
-          header: { id: checked.id },
-          body,
+        const entries: LogEntryInput<EntryHeader>[] = added.map(({ checked, header }) => ({
+          header,
+          body: checked.body,
         }));
         try {
           await this.log.append(EVIDENCE_LOG, entries, { expectedSize: size });
@@ -239,8 +238,8 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
       return positions.map((position) => {
         if (typeof position !== 'number') return position;
         if (position < size) return stored.get(position) as Evidence;
-        const { checked, body } = added[position - size] as Pending;
-        return evidenceOfBody(checked.id, body);
+        const { checked, header } = added[position - size] as Pending;
+        return evidenceOfBody(header, checked.body);
       });
     }
   }

@@ -1,17 +1,15 @@
 import {
   CorruptDataError,
-  canonicalize,
   decode,
   decodeRecord,
   digestOf,
   documentSpec,
-  encode,
   encodeRecord,
   InvalidArgumentError,
   logSpec,
   NotFoundError,
   ShapeParts,
-  sha256Hex,
+  TimestampSchema,
   type Val,
   z,
 } from '@omega/core';
@@ -23,13 +21,14 @@ export const KIND = 'provenance';
 /** The one log of evidence in a store. */
 export const EVIDENCE_LOG = 'evidence';
 
-/** Header of each evidence entry: its id, checked against the body on every read. */
-const EntryHeaderSchema = z.object({ id: z.string() });
+/** Header of each evidence entry: its id (checked against the body on every read) and its time. */
+const EntryHeaderSchema = z.object({ id: z.string(), at: TimestampSchema });
 export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 
 /**
  * Evidence entries on any log port: `provenance-log/evidence`, format `omega.provenance` v1. An entry's
- * body is the serde text of the evidence without its id (which the header holds and the body proves).
+ * body is the serde text of the claim (the evidence without id and `at`, which the header holds: the id is
+ * the digest of the body's value, checked on every read).
  */
 export const LOG = logSpec({ kind: KIND, folder: 'provenance-log', header: EntryHeaderSchema });
 
@@ -55,19 +54,20 @@ export const SNAPSHOTS = documentSpec({
 /** The name of the index snapshot document. */
 export const SNAPSHOT = 'index';
 
-// The structure-only twin of EvidenceInputSchema: serde checks the values in the same walk.
+// The structure-only twin of EvidenceInputSchema: serde checks the values in the same walk. What an entry's
+// body holds is the claim, without `at` (which the entry's header holds, beside the id).
 const EvidenceInputShape = evidenceInputOf(ShapeParts);
-const StoredShape = EvidenceInputShape.required({ at: true });
+const ClaimShape = EvidenceInputShape.omit({ at: true });
 
-/** An input checked and ready to append: the evidence without its id, its body text and its id. */
+/** An input checked and ready to append: its id, what the index needs of it, and its entry's body. */
 export interface Checked {
   id: string;
   subject: string;
   derivedFrom: readonly string[];
   /** Given by the caller, or undefined for the clock's reading at the append. */
   at: number | undefined;
-  /** The input without `at`, as the id covers it. */
-  claim: EvidenceInput;
+  /** The serde text of the claim: the input without `at`, as the id covers it. */
+  body: string;
 }
 
 /**
@@ -75,8 +75,16 @@ export interface Checked {
  * without `at`. An `InvalidArgumentError` naming the first bad path otherwise.
  */
 export function checkInput(input: unknown): Checked {
-  const { record } = encodeRecord(EvidenceInputShape, input, { kind: KIND });
-  const { at, ...claim } = withoutUndefined(record);
+  const given = withoutUndefined(input);
+  let at: unknown;
+  if (isObject(given)) {
+    at = given.at;
+    delete given.at;
+  }
+  if (at !== undefined && !TimestampSchema.safeParse(at).success) {
+    throw invalid('$.at', 'at must be a non-negative integer of milliseconds');
+  }
+  const { record: claim, text: body } = encodeRecord(ClaimShape, given, { kind: KIND });
   const { range, quote } = claim.source ?? {};
   if (range !== undefined && quote !== undefined && range[1] - range[0] !== [...quote].length) {
     throw invalid('$.source.range', 'the range does not span the quote (code points)');
@@ -85,19 +93,14 @@ export function checkInput(input: unknown): Checked {
     id: digestOf(claim as Val),
     subject: claim.subject,
     derivedFrom: claim.derivedFrom ?? [],
-    at,
-    claim,
+    at: at as number | undefined,
+    body,
   };
 }
 
-/** The body of an entry: the serde text of the evidence without its id. */
-export function bodyOf(claim: EvidenceInput, at: number): string {
-  return encode({ ...claim, at } as Val);
-}
-
-/** The evidence a body just written holds (a fresh copy: nothing shared with the caller's input). */
-export function evidenceOfBody(id: string, body: string): Evidence {
-  return { ...(decode(body) as Omit<Evidence, 'id'>), id };
+/** The evidence of an entry whose body needs no check (just written, or `prevalidated`): a fresh copy. */
+export function evidenceOfBody(header: EntryHeader, body: string): Evidence {
+  return { ...(decode(body) as EvidenceInput), id: header.id, at: header.at };
 }
 
 /**
@@ -111,14 +114,11 @@ export function evidenceOfEntry(
   body: string,
   prevalidated: boolean,
 ): Evidence {
-  if (prevalidated) return evidenceOfBody(header.id, body);
-  const context = { kind: KIND, name: `${EVIDENCE_LOG}[${position}]` };
-  const stored = decodeRecord(StoredShape, body, context);
-  const { at: _, ...claim } = stored;
-  if (sha256Hex(canonicalize(claim as Val)) !== header.id) {
+  if (prevalidated) return evidenceOfBody(header, body);
+  const claim = decodeRecord(ClaimShape, body, { kind: KIND, name: `${EVIDENCE_LOG}[${position}]` });
+  if (digestOf(claim as Val) !== header.id)
     throw corruptEntry(position, 'its id is not the digest of its content');
-  }
-  return { ...stored, id: header.id };
+  return { ...claim, id: header.id, at: header.at };
 }
 
 /** The error of a log entry that breaks the family's rules. */
@@ -142,14 +142,24 @@ function invalid(path: string, reason: string): InvalidArgumentError {
 }
 
 // An optional field given as undefined is a field not given: the id of { agent: undefined } is that of {}.
-function withoutUndefined(record: EvidenceInput): EvidenceInput {
+// Anything but an object is left to the shape check to refuse.
+function withoutUndefined(input: unknown): unknown {
+  if (!isObject(input)) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
+  for (const key of Object.keys(input)) {
+    const value = input[key];
     if (value === undefined) continue;
-    out[key] =
-      (key === 'source' || key === 'generatedBy') && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value as object).filter(([, part]) => part !== undefined))
-        : value;
+    // An own "__proto__" key stays a key (for the shape check to refuse), never the copy's prototype.
+    Object.defineProperty(out, key, {
+      value: key === 'source' || key === 'generatedBy' ? withoutUndefined(value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  return out as EvidenceInput;
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

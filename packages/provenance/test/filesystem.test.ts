@@ -206,7 +206,7 @@ describe('FilesystemProvenanceProvider: entries that break the rules', () => {
   /** Appends raw entries to the evidence log of `root`, as a writer ignoring the rules would. */
   async function appendRaw(
     root: string,
-    entries: Array<{ header: { id: string }; body: string }>,
+    entries: Array<{ header: { id: string; at: number }; body: string }>,
   ): Promise<void> {
     const store = new FilesystemStore({ root });
     try {
@@ -221,9 +221,9 @@ describe('FilesystemProvenanceProvider: entries that break the rules', () => {
       const good = new FilesystemProvenanceProvider({ root });
       const evidence = await good.record(sampleInput(1));
       await good.close();
-      const { id, ...stored } = evidence;
+      const { id, at, ...claim } = evidence;
       await appendRaw(root, [
-        { header: { id: 'e'.repeat(64) }, body: encode({ ...stored, agent: 'forged' }) },
+        { header: { id: 'e'.repeat(64), at }, body: encode({ ...claim, agent: 'forged' }) },
       ]);
       const reader = new FilesystemProvenanceProvider({ root });
       const error = await rejectionOf(reader.forSubject('claim-1'), 'CORRUPT_DATA');
@@ -235,7 +235,7 @@ describe('FilesystemProvenanceProvider: entries that break the rules', () => {
   it('reports an entry whose body is not evidence, or derives from nothing before it', async () => {
     await withRoot(async (root) => {
       const orphan = { subject: 's', kind: 'derivation', derivedFrom: ['d'.repeat(64)] };
-      await appendRaw(root, [{ header: { id: digestOf(orphan) }, body: encode({ ...orphan, at: 1 }) }]);
+      await appendRaw(root, [{ header: { id: digestOf(orphan), at: 1 }, body: encode(orphan) }]);
       const reader = new FilesystemProvenanceProvider({ root });
       const error = await rejectionOf(
         reader.count().then(() => reader.forSubject('s')),
@@ -246,7 +246,7 @@ describe('FilesystemProvenanceProvider: entries that break the rules', () => {
       await reader.close();
     });
     await withRoot(async (root) => {
-      await appendRaw(root, [{ header: { id: 'a'.repeat(64) }, body: '{"subject":"s"}' }]);
+      await appendRaw(root, [{ header: { id: 'a'.repeat(64), at: 1 }, body: '{"subject":"s"}' }]);
       const reader = new FilesystemProvenanceProvider({ root });
       const error = await rejectionOf(reader.get('a'.repeat(64)), 'CORRUPT_DATA');
       expect(error.details).toMatchObject({ kind: 'provenance', path: '$.kind' });
