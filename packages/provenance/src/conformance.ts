@@ -166,6 +166,7 @@ export function describeProvenanceProvider<P extends ProvenanceProvider>(
           { ...sampleInput(), derivedFrom: ['a'.repeat(64), 'a'.repeat(64)] },
           'derivedFrom',
         ],
+        ['an own __proto__ key', JSON.parse('{"__proto__":{"kind":"x"},"subject":"s","kind":"k"}'), '$'],
         ['a runId breaking the name rule', { ...sampleInput(), generatedBy: { runId: 'a/b' } }, 'runId'],
       ];
       for (const [label, input, path] of shapes) {

@@ -149,13 +149,11 @@ function withoutUndefined(input: unknown): unknown {
   for (const key of Object.keys(input)) {
     const value = input[key];
     if (value === undefined) continue;
+    const copied = key === 'source' || key === 'generatedBy' ? withoutUndefined(value) : value;
     // An own "__proto__" key stays a key (for the shape check to refuse), never the copy's prototype.
-    Object.defineProperty(out, key, {
-      value: key === 'source' || key === 'generatedBy' ? withoutUndefined(value) : value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true });
+    else out[key] = copied;
   }
   return out;
 }
