@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { digestOf, sha256Hex, type Val } from '@omega/core';
+import { digestOf, encode, sha256Hex, type Val } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
 import type { EvidenceInput } from '@omega/provenance';
 import { FilesystemProvenanceProvider } from '@omega/provenance/filesystem';
@@ -157,15 +157,12 @@ async function recordThroughput(root: string): Promise<Row> {
   const log = store.log(ProvenanceFront.LOG);
   let next = 0;
   try {
-    const sample = await provider.record(input(next++, undefined, 'throughput'));
-    const { id, ...stored } = sample;
-    const entry = { header: { id }, body: JSON.stringify(stored) };
+    // The entry the provider writes for a record: its id and time, and the claim's serde text.
+    const { id, at, ...claim } = await provider.record(input(next++, undefined, 'throughput'));
+    const entry = { header: { id, at }, body: encode(claim as Val) };
     const appends = await compare(
-      () =>
-        Promise.all(
-          Array.from({ length: CALLERS }, () => provider.record(input(next++, undefined, 'throughput'))),
-        ),
-      () => Promise.all(Array.from({ length: CALLERS }, () => log.append('evidence', [entry]))),
+      () => concurrently(() => provider.record(input(next++, undefined, 'throughput'))),
+      () => concurrently(() => log.append('evidence', [entry])),
       9,
       1,
     );
@@ -180,4 +177,9 @@ async function recordThroughput(root: string): Promise<Row> {
     await provider.close();
     await store.close();
   }
+}
+
+/** `call` made by {@link CALLERS} callers at once. */
+function concurrently(call: () => Promise<unknown>): Promise<unknown[]> {
+  return Promise.all(Array.from({ length: CALLERS }, call));
 }
