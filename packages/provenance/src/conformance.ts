@@ -115,6 +115,10 @@ export function describeProvenanceProvider<P extends ProvenanceProvider>(
         );
         for (const evidence of recorded) assertSameValue(evidence, recorded[0]);
         expect(await current().count()).toBe(1);
+        // Of a stored input too, each caller gets a copy of its own.
+        const again = await Promise.all([1, 2, 3].map(() => current().record(sampleInput(3))));
+        mutateDeeply(again[0]);
+        for (const evidence of again.slice(1)) assertSameValue(evidence, recorded[0]);
       });
 
       it('reads null for an id nothing has', async () => {

@@ -1,4 +1,5 @@
 import {
+  cloneVal,
   type DocumentBackend,
   Front,
   type FrontInit,
@@ -8,8 +9,9 @@ import {
   type LogEntryInput,
   MAX_DOCUMENT_BODY_BYTES,
   type Store,
+  type Val,
 } from '@omega/core';
-import { EvidenceIndex } from './evidence-index.js';
+import { type Direction, EvidenceIndex } from './evidence-index.js';
 import { checkDepth, checkSnapshotEvery, type ProvenanceFrontOptions } from './front-options.js';
 import type { Evidence, EvidenceInput, ProvenanceProvider, TraversalOptions } from './index.js';
 import {
@@ -148,7 +150,7 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
 
   async #traverse(
     method: string,
-    direction: 'parents' | 'children',
+    direction: Direction,
     id: string,
     options: TraversalOptions,
   ): Promise<Evidence[]> {
@@ -185,6 +187,7 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
    * one; a record deriving from evidence not recorded (nor earlier in the batch) is a `NotFoundError`.
    */
   async #appendBatch(batch: readonly Pending[]): Promise<Array<Evidence | Error>> {
+    let rebuilt = false;
     for (;;) {
       const index = await this.#caughtUp();
       const size = index.size;
@@ -230,16 +233,29 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
       const earlier = positions.filter(
         (position): position is number => typeof position === 'number' && position < size,
       );
-      const stored = new Map<number, Evidence>();
-      if (earlier.length > 0) {
-        const read = await this.#read(index, earlier);
-        for (const [i, position] of earlier.entries()) stored.set(position, read[i] as Evidence);
+      let read: Evidence[];
+      try {
+        read = await this.#read(index, earlier);
+      } catch (error) {
+        if (!(error instanceof StaleIndex) || rebuilt) throw error;
+        // The log was replaced under the index: plan again over the log as it is.
+        this.#forget();
+        rebuilt = true;
+        continue;
       }
+      const stored = new Map(earlier.map((position, i) => [position, read[i] as Evidence]));
+      const handedOut = new Set<number>();
       return positions.map((position) => {
         if (typeof position !== 'number') return position;
-        if (position < size) return stored.get(position) as Evidence;
-        const { checked, header } = added[position - size] as Pending;
-        return evidenceOfBody(header, checked.body);
+        if (position >= size) {
+          const { checked, header } = added[position - size] as Pending;
+          return evidenceOfBody(header, checked.body);
+        }
+        const evidence = stored.get(position) as Evidence;
+        // Callers recording one input get copies of their own.
+        if (handedOut.has(position)) return cloneVal(evidence as Val) as Evidence;
+        handedOut.add(position);
+        return evidence;
       });
     }
   }
