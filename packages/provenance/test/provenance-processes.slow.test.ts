@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '@omega/core/testing';
+import { mulberry32, readFramedText } from '@omega/core/testing';
 import { assertBuilt, type ChildProcessLines, spawnChild, testWithTempDir } from '@omega/test-kit';
 import { beforeAll, describe, expect } from 'vitest';
 import { FilesystemProvenanceProvider } from '../src/filesystem.js';
@@ -163,11 +163,21 @@ describe('FilesystemProvenanceProvider across processes', () => {
         // the others, this process checks it first.
         if (round % 2 === 1) continue;
         const provider = new FilesystemProvenanceProvider({ root: dir });
+        let count: number;
         try {
           for (const [writerName, acked] of acknowledged) await expectChain(provider, writerName, acked);
+          count = await provider.count();
         } finally {
           await provider.close();
         }
+        // Its close stored a snapshot of all of it, whatever the kills left (a temp file, a dead holder's lock).
+        expect(
+          (await readFramedText(join(dir, 'provenance', 'index.jsonl'))).header,
+          `round ${round}`,
+        ).toMatchObject({
+          covers: count,
+        });
+        expect(await tempFiles(join(dir, 'provenance')), `round ${round}`).toStrictEqual([]);
       }
       const provider = new FilesystemProvenanceProvider({ root: dir });
       try {
