@@ -78,11 +78,11 @@ export const EvidenceInputSchema = evidenceInputOf(CheckedParts);
 export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;
 
 /** A recorded piece of evidence: its input, its id, and its time. */
-export type Evidence = EvidenceInput & {
+export interface Evidence extends EvidenceInput {
   /** SHA-256 (hex) of the canonical input without `at` (`digestOf` of `@omega/core`). */
   id: string;
   at: number;
-};
+}
 
 /** Options of {@link ProvenanceProvider.lineage} and {@link ProvenanceProvider.dependents}. */
 export interface TraversalOptions {
