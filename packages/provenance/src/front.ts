@@ -253,7 +253,7 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
         }
         const evidence = stored.get(position) as Evidence;
         // Callers recording one input get copies of their own.
-        if (handedOut.has(position)) return cloneVal(evidence as Val) as Evidence;
+        if (handedOut.has(position)) return cloneVal(evidence as unknown as Val) as unknown as Evidence;
         handedOut.add(position);
         return evidence;
       });
