@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { closeSync, constants, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FilesystemLogBackend } from '@omega/core/fs';
+import { benchChild } from './child.js';
 import { LOG_SPEC, logEntry } from './log-data.js';
 import { compare } from './measure.js';
 import type { Row } from './report.js';
@@ -101,15 +100,7 @@ export async function logOperations(root: string): Promise<Row[]> {
  */
 async function followerLatency(root: string): Promise<{ p50: number; p99: number }> {
   const follower = new FilesystemLogBackend(LOG_SPEC, { root });
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, root, 'follow'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const nextLine = async () => {
-    const next = await lines.next();
-    if (next.done) throw new Error('the appending child ended early');
-    return next.value;
-  };
+  const { child, nextLine, stop } = benchChild(CHILD, [root, 'follow']);
   const latencies: number[] = [];
   try {
     if ((await nextLine()) !== 'ready') throw new Error('the appending child did not start');
@@ -123,8 +114,7 @@ async function followerLatency(root: string): Promise<{ p50: number; p99: number
       await nextLine();
     }
   } finally {
-    child.stdin.end();
-    await new Promise((resolve) => child.once('close', resolve));
+    await stop();
     await follower.close();
   }
   latencies.sort((a, b) => a - b);

@@ -11,11 +11,13 @@ import { proseSessionOfSize, sessionOfSize } from './data.js';
 import { effectOperations } from './effects.js';
 import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
+import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
 import { provenanceOperations } from './provenance.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
 import { smallOperations } from './small.js';
+import { streamOperations } from './stream.js';
 import { syscallsPerSave } from './syscalls.js';
 
 // Small operations are timed in batches, so timer resolution and scheduling noise do not dominate.
@@ -28,7 +30,8 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, provenance, effects, governance, artifact) runs only those sections; no
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, provenance) runs only those
+// sections; no
 // argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   const fast = new FilesystemSessionProvider({ root: path.join(root, 'non-durable'), durable: false });
   const memory = new MemorySessionProvider();
   const rows: Row[] = [];
+  const notes: string[] = [];
   try {
     if (runs('small')) rows.push(...(await smallOperations(path.join(root, 'small'))));
     if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
@@ -48,6 +52,12 @@ async function main(): Promise<void> {
     if (runs('effects')) rows.push(...(await effectOperations(root)));
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     if (runs('artifact')) rows.push(...(await artifactOperations(path.join(root, 'artifact'))));
+    if (runs('logic')) rows.push(...(await logicOperations()));
+    if (runs('stream')) {
+      const stream = await streamOperations(path.join(root, 'streams'));
+      rows.push(...stream.rows);
+      notes.push(...stream.notes);
+    }
     for (const size of runs('values') ? SIZES : []) {
       const data = sessionOfSize(size.bytes);
       const prose = proseSessionOfSize(size.bytes);
@@ -143,7 +153,7 @@ async function main(): Promise<void> {
     await memory.close();
     await rm(root, { recursive: true, force: true });
   }
-  await writeReport(rows, runs('small') ? await syscallsPerSave() : []);
+  await writeReport(rows, [...notes, ...(runs('small') ? await syscallsPerSave() : [])]);
 }
 
 await main();

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -7,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { io } from '../src/fs/io.js';
 import { FilesystemLogBackend } from '../src/fs/log.js';
+import { LogState } from '../src/fs/log-state.js';
 import { type LogEntryInput, logSpec } from '../src/log.js';
 import {
   assertOptionsRefused,
@@ -422,6 +424,60 @@ describe('FilesystemLogBackend', () => {
     expect(await fresh.size('a')).toBe(10_001);
     await log.close();
     await fresh.close();
+  });
+
+  test('a follower reading the entries just appended reads only their lines, past a stride mark too', async ({
+    dir,
+  }) => {
+    const writer = new FilesystemLogBackend(SPEC, { root: dir, durable: false });
+    const follower = new FilesystemLogBackend(SPEC, { root: dir });
+    const body = JSON.stringify('x'.repeat(150));
+    // 600 entries cross two marks; appended one or three at a time, each read by the writer's own port
+    // (its index extended by its writes) and by another port (extended by its scans) from where it was.
+    let size = 0;
+    while (size < 600) {
+      const count = size % 7 === 0 ? 3 : 1;
+      await writer.append(
+        'a',
+        Array.from({ length: count }, (_, k) => entry(size + k, body)),
+      );
+      for (const port of [writer, follower]) {
+        expect(await port.size('a')).toBe(size + count);
+        let page: Awaited<ReturnType<typeof port.read>> = [];
+        const bytes = await bytesReadBy(async () => {
+          page = await port.read('a', { from: size });
+        });
+        expect(page.map((e) => e.header.n)).toEqual(Array.from({ length: count }, (_, k) => size + k));
+        expect(bytes).toBeLessThan(count * 400);
+      }
+      size += count;
+    }
+    await writer.close();
+    await follower.close();
+  });
+
+  test('stats taken before a scan waited its turn, older than the index, do not start the index over', async ({
+    dir,
+  }) => {
+    // A follower takes the file's stats, then waits behind the scans and writes before it: by its turn
+    // the index may be past those stats, which must not look like a file cut short and be read again.
+    const log = new FilesystemLogBackend(SPEC, { root: dir, durable: false });
+    await log.append('a', entries(0, 50));
+    const file = logFile(dir);
+    const fd = openSync(file, 'r');
+    try {
+      const stale = fstatSync(fd);
+      await log.append('a', entries(50, 1));
+      const state = new LogState();
+      await state.catchUp(fd, file, fstatSync(fd));
+      expect(state.index.count).toBe(51);
+      const bytes = await bytesReadBy(() => state.catchUp(fd, file, stale));
+      expect(bytes).toBe(0);
+      expect(state.index.count).toBe(51);
+    } finally {
+      closeSync(fd);
+      await log.close();
+    }
   });
 
   test('64 concurrent appends are written in a few groups, each one write and one fdatasync', async ({

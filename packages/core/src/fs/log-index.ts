@@ -6,7 +6,8 @@ import { eachLine, eachLineSync, type FileIdentity, type LinePass, sameFile } fr
 /**
  * Every STRIDE-th entry's byte offset is kept: a read from any position reads at most STRIDE - 1 lines
  * it does not return (about 50 KB of 200-byte entries), and the index of a million entries is 4,000
- * numbers.
+ * numbers. The last one to two strides of entries have their offsets kept too (at most 2 * STRIDE
+ * numbers), so a follower reading what was just appended reads only those lines.
  */
 export const STRIDE = 256;
 
@@ -35,6 +36,13 @@ export class LogIndex implements FileIdentity {
   marks: number[] = [];
   /** Byte offset of the last entry (-1 when empty). */
   lastOffset = -1;
+  /**
+   * `recent[j]`: byte offset of entry `recentFrom + j`, up to the last entry (see RecentBlock). Pushed to
+   * as entries come, and replaced (never cut) when it moves on, so a {@link LogView} may hold it.
+   */
+  recent: number[] = [];
+  /** Position of `recent[0]`. */
+  recentFrom = 0;
   /**
    * The torn writes skipped in the settled bytes, as [start, end) offset pairs: what a read from an
    * indexed line skips. Only appended to while the file is the same, like `marks`.
@@ -72,8 +80,8 @@ export class LogIndex implements FileIdentity {
 
   /** What is known now, unchanged by later scans: what a read goes by. */
   view(): LogView {
-    const { count, bytes, lastOffset, marks, torn } = this;
-    return { count, bytes, lastOffset, marks, torn };
+    const { count, bytes, lastOffset, marks, torn, recent, recentFrom } = this;
+    return { count, bytes, lastOffset, marks, torn, recent, recentFrom };
   }
 
   /** The count known for the file of `stats` (0 for another file). */
@@ -87,6 +95,8 @@ export class LogIndex implements FileIdentity {
     this.count = 0;
     this.marks = [];
     this.lastOffset = -1;
+    this.recent = [];
+    this.recentFrom = 0;
     this.torn = [];
     this.tornFrom = -1;
     this.lineEnd = 0;
@@ -101,9 +111,11 @@ export class LogIndex implements FileIdentity {
   extend(from: number, start: number, count: number, offsets: readonly number[], end: number): void {
     if (this.bytes !== from || this.count !== count) return;
     if (from < start) this.torn.push(from, offsets[0]!);
+    const block = new RecentBlock(this);
     for (let i = 0; i < offsets.length; i++) {
-      if ((count + i) % STRIDE === 0) this.marks.push(offsets[i]!);
+      if (block.add(count + i, offsets[i]!)) this.marks.push(offsets[i]!);
     }
+    block.commit(this);
     this.count += offsets.length;
     this.lastOffset = offsets[offsets.length - 1]!;
     this.bytes = end;
@@ -120,10 +132,14 @@ export interface LogView {
   lastOffset: number;
   marks: readonly number[];
   torn: readonly number[];
+  recent: readonly number[];
+  recentFrom: number;
 }
 
 /** Byte offset of the indexed entry at or before `position` (< `view.count`), and that entry's position. */
 export function seek(view: LogView, position: number): { offset: number; position: number } {
+  const j = position - view.recentFrom;
+  if (j >= 0 && j < view.recent.length) return { offset: view.recent[j]!, position };
   const k = Math.floor(position / STRIDE);
   return { offset: view.marks[k]!, position: k * STRIDE };
 }
@@ -155,6 +171,7 @@ class ScanPass implements LinePass {
   readonly #known: number[];
   readonly #rules: BlockRules;
   readonly #marks: number[] = [];
+  readonly #recent: RecentBlock;
   #lastOffset: number;
 
   constructor(file: string, index: LogIndex) {
@@ -162,6 +179,7 @@ class ScanPass implements LinePass {
     this.start = index.bytes;
     this.#known = index.marks;
     this.#lastOffset = index.lastOffset;
+    this.#recent = new RecentBlock(index);
     const from = { size: index.count, offset: index.bytes, tornFrom: index.tornFrom };
     this.#rules = new BlockRules(file, from, (group) => this.#accept(group));
   }
@@ -172,7 +190,7 @@ class ScanPass implements LinePass {
 
   #accept({ first, offsets }: AcceptedGroup): boolean {
     for (let i = 0; i < offsets.length; i++) {
-      if ((first + i) % STRIDE === 0) this.#marks.push(offsets[i]!);
+      if (this.#recent.add(first + i, offsets[i]!)) this.#marks.push(offsets[i]!);
     }
     this.#lastOffset = offsets[offsets.length - 1]!;
     return true;
@@ -187,6 +205,7 @@ class ScanPass implements LinePass {
     if (index.bytes !== this.start || index.marks !== this.#known) return;
     const rules = this.#rules;
     for (const mark of this.#marks) index.marks.push(mark);
+    this.#recent.commit(index);
     for (const offset of rules.torn) index.torn.push(offset);
     index.count = rules.size;
     index.bytes = rules.settled;
@@ -194,5 +213,54 @@ class ScanPass implements LinePass {
     index.tornFrom = rules.tornFrom;
     index.lineEnd = rules.lineEnd;
     index.seen = size;
+  }
+}
+
+/**
+ * The offsets a scan or a write adds to an index's `recent` offsets, kept apart until committed (a scan
+ * whose index moved meanwhile commits nothing). They cover the last one to two strides of entries: from
+ * the mark before the last one on, so a group written across a mark is still read from its first line.
+ * Added offsets are pushed onto the index's array at commit; when the covered entries would reach two
+ * strides, they start a new array from the last mark's stride before (copying at most STRIDE offsets).
+ */
+class RecentBlock {
+  readonly #base: readonly number[];
+  readonly #baseFrom: number;
+  readonly #added: number[] = [];
+  #fresh: { offsets: number[]; from: number } | null = null;
+
+  constructor(index: LogIndex) {
+    this.#base = index.recent;
+    this.#baseFrom = index.recentFrom;
+  }
+
+  /** Adds the offset of the entry at `position` (the next one); true when that entry is at a mark. */
+  add(position: number, offset: number): boolean {
+    const mark = position % STRIDE === 0;
+    const fresh = this.#fresh;
+    if (fresh !== null) {
+      if (mark && position - fresh.from >= 2 * STRIDE) {
+        this.#fresh = { offsets: fresh.offsets.slice(STRIDE), from: fresh.from + STRIDE };
+      }
+      this.#fresh!.offsets.push(offset);
+    } else if (mark && position - this.#baseFrom >= 2 * STRIDE) {
+      const from = position - STRIDE;
+      const offsets = [...this.#base, ...this.#added].slice(from - this.#baseFrom);
+      offsets.push(offset);
+      this.#fresh = { offsets, from };
+    } else {
+      this.#added.push(offset);
+    }
+    return mark;
+  }
+
+  /** Applies the additions to `index`, still where this block's first entry follows on. */
+  commit(index: LogIndex): void {
+    if (this.#fresh === null) {
+      for (const offset of this.#added) index.recent.push(offset);
+      return;
+    }
+    index.recent = this.#fresh.offsets;
+    index.recentFrom = this.#fresh.from;
   }
 }

@@ -5,7 +5,7 @@ import { BlockRules } from './log-blocks.js';
 import { openForRead } from './log-file.js';
 import { LogIndex, type LogView, scan, scanSync } from './log-index.js';
 import { corruptLine, type EncodedEntry } from './log-line.js';
-import { eachLine, eachLineSync, type LinePass } from './log-lines.js';
+import { eachLine, eachLineSync, type LinePass, sameFile } from './log-lines.js';
 
 /** An append waiting for the next write of its log. */
 export interface PendingAppend {
@@ -48,13 +48,14 @@ export class LogState {
    */
   catchUp(fd: number, file: string, stats: Stats): Promise<LogView> {
     const step = this.#scanning.then(async () => {
-      const start = this.#start(stats);
+      const now = this.#recheck(fd, stats);
+      const start = this.#start(now);
       if (start < 0) return this.index.view();
       try {
-        await scan(fd, file, this.index, stats.size);
+        await scan(fd, file, this.index, now.size);
       } catch (error) {
-        this.#restart(error, start, stats);
-        await scan(fd, file, this.index, stats.size);
+        this.#restart(error, start, now);
+        await scan(fd, file, this.index, now.size);
       }
       return this.index.view();
     });
@@ -78,6 +79,13 @@ export class LogState {
       }
     }
     return this.index.view();
+  }
+
+  // Stats taken before a scan waited its turn may be older than what the scans before it, or a write of
+  // this process, indexed meanwhile: the file then only seems shorter than indexed, and is looked at again,
+  // so that only a file really cut or replaced starts the index over.
+  #recheck(fd: number, stats: Stats): Stats {
+    return stats.size < this.index.bytes && sameFile(this.index, stats) ? io.fstatSync(fd) : stats;
   }
 
   // Where a scan of the file of `stats` starts (its index follows it there), or -1 when nothing is new.
