@@ -17,6 +17,7 @@ import type { Evidence, EvidenceInput, ProvenanceProvider, TraversalOptions } fr
 import {
   type Checked,
   checkInput,
+  checkSubject,
   corruptEntry,
   type EntryHeader,
   EVIDENCE_LOG,
@@ -96,7 +97,10 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
 
   async record(input: EvidenceInput): Promise<Evidence> {
     this.lifecycle.assertOpen('record');
-    if (typeof input === 'object' && input !== null) this.lifecycle.assertNamed('record', input.subject);
+    // Any other shape is left to checkInput, which names the first bad path.
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      checkSubject('record', (input as { subject?: unknown }).subject, '$.subject');
+    }
     const checked = checkInput(input);
     const header: EntryHeader = { id: checked.id, at: checked.at ?? this.timestamp(checked.subject) };
     return new Promise<Evidence>((resolve, reject) => {
@@ -118,7 +122,8 @@ export class ProvenanceFront extends Front implements ProvenanceProvider {
   }
 
   async forSubject(subject: string): Promise<Evidence[]> {
-    this.lifecycle.assertNamed('forSubject', subject);
+    this.lifecycle.assertOpen('forSubject');
+    checkSubject('forSubject', subject);
     return this.#withIndex((index) => this.#read(index, index.positionsOf(subject)));
   }
 

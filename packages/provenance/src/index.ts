@@ -3,6 +3,19 @@ import { CheckedParts, type Closable, NameSchema, type RecordParts, TimestampSch
 export type { Val } from '@omega/core';
 export { type QuoteCheck, type QuoteCheckName, type QuoteSource, verifyQuote } from './quote.js';
 
+/**
+ * The longest subject, in UTF-16 code units (JavaScript's `length`): room for a URI or a sentence of a
+ * fact, while bounding what the index keeps in memory and in its snapshot per subject.
+ */
+export const MAX_SUBJECT_LENGTH = 4096;
+
+/**
+ * What a piece of evidence is about: any non-empty string of at most {@link MAX_SUBJECT_LENGTH} UTF-16
+ * code units (a claim, a URI, a fact's text). Not a name: it is kept in entry bodies and the index only,
+ * never in a file or document name.
+ */
+export const SubjectSchema = z.string().min(1).max(MAX_SUBJECT_LENGTH);
+
 /** An evidence id: SHA-256 (64 lowercase hex digits) of the canonical input without `at`. */
 export const EvidenceIdSchema = z
   .string()
@@ -51,8 +64,8 @@ export type GeneratedBy = z.infer<typeof GeneratedBySchema>;
 export function evidenceInputOf(parts: RecordParts) {
   return z
     .object({
-      /** What the evidence is about; follows the name rule (an address belongs in `source.uri`). */
-      subject: NameSchema,
+      /** What the evidence is about: any non-empty string of at most 4096 UTF-16 code units. */
+      subject: SubjectSchema,
       /** `source`, `quote`, `derivation`, `observation`, or a kind of the caller's. */
       kind: z.string().min(1),
       source: SourceSchema.optional(),

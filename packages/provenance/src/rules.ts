@@ -13,9 +13,9 @@ import {
   type Val,
   z,
 } from '@omega/core';
-import { type Evidence, type EvidenceInput, evidenceInputOf } from './index.js';
+import { type Evidence, type EvidenceInput, evidenceInputOf, MAX_SUBJECT_LENGTH } from './index.js';
 
-/** What this family's names (subjects) name, in every error and name check. */
+/** What this family's errors name as their kind. */
 export const KIND = 'provenance';
 
 /** The one log of evidence in a store. */
@@ -58,6 +58,34 @@ export const SNAPSHOT = 'index';
 // body holds is the claim, without `at` (which the entry's header holds, beside the id).
 const EvidenceInputShape = evidenceInputOf(ShapeParts);
 const ClaimShape = EvidenceInputShape.omit({ at: true });
+
+/** Whether `subject` is one: a non-empty string of at most {@link MAX_SUBJECT_LENGTH} UTF-16 code units. */
+export function isSubject(subject: unknown): subject is string {
+  return typeof subject === 'string' && subject.length > 0 && subject.length <= MAX_SUBJECT_LENGTH;
+}
+
+/**
+ * Refuses what is not a subject with an `InvalidArgumentError` naming `method`'s argument (and, for a
+ * subject inside an input, its `path`). A subject is not a name: any text fits, spaces, `/` and emoji too.
+ */
+export function checkSubject(method: string, subject: unknown, path?: string): asserts subject is string {
+  if (isSubject(subject)) return;
+  const reason =
+    typeof subject !== 'string'
+      ? `a subject is a string, got ${subject === null ? 'null' : typeof subject}`
+      : subject.length === 0
+        ? 'a subject is not empty'
+        : `a subject is at most ${MAX_SUBJECT_LENGTH} UTF-16 code units, got ${subject.length}`;
+  const details: Record<string, unknown> = {
+    kind: KIND,
+    argument: path === undefined ? 'subject' : 'input',
+    reason,
+  };
+  if (path !== undefined) details.path = path;
+  throw new InvalidArgumentError(`${method}: ${reason}${path === undefined ? '' : ` at ${path}`}`, {
+    details,
+  });
+}
 
 /** An input checked and ready to append: its id, what the index needs of it, and its entry's body. */
 export interface Checked {

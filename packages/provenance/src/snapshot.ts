@@ -1,6 +1,6 @@
-import { isValidName, sha256Hex } from '@omega/core';
+import { sha256Hex } from '@omega/core';
 import { EvidenceIndex } from './evidence-index.js';
-import type { SnapshotHeader } from './rules.js';
+import { isSubject, type SnapshotHeader } from './rules.js';
 
 const ID_LENGTH = 64;
 const HEX = /^[0-9a-f]*$/;
@@ -57,7 +57,7 @@ export function indexOfSnapshot(header: SnapshotHeader, body: string): EvidenceI
   if (typeof ids !== 'string' || ids.length !== covers * ID_LENGTH || !HEX.test(ids)) {
     return `its ids are not ${covers} ids`;
   }
-  if (!Array.isArray(subjects) || !subjects.every(isValidName)) return 'its subjects are not names';
+  if (!Array.isArray(subjects) || !subjects.every(isSubject)) return 'its subjects are not subjects';
   if (!Array.isArray(subjectOf) || subjectOf.length !== covers || !Array.isArray(parents)) {
     return `it does not describe ${covers} entries`;
   }

@@ -1,5 +1,5 @@
-import { copyFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { digestOf, encode, type LogEntry, type LogReadOptions, type LogSpec, type Val } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
 import { editFramedFile, readFramedText, rejectionOf } from '@omega/core/testing';
@@ -66,6 +66,37 @@ function countingProvider(root: string): { provider: ProvenanceFront; entriesRea
 
 const snapshotFile = (root: string) => join(root, 'provenance', 'index.jsonl');
 const logFile = (root: string) => join(root, 'provenance-log', `${EVIDENCE_LOG}.log`);
+
+describe('FilesystemProvenanceProvider: subjects', () => {
+  it('names no file after a subject: whatever the subjects, the root holds the log and the snapshot only', async () => {
+    await withRoot(async (root) => {
+      const provider = new FilesystemProvenanceProvider({ root });
+      const subjects = ['../../escape', '/etc/passwd', 'a/b\\c', 'index', 'evidence', 'fact:x y', '.hidden'];
+      for (const subject of subjects) await provider.record({ ...sampleInput(), subject });
+      await provider.close();
+      const paths = (await readdir(root, { recursive: true })).map((path) => path.split(sep));
+      // Lock folders are named after the log and the snapshot document, never a subject.
+      const locked = paths
+        .filter((parts) => parts[1] === '.locks' && parts.length > 2)
+        .map((parts) => parts[2]);
+      expect([...new Set(locked)].sort()).toEqual([`${EVIDENCE_LOG}.log`, 'index']);
+      expect(
+        paths
+          .filter((parts) => !parts.includes('.locks'))
+          .map((parts) => parts.join('/'))
+          .sort(),
+      ).toEqual([
+        'provenance',
+        'provenance-log',
+        `provenance-log/${EVIDENCE_LOG}.log`,
+        'provenance/index.jsonl',
+      ]);
+      const reopened = new FilesystemProvenanceProvider({ root });
+      for (const subject of subjects) expect(await reopened.forSubject(subject)).toHaveLength(1);
+      await reopened.close();
+    });
+  });
+});
 
 describe('FilesystemProvenanceProvider: the index snapshot', () => {
   it('is written at close beside the log, covering the log, and opening from it replays only the tail', async () => {

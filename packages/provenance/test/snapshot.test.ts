@@ -72,7 +72,9 @@ describe('the index snapshot', () => {
     const cases: Array<[string, (body: Record<string, unknown>) => void, string]> = [
       ['ids cut short', (body) => (body.ids = (body.ids as string).slice(64)), 'ids'],
       ['an id not in hex', (body) => (body.ids = `Z${(body.ids as string).slice(1)}`), 'ids'],
-      ['a subject that is not a name', (body) => ((body.subjects as string[])[0] = 'a b'), 'subjects'],
+      ['an empty subject', (body) => ((body.subjects as string[])[0] = ''), 'subjects'],
+      ['a subject that is not a string', (body) => ((body.subjects as unknown[])[0] = 7), 'subjects'],
+      ['a subject too long', (body) => ((body.subjects as string[])[0] = 'x'.repeat(4097)), 'subjects'],
       [
         'a subject twice',
         (body) => (body.subjects as string[]).push((body.subjects as string[])[0] as string),
