@@ -30,9 +30,8 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, provenance) runs only those
-// sections; no
-// argument runs them all.
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream,
+// provenance) runs only those sections; no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 

@@ -93,6 +93,9 @@ async function rawJsonl(file: string, id: string): Promise<void> {
 }
 
 /**
+ * The issue asks to report open time at 100,000 records with and without the snapshot and sets no target,
+ * so these rows are plain ratios against a baseline measured in the same run, with no target.
+ *
  * Opening at 100,000 records: from the index snapshot, and replaying the whole log (no snapshot), each
  * against a plain JSONL parse of the same log file measured in the same run; then durable records by 64
  * concurrent callers against the log port's own appends of the same entries.
@@ -118,9 +121,8 @@ export async function provenanceOperations(root: string): Promise<Row[]> {
       'open from the index snapshot (load, check against the log, one get) vs JSON.parse of every log line',
     size,
     ...withSnapshot,
-    // The floor of any open is the log port's checksummed scan of the whole file; a plain JSON.parse of
-    // every line is what a reader without an index would pay at the least.
-    target: 1,
+    // No target: the issue asks for the open time, reported. The baseline, a plain JSON.parse of every
+    // line, is what a reader without an index would pay at the least.
     sense: 'time',
   });
   const withoutSnapshot = await compare(
@@ -145,7 +147,6 @@ export async function provenanceOperations(root: string): Promise<Row[]> {
     size,
     candidateMs: withSnapshot.candidateMs,
     baselineMs: withoutSnapshot.candidateMs,
-    target: 5,
     sense: 'speed',
   });
   rows.push(await recordThroughput(path.join(root, 'throughput')));
@@ -173,8 +174,7 @@ async function recordThroughput(root: string): Promise<Row> {
       size: `${CALLERS} records`,
       ...appends,
       // Each record is validated, its id computed (canonical form, SHA-256) and a copy returned; the port
-      // writes bytes made once, before the run.
-      target: 0.4,
+      // writes bytes made once, before the run. Reported, with no target: the issue sets none.
       sense: 'speed',
     };
   } finally {
