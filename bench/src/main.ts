@@ -13,6 +13,7 @@ import { governanceOperations } from './governance.js';
 import { logOperations } from './log.js';
 import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
+import { provenanceOperations } from './provenance.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
 import { securityOperations } from './security.js';
@@ -31,8 +32,8 @@ const SIZES = [
 // encode and decode are measured on both shapes at these sizes (the issue's); the others at every size.
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
-// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace, security) runs only those sections; no
-// argument runs them all.
+// `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace,
+// security, provenance) runs only those sections; no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     if (runs('log')) rows.push(...(await logOperations(path.join(root, 'logs'))));
     if (runs('blob')) rows.push(...(await blobOperations(path.join(root, 'blobs'))));
     if (runs('receipt')) rows.push(...(await receiptOperations(path.join(root, 'receipts'))));
+    if (runs('provenance')) rows.push(...(await provenanceOperations(path.join(root, 'provenance'))));
     if (runs('effects')) rows.push(...(await effectOperations(root)));
     if (runs('governance')) rows.push(...(await governanceOperations(path.join(root, 'governance'))));
     if (runs('artifact')) rows.push(...(await artifactOperations(path.join(root, 'artifact'))));

@@ -5,6 +5,7 @@ export * from '@omega/effects/conformance';
 export * from '@omega/expert/conformance';
 export * from '@omega/governance/conformance';
 export * from '@omega/logic/conformance';
+export * from '@omega/provenance/conformance';
 export * from '@omega/receipt/conformance';
 export * from '@omega/security/conformance';
 export * from '@omega/session/conformance';

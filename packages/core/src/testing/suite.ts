@@ -114,4 +114,10 @@ export interface LogRecords<P, E = unknown> {
   append(provider: P, log: string, entry: E): Promise<void>;
   /** Every entry of `log`, in the order the family reads them; empty for a log never appended to. */
   entries(provider: P, log: string): Promise<unknown[]>;
+  /**
+   * What the family's logs are keyed by: `'names'` (the default), refused with `InvalidNameError` when
+   * they break the name rule, or `'strings'`, keys a family checks by rules of its own (provenance's
+   * subjects), tested by the family.
+   */
+  keys?: 'names' | 'strings';
 }
