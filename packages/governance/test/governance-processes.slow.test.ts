@@ -56,7 +56,8 @@ describe('FilesystemGovernanceProvider across processes', () => {
     } finally {
       await remove();
     }
-  });
+    // 8 processes over 50 ledgers: about 20 s on an idle 2-core machine, and three times that on a busy one.
+  }, 180_000);
 
   for (const [title, ownerState, ttlMs] of [
     ['a dead owner is seen dead: freed at the next operation', undefined, 60_000],
