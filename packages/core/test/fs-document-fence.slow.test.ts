@@ -23,6 +23,9 @@ const SPEC = {
   header: z.object({ count: z.number() }),
 };
 const LEASE_MS = 200;
+// The liveness test's lease: its heartbeat thread must never miss five beats in a row, which a 200 ms lease
+// (40 ms beats) does not promise on a shared, loaded CI machine.
+const LIVE_LEASE_MS = 1_000;
 const ROUNDS = 5;
 const bump = (current: StoredHeader<{ count: number }> | null) => ({
   header: { count: (current?.header.count ?? 0) + 1 },
@@ -78,21 +81,21 @@ describe.skipIf(!canUnshare)(`fenced writes across pid namespaces (${UNSHARE_SKI
   test('a holder whose event loop is blocked for many leases keeps the lock, and loses no update', async ({
     dir,
   }) => {
-    const busyMs = 5 * LEASE_MS;
+    const busyMs = 3 * LIVE_LEASE_MS;
     const child = spawnLines('unshare', [
       ...NEW_PID_NS,
       COUNTER,
       dir,
       'n',
-      String(LEASE_MS),
+      String(LIVE_LEASE_MS),
       'none',
       String(busyMs),
     ]);
     expect(await child.nextLine()).toBe('ready');
-    const store = new FilesystemStore({ root: dir, lockLeaseMs: LEASE_MS, lockTimeoutMs: 60_000 });
+    const store = new FilesystemStore({ root: dir, lockLeaseMs: LIVE_LEASE_MS, lockTimeoutMs: 60_000 });
     const documents = store.documents(SPEC);
     const childLines: string[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       child.write('update');
       expect(await child.nextLine()).toBe('busy');
       // Waits for the busy holder (its heartbeat runs off its event loop), then lands after it.
@@ -101,7 +104,7 @@ describe.skipIf(!canUnshare)(`fenced writes across pid namespaces (${UNSHARE_SKI
     }
     child.write('quit');
     expect(await child.exited).toBe(0);
-    expect((await documents.readHeader('n'))?.header.count).toBe(6);
+    expect((await documents.readHeader('n'))?.header.count).toBe(4);
     // Liveness: the blocked holder's lease held, so it was never taken over.
     expect(childLines.filter((line) => line === 'lost')).toEqual([]);
     await store.close();

@@ -17,14 +17,15 @@ describe.skipIf(!canUnshare)(`a holder whose event loop is blocked (${UNSHARE_SK
 
   test('keeps its lease: its heartbeat runs on another thread', async ({ dir }) => {
     const lockDir = join(dir, 'lock');
-    const leaseMs = 300;
+    // Long enough that a loaded CI machine does not starve the heartbeat thread of five beats in a row.
+    const leaseMs = 800;
     const child = spawnLines('unshare', [...NEW_PID_NS, STARVED, lockDir, String(leaseMs)]);
     try {
       expect(await child.nextLine()).toBe('held 1 pid 1');
-      child.write('block 2000');
+      child.write('block 4000');
       expect(await child.nextLine()).toBe('blocking');
-      // Five of its leases while its event loop is blocked: it is waited for all the same.
-      const error = await rejectionOf(acquireLock(lockDir, { timeoutMs: 5 * leaseMs }), 'CONFLICT');
+      // Three of its leases while its event loop is blocked: it is waited for all the same.
+      const error = await rejectionOf(acquireLock(lockDir, { timeoutMs: 3 * leaseMs }), 'CONFLICT');
       expect(error.details).toMatchObject({ holder: { pid: 1, fence: 1 } });
       expect(await child.nextLine()).toBe('released true');
       expect(await child.exited).toBe(0);
