@@ -31,6 +31,7 @@ function providers() {
 
 export const ENTRIES = {
   core: [dual('index'), dual('fs'), dual('testing')],
+  postgres: [dual('index')],
   family,
   providers: providers(),
 };

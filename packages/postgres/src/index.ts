@@ -1,0 +1,7 @@
+export { Database, type Queryable } from './database.js';
+export { isConnectionLost } from './failures.js';
+export { checksumOf, migrate } from './migrate.js';
+export { MIGRATIONS, type Migration } from './migrations/index.js';
+export type { PostgresStoreOptions } from './options.js';
+export { DEFAULT_SCHEMA } from './schema-name.js';
+export { PostgresStore } from './store.js';
