@@ -17,6 +17,12 @@ export interface Store {
   /** The blob port of `spec`'s folder. */
   blobs(spec: BlobSpec): BlobBackend;
   /**
+   * The store's clock, in milliseconds since the epoch, shared by every process and machine using the
+   * store: the database server's `clock_timestamp()` for PostgreSQL; absent where the store is private to
+   * one host. Families whose expiries other machines enforce read it rather than their own clock.
+   */
+  now?(): Promise<number>;
+  /**
    * Closes every port the store handed out and releases what the store holds (a memory store lets its
    * data go). Fronts over a store they were given do not close it: its owner does. Idempotent.
    */

@@ -9,10 +9,11 @@ import {
   StorePorts,
 } from '@omega/core';
 import { PostgresBlobs } from './blobs.js';
+import { databaseNow } from './clock.js';
 import { Database } from './database.js';
 import { PostgresDocuments } from './documents.js';
-import { Notifications } from './notifications.js';
 import { PostgresLog } from './log.js';
+import { Notifications } from './notifications.js';
 import { checkOptions, type PostgresStoreOptions } from './options.js';
 
 /**
@@ -48,6 +49,14 @@ export class PostgresStore implements Store {
 
   blobs(spec: BlobSpec): BlobBackend {
     return this.#ports.get('blobs', spec, () => new PostgresBlobs(this.database, spec));
+  }
+
+  /**
+   * The server's clock, `clock_timestamp()`, in milliseconds since the epoch: shared by every process and
+   * machine on this database, so expiries (the budget ledger's leases and reservations) follow it.
+   */
+  now(): Promise<number> {
+    return databaseNow(this.database);
   }
 
   /** Closes every port, the notification connection, and the pool when the store made it. Idempotent. */
