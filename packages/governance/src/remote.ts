@@ -48,6 +48,7 @@ import {
   optionError,
 } from './options.js';
 import { type ChildHost, RemoteChildGovernance } from './remote-child.js';
+import { StoreClock } from './remote-clock.js';
 import { ChildScopes, type LeaseRoot } from './remote-scopes.js';
 import { reportOf } from './report.js';
 import { HeldReservation, type ReservationHolder } from './reservation.js';
@@ -145,6 +146,12 @@ const fresh = (): Local => ({
  * their next sync. So nothing is overspent and nothing counted twice: what a client consumed before it
  * learns of a reset belongs before it.
  *
+ * Clock: where the store has one (`Store.now()`, the database server's `clock_timestamp()` on
+ * PostgreSQL) and no `now` option is given, every lease and reservation expiry, period and alert time is
+ * on the store's clock, which every machine sharing the ledger reads alike: this process's clock plus an
+ * offset measured at the first sync and again at the first sync of each heartbeat interval, so a machine
+ * whose clock is hours off neither forfeits others' live leases nor keeps its own past their time.
+ *
  * `child(limits)` scopes are this client's alone, kept in its memory: their use is paid from its lease and
  * reported as its own, so the shared ledger never holds them and other clients do not see them.
  */
@@ -182,6 +189,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
   #resetsWritten = 0;
   /** The start of the period this client's local state belongs to (0 without a period). */
   #periodStart = 0;
+  /** The store's clock, when it has one and no `now` option was given; else the front's clock is used. */
+  readonly #clock: StoreClock | null;
 
   /** A client of ledger `options.budget` in `options.store`; nothing is read before {@link ready}. */
   constructor(options: RemoteGovernanceProviderOptions) {
@@ -209,6 +218,11 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
         ? Math.max(1, Math.floor(this.#leaseTtlMs / 3))
         : checkTtl(provider, options.heartbeatMs, 'heartbeatMs');
     this.#listeners = new Set(options.onAlert ? [options.onAlert] : []);
+    const { store } = options;
+    this.#clock =
+      options.now === undefined && typeof store.now === 'function'
+        ? new StoreClock(() => store.now!(), this.#heartbeatMs, provider)
+        : null;
   }
 
   /**
@@ -689,6 +703,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
    */
   async #syncNow(needs: Partial<Record<BudgetType, number>>, release: boolean): Promise<void> {
     const budget = this.#budget;
+    await this.#clock?.measure();
     const crossed: Crossing[] = [];
     let written: Ledger | null = null;
     let now = 0;
@@ -850,6 +865,15 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
         }
       }
     }
+  }
+
+  /**
+   * The clock of every lease and reservation expiry, period and alert: the store's where it has one
+   * (other machines judge these expiries by it), unless a `now` option was given; else `now` or `Date.now`.
+   */
+  protected override timestamp(name: string): number {
+    if (this.#clock?.measured) return this.#clock.now();
+    return super.timestamp(name);
   }
 
   #assertReady(method: string): void {
