@@ -3,14 +3,9 @@ import pg from 'pg';
 import { isRetryable, storageFailure } from './failures.js';
 import { migrate } from './migrate.js';
 import type { CheckedOptions } from './options.js';
+import type { MigrationTarget, Queryable } from './queryable.js';
 
-/** What runs statements: the pool, or the client of one transaction. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    text: string,
-    params?: unknown[],
-  ): Promise<pg.QueryResult<R>>;
-}
+export type { Queryable } from './queryable.js';
 
 /** How many times a transaction is run again after a serialization failure or a deadlock. */
 const TRANSACTION_ATTEMPTS = 5;
@@ -19,7 +14,7 @@ const TRANSACTION_ATTEMPTS = 5;
  * The connection pool of one store and its schema: every statement of every port goes through `query`
  * or `transaction`, which apply the migrations first (once) and turn failures into typed errors.
  */
-export class Database {
+export class Database implements MigrationTarget {
   /** The schema's name, quoted: `"omega"`. Tables are written `${db.schema}.documents`. */
   readonly schema: string;
   /** The schema's name as given. */

@@ -58,7 +58,12 @@ function optionError(provider: string, option: string, value: unknown, rule: str
   });
 }
 
-function positive(provider: string, options: PostgresStoreOptions, option: keyof PostgresStoreOptions, fallback: number) {
+function positive(
+  provider: string,
+  options: PostgresStoreOptions,
+  option: keyof PostgresStoreOptions,
+  fallback: number,
+) {
   const value = options[option];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
@@ -76,7 +81,8 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
     throw optionError(provider, 'options', options, 'must be an object with connectionString or pool');
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw optionError(provider, key, (options as Record<string, unknown>)[key], 'is not known');
+    if (!KNOWN.has(key))
+      throw optionError(provider, key, (options as Record<string, unknown>)[key], 'is not known');
   }
   const { connectionString, pool } = options;
   if ((connectionString === undefined) === (pool === undefined)) {
@@ -85,11 +91,15 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
   if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString === '')) {
     throw optionError(provider, 'connectionString', '(hidden)', 'must be a non-empty string');
   }
-  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.connect !== 'function')) {
+  if (
+    pool !== undefined &&
+    (typeof pool !== 'object' || pool === null || typeof pool.connect !== 'function')
+  ) {
     throw optionError(provider, 'pool', typeof pool, 'must be a pg.Pool');
   }
   const onPoolError = options.onPoolError ?? (() => {});
-  if (typeof onPoolError !== 'function') throw optionError(provider, 'onPoolError', onPoolError, 'must be a function');
+  if (typeof onPoolError !== 'function')
+    throw optionError(provider, 'onPoolError', onPoolError, 'must be a function');
   const schema = options.schema ?? DEFAULT_SCHEMA;
   return {
     connectionString,

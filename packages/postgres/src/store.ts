@@ -11,8 +11,8 @@ import {
 import { PostgresBlobs } from './blobs.js';
 import { Database } from './database.js';
 import { PostgresDocuments } from './documents.js';
-import { Notifications } from './notifications.js';
 import { PostgresLog } from './log.js';
+import { Notifications } from './notifications.js';
 import { checkOptions, type PostgresStoreOptions } from './options.js';
 
 /**
