@@ -22,6 +22,8 @@ export class Database implements MigrationTarget {
   readonly pool: pg.Pool;
   /** The provider that owns this database, for errors. */
   readonly provider: string;
+  /** The options it was made with, checked (ports read their lock settings here). */
+  readonly options: CheckedOptions;
   readonly #ownsPool: boolean;
   readonly #onPoolError: (error: Error) => void;
   #ready: Promise<void> | undefined;
@@ -29,6 +31,7 @@ export class Database implements MigrationTarget {
 
   constructor(options: CheckedOptions, provider: string) {
     this.provider = provider;
+    this.options = options;
     this.schema = options.quotedSchema;
     this.schemaName = options.schema;
     this.#ownsPool = options.pool === undefined;

@@ -2,12 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@omega/core';
 import type { Database } from './database.js';
 
-/** How long a holder keeps a lock without renewing it: what a crashed holder blocks others for. */
-export const LOCK_LEASE_MS = 10_000;
-/** How long `withLock` waits for a held lock before a `ConflictError`. */
-export const LOCK_WAIT_MS = 30_000;
-// Renewed three times per lease, so two missed renewals (a stalled event loop, a slow server) keep it.
-const RENEW_MS = LOCK_LEASE_MS / 3;
 // Polling a held lock: from 2 ms (a short holder in the same process) doubling up to 100 ms.
 const FIRST_POLL_MS = 2;
 const LAST_POLL_MS = 100;
@@ -49,9 +43,10 @@ export class DocumentLocks {
     try {
       if (before !== undefined) await before;
       const fence = await this.#acquire(name);
+      // Renewed three times per lease, so two missed renewals (a stalled event loop, a slow server) keep it.
       const renewal = setInterval(() => {
         this.#renew(name, fence).catch(() => {});
-      }, RENEW_MS);
+      }, this.#db.options.lockLeaseMs / 3);
       try {
         return await fn(fence);
       } finally {
@@ -74,12 +69,13 @@ export class DocumentLocks {
 
   async #acquire(name: string): Promise<number> {
     const started = performance.now();
+    const { lockWaitMs } = this.#db.options;
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, LAST_POLL_MS)) {
       const fence = await this.#take(name);
       if (fence !== null) return fence;
-      if (performance.now() - started > LOCK_WAIT_MS) {
-        throw new ConflictError(`${this.#kind} "${name}" stayed locked for ${LOCK_WAIT_MS} ms`, {
-          details: { kind: this.#kind, name, reason: 'lock timeout', waitedMs: LOCK_WAIT_MS },
+      if (performance.now() - started > lockWaitMs) {
+        throw new ConflictError(`${this.#kind} "${name}" stayed locked for ${lockWaitMs} ms`, {
+          details: { kind: this.#kind, name, reason: 'lock timeout', waitedMs: lockWaitMs },
         });
       }
       await sleep(wait);
@@ -99,7 +95,7 @@ export class DocumentLocks {
              seen_revision = EXCLUDED.seen_revision
          WHERE l.holder IS NULL OR l.expires_at < clock_timestamp()
        RETURNING fence`,
-      [this.#folder, name, this.holder, LOCK_LEASE_MS],
+      [this.#folder, name, this.holder, this.#db.options.lockLeaseMs],
     );
     return rows.length === 0 ? null : Number(rows[0]!.fence);
   }
@@ -109,7 +105,7 @@ export class DocumentLocks {
       'withLock',
       `UPDATE ${this.#db.schema}.document_locks SET expires_at = clock_timestamp() + $5 * interval '1 millisecond'
        WHERE folder = $1 AND name = $2 AND fence = $3 AND holder = $4`,
-      [this.#folder, name, fence, this.holder, LOCK_LEASE_MS],
+      [this.#folder, name, fence, this.holder, this.#db.options.lockLeaseMs],
     );
   }
 

@@ -21,6 +21,10 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /** Longest a transaction stays open and idle before the server ends its session, in ms (default 60,000). */
   idleInTransactionTimeoutMs?: number;
+  /** How long a document lock holder keeps its lock without renewing it, in ms (default 10,000). */
+  lockLeaseMs?: number;
+  /** How long `withLock` waits for a held document lock before a `ConflictError`, in ms (default 30,000). */
+  lockWaitMs?: number;
   /**
    * Called with the error of an idle pooled connection that failed (the server restarted, the backend was
    * terminated); the pool has already dropped it. Default: ignored, as the next statement reconnects.
@@ -38,6 +42,8 @@ export interface CheckedOptions {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  lockLeaseMs: number;
+  lockWaitMs: number;
   onPoolError: (error: Error) => void;
 }
 
@@ -49,6 +55,8 @@ const KNOWN = new Set([
   'statementTimeoutMs',
   'lockTimeoutMs',
   'idleInTransactionTimeoutMs',
+  'lockLeaseMs',
+  'lockWaitMs',
   'onPoolError',
 ]);
 
@@ -110,6 +118,8 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
     statementTimeoutMs: positive(provider, options, 'statementTimeoutMs', 30_000),
     lockTimeoutMs: positive(provider, options, 'lockTimeoutMs', 10_000),
     idleInTransactionTimeoutMs: positive(provider, options, 'idleInTransactionTimeoutMs', 60_000),
+    lockLeaseMs: positive(provider, options, 'lockLeaseMs', 10_000),
+    lockWaitMs: positive(provider, options, 'lockWaitMs', 30_000),
     onPoolError,
   };
 }
