@@ -34,9 +34,9 @@ export class PostgresStore implements Store {
   }
 
   /** Applies the schema's migrations now, rather than before the first statement. */
-  migrate(): Promise<void> {
+  async migrate(): Promise<void> {
     this.database.assertOpen('migrate');
-    return this.database.ready();
+    await this.database.ready();
   }
 
   documents<H>(spec: DocumentSpec<H>): DocumentBackend<H> {

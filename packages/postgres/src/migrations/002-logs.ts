@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /** The log port: a size row per log (its append lock) and one row per entry, at its position. */
 export const LOGS: Migration = {
