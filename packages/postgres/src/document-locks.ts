@@ -97,7 +97,19 @@ export class DocumentLocks {
        RETURNING fence`,
       [this.#folder, name, this.holder, this.#db.options.lockLeaseMs],
     );
-    return rows.length === 0 ? null : Number(rows[0]!.fence);
+    if (rows.length === 0) return null;
+    const fence = Number(rows[0]!.fence);
+    // The revision read above is of the statement's snapshot, which may predate the last holder's write
+    // when the upsert waited for its release: read again now that the lock is this port's, or the
+    // holder's first fenced write would be refused as if the document had changed under it.
+    await this.#db.query(
+      'withLock',
+      `UPDATE ${schema}.document_locks
+       SET seen_revision = (SELECT revision FROM ${schema}.documents WHERE folder = $1 AND name = $2)
+       WHERE folder = $1 AND name = $2 AND fence = $3 AND holder = $4`,
+      [this.#folder, name, fence, this.holder],
+    );
+    return fence;
   }
 
   async #renew(name: string, fence: number): Promise<void> {
