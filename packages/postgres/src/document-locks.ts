@@ -71,7 +71,9 @@ export class DocumentLocks {
     const started = performance.now();
     const { lockWaitMs } = this.#db.options;
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, LAST_POLL_MS)) {
-      const fence = await this.#take(name);
+      // A waiter looks before it tries: the upsert locks the row even when it finds it held, and a
+      // crowd of waiters doing so queues the holder's own fenced write behind them.
+      const fence = wait > FIRST_POLL_MS && (await this.#held(name)) ? null : await this.#take(name);
       if (fence !== null) return fence;
       if (performance.now() - started > lockWaitMs) {
         throw new ConflictError(`${this.#kind} "${name}" stayed locked for ${lockWaitMs} ms`, {
@@ -80,6 +82,17 @@ export class DocumentLocks {
       }
       await sleep(wait);
     }
+  }
+
+  // Whether `name`'s lock is held and its lease running: a plain read, which takes no row lock.
+  async #held(name: string): Promise<boolean> {
+    const { rowCount } = await this.#db.query(
+      'withLock',
+      `SELECT 1 FROM ${this.#db.schema}.document_locks
+       WHERE folder = $1 AND name = $2 AND holder IS NOT NULL AND expires_at >= clock_timestamp()`,
+      [this.#folder, name],
+    );
+    return rowCount === 1;
   }
 
   // The fence of the lock when it was free (or its lease ran out) and is now this port's; null if held.
