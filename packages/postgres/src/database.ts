@@ -95,6 +95,13 @@ export class Database implements MigrationTarget {
   async rawTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: unknown;
+    // A backend terminated between two statements reports it as an 'error' event of the checked-out
+    // client, which the pool no longer listens to: unheard, it would end the process. The next
+    // statement fails with the same cause.
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -109,6 +116,7 @@ export class Database implements MigrationTarget {
       }
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken === undefined ? undefined : (broken as Error));
     }
   }
