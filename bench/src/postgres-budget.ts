@@ -149,7 +149,8 @@ export async function postgresBudgetOperations(): Promise<{ rows: Row[]; notes: 
         side: remote(url, 'bench_refilled', 1_000 / LIMIT),
       },
       {
-        label: 'leases of 1 token (every consume waits for a ledger sync: lock, read, fenced write)',
+        label:
+          'leases of 1 token (every consume waits for the ledger: about 2 syncs each, lock, read, fenced write)',
         schema: 'bench_synced',
         side: remote(url, 'bench_synced', 1 / LIMIT),
       },
