@@ -1,4 +1,10 @@
-import { CorruptDataError, InvalidArgumentError, type LogEntry, type LogEntryInput, type LogSpec } from '@omega/core';
+import {
+  CorruptDataError,
+  InvalidArgumentError,
+  type LogEntry,
+  type LogEntryInput,
+  type LogSpec,
+} from '@omega/core';
 
 /** A row of `log_entries` as the driver returns it (`bigint` as a string). */
 export interface EntryRow {
@@ -33,7 +39,11 @@ const isWellFormed = (text: string): boolean => (text as string & { isWellFormed
  * surrogate) as its JSON string instead, so every string comes back exactly. An `InvalidArgumentError`
  * naming the entry for a header JSON cannot encode, or an entry or append too large.
  */
-export function encodeEntries<H>(kind: string, log: string, entries: readonly LogEntryInput<H>[]): EncodedEntries {
+export function encodeEntries<H>(
+  kind: string,
+  log: string,
+  entries: readonly LogEntryInput<H>[],
+): EncodedEntries {
   const encoded: EncodedEntries = { headers: [], bodies: [], json: [] };
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
@@ -45,9 +55,12 @@ export function encodeEntries<H>(kind: string, log: string, entries: readonly Lo
       headerJson = undefined;
     }
     if (typeof headerJson !== 'string' || !headerJson.startsWith('{')) {
-      throw new InvalidArgumentError(`entry ${i} of an append to ${kind} "${log}" needs a JSON object header`, {
-        details: { kind, name: log, path: `entries[${i}].header` },
-      });
+      throw new InvalidArgumentError(
+        `entry ${i} of an append to ${kind} "${log}" needs a JSON object header`,
+        {
+          details: { kind, name: log, path: `entries[${i}].header` },
+        },
+      );
     }
     const wellFormed = isWellFormed(body);
     const headerBytes = Buffer.from(headerJson, 'utf8');
@@ -85,7 +98,9 @@ export function corruptEntry(place: EntryPlace, reason: string, path?: string): 
   const { schema, folder, kind, log, position } = place;
   return new CorruptDataError(
     `corrupt ${kind} "${log}" in PostgreSQL ${schema}.log_entries (folder ${folder}) at position ${position}: ${reason}${path === undefined ? '' : ` (at ${path})`}`,
-    { details: { schema, folder, kind, name: log, position, ...(path === undefined ? {} : { path }), reason } },
+    {
+      details: { schema, folder, kind, name: log, position, ...(path === undefined ? {} : { path }), reason },
+    },
   );
 }
 
@@ -117,9 +132,18 @@ export function decodeEntry<H>(spec: LogSpec<H>, row: EntryRow, place: EntryPlac
   const parsed = spec.header.safeParse(header);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw corruptEntry(place, `header ${issue?.message ?? 'is invalid'}`, `header${pathOf(issue?.path ?? [])}`);
+    throw corruptEntry(
+      place,
+      `header ${issue?.message ?? 'is invalid'}`,
+      `header${pathOf(issue?.path ?? [])}`,
+    );
   }
-  return { position: place.position, formatVersion: version, header: parsed.data, body: decodeBody(row, place) };
+  return {
+    position: place.position,
+    formatVersion: version,
+    header: parsed.data,
+    body: decodeBody(row, place),
+  };
 }
 
 function decodeBody(row: EntryRow, place: EntryPlace): string {

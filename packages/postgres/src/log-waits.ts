@@ -33,7 +33,12 @@ export class LogWaits {
   }
 
   /** Resolves to the size of `log` once it exceeds `size`, or to the size then on `timeoutMs`. */
-  wait(log: string, size: number, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<number> {
+  wait(
+    log: string,
+    size: number,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       let settled = false;
       let reading = false;
@@ -81,7 +86,8 @@ export class LogWaits {
           (error: unknown) => {
             reading = false;
             // A lost connection is retried by the next hint or poll; anything else ends the wait.
-            if (!isOmegaError(error, 'STORAGE_FAILURE') || error.details.outcome !== 'unknown') pending.fail(error);
+            if (!isOmegaError(error, 'STORAGE_FAILURE') || error.details.outcome !== 'unknown')
+              pending.fail(error);
           },
         );
       };

@@ -1,10 +1,10 @@
 import {
   type AppendOptions,
   assertValidName,
+  ClosedError,
   checkAppend,
   checkCount,
   checkLogSpec,
-  ClosedError,
   InvalidArgumentError,
   type LogBackend,
   type LogEntry,
@@ -64,7 +64,17 @@ export class PostgresLog<H> implements LogBackend<H> {
     const { rows } = await this.#db.query<{ first: string }>(
       'log append',
       conditional ? this.#conditionalAppendSql : this.#appendSql,
-      [this.#folder, log, entries.length, expected, this.#spec.formatVersion, headers, bodies, json, this.#waits.channel],
+      [
+        this.#folder,
+        log,
+        entries.length,
+        expected,
+        this.#spec.formatVersion,
+        headers,
+        bodies,
+        json,
+        this.#waits.channel,
+      ],
     );
     const first = rows[0]?.first;
     if (first !== undefined) return Number(first);
@@ -131,7 +141,10 @@ export class PostgresLog<H> implements LogBackend<H> {
         this.#folder,
         log,
       ]);
-      await client.query(`DELETE FROM ${schema}.log_entries WHERE folder = $1 AND log = $2`, [this.#folder, log]);
+      await client.query(`DELETE FROM ${schema}.log_entries WHERE folder = $1 AND log = $2`, [
+        this.#folder,
+        log,
+      ]);
       return (gone.rowCount ?? 0) > 0;
     });
   }
@@ -148,6 +161,11 @@ export class PostgresLog<H> implements LogBackend<H> {
       throw new InvalidArgumentError('option signal of a wait must be an AbortSignal', { details });
     }
     signal?.throwIfAborted();
+    // A wait already met costs one read, and no listening connection.
+    const now = await this.#size('log wait', log);
+    if (now > size || timeoutMs === 0) return now;
+    signal?.throwIfAborted();
+    if (this.#closed) throw this.#closedWhileWaiting();
     return this.#waits.wait(log, size, signal, timeoutMs);
   }
 
@@ -155,11 +173,13 @@ export class PostgresLog<H> implements LogBackend<H> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#waits.close(
-      new ClosedError(`${PORT} (${this.#kind}) was closed while waiting`, {
-        details: { kind: this.#kind, method: 'wait' },
-      }),
-    );
+    this.#waits.close(this.#closedWhileWaiting());
+  }
+
+  #closedWhileWaiting(): ClosedError {
+    return new ClosedError(`${PORT} (${this.#kind}) was closed while waiting`, {
+      details: { kind: this.#kind, method: 'wait' },
+    });
   }
 
   async #size(operation: string, log: string): Promise<number> {
@@ -172,8 +192,15 @@ export class PostgresLog<H> implements LogBackend<H> {
   }
 
   #decode(log: string, row: EntryRow, position: number): LogEntry<H> {
-    const place: EntryPlace = { schema: this.#db.schemaName, folder: this.#folder, kind: this.#kind, log, position };
-    if (row.position === null || row.position === undefined) throw corruptEntry(place, 'the entry is missing');
+    const place: EntryPlace = {
+      schema: this.#db.schemaName,
+      folder: this.#folder,
+      kind: this.#kind,
+      log,
+      position,
+    };
+    if (row.position === null || row.position === undefined)
+      throw corruptEntry(place, 'the entry is missing');
     if (Number(row.position) !== position) {
       throw corruptEntry(place, `the entry found is at position ${row.position}: entries are missing`);
     }
@@ -182,7 +209,9 @@ export class PostgresLog<H> implements LogBackend<H> {
 
   #assertOpen(method: string): void {
     if (this.#closed || this.#db.closed) {
-      throw new ClosedError(`${PORT}.${method}() called after close()`, { details: { kind: this.#kind, method } });
+      throw new ClosedError(`${PORT}.${method}() called after close()`, {
+        details: { kind: this.#kind, method },
+      });
     }
   }
 }

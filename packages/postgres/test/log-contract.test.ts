@@ -1,4 +1,4 @@
-import { type LogBackend } from '@omega/core';
+import type { LogBackend } from '@omega/core';
 import { type ContractEntryHeader, describeLogBackend, LOG_CONTRACT_SPEC } from '@omega/core/testing';
 import * as vitest from 'vitest';
 import { PostgresStore } from '../src/store.js';
@@ -29,7 +29,11 @@ describeLogBackend(
     reopen: async (port) => {
       const opened = schemas.get(port);
       if (opened === undefined) throw new Error('reopen of a port this test did not open');
-      const store = new PostgresStore({ connectionString: postgresUrl(), schema: opened.schema, maxConnections: 4 });
+      const store = new PostgresStore({
+        connectionString: postgresUrl(),
+        schema: opened.schema,
+        maxConnections: 4,
+      });
       opened.stores.push(store);
       const again = store.log(LOG_CONTRACT_SPEC);
       schemas.set(again, opened);
