@@ -2,5 +2,8 @@
 import type { BlobSpec } from '@omega/core';
 import type { Database } from './database.js';
 export class PostgresBlobs {
-  constructor(db: Database, spec: BlobSpec) { void db; void spec; }
+  constructor(db: Database, spec: BlobSpec) {
+    void db;
+    void spec;
+  }
 }

@@ -3,14 +3,9 @@ import pg from 'pg';
 import { isRetryable, storageFailure } from './failures.js';
 import { migrate } from './migrate.js';
 import type { CheckedOptions } from './options.js';
+import type { MigrationTarget, Queryable } from './queryable.js';
 
-/** What runs statements: the pool, or the client of one transaction. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    text: string,
-    params?: unknown[],
-  ): Promise<pg.QueryResult<R>>;
-}
+export type { Queryable } from './queryable.js';
 
 /** How many times a transaction is run again after a serialization failure or a deadlock. */
 const TRANSACTION_ATTEMPTS = 5;
@@ -19,7 +14,7 @@ const TRANSACTION_ATTEMPTS = 5;
  * The connection pool of one store and its schema: every statement of every port goes through `query`
  * or `transaction`, which apply the migrations first (once) and turn failures into typed errors.
  */
-export class Database {
+export class Database implements MigrationTarget {
   /** The schema's name, quoted: `"omega"`. Tables are written `${db.schema}.documents`. */
   readonly schema: string;
   /** The schema's name as given. */
@@ -27,6 +22,8 @@ export class Database {
   readonly pool: pg.Pool;
   /** The provider that owns this database, for errors. */
   readonly provider: string;
+  /** The options it was made with, checked (ports read their lock settings here). */
+  readonly options: CheckedOptions;
   readonly #ownsPool: boolean;
   readonly #onPoolError: (error: Error) => void;
   #ready: Promise<void> | undefined;
@@ -34,6 +31,7 @@ export class Database {
 
   constructor(options: CheckedOptions, provider: string) {
     this.provider = provider;
+    this.options = options;
     this.schema = options.quotedSchema;
     this.schemaName = options.schema;
     this.#ownsPool = options.pool === undefined;
@@ -97,6 +95,13 @@ export class Database {
   async rawTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: unknown;
+    // A backend terminated between two statements reports it as an 'error' event of the checked-out
+    // client, which the pool no longer listens to: unheard, it would end the process. The next
+    // statement fails with the same cause.
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -111,6 +116,7 @@ export class Database {
       }
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken === undefined ? undefined : (broken as Error));
     }
   }

@@ -7,7 +7,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const CONNECTION_LOST = /^(08|57P0[123])/;
 
 /** Messages of node-postgres and Node for a connection that dropped or could not be made. */
-const DROPPED = /Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Client has encountered a connection error/i;
+const DROPPED =
+  /Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Client has encountered a connection error/i;
 
 /** The SQLSTATE of a server error, if it is one. */
 export function sqlstateOf(error: unknown): string | undefined {
@@ -34,7 +35,11 @@ export function isConnectionLost(error: unknown): boolean {
  * when the connection dropped while the statement ran (it may have committed: retry with the family's
  * idempotency key or condition, never blindly), `'not applied'` when the server refused it.
  */
-export function storageFailure(operation: string, error: unknown, details: Record<string, unknown> = {}): Error {
+export function storageFailure(
+  operation: string,
+  error: unknown,
+  details: Record<string, unknown> = {},
+): Error {
   if (isOmegaError(error)) return error;
   const lost = isConnectionLost(error);
   const sqlstate = sqlstateOf(error);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CorruptDataError } from '@omega/core';
-import type { Database, Queryable } from './database.js';
 import { storageFailure } from './failures.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import type { MigrationTarget, Queryable } from './queryable.js';
 
 /** The SHA-256 of a migration's SQL, as recorded when it was applied. */
 export function checksumOf(migration: Migration): string {
@@ -55,7 +55,10 @@ async function appliedIn(client: Queryable, schema: string): Promise<Applied[]> 
  * and applies the rest in order, each recorded with its checksum: of many processes starting at once,
  * exactly one applies each migration, and the others see it applied.
  */
-export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+export async function migrate(
+  db: MigrationTarget,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
   const { schema, schemaName } = db;
   try {
     const applied = await appliedIn(db.pool, schema);
@@ -64,7 +67,8 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
   } catch (error) {
     // 42P01 and 3F000: no migrations table or no schema yet, so migrate under the lock.
     const state = (error as { code?: string }).code;
-    if (state !== '42P01' && state !== '3F000') throw storageFailure('migrate', error, { schema: schemaName });
+    if (state !== '42P01' && state !== '3F000')
+      throw storageFailure('migrate', error, { schema: schemaName });
   }
   try {
     await db.rawTransaction(async (client) => {
@@ -86,11 +90,10 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
       for (const migration of migrations) {
         if (done.has(migration.version)) continue;
         await client.query(migration.sql.replaceAll('{schema}', schema));
-        await client.query(`INSERT INTO ${schema}.omega_migrations (version, name, checksum) VALUES ($1, $2, $3)`, [
-          migration.version,
-          migration.name,
-          checksumOf(migration),
-        ]);
+        await client.query(
+          `INSERT INTO ${schema}.omega_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
+          [migration.version, migration.name, checksumOf(migration)],
+        );
       }
     });
   } catch (error) {

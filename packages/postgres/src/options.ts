@@ -21,6 +21,10 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /** Longest a transaction stays open and idle before the server ends its session, in ms (default 60,000). */
   idleInTransactionTimeoutMs?: number;
+  /** How long a document lock holder keeps its lock without renewing it, in ms (default 10,000). */
+  lockLeaseMs?: number;
+  /** How long `withLock` waits for a held document lock before a `ConflictError`, in ms (default 30,000). */
+  lockWaitMs?: number;
   /**
    * Called with the error of an idle pooled connection that failed (the server restarted, the backend was
    * terminated); the pool has already dropped it. Default: ignored, as the next statement reconnects.
@@ -38,6 +42,8 @@ export interface CheckedOptions {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  lockLeaseMs: number;
+  lockWaitMs: number;
   onPoolError: (error: Error) => void;
 }
 
@@ -49,6 +55,8 @@ const KNOWN = new Set([
   'statementTimeoutMs',
   'lockTimeoutMs',
   'idleInTransactionTimeoutMs',
+  'lockLeaseMs',
+  'lockWaitMs',
   'onPoolError',
 ]);
 
@@ -58,7 +66,12 @@ function optionError(provider: string, option: string, value: unknown, rule: str
   });
 }
 
-function positive(provider: string, options: PostgresStoreOptions, option: keyof PostgresStoreOptions, fallback: number) {
+function positive(
+  provider: string,
+  options: PostgresStoreOptions,
+  option: keyof PostgresStoreOptions,
+  fallback: number,
+) {
   const value = options[option];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
@@ -76,7 +89,8 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
     throw optionError(provider, 'options', options, 'must be an object with connectionString or pool');
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw optionError(provider, key, (options as Record<string, unknown>)[key], 'is not known');
+    if (!KNOWN.has(key))
+      throw optionError(provider, key, (options as Record<string, unknown>)[key], 'is not known');
   }
   const { connectionString, pool } = options;
   if ((connectionString === undefined) === (pool === undefined)) {
@@ -85,11 +99,15 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
   if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString === '')) {
     throw optionError(provider, 'connectionString', '(hidden)', 'must be a non-empty string');
   }
-  if (pool !== undefined && (typeof pool !== 'object' || pool === null || typeof pool.connect !== 'function')) {
+  if (
+    pool !== undefined &&
+    (typeof pool !== 'object' || pool === null || typeof pool.connect !== 'function')
+  ) {
     throw optionError(provider, 'pool', typeof pool, 'must be a pg.Pool');
   }
   const onPoolError = options.onPoolError ?? (() => {});
-  if (typeof onPoolError !== 'function') throw optionError(provider, 'onPoolError', onPoolError, 'must be a function');
+  if (typeof onPoolError !== 'function')
+    throw optionError(provider, 'onPoolError', onPoolError, 'must be a function');
   const schema = options.schema ?? DEFAULT_SCHEMA;
   return {
     connectionString,
@@ -100,6 +118,8 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
     statementTimeoutMs: positive(provider, options, 'statementTimeoutMs', 30_000),
     lockTimeoutMs: positive(provider, options, 'lockTimeoutMs', 10_000),
     idleInTransactionTimeoutMs: positive(provider, options, 'idleInTransactionTimeoutMs', 60_000),
+    lockLeaseMs: positive(provider, options, 'lockLeaseMs', 10_000),
+    lockWaitMs: positive(provider, options, 'lockWaitMs', 30_000),
     onPoolError,
   };
 }

@@ -11,8 +11,8 @@ import {
 import { PostgresBlobs } from './blobs.js';
 import { Database } from './database.js';
 import { PostgresDocuments } from './documents.js';
-import { Notifications } from './notifications.js';
 import { PostgresLog } from './log.js';
+import { Notifications } from './notifications.js';
 import { checkOptions, type PostgresStoreOptions } from './options.js';
 
 /**
@@ -33,9 +33,9 @@ export class PostgresStore implements Store {
   }
 
   /** Applies the schema's migrations now, rather than before the first statement. */
-  migrate(): Promise<void> {
+  async migrate(): Promise<void> {
     this.database.assertOpen('migrate');
-    return this.database.ready();
+    await this.database.ready();
   }
 
   documents<H>(spec: DocumentSpec<H>): DocumentBackend<H> {

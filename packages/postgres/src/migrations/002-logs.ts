@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * The log port: a size row per log (its append lock: appends of one log queue on it) and one row per

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /** The blob port: bytes by their SHA-256, verified on every read. */
 export const BLOBS: Migration = {

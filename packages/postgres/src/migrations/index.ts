@@ -1,14 +1,9 @@
 import { DOCUMENTS } from './001-documents.js';
 import { LOGS } from './002-logs.js';
 import { BLOBS } from './003-blobs.js';
+import type { Migration } from './migration.js';
 
-/** One step of the schema: applied once, in version order, its SQL's checksum recorded. */
-export interface Migration {
-  version: number;
-  name: string;
-  /** Statements run in the migration's transaction; `{schema}` is replaced by the quoted schema name. */
-  sql: string;
-}
+export type { Migration } from './migration.js';
 
 /** Every migration of this version of the package, in order. Never edit a released one: add the next. */
 export const MIGRATIONS: readonly Migration[] = [DOCUMENTS, LOGS, BLOBS];
