@@ -31,6 +31,16 @@ async function sql(text: string, params: unknown[] = []): Promise<pg.QueryResult
   }
 }
 
+/** Whether `pending` has settled yet. */
+function watch(pending: Promise<unknown>): () => boolean {
+  let settled = false;
+  const done = () => {
+    settled = true;
+  };
+  pending.then(done, done);
+  return () => settled;
+}
+
 const entry = (at: number, body = `"${at}"`) => ({ header: { at }, body });
 
 describe('PostgresLog', () => {
@@ -145,6 +155,42 @@ describe('PostgresLog', () => {
     expect(await again).toBe(3);
     const after = await sql('SELECT pid FROM pg_stat_activity WHERE query = $1', [listener]);
     expect(after.rows.map((row) => row.pid)).not.toContain(rows[0].pid);
+  });
+
+  it('a wait is woken by its slow poll when no notification comes (a writer that does not notify)', async () => {
+    // One connection: the store's statements run in the order they were made.
+    const fresh = await freshStore({ maxConnections: 1 });
+    cleanups.push(async () => {
+      await fresh.store.close();
+      await fresh.remove();
+    });
+    const log = fresh.store.log(LOG_CONTRACT_SPEC);
+    // A first wait, woken by a notified append, makes the listening connection.
+    const first = log.wait('loud', 0);
+    await log.append('loud', [entry(0)]);
+    expect(await first).toBe(1);
+    const writer = new pg.Client({ connectionString: postgresUrl() });
+    await writer.connect();
+    cleanups.push(() => writer.end());
+    // Written as an append would be, without its pg_notify, and not committed yet.
+    await writer.query('BEGIN');
+    await writer.query(
+      `WITH size AS (INSERT INTO "${fresh.schema}".logs (folder, log, size) VALUES ($1, 'quiet', 1))
+       INSERT INTO "${fresh.schema}".log_entries (folder, log, position, format_version, header, body, body_json)
+       VALUES ($1, 'quiet', 0, 2, $2, $3, false)`,
+      [LOG_CONTRACT_SPEC.folder, Buffer.from('{"at":0}'), Buffer.from('"0"')],
+    );
+    const waiting = log.wait('quiet', 0);
+    const settled = watch(waiting);
+    // Queued after the wait's first read and its read once listening: both found the log empty.
+    expect(await log.size('quiet')).toBe(0);
+    expect(await log.size('quiet')).toBe(0);
+    expect(settled()).toBe(false);
+    await writer.query('COMMIT');
+    expect(await waiting).toBe(1);
+    expect(await log.read('quiet')).toEqual([
+      { position: 0, formatVersion: 2, header: { at: 0 }, body: '"0"' },
+    ]);
   });
 
   it('closing the store rejects pending waits with ClosedError and ends its listening connection', async () => {
