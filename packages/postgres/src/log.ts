@@ -49,7 +49,7 @@ export class PostgresLog<H> implements LogBackend<H> {
     this.#spec = spec;
     this.#kind = spec.kind;
     this.#folder = spec.folder;
-    this.#waits = new LogWaits(notifications, spec.folder, (log) => this.#size('wait', log));
+    this.#waits = new LogWaits(notifications, spec.folder, (log) => this.#size('log wait', log));
     this.#appendSql = appendStatement(db.schema, false);
     this.#conditionalAppendSql = appendStatement(db.schema, true);
   }
