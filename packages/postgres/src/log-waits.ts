@@ -7,6 +7,11 @@ export const POLL_MS = 1_500;
 // setTimeout fires at once for delays past 2^31 - 1 ms (24.8 days); longer timeouts are served in steps.
 const LONGEST_TIMER = 2 ** 31 - 1;
 
+/** Whether `error` is a statement's failure because its connection was lost (worth reading again). */
+export function isConnectionLoss(error: unknown): boolean {
+  return isOmegaError(error, 'STORAGE_FAILURE') && error.details.outcome === 'unknown';
+}
+
 interface Pending {
   fail(error: unknown): void;
 }
@@ -86,8 +91,7 @@ export class LogWaits {
           (error: unknown) => {
             reading = false;
             // A lost connection is retried by the next hint or poll; anything else ends the wait.
-            if (!isOmegaError(error, 'STORAGE_FAILURE') || error.details.outcome !== 'unknown')
-              pending.fail(error);
+            if (!isConnectionLoss(error)) pending.fail(error);
           },
         );
       };

@@ -19,7 +19,7 @@ import {
 } from '@omega/core';
 import type { Database } from './database.js';
 import { corruptEntry, decodeEntry, type EntryPlace, type EntryRow, encodeEntries } from './log-rows.js';
-import { LogWaits } from './log-waits.js';
+import { isConnectionLoss, LogWaits } from './log-waits.js';
 import type { Notifications } from './notifications.js';
 
 const PORT = 'PostgresLog';
@@ -161,8 +161,12 @@ export class PostgresLog<H> implements LogBackend<H> {
       throw new InvalidArgumentError('option signal of a wait must be an AbortSignal', { details });
     }
     signal?.throwIfAborted();
-    // A wait already met costs one read, and no listening connection.
-    const now = await this.#size('log wait', log);
+    // A wait already met costs one read, and no listening connection. A read that lost its connection
+    // (the server restarting) leaves the answer to the wait's own reads, which retry.
+    const now = await this.#size('log wait', log).catch((error: unknown) => {
+      if (timeoutMs === 0 || !isConnectionLoss(error)) throw error;
+      return -1;
+    });
     if (now > size || timeoutMs === 0) return now;
     signal?.throwIfAborted();
     if (this.#closed) throw this.#closedWhileWaiting();
