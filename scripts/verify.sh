@@ -20,4 +20,9 @@ step 'check-packages: packed tarballs installed in a fresh project, then a secon
 pnpm --silent check-packages
 step 'check-new-family: `pnpm new-family` on a throwaway copy of the repository, whose skeleton must pass biome, build, type checks, its tests and the package checks (~1 min)'
 pnpm --silent check-new-family
+step 'no server left: every PostgreSQL server the tests started (data in /tmp/omega-pg-*) has stopped'
+if pgrep -f 'omega-pg-[^ ]*/data' >/dev/null; then
+  pgrep -af 'omega-pg-[^ ]*/data' >&2
+  false
+fi
 printf '\n== verify: passed in %d s\n' $((SECONDS - started))

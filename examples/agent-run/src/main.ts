@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { State } from '@omega/core';
-import { FilesystemSessionProvider } from '@omega/session/filesystem';
+import { SessionFront } from '@omega/session/front';
 import { FilesystemSnapshotProvider } from '@omega/snapshot/filesystem';
-import { FilesystemStateProvider } from '@omega/state/filesystem';
+import { SnapshotFront } from '@omega/snapshot/front';
+import { StateFront } from '@omega/state/front';
 import { roundOf, step, TASKS, taskList } from './agent.js';
+import { openStore } from './store.js';
 
 // `pnpm example` (scripts/example.mjs) sets OMEGA_ROOT to the repository's `.omega/`; run on its own, the
 // store is `.omega/` under the current directory. The export file and the replica's store lie beside the
@@ -27,12 +29,14 @@ function stepsLimit(args: string[]): number {
 }
 const limit = stepsLimit(process.argv.slice(2));
 
-await using states = new FilesystemStateProvider({ root });
-await using sessions = new FilesystemSessionProvider({ root });
-await using snapshots = new FilesystemSnapshotProvider({ root });
+// One store under the three families: the filesystem at `root`, or PostgreSQL with `--postgres`.
+await using store = await openStore(process.argv.slice(2), root);
+await using states = new StateFront(store.store);
+await using sessions = new SessionFront(store.store);
+await using snapshots = new SnapshotFront(store.store);
 await using replica = new FilesystemSnapshotProvider({ root: replicaRoot });
 
-say(`store: ${shown(root)} (delete ${shown(home)} to start over)`);
+say(`store: ${store.where(shown)}`);
 const before = await sessions.info('agent-run');
 const saved = before ? await sessions.load('agent-run') : null;
 let version = before?.version ?? 0;

@@ -347,7 +347,10 @@ describe('StreamingTraceProvider: buffering', () => {
       flushed = provider.flush();
       await vi.waitFor(() => expect(stall.stalled()).toBe(1));
       for (let i = 10; i < 20; i++) provider.record({ runId: 'exit', kind: 'k', step: i });
-      process.emit('beforeExit', 0);
+      // Only the hook's own listener: the test worker's other beforeExit listeners (vitest's) end the worker.
+      const hook = process.listeners('beforeExit').find((listener) => listener.name === 'onExit');
+      expect(hook).toBeDefined();
+      hook?.(0);
       expect(provider.stats()).toMatchObject({ written: 20, bufferedBytes: 0 });
       const steps = (await queryAll(open(), { runId: 'exit' })).map((event) => event.step);
       expect(steps).toStrictEqual(Array.from({ length: 20 }, (_, i) => i));
