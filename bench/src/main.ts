@@ -14,6 +14,7 @@ import { logOperations } from './log.js';
 import { logicOperations } from './logic.js';
 import { compare } from './measure.js';
 import { postgresBudgetOperations } from './postgres-budget.js';
+import { postgresReceiptOperations } from './postgres-receipts.js';
 import { postgresSessionOperations } from './postgres-sessions.js';
 import { provenanceOperations } from './provenance.js';
 import { receiptOperations } from './receipts.js';
@@ -35,8 +36,8 @@ const SIZES = [
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
 // `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace,
-// security, provenance, postgres-sessions, postgres-budget) runs only those sections; no argument runs
-// them all.
+// security, provenance, postgres-sessions, postgres-receipts, postgres-budget) runs only those sections;
+// no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
 
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     if (runs('trace')) rows.push(...(await traceOperations(path.join(root, 'trace'))));
     if (runs('security')) rows.push(...(await securityOperations(path.join(root, 'security'))));
     if (runs('postgres-sessions')) rows.push(...(await postgresSessionOperations()));
+    if (runs('postgres-receipts')) rows.push(...(await postgresReceiptOperations()));
     if (runs('postgres-budget')) {
       const budget = await postgresBudgetOperations();
       rows.push(...budget.rows);

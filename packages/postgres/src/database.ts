@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ClosedError } from '@omega/core';
 import pg from 'pg';
 import { isRetryable, storageFailure } from './failures.js';
@@ -26,6 +27,7 @@ export class Database implements MigrationTarget {
   readonly options: CheckedOptions;
   readonly #ownsPool: boolean;
   readonly #onPoolError: (error: Error) => void;
+  readonly #names = new Map<string, string>();
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -68,10 +70,22 @@ export class Database implements MigrationTarget {
     this.assertOpen(operation);
     await this.ready();
     try {
-      return await this.pool.query<R>(text, params);
+      if (!this.options.prepare) return await this.pool.query<R>(text, params);
+      return await this.pool.query<R>({ name: this.#statementName(text), text, values: params });
     } catch (error) {
       throw storageFailure(operation, error, { provider: this.provider });
     }
+  }
+
+  // A name per statement text: each connection parses and plans a statement once, then only binds it
+  // (about a third of a small save's time). The texts are the ports' own, so they are few.
+  #statementName(text: string): string {
+    let name = this.#names.get(text);
+    if (name === undefined) {
+      name = `omega_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+      this.#names.set(text, name);
+    }
+    return name;
   }
 
   /**

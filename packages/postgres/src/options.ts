@@ -21,6 +21,12 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /** Longest a transaction stays open and idle before the server ends its session, in ms (default 60,000). */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * Whether statements are named, so each connection prepares them once (default true). A pooler in
+   * transaction mode must support protocol-level prepared statements (PgBouncer 1.21+ with
+   * `max_prepared_statements` set); set false for one that does not.
+   */
+  prepare?: boolean;
   /** How long a document lock holder keeps its lock without renewing it, in ms (default 10,000). */
   lockLeaseMs?: number;
   /** How long `withLock` waits for a held document lock before a `ConflictError`, in ms (default 30,000). */
@@ -44,6 +50,7 @@ export interface CheckedOptions {
   idleInTransactionTimeoutMs: number;
   lockLeaseMs: number;
   lockWaitMs: number;
+  prepare: boolean;
   onPoolError: (error: Error) => void;
 }
 
@@ -57,6 +64,7 @@ const KNOWN = new Set([
   'idleInTransactionTimeoutMs',
   'lockLeaseMs',
   'lockWaitMs',
+  'prepare',
   'onPoolError',
 ]);
 
@@ -108,6 +116,8 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
   const onPoolError = options.onPoolError ?? (() => {});
   if (typeof onPoolError !== 'function')
     throw optionError(provider, 'onPoolError', onPoolError, 'must be a function');
+  const prepare = options.prepare ?? true;
+  if (typeof prepare !== 'boolean') throw optionError(provider, 'prepare', prepare, 'must be a boolean');
   const schema = options.schema ?? DEFAULT_SCHEMA;
   return {
     connectionString,
@@ -120,6 +130,7 @@ export function checkOptions(provider: string, options: PostgresStoreOptions): C
     idleInTransactionTimeoutMs: positive(provider, options, 'idleInTransactionTimeoutMs', 60_000),
     lockLeaseMs: positive(provider, options, 'lockLeaseMs', 10_000),
     lockWaitMs: positive(provider, options, 'lockWaitMs', 30_000),
+    prepare,
     onPoolError,
   };
 }

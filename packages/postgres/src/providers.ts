@@ -1,7 +1,4 @@
-import {
-  RemoteGovernanceProvider,
-  type RemoteGovernanceProviderOptions,
-} from '@omega/governance/front';
+import { RemoteGovernanceProvider, type RemoteGovernanceProviderOptions } from '@omega/governance/front';
 import { ProvenanceFront, type ProvenanceFrontOptions } from '@omega/provenance/front';
 import { ReceiptFront, type ReceiptFrontOptions } from '@omega/receipt/front';
 import { SecurityFront, type SecurityFrontOptions } from '@omega/security/front';
@@ -55,8 +52,18 @@ const init = (provider: string) => ({ provider, ownsStore: false });
  * (artifact, logic, expert, the seed's governance methods) are not here: see the README.
  */
 export function createPostgresProviders(options: PostgresProvidersOptions): PostgresProviders {
-  const { state, session, snapshot, receipt, trace, provenance, stream, security, governance, ...connection } =
-    options;
+  const {
+    state,
+    session,
+    snapshot,
+    receipt,
+    trace,
+    provenance,
+    stream,
+    security,
+    governance,
+    ...connection
+  } = options;
   const store = new PostgresStore(connection);
   const made: Array<{ close(): Promise<void> }> = [];
   const make = <T extends { close(): Promise<void> }>(build: () => T): T => {
@@ -71,7 +78,9 @@ export function createPostgresProviders(options: PostgresProvidersOptions): Post
       session: make(() => new SessionFront(store, session, init('PostgresSessionProvider'))),
       snapshot: make(() => new SnapshotFront(store, snapshot, init('PostgresSnapshotProvider'))),
       receipt: make(() => new ReceiptFront(store, receipt, init('PostgresReceiptProvider'))),
-      trace: make(() => new TraceFront(new StoreTraceSink(store), trace, { provider: 'PostgresTraceProvider' })),
+      trace: make(
+        () => new TraceFront(new StoreTraceSink(store), trace, { provider: 'PostgresTraceProvider' }),
+      ),
       provenance: make(() => new ProvenanceFront(store, provenance, init('PostgresProvenanceProvider'))),
       stream: make(() => new StreamFront(store, stream, init('PostgresStreamProvider'))),
       security: make(() => new SecurityFront(store, security, init('PostgresSecurityProvider'))),

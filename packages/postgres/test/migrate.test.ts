@@ -117,6 +117,7 @@ describe('PostgresStore options', () => {
       { connectionString: postgresUrl(), maxConnections: 0 },
       { connectionString: postgresUrl(), statementTimeoutMs: 1.5 },
       { connectionString: postgresUrl(), onPoolError: 'log' },
+      { connectionString: postgresUrl(), prepare: 'yes' },
     ];
     for (const options of refused) {
       let error: unknown;
@@ -127,6 +128,18 @@ describe('PostgresStore options', () => {
       }
       expect(isOmegaError(error, 'INVALID_ARGUMENT'), JSON.stringify(Object.keys(options))).toBe(true);
     }
+  });
+
+  it('with prepare: false, runs unnamed statements (for a pooler without prepared statements)', async () => {
+    const store = new PostgresStore({ connectionString: postgresUrl(), schema: newSchema(), prepare: false });
+    opened.push(store);
+    const documents = store.documents(DOCUMENT_CONTRACT_SPEC);
+    await documents.write('a', { updatedAt: 1 }, '"one"');
+    expect((await documents.read('a'))?.body).toBe('"one"');
+    const named = await sql(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'omega_%'`,
+    );
+    expect(named).toEqual([{ n: 0 }]);
   });
 
   it('uses a pool it is given, and leaves it open on close', async () => {

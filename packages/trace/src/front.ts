@@ -8,6 +8,7 @@ import { DROPPED_KIND, decodeLine, encodeEvent, KIND, type Stamp } from './rules
 import type { TraceSink } from './sink.js';
 
 export type { SinkCounts, SinkOwner, TraceSink } from './sink.js';
+export { StoreTraceSink, type StoreTraceSinkOptions, TRACE_RUNS } from './store-sink.js';
 
 /** Options every trace backend takes. */
 export interface TraceFrontOptions {
