@@ -80,7 +80,8 @@ export class DocumentLocks {
           details: { kind: this.#kind, name, reason: 'lock timeout', waitedMs: lockWaitMs },
         });
       }
-      await sleep(wait);
+      // Jittered: waiters that started together would otherwise poll in waves, the lock idle between them.
+      await sleep(wait / 2 + Math.random() * (wait / 2));
     }
   }
 
