@@ -108,7 +108,7 @@ describe('the budget ledger on PostgreSQL across processes', () => {
       await Promise.all(children.map((child) => child.exited));
       await dropSchema(schema);
     }
-    // About 7 s a seed on an idle 2-core machine (141 s in all), 9 s under a load average of 17: each of the
-    // ~450 ledger syncs of a seed holds the document lock for ~10 statements while 63 others poll it.
-  }, 600_000);
+    // About 2 s a seed on an idle 2-core machine (44 s in all): each seed's ~450 ledger syncs take the
+    // ledger's document lock in turn. A busy machine takes three times that.
+  }, 180_000);
 });
