@@ -2,48 +2,10 @@ import { BLOB_CONTRACT_SPEC, describeBlobBackend, rejectionOf } from '@omega/cor
 import pg from 'pg';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/store.js';
-import { freshStore, postgresUrl } from './server.js';
+import { freshStore, portOnPostgres, postgresUrl, sql } from './server.js';
 
-// Each port's store and schema, so `reopen` opens a second store over the same schema, as another process would.
-const opened = new WeakMap<object, { schema: string; stores: PostgresStore[] }>();
-
-describeBlobBackend(
-  vitest,
-  'PostgresBlobs',
-  async () => {
-    const { store, schema, remove } = await freshStore();
-    const port = store.blobs(BLOB_CONTRACT_SPEC);
-    const stores = [store];
-    opened.set(port, { schema, stores });
-    return {
-      port,
-      cleanup: async () => {
-        for (const each of stores) await each.close();
-        await remove();
-      },
-    };
-  },
-  {
-    reopen: async (blobs) => {
-      const { schema, stores } = opened.get(blobs)!;
-      const store = new PostgresStore({ connectionString: postgresUrl(), schema, maxConnections: 2 });
-      stores.push(store);
-      return store.blobs(BLOB_CONTRACT_SPEC);
-    },
-  },
-);
-
-/** Runs `sql` on a connection of its own, outside any store. */
-async function direct(sql: string, params: unknown[]): Promise<number> {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rowCount ?? 0;
-  } finally {
-    await client.end();
-  }
-}
+const contract = portOnPostgres((store) => store.blobs(BLOB_CONTRACT_SPEC));
+describeBlobBackend(vitest, 'PostgresBlobs', contract.open, contract.options);
 
 describe('PostgresBlobs', () => {
   it('verifies what it reads: bytes changed in the table are a CorruptDataError naming the blob', async () => {
@@ -55,13 +17,12 @@ describe('PostgresBlobs', () => {
       const altered = Buffer.from(original);
       altered[0] = altered[0]! ^ 1;
       const where = `WHERE folder = $2 AND digest = $3`;
-      expect(
-        await direct(`UPDATE "${schema}".blobs SET bytes = $1 ${where}`, [
-          altered,
-          BLOB_CONTRACT_SPEC.folder,
-          digest,
-        ]),
-      ).toBe(1);
+      const changed = await sql(`UPDATE "${schema}".blobs SET bytes = $1 ${where}`, [
+        altered,
+        BLOB_CONTRACT_SPEC.folder,
+        digest,
+      ]);
+      expect(changed.rowCount).toBe(1);
       const error = await rejectionOf(() => blobs.get(digest), 'CORRUPT_DATA');
       expect(error.message).toContain(digest);
       expect(error.details).toMatchObject({
@@ -75,7 +36,7 @@ describe('PostgresBlobs', () => {
       await blobs.put(original);
       await rejectionOf(() => blobs.get(digest), 'CORRUPT_DATA');
       // A row of another length cannot be these bytes: the next put replaces it.
-      await direct(`UPDATE "${schema}".blobs SET bytes = $1 ${where}`, [
+      await sql(`UPDATE "${schema}".blobs SET bytes = $1 ${where}`, [
         Buffer.from('x'),
         BLOB_CONTRACT_SPEC.folder,
         digest,
@@ -94,7 +55,7 @@ describe('PostgresBlobs', () => {
     try {
       const blobs = store.blobs(BLOB_CONTRACT_SPEC);
       const digest = await blobs.put(new TextEncoder().encode('listed'));
-      await direct(`UPDATE "${schema}".blobs SET digest = upper(digest) WHERE folder = $1`, [
+      await sql(`UPDATE "${schema}".blobs SET digest = upper(digest) WHERE folder = $1`, [
         BLOB_CONTRACT_SPEC.folder,
       ]);
       const error = await rejectionOf(() => blobs.digests(), 'CORRUPT_DATA');

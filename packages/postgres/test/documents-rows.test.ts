@@ -1,10 +1,9 @@
 import { emptyState, type StoredHeader, z } from '@omega/core';
 import { DOCUMENT_CONTRACT_SPEC, rejectionOf } from '@omega/core/testing';
 import { SessionFront } from '@omega/session/front';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store.js';
-import { dropSchema, freshStore, postgresUrl } from './server.js';
+import { dropSchema, freshStore, postgresUrl, sql } from './server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,16 +20,6 @@ function second(schema: string, options: { lockLeaseMs?: number } = {}) {
   const store = new PostgresStore({ connectionString: postgresUrl(), schema, maxConnections: 2, ...options });
   cleanups.push(() => store.close());
   return store;
-}
-
-async function sql(text: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 const bump = (current: StoredHeader<{ updatedAt: number }> | null) => {
@@ -66,7 +55,7 @@ describe('PostgresStore documents: what is read back is checked', () => {
     await documents.write('t', { updatedAt: 1 }, body);
     expect((await documents.read('t'))?.body).toBe(body);
     expect((await documents.readHeader('t'))?.bodyBytes).toBe(Buffer.byteLength(body));
-    const types = await sql(
+    const { rows: types } = await sql(
       `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_schema = $1 AND table_name = 'documents' AND column_name IN ('header', 'body') ORDER BY 1`,
       [schema],

@@ -3,7 +3,7 @@ import { type ContractEntryHeader, LOG_CONTRACT_SPEC } from '@omega/core/testing
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store.js';
-import { freshStore, postgresUrl } from './server.js';
+import { freshStore, postgresUrl, sql } from './server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -18,17 +18,6 @@ async function opened() {
     await fresh.remove();
   });
   return fresh;
-}
-
-/** Runs one statement on a connection of its own (not the store's). */
-async function sql(text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return await client.query(text, params);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Whether `pending` has settled yet. */

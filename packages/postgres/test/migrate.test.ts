@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checksumOf } from '../src/migrate.js';
 import { MIGRATIONS } from '../src/migrations/index.js';
 import { PostgresStore } from '../src/store.js';
-import { dropSchema, freshSchema, postgresUrl } from './server.js';
+import { dropSchema, freshSchema, postgresUrl, sql } from './server.js';
 
 const opened: PostgresStore[] = [];
 const schemas: string[] = [];
@@ -22,16 +22,6 @@ function newSchema(): string {
   return schema;
 }
 
-async function sql(text: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: postgresUrl() });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 afterEach(async () => {
   for (const store of opened.splice(0)) await store.close();
   for (const schema of schemas.splice(0)) await dropSchema(schema);
@@ -41,7 +31,7 @@ describe('migrations', () => {
   it('of 12 stores starting at once on one schema, each migration is applied exactly once', async () => {
     const schema = newSchema();
     await Promise.all(Array.from({ length: 12 }, () => storeOn(schema).migrate()));
-    const rows = await sql(
+    const { rows } = await sql(
       `SELECT version, name, checksum FROM "${schema}".omega_migrations ORDER BY version`,
     );
     expect(rows).toEqual(
@@ -86,10 +76,12 @@ describe('migrations', () => {
     await sql(`CREATE TABLE "${schema}".documents (x int)`);
     const error = await rejectionOf(storeOn(schema).migrate(), 'STORAGE_FAILURE');
     expect(error.details).toMatchObject({ operation: 'migrate', schema, sqlstate: '42P07' });
-    expect(await sql(`SELECT to_regclass('"${schema}".omega_migrations') AS t`)).toEqual([{ t: null }]);
+    expect((await sql(`SELECT to_regclass('"${schema}".omega_migrations') AS t`)).rows).toEqual([
+      { t: null },
+    ]);
     await sql(`DROP TABLE "${schema}".documents`);
     await storeOn(schema).migrate();
-    expect(await sql(`SELECT count(*)::int AS n FROM "${schema}".omega_migrations`)).toEqual([
+    expect((await sql(`SELECT count(*)::int AS n FROM "${schema}".omega_migrations`)).rows).toEqual([
       { n: MIGRATIONS.length },
     ]);
   });
@@ -136,7 +128,7 @@ describe('PostgresStore options', () => {
     const documents = store.documents(DOCUMENT_CONTRACT_SPEC);
     await documents.write('a', { updatedAt: 1 }, '"one"');
     expect((await documents.read('a'))?.body).toBe('"one"');
-    const named = await sql(
+    const { rows: named } = await sql(
       `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'omega_%'`,
     );
     expect(named).toEqual([{ n: 0 }]);

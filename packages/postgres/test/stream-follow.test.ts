@@ -41,9 +41,16 @@ it('a follower on another store gets every chunk in order, though its listening 
   const admin = new pg.Client({ connectionString: postgresUrl() });
   await admin.connect();
   try {
+    // The follower has read what there was and now waits: once its listening connection is up, end it.
+    const listening = `LISTEN "omega:${schema}"`;
+    for (let seen = 0; seen === 0; ) {
+      const found = await admin.query('SELECT 1 FROM pg_stat_activity WHERE query = $1', [listening]);
+      seen = found.rowCount ?? 0;
+      if (seen === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const { rows } = await admin.query(
       'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE query = $1',
-      [`LISTEN "omega:${schema}"`],
+      [listening],
     );
     // Both stores listen on the schema's channel: the reader's connection is among those ended.
     expect(rows.length).toBeGreaterThanOrEqual(1);
