@@ -36,7 +36,9 @@ export async function postgresSessionOperations(): Promise<Row[]> {
           [name, Buffer.from(JSON.stringify(data))],
         );
       const select = async () => {
-        const { rows } = await raw.query<{ data: Buffer }>('SELECT data FROM raw_sessions WHERE name = $1', [name]);
+        const { rows } = await raw.query<{ data: Buffer }>('SELECT data FROM raw_sessions WHERE name = $1', [
+          name,
+        ]);
         return JSON.parse(rows[0]!.data.toString('utf8'));
       };
       // The driver comparison the issue asks for: the same statements through postgres.js (prepared
