@@ -49,7 +49,7 @@ async function appendAll(provider: ReceiptProvider): Promise<Receipt[]> {
 
 describe('receipts on PostgreSQL and on the filesystem', () => {
   it('give identical hashes, tree heads, checkpoints and proofs, and each verifies against the other', async () => {
-    const { dir, remove: removeDir } = await tempDir('omega-pg-receipts-');
+    const { dir, remove: removeDir } = await tempDir('omega-receipt-parity-');
     cleanups.push(removeDir);
     const disk = new FilesystemReceiptProvider({ root: dir, durable: false, now: clock(), ...OPTIONS });
     cleanups.push(() => disk.close());

