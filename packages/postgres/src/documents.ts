@@ -98,11 +98,7 @@ export class PostgresDocuments<H> implements DocumentBackend<H> {
     this.#checkWrite(name, body);
     const fence = options?.fence;
     if (fence !== undefined) {
-      await this.#fenced('write', name, fence, async (client, current) => {
-        return current === null
-          ? this.#insert(client, name, header, body)
-          : this.#replace(client, name, header, body);
-      });
+      await this.#fencedWrite(name, header, body, fence);
       return;
     }
     const { schema } = this.#db;
@@ -288,22 +284,49 @@ export class PostgresDocuments<H> implements DocumentBackend<H> {
     });
   }
 
+  /**
+   * A fenced write as one statement (a lock holder's hot path: the budget ledger's every sync): it locks
+   * the lock row and the document, and writes only while the lock carries `fence` and this port's holder
+   * id and the document is at the revision its holder saw; the lock row then records the new revision.
+   */
+  async #fencedWrite(name: string, header: H, body: string, fence: number): Promise<void> {
+    const { schema } = this.#db;
+    const { rows } = await this.#db.query<{ held: boolean; revision: string | null }>(
+      'write',
+      `WITH held AS (
+         SELECT seen_revision FROM ${schema}.document_locks
+         WHERE folder = $1 AND name = $2 AND fence = $6 AND holder = $7 FOR UPDATE),
+       current AS (SELECT revision FROM ${schema}.documents WHERE folder = $1 AND name = $2 FOR UPDATE),
+       fits AS (SELECT 1 FROM held WHERE seen_revision IS NOT DISTINCT FROM (SELECT revision FROM current)),
+       replaced AS (
+         UPDATE ${schema}.documents SET format_version = $3, header = $4, body = $5,
+           revision = nextval('${schema}.document_revisions')
+         WHERE folder = $1 AND name = $2 AND EXISTS (SELECT 1 FROM fits)
+         RETURNING revision),
+       inserted AS (
+         INSERT INTO ${schema}.documents (folder, name, format_version, header, body, revision)
+         SELECT $1, $2, $3, $4, $5, nextval('${schema}.document_revisions')
+         WHERE EXISTS (SELECT 1 FROM fits) AND NOT EXISTS (SELECT 1 FROM current)
+         ON CONFLICT (folder, name) DO NOTHING
+         RETURNING revision),
+       written AS (SELECT revision FROM replaced UNION ALL SELECT revision FROM inserted),
+       marked AS (
+         UPDATE ${schema}.document_locks SET seen_revision = (SELECT revision FROM written)
+         WHERE folder = $1 AND name = $2 AND EXISTS (SELECT 1 FROM written))
+       SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT revision FROM written) AS revision`,
+      [...this.#values(name, header, body), fence, this.#locks.holder],
+    );
+    const { held, revision } = rows[0]!;
+    if (!held) throw fenceNotHeld(this.#spec.kind, name, fence);
+    if (revision === null) throw fencedOut(this.#spec.kind, name, fence);
+    this.#remember(name, header, body, revision);
+  }
+
   async #insert(client: Queryable, name: string, header: H, body: string): Promise<string> {
     const { schema } = this.#db;
     const { rows } = await client.query<{ revision: string }>(
       `INSERT INTO ${schema}.documents (folder, name, format_version, header, body, revision)
        VALUES ($1, $2, $3, $4, $5, nextval('${schema}.document_revisions')) RETURNING revision`,
-      this.#values(name, header, body),
-    );
-    return rows[0]!.revision;
-  }
-
-  async #replace(client: Queryable, name: string, header: H, body: string): Promise<string> {
-    const { schema } = this.#db;
-    const { rows } = await client.query<{ revision: string }>(
-      `UPDATE ${schema}.documents SET format_version = $3, header = $4, body = $5,
-         revision = nextval('${schema}.document_revisions')
-       WHERE folder = $1 AND name = $2 RETURNING revision`,
       this.#values(name, header, body),
     );
     return rows[0]!.revision;

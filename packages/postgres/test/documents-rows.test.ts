@@ -115,6 +115,24 @@ describe('PostgresStore documents: update is a compare-and-swap', () => {
   });
 });
 
+describe('PostgresStore documents: a fenced write is one statement', () => {
+  it('creates a document absent when the lock was taken, then replaces it, and is refused once another writer removed it', async () => {
+    const { schema, documents } = await opened();
+    const other = second(schema).documents(DOCUMENT_CONTRACT_SPEC);
+    await documents.withLock('f', async (fence) => {
+      await documents.write('f', { updatedAt: 1 }, '1', { fence });
+      await documents.write('f', { updatedAt: 2 }, '2', { fence });
+      expect((await other.read('f'))?.body).toBe('2');
+      expect(await other.remove('f')).toBe(true);
+      const refused = await rejectionOf(documents.write('f', { updatedAt: 3 }, '3', { fence }), 'CONFLICT');
+      expect(refused.details).toMatchObject({ reason: 'fenced', name: 'f' });
+    });
+    expect(await documents.read('f')).toBeNull();
+    const stale = await rejectionOf(documents.write('f', { updatedAt: 4 }, '4', { fence: 1 }), 'CONFLICT');
+    expect(stale.details).toMatchObject({ reason: 'not held' });
+  });
+});
+
 describe('PostgresStore documents: locks across stores', () => {
   it('a holder stalled past its lease is taken over, and its later fenced write is refused', async () => {
     // A lease long enough that no renewal runs during the test: expiring it by hand is the stall.
