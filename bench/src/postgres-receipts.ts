@@ -3,25 +3,12 @@ import { ReceiptFront } from '@omega/receipt/front';
 import { startPostgres } from '@omega/test-kit';
 import pg from 'pg';
 import { compare } from './measure.js';
+import { receiptInput } from './receipts.js';
 import type { Row } from './report.js';
 
 const CALLERS = 64;
 // The store's default pool size, for both sides.
 const CONNECTIONS = 10;
-
-/** A call of `i`: a small request and response, as an LLM call's receipt carries. */
-function input(i: number) {
-  return {
-    runId: 'bench',
-    kind: 'llm.call',
-    model: 'omega-small',
-    request: { prompt: `summarize document ${i}`, temperature: 0.2 },
-    response: { text: `summary ${i}`, finish: 'stop' },
-    usage: { inputTokens: 812, outputTokens: 64, costUsd: 0.00042 },
-    startedAt: 1_700_000_000_000 + i,
-    finishedAt: 1_700_000_000_250 + i,
-  };
-}
 
 /**
  * Receipts appended through `ReceiptFront` on PostgreSQL by 64 concurrent callers (its group commit
@@ -39,11 +26,11 @@ export async function postgresReceiptOperations(): Promise<Row[]> {
   const pool = new pg.Pool({ connectionString: server.connectionString, max: CONNECTIONS });
   try {
     let next = 0;
-    const first = await receipts.append(input(next++));
+    const first = await receipts.append(receiptInput(next++));
     const row = Buffer.from(JSON.stringify(first), 'utf8');
     await pool.query('CREATE TABLE bench_rows (id bigserial PRIMARY KEY, body bytea NOT NULL)');
     const appends = await compare(
-      () => Promise.all(Array.from({ length: CALLERS }, () => receipts.append(input(next++)))),
+      () => Promise.all(Array.from({ length: CALLERS }, () => receipts.append(receiptInput(next++)))),
       () =>
         Promise.all(
           Array.from({ length: CALLERS }, () =>

@@ -10,7 +10,7 @@ import type { Row } from './report.js';
 const CALLERS = 64;
 
 /** A call of `i`: a small request and response, as an LLM call's receipt carries. */
-function input(i: number) {
+export function receiptInput(i: number) {
   return {
     runId: 'bench',
     kind: 'llm.call',
@@ -34,12 +34,12 @@ export async function receiptOperations(root: string): Promise<Row[]> {
   const log = store.log(ReceiptFront.LOG);
   let next = 0;
   try {
-    const entry = await provider.append(input(next++));
+    const entry = await provider.append(receiptInput(next++));
     const header = { hash: entry.hash, runId: entry.runId, kind: entry.kind };
     const { hash, ...unhashed } = entry;
     const body = JSON.stringify(unhashed);
     const appends = await compare(
-      () => Promise.all(Array.from({ length: CALLERS }, () => provider.append(input(next++)))),
+      () => Promise.all(Array.from({ length: CALLERS }, () => provider.append(receiptInput(next++)))),
       () => Promise.all(Array.from({ length: CALLERS }, () => log.append('receipts', [{ header, body }]))),
       9,
       1,
@@ -65,7 +65,7 @@ export async function receiptOperations(root: string): Promise<Row[]> {
 async function logOf(root: string, count: number): Promise<FilesystemReceiptProvider> {
   const provider = new FilesystemReceiptProvider({ root, durable: false });
   for (let from = 0; from < count; from += 256) {
-    const batch = Array.from({ length: Math.min(256, count - from) }, (_, i) => input(from + i));
+    const batch = Array.from({ length: Math.min(256, count - from) }, (_, i) => receiptInput(from + i));
     await Promise.all(batch.map((call) => provider.append(call)));
   }
   return provider;
@@ -146,7 +146,7 @@ async function providerOf(root: string, size: number): Promise<FilesystemReceipt
       Array.from({ length: count }, (_, i) => ({ header, body: String(from + i) })),
     );
   }
-  const { request, response, ...fields } = input(size - 1);
+  const { request, response, ...fields } = receiptInput(size - 1);
   const last = canonicalize({
     ...fields,
     seq: size - 1,
@@ -170,7 +170,7 @@ async function appendAtAMillion(root: string): Promise<Row> {
   const large = await providerOf(path.join(root, 'million'), 1_000_000);
   let next = 0;
   const round = (provider: FilesystemReceiptProvider) => async () => {
-    await Promise.all(Array.from({ length: CALLERS }, () => provider.append(input(next++))));
+    await Promise.all(Array.from({ length: CALLERS }, () => provider.append(receiptInput(next++))));
     await provider.head();
   };
   const result = await compare(round(large), round(small), 5, 1);

@@ -157,6 +157,23 @@ export function checkAppend<H>(
   if (expected !== undefined) checkCount(kind, log, 'expectedSize', expected);
 }
 
+/**
+ * Checks the arguments of {@link LogBackend.wait} (the name, a count `size`, a count `timeoutMs`, an
+ * `AbortSignal`), then throws the signal's reason if it is aborted already: what every port does first.
+ */
+export function checkWait(kind: string, log: string, size: unknown, options: WaitOptions | undefined): void {
+  assertValidName(kind, log);
+  checkCount(kind, log, 'size', size);
+  const signal = options?.signal;
+  const timeoutMs = options?.timeoutMs;
+  if (timeoutMs !== undefined) checkCount(kind, log, 'timeoutMs', timeoutMs);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    const details = { kind, name: log, option: 'signal' };
+    throw new InvalidArgumentError('option signal of a wait must be an AbortSignal', { details });
+  }
+  signal?.throwIfAborted();
+}
+
 /** A `ConflictError` of a conditional append that found another size. */
 export function sizeConflict(kind: string, log: string, expectedSize: number, actualSize: number) {
   return new ConflictError(

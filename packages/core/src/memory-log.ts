@@ -1,9 +1,10 @@
-import { ClosedError, InvalidArgumentError } from './errors.js';
+import { ClosedError } from './errors.js';
 import { checkEntryBounds } from './fs/log-bounds.js';
 import {
   type AppendOptions,
   checkAppend,
   checkLogSpec,
+  checkWait,
   type LogBackend,
   type LogEntry,
   type LogEntryInput,
@@ -214,16 +215,9 @@ export class MemoryLogBackend<H> implements LogBackend<H> {
 
   async wait(log: string, size: number, options?: WaitOptions): Promise<number> {
     if (this.#closed) throw closedPort('MemoryLogBackend', this.#kind, 'wait');
-    assertValidName(this.#kind, log);
-    checkCount(this.#kind, log, 'size', size);
+    checkWait(this.#kind, log, size, options);
     const signal = options?.signal;
     const timeoutMs = options?.timeoutMs;
-    if (timeoutMs !== undefined) checkCount(this.#kind, log, 'timeoutMs', timeoutMs);
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      const details = { kind: this.#kind, name: log, option: 'signal' };
-      throw new InvalidArgumentError('option signal of a wait must be an AbortSignal', { details });
-    }
-    signal?.throwIfAborted();
     const current = this.#data.get(log)?.entries.length ?? 0;
     if (current > size || timeoutMs === 0) return current;
     return this.#waitFor(log, size, signal, timeoutMs);

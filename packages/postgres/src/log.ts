@@ -5,7 +5,7 @@ import {
   checkAppend,
   checkCount,
   checkLogSpec,
-  InvalidArgumentError,
+  checkWait,
   type LogBackend,
   type LogEntry,
   type LogEntryInput,
@@ -151,16 +151,9 @@ export class PostgresLog<H> implements LogBackend<H> {
 
   async wait(log: string, size: number, options?: WaitOptions): Promise<number> {
     this.#assertOpen('wait');
-    assertValidName(this.#kind, log);
-    checkCount(this.#kind, log, 'size', size);
+    checkWait(this.#kind, log, size, options);
     const signal = options?.signal;
     const timeoutMs = options?.timeoutMs;
-    if (timeoutMs !== undefined) checkCount(this.#kind, log, 'timeoutMs', timeoutMs);
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      const details = { kind: this.#kind, name: log, option: 'signal' };
-      throw new InvalidArgumentError('option signal of a wait must be an AbortSignal', { details });
-    }
-    signal?.throwIfAborted();
     // A wait already met costs one read, and no listening connection. A read that lost its connection
     // (the server restarting) leaves the answer to the wait's own reads, which retry.
     const now = await this.#size('log wait', log).catch((error: unknown) => {

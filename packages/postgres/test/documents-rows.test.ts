@@ -1,5 +1,5 @@
 import { emptyState, type StoredHeader, z } from '@omega/core';
-import { DOCUMENT_CONTRACT_SPEC, rejectionOf } from '@omega/core/testing';
+import { DOCUMENT_CONTRACT_SPEC, gate, rejectionOf } from '@omega/core/testing';
 import { SessionFront } from '@omega/session/front';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store.js';
@@ -94,22 +94,16 @@ describe('PostgresStore documents: update is a compare-and-swap', () => {
   it('update waits for a holder of the lock in another store, then lands after its write', async () => {
     const { schema, documents } = await opened();
     const other = second(schema).documents(DOCUMENT_CONTRACT_SPEC);
-    let release!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const holdingGate = gate();
+    const insideGate = gate();
     const held = other.withLock('n', async (fence) => {
-      entered();
-      await holding;
+      insideGate.open();
+      await holdingGate.opened;
       await other.write('n', { updatedAt: 10 }, '10', { fence });
     });
-    await inside;
+    await insideGate.opened;
     const updated = documents.update('n', bump);
-    release();
+    holdingGate.open();
     await Promise.all([held, updated]);
     expect((await documents.read('n'))?.body).toBe('11');
   });
@@ -140,29 +134,23 @@ describe('PostgresStore documents: locks across stores', () => {
     const other = second(schema).documents(DOCUMENT_CONTRACT_SPEC);
     await documents.write('n', { updatedAt: 0 }, '0');
     let stalledFence = 0;
-    let resume!: () => void;
-    const resumed = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const resumedGate = gate();
+    const insideGate = gate();
     // A holder whose renewals stop (its lease is taken over as if it stalled), then tries to write.
     const stalled = documents.withLock('n', async (fence) => {
       stalledFence = fence;
-      entered();
-      await resumed;
+      insideGate.open();
+      await resumedGate.opened;
       return rejectionOf(documents.write('n', { updatedAt: 1 }, 'stale', { fence }), 'CONFLICT');
     });
-    await inside;
+    await insideGate.opened;
     await sql(`UPDATE "${schema}".document_locks SET expires_at = clock_timestamp() - interval '1 second'`);
     const takenOver = await other.withLock('n', async (fence) => {
       await other.write('n', { updatedAt: 2 }, 'new', { fence });
       return fence;
     });
     expect(takenOver).toBeGreaterThan(stalledFence);
-    resume();
+    resumedGate.open();
     const refused = await stalled;
     expect(refused.details).toMatchObject({ reason: 'not held', name: 'n' });
     expect((await documents.read('n'))?.body).toBe('new');
@@ -172,25 +160,19 @@ describe('PostgresStore documents: locks across stores', () => {
     const { schema } = await opened();
     const waiter = second(schema, { lockWaitMs: 1 } as never);
     const blocker = second(schema);
-    let release!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const holdingGate = gate();
+    const insideGate = gate();
     const held = blocker.documents(DOCUMENT_CONTRACT_SPEC).withLock('n', async () => {
-      entered();
-      await holding;
+      insideGate.open();
+      await holdingGate.opened;
     });
-    await inside;
+    await insideGate.opened;
     const error = await rejectionOf(
       waiter.documents(DOCUMENT_CONTRACT_SPEC).withLock('n', async () => 1),
       'CONFLICT',
     );
     expect(error.details).toMatchObject({ reason: 'lock timeout', name: 'n' });
-    release();
+    holdingGate.open();
     await held;
   });
 });
