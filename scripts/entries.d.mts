@@ -4,5 +4,5 @@ export interface Entry {
   name: string;
   formats: Format[];
 }
-export declare const ENTRIES: Record<'core' | 'family' | 'postgres' | 'providers', Entry[]>;
+export declare const ENTRIES: Record<'core' | 'family' | 'postgres' | 'providers' | 'runtime', Entry[]>;
 export declare function sources(entries: Entry[]): string[];

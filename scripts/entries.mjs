@@ -32,6 +32,8 @@ function providers() {
 export const ENTRIES = {
   core: [dual('index'), dual('fs'), dual('testing')],
   postgres: [dual('index')],
+  // @omega/runtime: its root; the `omega` bin (src/cli.ts) is built beside it and is not an export.
+  runtime: [dual('index')],
   family,
   providers: providers(),
 };
