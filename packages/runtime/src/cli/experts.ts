@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { NotFoundError } from '@omega/core';
 import type { Expert } from '@omega/expert';
 import { type Command, type CommandContext, EXIT, type Group, stringOption } from './command.js';
@@ -9,13 +10,20 @@ const DIR_OPTION = {
   dir: {
     type: 'string',
     value: 'dir',
-    description: `the folder of expert files (default <root>/${EXPERTS_FOLDER})`,
+    description: `the folder of expert files (default <root>/${EXPERTS_FOLDER} if any, else the built-in roles)`,
   },
 } as const;
 
-function open(ctx: CommandContext, store: StoreRoot) {
+/** The folder `--dir`, else `<root>/experts` when there is one, else none (the built-in roles). */
+async function folderOf(ctx: CommandContext): Promise<string | undefined> {
   const dir = stringOption(ctx, 'dir');
-  return store.experts(dir ?? join(ctx.root, EXPERTS_FOLDER));
+  if (dir !== undefined) return resolve(dir);
+  const inRoot = join(ctx.root, EXPERTS_FOLDER);
+  return (await stat(inRoot).catch(() => null))?.isDirectory() === true ? inRoot : undefined;
+}
+
+async function open(ctx: CommandContext, store: StoreRoot) {
+  return store.experts(await folderOf(ctx));
 }
 
 const ls: Command = {
@@ -28,7 +36,7 @@ const ls: Command = {
   example: 'omega experts ls --dir .claude/agents',
   run: (ctx) =>
     withStore(ctx, async (store) => {
-      const list = open(ctx, store).list();
+      const list = (await open(ctx, store)).list();
       if (ctx.json) ctx.out.json(list);
       else {
         ctx.out.table<Expert>(
@@ -57,14 +65,11 @@ const show: Command = {
   run: (ctx) =>
     withStore(ctx, async (store) => {
       const name = ctx.args[0] as string;
-      const expert = open(ctx, store).get(name);
+      const expert = (await open(ctx, store)).get(name);
       if (expert === undefined) {
-        throw new NotFoundError(
-          `no expert "${name}" in ${stringOption(ctx, 'dir') ?? join(ctx.root, EXPERTS_FOLDER)}`,
-          {
-            details: { kind: 'expert', name },
-          },
-        );
+        throw new NotFoundError(`no expert "${name}" in ${(await folderOf(ctx)) ?? 'the built-in roles'}`, {
+          details: { kind: 'expert', name },
+        });
       }
       if (ctx.json) {
         ctx.out.json(expert);

@@ -1,29 +1,20 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ArtifactFront } from '@omega/artifact/front';
 import { type Closable, NotFoundError } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
-import { FilesystemExpertProvider } from '@omega/expert/filesystem';
-import { GovernanceFront } from '@omega/governance/front';
 import { LogicFront } from '@omega/logic/front';
-import { ProvenanceFront } from '@omega/provenance/front';
-import { ReceiptFront } from '@omega/receipt/front';
-import { SecurityFront } from '@omega/security/front';
-import { SessionFront } from '@omega/session/front';
-import { SnapshotFront } from '@omega/snapshot/front';
-import { StateFront } from '@omega/state/front';
-import { StreamFront } from '@omega/stream/front';
-import { StreamingTraceProvider } from '@omega/trace/filesystem';
+import type { Families, FamilyName } from '../families.js';
+import { type OpenFamilyOptions, openFamily } from '../open-family.js';
 import type { CommandContext } from './command.js';
 
 /** Where the runtime's filesystem preset keeps expert files under its root. */
 export const EXPERTS_FOLDER = 'experts';
 
 /**
- * A store root as the runtime's filesystem preset lays it out: one `FilesystemStore` under every family's
- * front (the synchronous families use its synchronous faces), traces in `<root>/traces/`, experts in
- * `<root>/experts/`. Each family is opened on first use, so a command touches only what it reads, and
- * `close()` closes every front it opened, then the store.
+ * A store root as the runtime's filesystem preset lays it out. Each family is opened on first use with the
+ * runtime's `openFamily` (the folders `createRuntime({ root })` uses), so a command touches only what it
+ * reads; `store` is a `FilesystemStore` of the same root for reading the families' ports directly (the
+ * doctor's walks). `close()` closes everything opened, newest first.
  */
 export class StoreRoot {
   readonly root: string;
@@ -34,7 +25,7 @@ export class StoreRoot {
     this.root = root;
   }
 
-  /** The shared store, made on first use. */
+  /** A store of the root, made on first use, for reading ports directly. */
   get store(): FilesystemStore {
     this.#store ??= new FilesystemStore({ root: this.root });
     return this.#store;
@@ -45,57 +36,61 @@ export class StoreRoot {
     return provider;
   }
 
-  states(): StateFront {
-    return this.#keep(new StateFront(this.store));
+  #family<F extends FamilyName>(name: F, options: Omit<OpenFamilyOptions, 'root'> = {}): Families[F] {
+    return this.#keep(openFamily(name, { root: this.root, ...options }));
   }
 
-  sessions(): SessionFront {
-    return this.#keep(new SessionFront(this.store));
+  states() {
+    return this.#family('state');
   }
 
-  snapshots(): SnapshotFront {
-    return this.#keep(new SnapshotFront(this.store));
+  sessions() {
+    return this.#family('session');
   }
 
-  receipts(): ReceiptFront {
-    return this.#keep(new ReceiptFront(this.store));
+  snapshots() {
+    return this.#family('snapshot');
   }
 
-  provenance(): ProvenanceFront {
-    return this.#keep(new ProvenanceFront(this.store));
+  receipts() {
+    return this.#family('receipt');
   }
 
-  streams(): StreamFront {
-    return this.#keep(new StreamFront(this.store));
+  traces() {
+    return this.#family('trace');
   }
 
-  /** The security audit; the policy is not read (inspecting the audit needs none). */
-  audit(): SecurityFront {
-    return this.#keep(new SecurityFront(this.store));
+  streams() {
+    return this.#family('stream');
   }
 
-  /** The ledger `budget`, with the limits it holds (never the default profile's). */
-  budget(budget: string): GovernanceFront {
-    return this.#keep(new GovernanceFront(this.store, { budget, adoptLimits: true }));
+  /** The security policy (validated as it is opened) and audit. */
+  audit() {
+    return this.#family('security');
   }
 
-  /** The fact base `name` (the runtime's is `facts`). */
+  provenance() {
+    return this.#family('provenance');
+  }
+
+  /** The ledger `budget`, with the limits it holds (never a profile's). */
+  budget(budget: string) {
+    return this.#family('governance', { ledger: budget });
+  }
+
+  /** The experts of folder `dir`, or the built-in roles. */
+  experts(dir?: string) {
+    return this.#family('expert', dir === undefined ? {} : { experts: dir });
+  }
+
+  /** The fact base `name` (the runtime's is `facts`), over this root's store. */
   logic(name: string): LogicFront {
     return this.#keep(new LogicFront(this.store, { name }));
   }
 
-  /** The artifact cache, bounded by `capacity` entries and `maxBytes` for `prune()`. */
+  /** The artifact cache over this root's store, bounded by `capacity` entries and `maxBytes` for `prune()`. */
   artifacts(options: { capacity?: number; maxBytes?: number } = {}): ArtifactFront {
     return this.#keep(new ArtifactFront(this.store, options));
-  }
-
-  traces(): StreamingTraceProvider {
-    return this.#keep(new StreamingTraceProvider({ root: this.root }));
-  }
-
-  /** The experts of `dir` (default `<root>/experts`). */
-  experts(dir = join(this.root, EXPERTS_FOLDER)): FilesystemExpertProvider {
-    return this.#keep(new FilesystemExpertProvider({ dir }));
   }
 
   /** Closes every provider opened, newest first, then the store; every one even if another fails. */
