@@ -61,8 +61,23 @@ async function attempt(
   try {
     await check();
   } catch (error) {
-    report.problems.push(finding(item, error));
+    const found = finding(item, error);
+    // One damaged file fails every read through it: the first finding names it, the others add nothing.
+    if (!report.problems.some((other) => other.error === found.error)) report.problems.push(found);
   }
+}
+
+/** The listing `list` makes, or none when listing fails (recorded as a finding of the folder). */
+async function listed(
+  report: FamilyReport,
+  folder: string,
+  list: () => Promise<string[]>,
+): Promise<string[]> {
+  let names: string[] = [];
+  await attempt(report, folder, async () => {
+    names = await list();
+  });
+  return names;
 }
 
 /** Every document of `spec`'s folder: its frame and header through the port, its body through `load`. */
@@ -73,7 +88,7 @@ async function documents<H>(
   load: (name: string) => Promise<unknown> | unknown,
 ): Promise<string[]> {
   const port: DocumentBackend<H> = store.store.documents(spec);
-  const names = await port.names(ALL);
+  const names = await listed(report, spec.folder, () => port.names(ALL));
   for (const name of names) {
     report.checked += 1;
     await attempt(report, `${spec.folder}/${name}`, async () => {
@@ -95,7 +110,7 @@ async function logs<H>(
   entry?: (log: string, entry: LogEntry<H>) => Promise<unknown>,
 ): Promise<string[]> {
   const port: LogBackend<H> = store.store.log(spec);
-  const names = await port.logs(ALL);
+  const names = await listed(report, spec.folder, () => port.logs(ALL));
   for (const name of names) {
     await attempt(report, `${spec.folder}/${name}`, async () => {
       for (let from = 0; ; ) {
@@ -116,7 +131,7 @@ async function logs<H>(
 /** Every blob of `spec`'s folder, read back (its SHA-256 checked against its name). */
 async function blobs(store: StoreRoot, report: FamilyReport, spec: BlobSpec): Promise<void> {
   const port: BlobBackend = store.store.blobs(spec);
-  for (const digest of await port.digests(ALL)) {
+  for (const digest of await listed(report, spec.folder, () => port.digests(ALL))) {
     report.checked += 1;
     await attempt(report, `${spec.folder}/${digest}`, () => port.get(digest));
   }

@@ -66,7 +66,7 @@ function print(out: Output, json: boolean, event: TraceEvent): void {
   const name = event.name === undefined ? '' : ` ${event.name}`;
   const data = event.data === undefined ? '' : ` ${JSON.stringify(event.data)}`;
   out.line(
-    `${new Date(event.at).toISOString()} ${styled.padEnd(out.color ? 0 : 5)} ${event.runId}${step} ${out.style('cyan', event.kind)}${name}${data}`,
+    `${new Date(event.at).toISOString()} ${styled} ${event.runId}${step} ${out.style('cyan', event.kind)}${name}${data}`,
   );
 }
 
