@@ -68,7 +68,7 @@ describe('omega on a terminal', () => {
   test('long work draws a progress bar on stderr on a TTY only', async ({ root }) => {
     const drawn = await onTerminal(['doctor', '--root', root], { env: { NO_COLOR: '1' } });
     expect(drawn.code).toBe(0);
-    expect(drawn.stdout).toMatch(/\rdoctor \[#{24}\] 12\/12/);
+    expect(drawn.stdout).toMatch(/\rdoctor \[#{24}\] 13\/13/);
     const piped = await omega(['doctor', '--root', root]);
     expect(piped.stderr).toBe('');
   });

@@ -5,7 +5,7 @@ import { test as base, beforeAll, describe, expect } from 'vitest';
 import { GROUPS } from '../src/cli/main.js';
 import { createRuntime } from '../src/index.js';
 import { CLI, damageFamily, familyFiles, omega } from './fixtures/cli-run.js';
-import { RUN, SNAPSHOT, SPAN_ID, STREAM, TRACE_ID, writeStore } from './fixtures/cli-store.js';
+import { RUN, SNAPSHOT, SPAN_ID, STREAM, TRACE_ID, writeRun, writeStore } from './fixtures/cli-store.js';
 
 // Each test gets a store of its own, written through createRuntime, in a fresh temp directory.
 const test = base.extend<{ dir: string; root: string }>({
@@ -411,6 +411,7 @@ describe('omega doctor', () => {
     'snapshot',
     'receipt',
     'trace',
+    'effects',
     'governance',
     'artifact',
     'logic',
@@ -421,6 +422,7 @@ describe('omega doctor', () => {
   ];
 
   test('a sound store: every family checked, exit 0', async ({ root }) => {
+    await writeRun(root);
     const ran = await omega(['doctor', '--root', root, '--json']);
     expect(ran.code).toBe(0);
     const report = json(ran.stdout) as {
@@ -438,6 +440,7 @@ describe('omega doctor', () => {
   });
 
   test('one damaged file in every family: each is named, exit 1', async ({ root }) => {
+    await writeRun(root);
     const files = await familyFiles(root);
     for (const [family, file] of Object.entries(files)) await damageFamily(family, file);
     const ran = await omega(['doctor', '--root', root, '--json']);
@@ -460,6 +463,7 @@ describe('omega doctor', () => {
   });
 
   test('one damaged family does not stop the others from being checked', async ({ root }) => {
+    await writeRun(root);
     const files = await familyFiles(root);
     await damageFamily('session', files.session as string);
     const ran = await omega(['doctor', '--root', root, '--json']);

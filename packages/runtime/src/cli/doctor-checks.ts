@@ -20,6 +20,7 @@ import { SessionFront } from '@omega/session/front';
 import { SnapshotFront } from '@omega/snapshot/front';
 import { StateFront } from '@omega/state/front';
 import { StreamFront } from '@omega/stream/front';
+import { EffectJournal, JOURNAL } from '../journal.js';
 import { EXPERTS_FOLDER, type StoreRoot } from './store.js';
 
 /** Something doctor found wrong: the item (a name, a log, a digest), its file when known, and why. */
@@ -192,6 +193,18 @@ export const FAMILY_CHECKS: ReadonlyArray<readonly [string, FamilyCheck]> = [
           for await (const _event of traces.query({ runId })) report.checked += 1;
         });
       }
+    },
+  ],
+  [
+    // The runtime's effect journal (exactly-once results by dispatch key), kept beside the families.
+    'effects',
+    async (store, report) => {
+      const journal = new EffectJournal(store.store);
+      const port = store.store.documents(JOURNAL);
+      await documents(store, report, JOURNAL, async (name) => {
+        const stored = await port.read(name);
+        if (stored !== null) await journal.get(stored.header.key);
+      });
     },
   ],
   [
