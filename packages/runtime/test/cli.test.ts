@@ -4,7 +4,7 @@ import { assertBuilt, createTempDir, removeTempDir } from '@omega/test-kit';
 import { test as base, beforeAll, describe, expect } from 'vitest';
 import { GROUPS } from '../src/cli/main.js';
 import { createRuntime } from '../src/index.js';
-import { CLI, damageFamily, familyFiles, omega } from './fixtures/cli-run.js';
+import { CLI, damageFamily, familyFiles, omega, omegaInProcess } from './fixtures/cli-run.js';
 import { RUN, SNAPSHOT, SPAN_ID, STREAM, TRACE_ID, writeRun, writeStore } from './fixtures/cli-store.js';
 
 // Each test gets a store of its own, written through createRuntime, in a fresh temp directory.
@@ -33,10 +33,13 @@ const jsonLines = (text: string): unknown[] =>
 
 describe('omega: usage', () => {
   test('every command has --help with its usage and an example, exit 0', async () => {
+    const spawned = await omega(['sessions', 'ls', '--help']);
+    expect(spawned.code).toBe(0);
+    expect(spawned.stdout).toContain('Usage: omega sessions ls');
     for (const group of GROUPS) {
       for (const command of group.commands) {
         const words = command.name === '' ? [group.name] : [group.name, command.name];
-        const ran = await omega([...words, '--help']);
+        const ran = await omegaInProcess([...words, '--help']);
         expect(ran.code, words.join(' ')).toBe(0);
         expect(ran.stdout).toContain(`Usage: omega ${words.join(' ')}`);
         expect(ran.stdout).toContain('Example:');
@@ -71,8 +74,11 @@ describe('omega: usage', () => {
       [['traces', 'export', '--root', root], 'choose the export format: --otlp'],
       [['sessions', 'show', 'bad/name', '--root', root], 'session'],
     ];
+    const spawned = await omega(['frobnicate']);
+    expect(spawned.code).toBe(2);
+    expect(spawned.stderr).toContain('unknown command "frobnicate"');
     for (const [args, message] of cases) {
-      const ran = await omega(args);
+      const ran = await omegaInProcess(args);
       expect(ran.code, args.join(' ')).toBe(2);
       expect(ran.stderr).toContain(message);
       expect(ran.stdout).toBe('');
