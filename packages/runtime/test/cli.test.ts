@@ -371,6 +371,9 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
       'no answers',
     );
     expect((await omega(['logic', 'query', '(usable', '--root', root])).code).toBe(2);
+    const missing = await omega(['logic', 'query', '(usable ?tool)', '--base', 'other', '--root', root]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no fact base "other"');
   });
 
   test('streams ls and cat (text as is, --json lines)', async ({ root }) => {

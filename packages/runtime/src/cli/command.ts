@@ -20,7 +20,6 @@ export interface Prompter {
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
-  multiple?: boolean;
   /** Shown in `--help`; a string option names its value (`--run <id>`). */
   description: string;
   /** The value's name in `--help` (string options). */

@@ -39,12 +39,12 @@ export const GROUPS: readonly Group[] = [
   doctor,
 ];
 
-type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 function parseOptions(options: Record<string, OptionSpec>): ParseOptions {
   const parsed: ParseOptions = {};
-  for (const [name, { type, short, multiple }] of Object.entries(options)) {
-    parsed[name] = { type, ...(short === undefined ? {} : { short }), ...(multiple ? { multiple } : {}) };
+  for (const [name, { type, short }] of Object.entries(options)) {
+    parsed[name] = { type, ...(short === undefined ? {} : { short }) };
   }
   return parsed;
 }
