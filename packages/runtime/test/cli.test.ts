@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertBuilt, createTempDir, removeTempDir } from '@omega/test-kit';
 import { test as base, beforeAll, describe, expect } from 'vitest';
@@ -469,6 +469,20 @@ describe('omega doctor', () => {
     const text = await omega(['doctor', '--root', root]);
     expect(text.code).toBe(1);
     for (const family of FAMILIES) expect(text.stdout).toMatch(new RegExp(`corrupt ${family}: `));
+  });
+
+  test('a damaged policy file is named, and the audit can still be listed and verified', async ({ root }) => {
+    await mkdir(join(root, 'security'), { recursive: true });
+    await writeFile(join(root, 'security', 'policy.json'), '{"rules": [{"id": 7}]}');
+    const ran = await omega(['doctor', '--root', root, '--json']);
+    expect(ran.code).toBe(1);
+    const report = json(ran.stdout) as {
+      families: Array<{ family: string; problems: Array<{ item: string }> }>;
+    };
+    const security = report.families.find((family) => family.family === 'security');
+    expect(security?.problems).toEqual([expect.objectContaining({ item: 'security/policy.json' })]);
+    expect((await omega(['audit', 'ls', '--root', root])).code).toBe(0);
+    expect((await omega(['audit', 'verify', '--root', root])).code).toBe(0);
   });
 
   test('one damaged family does not stop the others from being checked', async ({ root }) => {

@@ -33,7 +33,7 @@ export interface CommandContext {
   /** `--json`: print data as JSON on stdout. */
   json: boolean;
   /** The command's own options, parsed. */
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | undefined>;
   /** The positional arguments after the command's name. */
   args: string[];
   out: Output;

@@ -14,7 +14,6 @@ import { GovernanceFront } from '@omega/governance/front';
 import { LogicFront } from '@omega/logic/front';
 import { ProvenanceFront } from '@omega/provenance/front';
 import { ReceiptFront } from '@omega/receipt/front';
-import { FilesystemSecurityProvider } from '@omega/security/filesystem';
 import { SecurityFront } from '@omega/security/front';
 import { SessionFront } from '@omega/session/front';
 import { SnapshotFront } from '@omega/snapshot/front';
@@ -254,13 +253,11 @@ export const FAMILY_CHECKS: ReadonlyArray<readonly [string, FamilyCheck]> = [
           );
         }
       });
-      // The policy file is read (and validated) when a filesystem security provider opens the root.
+      // The policy file is read and validated as the runtime opens the family.
       const policy = join(store.root, 'security', 'policy.json');
       if ((await stat(policy).catch(() => null)) !== null) {
         report.checked += 1;
-        await attempt(report, 'security/policy.json', () =>
-          new FilesystemSecurityProvider({ root: store.root }).close(),
-        );
+        await attempt(report, 'security/policy.json', () => store.security());
       }
     },
   ],
