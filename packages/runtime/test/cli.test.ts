@@ -7,7 +7,9 @@ import { createRuntime } from '../src/index.js';
 import { CLI, damageFamily, familyFiles, omega, omegaInProcess } from './fixtures/cli-run.js';
 import { RUN, SNAPSHOT, SPAN_ID, STREAM, TRACE_ID, writeRun, writeStore } from './fixtures/cli-store.js';
 
-// Each test gets a store of its own, written through createRuntime, in a fresh temp directory.
+// Each test gets a store of its own, written through createRuntime, in a fresh temp directory. Each test
+// spawns the built binary at least once (`omega`); its further checks run the CLI's `main` in this process
+// (`omegaInProcess`): the same code, without a Node.js start-up per call.
 const test = base.extend<{ dir: string; root: string }>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
   dir: async ({}, use) => {
@@ -54,7 +56,7 @@ describe('omega: usage', () => {
     const main = await omega(['--help']);
     expect(main.code).toBe(0);
     for (const group of GROUPS) expect(main.stdout).toContain(group.name);
-    const group = await omega(['snapshots', '--help']);
+    const group = await omegaInProcess(['snapshots', '--help']);
     expect(group.code).toBe(0);
     for (const name of ['ls', 'show', 'export', 'import', 'verify'])
       expect(group.stdout).toContain(`  ${name}`);
@@ -115,7 +117,7 @@ describe('omega sessions', () => {
     expect(header).toMatch(/^NAME\s+VERSION\s+SIZE\s+CREATED\s+UPDATED$/);
     expect(row).toMatch(/^run-1\s+1\s+\d+ B\s+\d{4}-/);
     expect(header?.indexOf('CREATED')).toBe(row?.search(/\d{4}-/));
-    const listed = await omega(['sessions', 'ls', '--root', root, '--json']);
+    const listed = await omegaInProcess(['sessions', 'ls', '--root', root, '--json']);
     expect(json(listed.stdout)).toEqual([
       {
         name: RUN,
@@ -135,9 +137,9 @@ describe('omega sessions', () => {
       state: { step: 3, status: 'running' },
       meta: { model: 'fake-model' },
     });
-    const text = await omega(['sessions', 'show', RUN, '--root', root]);
+    const text = await omegaInProcess(['sessions', 'show', RUN, '--root', root]);
     expect(text.stdout).toMatch(/step:\s+3/);
-    const missing = await omega(['sessions', 'show', 'run-9', '--root', root]);
+    const missing = await omegaInProcess(['sessions', 'show', 'run-9', '--root', root]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no session "run-9"');
   });
@@ -148,12 +150,12 @@ describe('omega sessions', () => {
     const refused = await omega(['sessions', 'rm', RUN, '--root', root]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('without --yes');
-    expect(json((await omega(['sessions', 'ls', '--root', root, '--json'])).stdout)).toHaveLength(1);
-    const deleted = await omega(['sessions', 'rm', RUN, '--root', root, '--yes', '--json']);
+    expect(json((await omegaInProcess(['sessions', 'ls', '--root', root, '--json'])).stdout)).toHaveLength(1);
+    const deleted = await omegaInProcess(['sessions', 'rm', RUN, '--root', root, '--yes', '--json']);
     expect(deleted.code).toBe(0);
     expect(json(deleted.stdout)).toEqual({ deleted: RUN });
-    expect(json((await omega(['sessions', 'ls', '--root', root, '--json'])).stdout)).toEqual([]);
-    expect((await omega(['sessions', 'rm', RUN, '--root', root, '--yes'])).code).toBe(1);
+    expect(json((await omegaInProcess(['sessions', 'ls', '--root', root, '--json'])).stdout)).toEqual([]);
+    expect((await omegaInProcess(['sessions', 'rm', RUN, '--root', root, '--yes'])).code).toBe(1);
   });
 });
 
@@ -168,7 +170,7 @@ describe('omega snapshots', () => {
         digest: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
-    const shown = await omega(['snapshots', 'show', SNAPSHOT, '--root', root]);
+    const shown = await omegaInProcess(['snapshots', 'show', SNAPSHOT, '--root', root]);
     expect(shown.stdout).toMatch(/label:\s+after step 3/);
   });
 
@@ -186,25 +188,31 @@ describe('omega snapshots', () => {
       await using runtime = await createRuntime({ root: other });
       await runtime.snapshot.save(SNAPSHOT, { state: runtime.state.createState(), createdAt: 1 });
     }
-    const refused = await omega(['snapshots', 'import', file, '--root', other]);
+    const refused = await omegaInProcess(['snapshots', 'import', file, '--root', other]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`replace snapshot "${SNAPSHOT}"`);
-    const before = json((await omega(['snapshots', 'ls', '--root', other, '--json'])).stdout) as Array<{
+    const before = json(
+      (await omegaInProcess(['snapshots', 'ls', '--root', other, '--json'])).stdout,
+    ) as Array<{
       digest: string;
     }>;
-    const imported = await omega(['snapshots', 'import', file, '--root', other, '--yes', '--json']);
+    const imported = await omegaInProcess(['snapshots', 'import', file, '--root', other, '--yes', '--json']);
     expect(imported.code).toBe(0);
     expect(json(imported.stdout)).toEqual({ imported: [{ name: SNAPSHOT, file }], declined: 0 });
-    const after = json((await omega(['snapshots', 'ls', '--root', other, '--json'])).stdout) as Array<{
+    const after = json(
+      (await omegaInProcess(['snapshots', 'ls', '--root', other, '--json'])).stdout,
+    ) as Array<{
       digest: string;
     }>;
-    const original = json((await omega(['snapshots', 'ls', '--root', root, '--json'])).stdout) as Array<{
+    const original = json(
+      (await omegaInProcess(['snapshots', 'ls', '--root', root, '--json'])).stdout,
+    ) as Array<{
       digest: string;
     }>;
     expect(after[0]?.digest).not.toBe(before[0]?.digest);
     expect(after[0]?.digest).toBe(original[0]?.digest);
     // The same snapshot again is a no-op, needing no confirmation.
-    expect((await omega(['snapshots', 'import', file, '--root', other])).code).toBe(0);
+    expect((await omegaInProcess(['snapshots', 'import', file, '--root', other])).code).toBe(0);
   });
 
   test('verify is exit 0 on a sound store and exit 1 naming a damaged snapshot', async ({ root }) => {
@@ -213,7 +221,7 @@ describe('omega snapshots', () => {
     expect(json(sound.stdout)).toEqual({ ok: true, checked: 1, bad: [] });
     const files = await familyFiles(root);
     await damageFamily('snapshot', files.snapshot as string);
-    const bad = await omega(['snapshots', 'verify', '--root', root]);
+    const bad = await omegaInProcess(['snapshots', 'verify', '--root', root]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`BAD  ${SNAPSHOT}`);
     expect(bad.stdout).toContain(files.snapshot);
@@ -227,25 +235,36 @@ describe('omega receipts', () => {
     }>;
     expect(listed).toHaveLength(3);
     expect(
-      json((await omega(['receipts', 'ls', '--run', 'run-2', '--root', root, '--json'])).stdout),
+      json((await omegaInProcess(['receipts', 'ls', '--run', 'run-2', '--root', root, '--json'])).stdout),
     ).toEqual([]);
     expect(
       json(
-        (await omega(['receipts', 'ls', '--kind', 'effect', '--limit', '2', '--root', root, '--json']))
-          .stdout,
+        (
+          await omegaInProcess([
+            'receipts',
+            'ls',
+            '--kind',
+            'effect',
+            '--limit',
+            '2',
+            '--root',
+            root,
+            '--json',
+          ])
+        ).stdout,
       ),
     ).toHaveLength(2);
-    const bySeq = json((await omega(['receipts', 'show', '1', '--root', root, '--json'])).stdout);
+    const bySeq = json((await omegaInProcess(['receipts', 'show', '1', '--root', root, '--json'])).stdout);
     expect(bySeq).toMatchObject({
       receipt: { seq: 1, runId: RUN, idempotencyKey: `${RUN}:1:0` },
       body: { request: { op: 'search', query: 'q1' }, response: { hits: 1 } },
     });
     const hash = listed[2]?.hash as string;
     const byPrefix = json(
-      (await omega(['receipts', 'show', hash.slice(0, 12), '--root', root, '--json'])).stdout,
+      (await omegaInProcess(['receipts', 'show', hash.slice(0, 12), '--root', root, '--json'])).stdout,
     );
     expect(byPrefix).toMatchObject({ receipt: { seq: 2, hash } });
-    expect((await omega(['receipts', 'show', '7', '--root', root])).code).toBe(1);
+    expect((await omegaInProcess(['receipts', 'show', '7', '--root', root])).code).toBe(1);
   });
 
   test('verify passes, prove gives a checked inclusion proof; a damaged log fails verify', async ({
@@ -256,7 +275,7 @@ describe('omega receipts', () => {
     expect(verified.code).toBe(0);
     const result = json(verified.stdout) as { ok: boolean; size: number; checkpoint: string };
     expect(result).toMatchObject({ ok: true, size: 3 });
-    const proved = await omega(['receipts', 'prove', '2', '--root', root, '--json']);
+    const proved = await omegaInProcess(['receipts', 'prove', '2', '--root', root, '--json']);
     expect(proved.code).toBe(0);
     expect(json(proved.stdout)).toMatchObject({
       seq: 2,
@@ -267,10 +286,10 @@ describe('omega receipts', () => {
     // A checkpoint kept elsewhere: the log must extend it.
     const kept = join(dir, 'checkpoint');
     await writeFile(kept, result.checkpoint);
-    expect((await omega(['receipts', 'verify', '--against', kept, '--root', root])).code).toBe(0);
+    expect((await omegaInProcess(['receipts', 'verify', '--against', kept, '--root', root])).code).toBe(0);
     const files = await familyFiles(root);
     await damageFamily('receipt', files.receipt as string);
-    const bad = await omega(['receipts', 'verify', '--root', root]);
+    const bad = await omegaInProcess(['receipts', 'verify', '--root', root]);
     expect(bad.code).toBe(1);
     expect(bad.stderr + bad.stdout).toContain('receipts.log');
   });
@@ -283,15 +302,26 @@ describe('omega traces', () => {
     const all = await omega(['traces', 'tail', '--root', root]);
     expect(all.code).toBe(0);
     expect(all.stdout.trimEnd().split('\n')).toHaveLength(3);
-    const last = await omega(['traces', 'tail', '-n', '1', '--root', root]);
+    const last = await omegaInProcess(['traces', 'tail', '-n', '1', '--root', root]);
     expect(last.stdout).toMatch(/^2026-01-01T00:00:02\.000Z warn {2}run-1 step 2 budget\.alert\n$/);
     const warn = jsonLines(
-      (await omega(['traces', 'tail', '--level', 'warn', '--root', root, '--json'])).stdout,
+      (await omegaInProcess(['traces', 'tail', '--level', 'warn', '--root', root, '--json'])).stdout,
     );
     expect(warn).toEqual([expect.objectContaining({ kind: 'budget.alert', level: 'warn', runId: RUN })]);
     const spans = jsonLines(
-      (await omega(['traces', 'tail', '--kind', 'span.start', '--run', RUN, '--root', root, '--json']))
-        .stdout,
+      (
+        await omegaInProcess([
+          'traces',
+          'tail',
+          '--kind',
+          'span.start',
+          '--run',
+          RUN,
+          '--root',
+          root,
+          '--json',
+        ])
+      ).stdout,
     );
     expect(spans).toEqual([expect.objectContaining({ kind: 'span.start', spanId: SPAN_ID })]);
   });
@@ -305,7 +335,7 @@ describe('omega traces', () => {
     const span = data?.resourceSpans[0]?.scopeSpans[0]?.spans[0];
     expect(span).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, name: 'effect search' });
     const file = join(dir, 'trace.otlp.jsonl');
-    const written = await omega(['traces', 'export', '--otlp', '--out', file, '--root', root]);
+    const written = await omegaInProcess(['traces', 'export', '--otlp', '--out', file, '--root', root]);
     expect(written.code).toBe(0);
     expect(await readFile(file, 'utf8')).toBe(printed.stdout);
   });
@@ -322,20 +352,20 @@ describe('omega budget', () => {
         remaining: { tokens: 4_999_880 },
       },
     });
-    const table = await omega(['budget', 'report', '--root', root]);
+    const table = await omegaInProcess(['budget', 'report', '--root', root]);
     expect(table.stdout).toMatch(/default\s+tokens\s+5000000\s+120\s+0\s+4999880/);
-    const missing = await omega(['budget', 'report', '--budget', 'nope', '--root', root]);
+    const missing = await omegaInProcess(['budget', 'report', '--budget', 'nope', '--root', root]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no budget ledger "nope"');
   });
 
   test('reset needs --budget and --yes, then zeroes the ledger', async ({ root }) => {
     expect((await omega(['budget', 'reset', '--root', root, '--yes'])).code).toBe(2);
-    const refused = await omega(['budget', 'reset', '--budget', 'default', '--root', root]);
+    const refused = await omegaInProcess(['budget', 'reset', '--budget', 'default', '--root', root]);
     expect(refused.code).toBe(2);
-    const reset = await omega(['budget', 'reset', '--budget', 'default', '--root', root, '--yes']);
+    const reset = await omegaInProcess(['budget', 'reset', '--budget', 'default', '--root', root, '--yes']);
     expect(reset.code).toBe(0);
-    const after = json((await omega(['budget', 'report', '--root', root, '--json'])).stdout);
+    const after = json((await omegaInProcess(['budget', 'report', '--root', root, '--json'])).stdout);
     expect(after).toMatchObject({ default: { consumed: { tokens: 0, cost: 0 } } });
   });
 });
@@ -350,8 +380,17 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
       count: 2,
       bytes: 9,
     });
-    expect((await omega(['artifacts', 'prune', '--capacity', '1', '--root', root])).code).toBe(2);
-    const pruned = await omega(['artifacts', 'prune', '--capacity', '1', '--root', root, '--yes', '--json']);
+    expect((await omegaInProcess(['artifacts', 'prune', '--capacity', '1', '--root', root])).code).toBe(2);
+    const pruned = await omegaInProcess([
+      'artifacts',
+      'prune',
+      '--capacity',
+      '1',
+      '--root',
+      root,
+      '--yes',
+      '--json',
+    ]);
     expect(pruned.code).toBe(0);
     expect(json(pruned.stdout)).toMatchObject({ evicted: 1, blobsRemoved: 1, count: 1 });
   });
@@ -365,13 +404,21 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
         { tool: 'fetch', status: 'failed' },
       ]),
     );
-    const derived = await omega(['logic', 'query', '(usable ?tool)', '--root', root]);
+    const derived = await omegaInProcess(['logic', 'query', '(usable ?tool)', '--root', root]);
     expect(derived.stdout).toMatch(/^\?tool\nsearch\n$/);
-    expect((await omega(['logic', 'query', '(usable fetch)', '--root', root])).stdout).toContain(
+    expect((await omegaInProcess(['logic', 'query', '(usable fetch)', '--root', root])).stdout).toContain(
       'no answers',
     );
-    expect((await omega(['logic', 'query', '(usable', '--root', root])).code).toBe(2);
-    const missing = await omega(['logic', 'query', '(usable ?tool)', '--base', 'other', '--root', root]);
+    expect((await omegaInProcess(['logic', 'query', '(usable', '--root', root])).code).toBe(2);
+    const missing = await omegaInProcess([
+      'logic',
+      'query',
+      '(usable ?tool)',
+      '--base',
+      'other',
+      '--root',
+      root,
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no fact base "other"');
   });
@@ -379,23 +426,25 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
   test('streams ls and cat (text as is, --json lines)', async ({ root }) => {
     const listed = json((await omega(['streams', 'ls', '--root', root, '--json'])).stdout);
     expect(listed).toEqual([expect.objectContaining({ id: STREAM, status: 'done', chunks: 2 })]);
-    expect((await omega(['streams', 'cat', STREAM, '--root', root])).stdout).toBe('hello \nworld\n');
+    expect((await omegaInProcess(['streams', 'cat', STREAM, '--root', root])).stdout).toBe('hello \nworld\n');
     const lines = jsonLines(
-      (await omega(['streams', 'cat', STREAM, '--from', '1', '--root', root, '--json'])).stdout,
+      (await omegaInProcess(['streams', 'cat', STREAM, '--from', '1', '--root', root, '--json'])).stdout,
     );
     expect(lines).toEqual([{ index: 1, chunk: 'world' }]);
-    expect((await omega(['streams', 'cat', 'nope', '--root', root])).code).toBe(1);
+    expect((await omegaInProcess(['streams', 'cat', 'nope', '--root', root])).code).toBe(1);
   });
 
   test('experts ls and show read <root>/experts, or --dir', async ({ dir, root }) => {
     expect(json((await omega(['experts', 'ls', '--root', root, '--json'])).stdout)).toEqual([
       expect.objectContaining({ name: 'reviewer', model: 'fake-model', tags: ['code', 'review'] }),
     ]);
-    const shown = await omega(['experts', 'show', 'reviewer', '--root', root]);
+    const shown = await omegaInProcess(['experts', 'show', 'reviewer', '--root', root]);
     expect(shown.stdout).toContain('You review code.');
     // No such folder: a problem, not an empty list.
-    expect((await omega(['experts', 'ls', '--dir', join(dir, 'agents'), '--root', root])).code).toBe(1);
-    expect((await omega(['experts', 'show', 'nobody', '--root', root])).code).toBe(1);
+    expect((await omegaInProcess(['experts', 'ls', '--dir', join(dir, 'agents'), '--root', root])).code).toBe(
+      1,
+    );
+    expect((await omegaInProcess(['experts', 'show', 'nobody', '--root', root])).code).toBe(1);
   });
 
   test('audit ls lists the decisions, deny included; verify passes', async ({ root }) => {
@@ -404,10 +453,10 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
     }>;
     expect(records.map((record) => record.outcome)).toEqual(['ok', 'allow', 'deny']);
     const denied = json(
-      (await omega(['audit', 'ls', '--action', 'file.delete', '--root', root, '--json'])).stdout,
+      (await omegaInProcess(['audit', 'ls', '--action', 'file.delete', '--root', root, '--json'])).stdout,
     );
     expect(denied).toEqual([expect.objectContaining({ principal: `agent:${RUN}`, outcome: 'deny' })]);
-    const verified = await omega(['audit', 'verify', '--root', root, '--json']);
+    const verified = await omegaInProcess(['audit', 'verify', '--root', root, '--json']);
     expect(verified.code).toBe(0);
     expect(json(verified.stdout)).toMatchObject({ ok: true, size: 3 });
   });
@@ -444,7 +493,7 @@ describe('omega doctor', () => {
       expect(family.problems, family.family).toEqual([]);
       expect(family.checked, family.family).toBeGreaterThan(0);
     }
-    const text = await omega(['doctor', '--root', root]);
+    const text = await omegaInProcess(['doctor', '--root', root]);
     expect(text.stdout).toContain('every family is sound');
   });
 
@@ -466,7 +515,7 @@ describe('omega doctor', () => {
       );
       expect(named, `${family.family}: ${JSON.stringify(family.problems)}`).toBe(true);
     }
-    const text = await omega(['doctor', '--root', root]);
+    const text = await omegaInProcess(['doctor', '--root', root]);
     expect(text.code).toBe(1);
     for (const family of FAMILIES) expect(text.stdout).toMatch(new RegExp(`corrupt ${family}: `));
   });
@@ -481,8 +530,8 @@ describe('omega doctor', () => {
     };
     const security = report.families.find((family) => family.family === 'security');
     expect(security?.problems).toEqual([expect.objectContaining({ item: 'security/policy.json' })]);
-    expect((await omega(['audit', 'ls', '--root', root])).code).toBe(0);
-    expect((await omega(['audit', 'verify', '--root', root])).code).toBe(0);
+    expect((await omegaInProcess(['audit', 'ls', '--root', root])).code).toBe(0);
+    expect((await omegaInProcess(['audit', 'verify', '--root', root])).code).toBe(0);
   });
 
   test('one damaged family does not stop the others from being checked', async ({ root }) => {
