@@ -8,7 +8,10 @@ import type { Families, FamilyName } from '../families.js';
 import { type OpenFamilyOptions, openFamily } from '../open-family.js';
 import type { CommandContext } from './command.js';
 
-/** Where the runtime's filesystem preset keeps expert files under its root. */
+/**
+ * The folder of a root where `omega` looks for expert files when not given `--dir` (the runtime itself
+ * loads the folder of its `experts` option, wherever that is).
+ */
 export const EXPERTS_FOLDER = 'experts';
 
 /**
