@@ -151,11 +151,12 @@ export function isSettled(ledger: Ledger, type: BudgetType, key: string): boolea
   return ledger.settledKeys.some((settled) => settled.key === key && settled.type === type);
 }
 
-/** Remembers `key` as settled for `type`, forgetting the oldest keys beyond {@link SETTLED_KEYS}. */
+/**
+ * Remembers `key` as settled for `type`, forgetting the oldest keys beyond {@link SETTLED_KEYS}. The array
+ * is replaced, never changed in place: `encodeLedger` keeps the text of each array it encoded.
+ */
 export function noteSettled(ledger: Ledger, type: BudgetType, key: string): void {
-  ledger.settledKeys.push({ type, key });
-  const excess = ledger.settledKeys.length - SETTLED_KEYS;
-  if (excess > 0) ledger.settledKeys.splice(0, excess);
+  ledger.settledKeys = [...ledger.settledKeys, { type, key }].slice(-SETTLED_KEYS);
 }
 
 /** The start (UTC) of the calendar period containing `now`: midnight, Monday midnight, the 1st. */

@@ -158,6 +158,11 @@ const fresh = (): Local => ({
  *
  * `child(limits)` scopes are this client's alone, kept in its memory: their use is paid from its lease and
  * reported as its own, so the shared ledger never holds them and other clients do not see them.
+ *
+ * Keyed commits (`commit(actual, { key })`, its children's too) are checked against this client's own keyed
+ * commits and the ledger's keys as of its last sync, and written to the ledger with the use they reported,
+ * in the same write, at its next sync or `close()`: a key settled by another client since this one's last
+ * sync is not known to it, so two clients committing one key between their syncs both charge it.
  */
 export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implements GovernanceProvider {
   /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */

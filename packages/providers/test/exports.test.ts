@@ -4,12 +4,15 @@
  * export differently. The families come from the family list (scripts/families.mjs) and each family's
  * public entries from its package.json `exports`, so a new family is covered without editing this file.
  * Values are compared in a plain Node process (ESM and CommonJS), types with the TypeScript compiler over
- * the built declarations (.d.ts and .d.cts).
+ * the built declarations (.d.ts and .d.cts). The family list is the thirteen families @omega/runtime
+ * composes, and no name @omega/runtime exports means something else in @omega/providers, so a program may
+ * import from both.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAMILY_NAMES } from '@omega/runtime';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { type Family, families, type Manifest, workspacePackages } from '../../../scripts/families.mjs';
@@ -17,10 +20,13 @@ import { type Family, families, type Manifest, workspacePackages } from '../../.
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROVIDERS = '@omega/providers';
 const CORE = '@omega/core';
+const RUNTIME = '@omega/runtime';
 
 const FAMILIES = families();
 const corePackage = workspacePackages().find(({ manifest }) => manifest.name === CORE);
 if (!corePackage) throw new Error(`${CORE} is not in packages/`);
+const runtimePackage = workspacePackages().find(({ manifest }) => manifest.name === RUNTIME);
+if (!runtimePackage) throw new Error(`${RUNTIME} is not in packages/`);
 const self: Manifest = JSON.parse(readFileSync(path.join(PACKAGE, 'package.json'), 'utf8'));
 
 type Mode = 'esm' | 'cjs';
@@ -55,6 +61,7 @@ function entriesOf(manifest: Manifest, family?: Family): Entry[] {
 const coreEntries = entriesOf(corePackage.manifest);
 const familyEntries = FAMILIES.flatMap((family) => entriesOf(family.manifest, family));
 const providerEntries = entriesOf(self);
+const runtimeEntries = entriesOf(runtimePackage.manifest);
 
 /**
  * Which entries of @omega/providers re-export an entry: a family's CommonJS-and-ESM entries (root, memory,
@@ -122,10 +129,33 @@ function collisions<K>(table: Table<K>, mode: Mode, fromCore: (name: string, bou
   return problems;
 }
 
+/**
+ * Names of @omega/runtime that @omega/providers also exports as another binding: a program importing from
+ * both packages would then have two meanings for one name.
+ */
+function runtimeClashes<K>(table: Table<K>, mode: Mode): string[] {
+  const reexported = table[mode].get(PROVIDERS);
+  if (!reexported) return [`${PROVIDERS} did not load (${mode})`];
+  return runtimeEntries
+    .filter((entry) => mode === 'esm' || entry.cjs)
+    .flatMap((entry) => {
+      const names = table[mode].get(entry.specifier);
+      if (!names) return [`${entry.specifier} did not load (${mode})`];
+      return [...names]
+        .filter(([name, bound]) => reexported.has(name) && reexported.get(name) !== bound)
+        .map(([name]) => `"${name}" of ${entry.specifier} is another binding in ${PROVIDERS} (${mode})`);
+    });
+}
+
 describe('the family list', () => {
   it('finds the families in packages/*/package.json', () => {
     expect(FAMILIES.length).toBeGreaterThan(0);
     for (const family of FAMILIES) expect(family.manifest.omega?.entries).toBe('family');
+  });
+
+  it('holds the thirteen families the runtime composes, and no other', () => {
+    expect(FAMILIES.map(({ short }) => short).sort()).toEqual([...FAMILY_NAMES].sort());
+    expect(FAMILIES).toHaveLength(13);
   });
 
   it('gives @omega/providers a subpath per family', () => {
@@ -167,10 +197,12 @@ describe('dependencies', () => {
 });
 
 describe('values (ESM and CommonJS, in a plain Node process)', () => {
-  const probed = [...coreEntries, ...familyEntries, ...providerEntries].map(({ specifier, cjs }) => ({
-    specifier,
-    cjs,
-  }));
+  const probed = [...coreEntries, ...familyEntries, ...providerEntries, ...runtimeEntries].map(
+    ({ specifier, cjs }) => ({
+      specifier,
+      cjs,
+    }),
+  );
   const output = execFileSync(
     process.execPath,
     [path.join(PACKAGE, 'test', 'exports-probe.mjs'), JSON.stringify(probed)],
@@ -202,6 +234,11 @@ describe('values (ESM and CommonJS, in a plain Node process)', () => {
     it(`no value name is exported by two families (${mode})`, () => {
       expectNone(collisions(table, mode, fromCore(mode)));
     });
+
+    it(`every value of @omega/runtime loads, and none is another binding in @omega/providers (${mode})`, () => {
+      expect(table[mode].get(RUNTIME)?.has('createRuntime')).toBe(true);
+      expectNone(runtimeClashes(table, mode));
+    });
   }
 });
 
@@ -220,7 +257,7 @@ describe('types (the built .d.ts and .d.cts, with the TypeScript compiler)', () 
   const table: Table<ts.Symbol> = { esm: new Map(), cjs: new Map() };
   const unresolved: string[] = [];
   for (const mode of MODES) {
-    const entries = [...coreEntries, ...familyEntries, ...providerEntries].filter(
+    const entries = [...coreEntries, ...familyEntries, ...providerEntries, ...runtimeEntries].filter(
       (e) => mode === 'esm' || e.cjs,
     );
     // A module imported from a .mts file resolves through `import`, from a .cts file through `require`.
@@ -272,6 +309,11 @@ describe('types (the built .d.ts and .d.cts, with the TypeScript compiler)', () 
 
     it(`no type or value name is exported by two families (${mode})`, () => {
       expectNone(collisions(table, mode, fromCore));
+    });
+
+    it(`every type and value of @omega/runtime resolves, and none is another binding in @omega/providers (${mode})`, () => {
+      expect(table[mode].get(RUNTIME)?.has('Runtime')).toBe(true);
+      expectNone(runtimeClashes(table, mode));
     });
   }
 });
