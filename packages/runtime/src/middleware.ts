@@ -83,6 +83,17 @@ const refusal = (code: RuntimeErrorCode, message: string): Refusal => ({
   error: { code, message, retryable: false },
 });
 
+/** The response receipt `hash` holds (an effect result the middleware stored); `fallback` once erased. */
+async function firstResponse(
+  receipt: ReceiptProvider,
+  hash: string,
+  fallback: EffectResult,
+): Promise<EffectResult> {
+  const body = await receipt.body(hash);
+  if (body === null || !('response' in body)) return fallback;
+  return body.response as EffectResult;
+}
+
 /**
  * The runtime's effect middleware. Around every dispatch, in this fixed order: the capability
  * `effect:<op>` (governance), the access policy (`security.authorize`, audited), a budget reservation
@@ -222,6 +233,11 @@ export function runtimeMiddleware(parts: MiddlewareParts): EffectMiddleware {
       ...(key === undefined ? {} : { idempotencyKey: key }),
       meta: { step, op },
     });
+    // A receipt that started at another time was appended under this key before a crash: the handler ran
+    // again, and the step gets the first call's response, the one the receipt holds, so journal and
+    // receipt never disagree.
+    if (key !== undefined && stored.startedAt !== started)
+      result = await firstResponse(receipt, stored.hash, result);
 
     span(context, started, result, { receipt: stored.hash, consumed: settled });
 

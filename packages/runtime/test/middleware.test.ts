@@ -189,4 +189,27 @@ describe('the effect middleware', () => {
     expect(calls).toHaveLength(1);
     expect(await runtime.receipt.count()).toBe(1);
   });
+
+  test('a handler called again under a receipted key gets the first response back, charged and receipted once', async () => {
+    const runtime = await createRuntime({ preset: 'memory', prices: PRICES });
+    await using _ = runtime;
+    let calls = 0;
+    runtime.effects.register(
+      'tool.clock',
+      async () => {
+        calls += 1;
+        return { ok: true, value: { call: calls }, usage: { inputTokens: 10, outputTokens: 5 } };
+      },
+      { costEstimate: { inputTokens: 10, outputTokens: 5 } },
+    );
+    // Dispatching the key twice is what a resume does when a crash fell after the receipt, before the
+    // journal recorded the result (run() asks the journal first; the middleware alone does not).
+    const first = await runtime.effects.dispatch('tool.clock', context('tool.clock', 'r1:3:0'));
+    const again = await runtime.effects.dispatch('tool.clock', context('tool.clock', 'r1:3:0'));
+    expect(calls).toBe(2);
+    expect(first).toMatchObject({ ok: true, value: { call: 1 } });
+    expect(again).toEqual(first);
+    expect(await runtime.receipt.count()).toBe(1);
+    expect(runtime.governance.getBudget().consumed).toMatchObject({ tokens: 15 });
+  });
 });
