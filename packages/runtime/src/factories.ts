@@ -40,7 +40,8 @@ function governance({ backing, options }: FamilyContext): Families['governance']
     ...(options.ledger === undefined ? {} : { budget: options.ledger }),
   };
   if (backing.kind === 'postgres' || (backing.kind === 'store' && backing.sync !== backing.store)) {
-    return new RemoteGovernanceProvider({ ...common, store: backing.store });
+    const lease = options.leaseSize === undefined ? {} : { leaseSize: options.leaseSize };
+    return new RemoteGovernanceProvider({ ...common, ...lease, store: backing.store });
   }
   if (backing.kind !== 'filesystem')
     return new GovernanceFront(backing.sync, common, label(backing, 'Governance'));

@@ -39,6 +39,13 @@ export interface RuntimeOptions {
   budget?: Limits;
   /** The governance ledger's name (default `default`). */
   ledger?: string;
+  /**
+   * Where governance is a remote client (the postgres preset, a store without synchronous faces): the
+   * largest lease it holds, as a fraction of each limit, in (0, 1] (default governance's, 0.05). A single
+   * reservation larger than the lease is refused, so a run whose calls each take a large share of the
+   * budget needs a larger lease; 1 suits one process per ledger.
+   */
+  leaseSize?: number;
   /** A folder of Markdown expert files (default: the built-in experts). */
   experts?: string;
   /** Providers of yours for some families (a mock, say): used as they are, and never closed by the runtime. */
@@ -56,6 +63,7 @@ export interface CheckedOptions {
   policy: PolicyRule[];
   prices: PriceTable;
   ledger: string | undefined;
+  leaseSize: number | undefined;
   experts: string | undefined;
   providers: Partial<Families>;
 }
@@ -167,6 +175,10 @@ export function checkOptions(options: RuntimeOptions): CheckedOptions {
   const prices = PriceTableSchema.safeParse(options.prices ?? {});
   if (!prices.success)
     throw wrong('prices', `is not a price table: ${prices.error.issues[0]?.message}`, options.prices);
+  const leaseSize = options.leaseSize;
+  if (leaseSize !== undefined && !(typeof leaseSize === 'number' && leaseSize > 0 && leaseSize <= 1)) {
+    throw wrong('leaseSize', 'must be a fraction of the limit in (0, 1]', leaseSize);
+  }
   const providers = options.providers ?? {};
   if (typeof providers !== 'object' || providers === null)
     throw wrong('providers', 'must be an object', providers);
@@ -186,6 +198,7 @@ export function checkOptions(options: RuntimeOptions): CheckedOptions {
     policy,
     prices: prices.data,
     ledger: optionalString(options, 'ledger'),
+    leaseSize,
     experts: optionalString(options, 'experts'),
     providers,
   };

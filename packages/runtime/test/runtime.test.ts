@@ -141,6 +141,31 @@ describe('createRuntime', () => {
     await inner.close();
   });
 
+  test('a remote governance client holds a reservation larger than its default lease when leaseSize allows', async () => {
+    const inner = new MemoryStore();
+    const store: Store = {
+      documents: (spec) => inner.documents(spec),
+      log: (spec) => inner.log(spec),
+      blobs: (spec) => inner.blobs(spec),
+      close: () => inner.close(),
+    };
+    {
+      await using narrow = await createRuntime({ store, budget: { tokens: 1000 }, ledger: 'narrow' });
+      expect(narrow.governance.reserve('tokens', 300)).toBeNull();
+    }
+    {
+      await using wide = await createRuntime({
+        store,
+        budget: { tokens: 1000 },
+        ledger: 'wide',
+        leaseSize: 0.5,
+      });
+      const reservation = wide.governance.reserve('tokens', 300);
+      expect(reservation?.commit(300).consumed).toBe(300);
+    }
+    await inner.close();
+  });
+
   test('closes the families it made in reverse order of creation, once', async () => {
     const order = watchCloses();
     const runtime = await createRuntime({ preset: 'memory' });
@@ -176,6 +201,8 @@ describe('createRuntime', () => {
       [{ providers: { sessions: {} } }, 'providers'],
       [{ prices: { m: { inputPerMillion: 'x' } } }, 'prices'],
       [{ policy: [{ id: 'a' }] }, 'policy'],
+      [{ leaseSize: 0 }, 'leaseSize'],
+      [{ leaseSize: 1.5 }, 'leaseSize'],
     ];
     for (const [options, option] of cases) {
       const error = await createRuntime({ preset: 'memory', ...options }).catch((e: unknown) => e);
