@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { QUESTIONS } from './corpus.js';
 import type { DayReport } from './day.js';
 import { MODEL_ESTIMATE } from './model.js';
@@ -56,7 +55,8 @@ export function formatDay(report: DayReport, shown: (file: string) => string): s
 
 /** The `omega` commands that inspect what the example left in the store. */
 export function inspectCommands(report: DayReport, root: string, shown: (file: string) => string): string[] {
-  const flag = path.resolve(root) === path.resolve('.omega') ? '' : ` --root ${shown(root)}`;
+  // `pnpm omega` reads `.omega` of where it is started unless told otherwise.
+  const flag = shown(root) === '.omega' ? '' : ` --root ${shown(root)}`;
   return [
     `pnpm omega sessions show ${report.runId}${flag}`,
     `pnpm omega budget report --budget ${report.budget.ledger}${flag}`,
