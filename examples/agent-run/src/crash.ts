@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { agentStep, initialState } from './agent.js';
-import { openAgentRuntime, SNAPSHOT_EVERY } from './setup.js';
+import { openAgentRuntime, runtimeOptions, SNAPSHOT_EVERY } from './setup.js';
 
 /** What the parent tells the worker: which store, day, run and stream, and the step to die in. */
 export interface WorkerArgs {
@@ -56,7 +56,7 @@ export function crashWorker(args: WorkerArgs): Promise<Crash> {
 
 /** The worker's side: runs the day until the crash point, says so, and waits there to be killed. */
 export async function worker(args: WorkerArgs): Promise<void> {
-  const { runtime, sources } = await openAgentRuntime(args.root, args.day);
+  const { runtime, sources } = await openAgentRuntime(runtimeOptions(args.root, args.day));
   const step = agentStep(
     {
       runtime,

@@ -8,7 +8,7 @@ import { type AgentState, agentStep, initialState } from './agent.js';
 import { endDay, today } from './calendar.js';
 import { CORPUS, QUESTIONS } from './corpus.js';
 import { type Crash, crashWorker } from './crash.js';
-import { DAILY_TOKENS, openAgentRuntime, SNAPSHOT_EVERY } from './setup.js';
+import { DAILY_TOKENS, openAgentRuntime, runtimeOptions, SNAPSHOT_EVERY } from './setup.js';
 import type { HandlerCalls } from './tools.js';
 
 /** Options of {@link runDay}. */
@@ -136,7 +136,7 @@ function handlerCalls(calls: HandlerCalls): Record<string, number> {
 export async function runDay(options: DayOptions): Promise<DayReport> {
   const root = path.resolve(options.root);
   const { day, runId, fresh } = await today(root);
-  const { runtime, calls, sources } = await openAgentRuntime(root, day);
+  const { runtime, calls, sources } = await openAgentRuntime(runtimeOptions(root, day));
   try {
     const stream = `${runId}.day-${day}`;
     if ((await runtime.stream.info(stream)) === null)

@@ -44,9 +44,12 @@ export interface AgentRuntime {
   sources: Map<string, string>;
 }
 
-/** Opens the day's runtime and readies what the agent uses (each part idempotent: every day does it). */
-export async function openAgentRuntime(root: string, day: number): Promise<AgentRuntime> {
-  const runtime = await createRuntime(runtimeOptions(root, day));
+/**
+ * Opens a runtime (the day's: {@link runtimeOptions}) and readies what the agent uses, each part
+ * idempotent, since every day does it again over the same store.
+ */
+export async function openAgentRuntime(options: RuntimeOptions): Promise<AgentRuntime> {
+  const runtime = await createRuntime(options);
   try {
     const calls = new HandlerCalls();
     registerTools(runtime, calls);
