@@ -6,13 +6,30 @@ import { formatDay, inspectCommands } from './report.js';
 
 // `pnpm example` (scripts/example.mjs) sets OMEGA_ROOT to the repository's `.omega/`; run on its own, the
 // store is `.omega/` under the current directory. Each run is one working day of the agent.
-const { values } = parseArgs({
-  options: {
-    worker: { type: 'string' },
-    'crash-at': { type: 'string' },
-    'no-crash': { type: 'boolean' },
-  },
-});
+const USAGE = `usage: pnpm example [--crash-at <step> | --no-crash]
+
+One working day of the example agent on the store in OMEGA_ROOT (default .omega): a run's first day runs
+in a worker killed with SIGKILL in step 4 (--crash-at: another step; --no-crash: none), then resumes here.
+`;
+
+const options = {
+  worker: { type: 'string' },
+  'crash-at': { type: 'string' },
+  'no-crash': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 if (values.worker !== undefined) {
   await worker(JSON.parse(values.worker) as WorkerArgs);

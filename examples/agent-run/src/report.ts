@@ -23,7 +23,9 @@ export function formatDay(report: DayReport, shown: (file: string) => string): s
     );
   }
   lines.push(
-    `  stopped by ${report.stoppedBy} after ${plural(report.steps, 'step')}: ${report.answers.length} of ${QUESTIONS.length} questions answered${report.questionsLeft > 0 ? `, ${report.questionsLeft} left for tomorrow` : ''}`,
+    report.stoppedBy === 'halted'
+      ? `  halted after ${plural(report.steps, 'step')}: all ${QUESTIONS.length} questions answered`
+      : `  stopped by ${report.stoppedBy} after ${plural(report.steps, 'step')}: ${report.answers.length} of ${QUESTIONS.length} questions answered, ${report.questionsLeft} left for tomorrow`,
     '',
     `answers (stream ${report.stream.id}, followed by a reader: ${plural(report.stream.chunks, 'chunk')})`,
     ...report.stream.text
@@ -33,7 +35,7 @@ export function formatDay(report: DayReport, shown: (file: string) => string): s
       .map((line) => `  ${line}`),
     '',
     'families',
-    `  governance  ${budget.consumed} of ${budget.limit} tokens spent, ${budget.reserved} reserved, $${budget.costUsd.toFixed(6)}; each model call reserves its estimate (${estimate} tokens) first: ${plural(budget.refusals, 'call')} refused, nothing spent`,
+    `  governance  ${budget.consumed} of ${budget.limit} tokens spent, ${budget.reserved} reserved, $${budget.costUsd.toFixed(6)}; each model call reserves its estimate (${estimate} tokens) first: ${budget.refusals === 0 ? 'none refused today' : `${plural(budget.refusals, 'call')} refused, nothing spent`}`,
     `  effects     handler calls: ${Object.entries(report.handlerCalls)
       .map(([op, count]) => `${op} ${count}`)
       .join(', ')}; refused: ${report.refused.length === 0 ? 'none' : report.refused.join(', ')}`,
