@@ -58,6 +58,10 @@ function modelOf(args: readonly Val[]): string | undefined {
   return typeof model === 'string' && model !== '' ? model : undefined;
 }
 
+/** The price of `name` (a model or an op) in `prices`; only the table's own entries count. */
+const priceOf = (prices: PriceTable, name: string | undefined): ModelPrice | undefined =>
+  name !== undefined && Object.hasOwn(prices, name) ? prices[name] : undefined;
+
 /** A span id: derived from the dispatch key (so a repeated dispatch reuses it), else random. */
 const spanIdOf = (key: string | undefined) =>
   key === undefined ? randomBytes(8).toString('hex') : sha256Hex(`span:${key}`).slice(0, 16);
@@ -118,21 +122,17 @@ export function runtimeMiddleware(parts: MiddlewareParts): EffectMiddleware {
     result: Refusal,
     audit: boolean,
   ): Promise<EffectResult> => {
+    const key = keyOf(context);
     if (audit) {
       await security.audit({
         principal: principalOf(context.runId),
         action: 'effect',
         resource: context.op,
         outcome: result.error.code,
-        data: {
-          step: context.step,
-          message: result.error.message,
-          ...(keyOf(context) ? { key: keyOf(context) as string } : {}),
-        },
+        data: { step: context.step, message: result.error.message, ...(key === undefined ? {} : { key }) },
       });
     }
     span(context, started, result, { refused: true });
-    const key = keyOf(context);
     if (key !== undefined) await journal.put(key, result, null);
     return result;
   };
@@ -178,8 +178,7 @@ export function runtimeMiddleware(parts: MiddlewareParts): EffectMiddleware {
     }
 
     const model = modelOf(args);
-    const price: ModelPrice | undefined =
-      prices[model ?? op] ?? (model === undefined ? undefined : prices[op]);
+    const price = priceOf(prices, model) ?? priceOf(prices, op);
     const estimate = effects.describe(op)?.costEstimate ?? {};
     const held = reserve({ tokens: tokensOf(estimate), cost: costOf(estimate, price) });
     if (held === null) {
@@ -210,13 +209,14 @@ export function runtimeMiddleware(parts: MiddlewareParts): EffectMiddleware {
       settled[type] = settlement.consumed;
     }
 
+    const spent = receiptUsage(usage);
     const stored = await receipt.append({
       runId,
       kind: 'effect',
       request: { op, args: [...args] },
       response: result,
       ...(model === undefined ? {} : { model }),
-      ...(receiptUsage(usage) === undefined ? {} : { usage: receiptUsage(usage) as Usage }),
+      ...(spent === undefined ? {} : { usage: spent }),
       startedAt: started,
       finishedAt: finished,
       ...(key === undefined ? {} : { idempotencyKey: key }),

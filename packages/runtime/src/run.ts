@@ -1,4 +1,12 @@
-import { assertValidName, cloneVal, InvalidArgumentError, type State, type Val } from '@omega/core';
+import {
+  assertValidName,
+  cloneVal,
+  InvalidArgumentError,
+  InvalidNameError,
+  NAME_RULE,
+  type State,
+  type Val,
+} from '@omega/core';
 import type { EffectHandlerRegistry, EffectResult } from '@omega/effects';
 import type { SessionProvider } from '@omega/session';
 import type { SnapshotProvider } from '@omega/snapshot';
@@ -84,10 +92,14 @@ function positiveInteger(option: string, value: unknown, fallback: number): numb
   });
 }
 
+/** Throws `InvalidNameError` unless `runId` follows the name rule within {@link MAX_RUN_ID_LENGTH}. */
 export function checkRunId(runId: unknown): asserts runId is string {
   assertValidName('run', runId);
   if (runId.length > MAX_RUN_ID_LENGTH) {
-    assertValidName('run', `${runId}.${'0'.repeat(128)}`); // the name rule's own error, quoting it
+    throw new InvalidNameError(
+      `invalid run name "${runId.slice(0, 40)}…": a run id has at most ${MAX_RUN_ID_LENGTH} characters (its snapshots add ".<step>"), and names must be ${NAME_RULE}`,
+      { details: { kind: 'run', name: runId, rule: NAME_RULE, maxLength: MAX_RUN_ID_LENGTH } },
+    );
   }
 }
 

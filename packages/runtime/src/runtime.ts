@@ -1,4 +1,5 @@
 import { NotFoundError, type Val } from '@omega/core';
+import { RemoteGovernanceProvider } from '@omega/governance/front';
 import { type Backing, openBacking } from './backing.js';
 import { type Closing, closeAll } from './close.js';
 import { FAMILY_FACTORIES } from './factories.js';
@@ -188,6 +189,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const made: Closing[] = [];
   try {
     const families = makeFamilies(backing, checked, made);
+    // A remote governance client takes its first lease before its synchronous methods can answer.
+    if (families.governance instanceof RemoteGovernanceProvider) await families.governance.ready();
     const journal = new EffectJournal(backing.store);
     families.effects.use(runtimeMiddleware({ ...families, journal, prices: checked.prices }));
     return new OmegaRuntime(families, backing, made, journal);

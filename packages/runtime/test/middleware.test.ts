@@ -100,7 +100,8 @@ describe('the effect middleware', () => {
     await using _ = runtime;
     await runtime.effects.dispatch('tool.search', context('tool.search'), 'tea');
     expect(runtime.governance.getBudget().consumed).toMatchObject({ tokens: 120, cost: 0.08 });
-    await runtime.effects.dispatch('tool.free', context('tool.free'), { model: 'unpriced' });
+    // A model named like an Object.prototype member has no price either.
+    await runtime.effects.dispatch('tool.free', context('tool.free'), { model: 'toString' });
     expect(runtime.governance.getBudget().consumed).toMatchObject({ tokens: 240, cost: 0.08 });
   });
 
