@@ -20,7 +20,6 @@ export interface Prompter {
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
-  multiple?: boolean;
   /** Shown in `--help`; a string option names its value (`--run <id>`). */
   description: string;
   /** The value's name in `--help` (string options). */
@@ -34,7 +33,7 @@ export interface CommandContext {
   /** `--json`: print data as JSON on stdout. */
   json: boolean;
   /** The command's own options, parsed. */
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | undefined>;
   /** The positional arguments after the command's name. */
   args: string[];
   out: Output;

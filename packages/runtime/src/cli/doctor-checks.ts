@@ -14,12 +14,12 @@ import { GovernanceFront } from '@omega/governance/front';
 import { LogicFront } from '@omega/logic/front';
 import { ProvenanceFront } from '@omega/provenance/front';
 import { ReceiptFront } from '@omega/receipt/front';
-import { FilesystemSecurityProvider } from '@omega/security/filesystem';
 import { SecurityFront } from '@omega/security/front';
 import { SessionFront } from '@omega/session/front';
 import { SnapshotFront } from '@omega/snapshot/front';
 import { StateFront } from '@omega/state/front';
 import { StreamFront } from '@omega/stream/front';
+import { EffectJournal, JOURNAL } from '../journal.js';
 import { EXPERTS_FOLDER, type StoreRoot } from './store.js';
 
 /** Something doctor found wrong: the item (a name, a log, a digest), its file when known, and why. */
@@ -195,6 +195,18 @@ export const FAMILY_CHECKS: ReadonlyArray<readonly [string, FamilyCheck]> = [
     },
   ],
   [
+    // The runtime's effect journal (exactly-once results by dispatch key), kept beside the families.
+    'effects',
+    async (store, report) => {
+      const journal = new EffectJournal(store.store);
+      const port = store.store.documents(JOURNAL);
+      await documents(store, report, JOURNAL, async (name) => {
+        const stored = await port.read(name);
+        if (stored !== null) await journal.get(stored.header.key);
+      });
+    },
+  ],
+  [
     'governance',
     async (store, report) => {
       await documents(store, report, GovernanceFront.DOCUMENTS, (name) => store.budget(name).report());
@@ -241,13 +253,11 @@ export const FAMILY_CHECKS: ReadonlyArray<readonly [string, FamilyCheck]> = [
           );
         }
       });
-      // The policy file is read (and validated) when a filesystem security provider opens the root.
+      // The policy file is read and validated as the runtime opens the family.
       const policy = join(store.root, 'security', 'policy.json');
       if ((await stat(policy).catch(() => null)) !== null) {
         report.checked += 1;
-        await attempt(report, 'security/policy.json', () =>
-          new FilesystemSecurityProvider({ root: store.root }).close(),
-        );
+        await attempt(report, 'security/policy.json', () => store.security());
       }
     },
   ],

@@ -1,4 +1,6 @@
+import { NotFoundError } from '@omega/core';
 import type { LogicBindings } from '@omega/logic';
+import { LogicFront } from '@omega/logic/front';
 import { type Command, EXIT, type Group, stringOption } from './command.js';
 import { withStore } from './store.js';
 
@@ -18,7 +20,17 @@ const query: Command = {
   run: (ctx) =>
     withStore(ctx, async (store) => {
       const pattern = ctx.args[0] as string;
-      const answers = store.logic(stringOption(ctx, 'base') ?? DEFAULT_BASE).query(pattern);
+      const base = stringOption(ctx, 'base') ?? DEFAULT_BASE;
+      const bases = await store.store.log(LogicFront.LOG).logs({ limit: Number.POSITIVE_INFINITY });
+      if (!bases.includes(base)) {
+        throw new NotFoundError(
+          `no fact base "${base}" in ${ctx.root} (it has: ${bases.join(', ') || 'none'})`,
+          {
+            details: { kind: 'fact base', name: base },
+          },
+        );
+      }
+      const answers = store.logic(base).query(pattern);
       if (ctx.json) {
         ctx.out.json(answers);
         return EXIT.ok;

@@ -39,12 +39,12 @@ export const GROUPS: readonly Group[] = [
   doctor,
 ];
 
-type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 function parseOptions(options: Record<string, OptionSpec>): ParseOptions {
   const parsed: ParseOptions = {};
-  for (const [name, { type, short, multiple }] of Object.entries(options)) {
-    parsed[name] = { type, ...(short === undefined ? {} : { short }), ...(multiple ? { multiple } : {}) };
+  for (const [name, { type, short }] of Object.entries(options)) {
+    parsed[name] = { type, ...(short === undefined ? {} : { short }) };
   }
   return parsed;
 }
@@ -101,7 +101,7 @@ function resolveCommand(argv: readonly string[], out: Output): Resolved | ExitCo
 }
 
 /** What `omega` runs against: the process's terminal, or a test's. */
-export interface Session {
+export interface Invocation {
   terminal: Terminal;
   prompter: Prompter;
   /** Aborted to stop a command that follows (`-f`): on SIGINT or SIGTERM. */
@@ -111,7 +111,7 @@ export interface Session {
 async function runCommand(
   { group, command, words }: Resolved,
   argv: readonly string[],
-  session: Session,
+  invocation: Invocation,
   out: Output,
 ): Promise<ExitCode> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -140,11 +140,11 @@ async function runCommand(
   return command.run({
     root,
     json: values.json === true,
-    values: values as Record<string, string | boolean | string[] | undefined>,
+    values: values as Record<string, string | boolean | undefined>,
     args,
     out,
-    prompter: session.prompter,
-    signal: session.signal,
+    prompter: invocation.prompter,
+    signal: invocation.signal,
   });
 }
 
@@ -156,16 +156,16 @@ function isParseError(error: unknown): error is Error {
  * Runs `omega` with `argv` (the words after `omega`), printing to `terminal`; resolves to the exit code:
  * 0 ok, 1 a problem found (or the command failed), 2 a usage error.
  */
-export async function main(argv: readonly string[], session: Session): Promise<ExitCode> {
-  const out = new Output(session.terminal);
+export async function main(argv: readonly string[], invocation: Invocation): Promise<ExitCode> {
+  const out = new Output(invocation.terminal);
   let resolved: Resolved | ExitCode | undefined;
   try {
     resolved = resolveCommand(argv, out);
     if (typeof resolved === 'number') return resolved;
-    return await runCommand(resolved, argv, session, out);
+    return await runCommand(resolved, argv, invocation, out);
   } catch (error) {
     const usage = typeof resolved === 'object' ? usageOf(resolved.group, resolved.command) : undefined;
-    return report(error, out, usage, session.terminal.env.OMEGA_DEBUG !== undefined);
+    return report(error, out, usage, invocation.terminal.env.OMEGA_DEBUG !== undefined);
   }
 }
 

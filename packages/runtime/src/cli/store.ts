@@ -3,11 +3,15 @@ import { ArtifactFront } from '@omega/artifact/front';
 import { type Closable, NotFoundError } from '@omega/core';
 import { FilesystemStore } from '@omega/core/fs';
 import { LogicFront } from '@omega/logic/front';
+import { SecurityFront } from '@omega/security/front';
 import type { Families, FamilyName } from '../families.js';
 import { type OpenFamilyOptions, openFamily } from '../open-family.js';
 import type { CommandContext } from './command.js';
 
-/** Where the runtime's filesystem preset keeps expert files under its root. */
+/**
+ * The folder of a root where `omega` looks for expert files when not given `--dir` (the runtime itself
+ * loads the folder of its `experts` option, wherever that is).
+ */
 export const EXPERTS_FOLDER = 'experts';
 
 /**
@@ -64,9 +68,17 @@ export class StoreRoot {
     return this.#family('stream');
   }
 
-  /** The security policy (validated as it is opened) and audit. */
-  audit() {
+  /** The security family as the runtime opens it: its policy file is read and validated first. */
+  security() {
     return this.#family('security');
+  }
+
+  /**
+   * The security audit over this root's store, without the policy (reading the audit needs none): so the
+   * audit can be listed and verified even when the policy file is damaged.
+   */
+  audit(): SecurityFront {
+    return this.#keep(new SecurityFront(this.store));
   }
 
   provenance() {

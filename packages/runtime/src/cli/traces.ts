@@ -55,13 +55,10 @@ function print(out: Output, json: boolean, event: TraceEvent): void {
     out.jsonLine(event);
     return;
   }
-  const level = event.level ?? 'info';
-  const styled =
-    level === 'error'
-      ? out.style('red', level)
-      : level === 'warn'
-        ? out.style('yellow', level)
-        : out.style('dim', level);
+  // Padded before styling, so the escape codes do not count towards the column's width.
+  const level = (event.level ?? 'info').padEnd(5);
+  const colour = event.level === 'error' ? 'red' : event.level === 'warn' ? 'yellow' : 'dim';
+  const styled = out.style(colour, level);
   const step = event.step === undefined ? '' : ` step ${event.step}`;
   const name = event.name === undefined ? '' : ` ${event.name}`;
   const data = event.data === undefined ? '' : ` ${JSON.stringify(event.data)}`;
