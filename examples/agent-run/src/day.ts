@@ -142,6 +142,9 @@ export async function runDay(options: DayOptions): Promise<DayReport> {
     if ((await runtime.stream.info(stream)) === null)
       await runtime.stream.create(stream, { run: runId, day });
     const reader = follow(runtime, stream);
+    // Should the day fail before the stream ends, closing the runtime stops the reader too: the day's
+    // error is the one to report, not the reader's. A day that ends awaits the reader itself.
+    reader.catch(() => undefined);
 
     const dayStart = (await runtime.session.load(runId))?.state.step ?? 0;
     const crashAt = options.crashAt === undefined ? 4 : options.crashAt;
@@ -163,14 +166,14 @@ export async function runDay(options: DayOptions): Promise<DayReport> {
     const state = result.state;
     const refused = state.refused.filter((each) => each.step >= dayStart);
     const crashed =
-      crash === null || crash.step === null
+      crash === null
         ? null
         : {
             ...crash,
             // Effects of the resumed step that came back from the journal: dispatched, handler not called.
-            replayed: (dispatched.get(crash.step) ?? 0) - calls.atStep(crash.step),
+            replayed: crash.step === null ? 0 : (dispatched.get(crash.step) ?? 0) - calls.atStep(crash.step),
             receiptsOfStep: (await runtime.receipt.list({ runId })).filter(
-              (each) => each.meta?.step === crash.step,
+              (each) => crash.step !== null && each.meta?.step === crash.step,
             ).length,
           };
     const stats = runtime.artifact.stats();

@@ -16,7 +16,9 @@ export function formatDay(report: DayReport, shown: (file: string) => string): s
   const lines = [
     `day ${report.day}: run ${report.runId}${report.fresh ? ' (new)' : ` resumed at step ${report.resumedAt}`}, budget ledger ${budget.ledger} (${budget.limit} tokens a day)`,
   ];
-  if (crash !== null) {
+  if (crash !== null && crash.step === null) {
+    lines.push(`  crash: none, the worker (pid ${crash.pid}) stopped before the step to crash in`);
+  } else if (crash !== null) {
     lines.push(
       `  crash: worker pid ${crash.pid} killed with SIGKILL in step ${crash.step}, after its first effect returned`,
       `  resume: step ${crash.step} again from the saved session; ${plural(crash.replayed, 'effect')} came back from the journal (handler not called, not charged), ${plural(crash.receiptsOfStep, 'receipt')} for the step`,
@@ -41,7 +43,7 @@ export function formatDay(report: DayReport, shown: (file: string) => string): s
       .join(', ')}; refused: ${report.refused.length === 0 ? 'none' : report.refused.join(', ')}`,
     `  receipts    ${receipts.size} in the log, ${receipts.ok ? 'verified' : 'FAILED verification'}; #${receipts.proved} proved in the signed tree of ${receipts.treeSize} (${plural(receipts.proofHashes, 'hash')}): ${receipts.included ? 'included' : 'NOT included'}`,
     `  security    ${plural(report.audit.size, 'decision')} in the audit, ${report.audit.ok ? 'verified' : 'FAILED verification'}`,
-    `  trace       ${plural(trace.events, 'event')}, ${plural(trace.spans, 'span')} exported as OTLP JSON to ${shown(trace.file)}`,
+    `  trace       the run's ${plural(trace.events, 'event')}, ${plural(trace.spans, 'span')} exported as OTLP JSON to ${shown(trace.file)}`,
     `  artifact    search index: ${plural(artifact.hits, 'hit')}, ${plural(artifact.misses, 'miss')} in this process (${artifact.misses === 0 ? 'served from the cache on disk, not rebuilt' : 'built, then served from the cache'})`,
     `  logic       (about-planet ?q ?doc): ${report.logic.map(({ q, doc }) => `${q} ${doc}`).join(', ') || 'none yet'}`,
     report.lineage === null
