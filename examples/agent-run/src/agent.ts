@@ -57,7 +57,7 @@ export interface AgentOptions {
   dispatched?: Map<number, number>;
 }
 
-/** The evidence id of a document of the corpus: recorded once, each day, with the same input. */
+/** Records each document as source evidence (each day the same input, so the same evidence); their ids. */
 export async function recordSources(runtime: Runtime): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const doc of CORPUS) {
