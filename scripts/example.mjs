@@ -1,6 +1,7 @@
 // `pnpm example`: builds what the example imports (quietly, saying so first: declarations take ~20 s on a
-// fresh clone, then turbo's cache makes it instant), then runs it with its store in the repository's
-// `.omega/`. Extra arguments go to the example (`pnpm example --steps 2`).
+// fresh clone, then turbo's cache makes it instant), then runs one working day of the example agent with
+// its store in the repository's `.omega/` (which `pnpm omega` reads by default). Extra arguments go to the
+// example (`pnpm example --no-crash`, `pnpm example --crash-at 2`).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
