@@ -19,6 +19,7 @@ import { postgresSessionOperations } from './postgres-sessions.js';
 import { provenanceOperations } from './provenance.js';
 import { receiptOperations } from './receipts.js';
 import { type Row, writeReport } from './report.js';
+import { runtimeOperations } from './runtime.js';
 import { securityOperations } from './security.js';
 import { smallOperations } from './small.js';
 import { streamOperations } from './stream.js';
@@ -36,7 +37,8 @@ const SIZES = [
 const SHAPE_SIZES = new Set(['1 KB', '1 MB', '10 MB']);
 
 // `pnpm bench values` (or small, log, blob, receipt, effects, governance, artifact, logic, stream, trace,
-// security, provenance, postgres-sessions, postgres-receipts, postgres-budget) runs only those sections;
+// security, provenance, runtime, postgres-sessions, postgres-receipts, postgres-budget) runs only those
+// sections;
 // no argument runs them all.
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     }
     if (runs('trace')) rows.push(...(await traceOperations(path.join(root, 'trace'))));
     if (runs('security')) rows.push(...(await securityOperations(path.join(root, 'security'))));
+    if (runs('runtime')) rows.push(...(await runtimeOperations(path.join(root, 'runtime'))));
     if (runs('postgres-sessions')) rows.push(...(await postgresSessionOperations()));
     if (runs('postgres-receipts')) rows.push(...(await postgresReceiptOperations()));
     if (runs('postgres-budget')) {

@@ -9,7 +9,14 @@ import {
 import * as vitest from 'vitest';
 import { expect, it, onTestFinished } from 'vitest';
 import type { OwnerState } from './front.js';
-import { BUDGET_TYPES, type BudgetAlert, type GovernanceProvider, PROFILES, type Profile } from './index.js';
+import {
+  BUDGET_TYPES,
+  type BudgetAlert,
+  type GovernanceProvider,
+  PROFILES,
+  type Profile,
+  SETTLED_KEY_MAX_LENGTH,
+} from './index.js';
 import { METHODS } from './methods.js';
 import { KIND } from './rules.js';
 
@@ -284,6 +291,108 @@ export function describeGovernanceProvider<P extends GovernanceProvider>(
           expect(reservation.expiresAt).toBe(16_800);
           refused(() => reservation.renew(0));
           refused(() => reservation.renew(1.5));
+        });
+      });
+
+      group('keyed commits', () => {
+        it('charges a key once: a second commit with it consumes nothing and reports duplicate', async () => {
+          const provider = await open({ profile: profile({ tokens: 100 }) });
+          expect(provider.reserve('tokens', 20)!.commit(15, { key: 'run-1:3:0' })).toEqual({
+            consumed: 15,
+            overrun: 0,
+            expired: false,
+            duplicate: false,
+          });
+          expect(provider.reserve('tokens', 20)!.commit(15, { key: 'run-1:3:0' })).toEqual({
+            consumed: 0,
+            overrun: 0,
+            expired: false,
+            duplicate: true,
+          });
+          expect(provider.report().consumed.tokens).toBe(15);
+          expect(provider.remaining('tokens')).toBe(85);
+        });
+
+        it('charges different keys, and one key of different budget types, each once', async () => {
+          const provider = await open({ profile: profile({ tokens: 100, cost: 1 }) });
+          expect(provider.reserve('tokens', 10)!.commit(10, { key: 'a' }).duplicate).toBe(false);
+          expect(provider.reserve('tokens', 10)!.commit(10, { key: 'b' }).duplicate).toBe(false);
+          expect(provider.reserve('cost', 0.5)!.commit(0.25, { key: 'a' }).duplicate).toBe(false);
+          expect(provider.reserve('cost', 0.5)!.commit(0.25, { key: 'a' }).duplicate).toBe(true);
+          expect(provider.report().consumed).toMatchObject({ tokens: 20, cost: 0.25 });
+        });
+
+        it('releases the reservation of a duplicate whole', async () => {
+          const provider = await open({ profile: profile({ tokens: 100 }) });
+          provider.reserve('tokens', 30)!.commit(30, { key: 'k' });
+          const again = provider.reserve('tokens', 70)!;
+          expect(provider.remaining('tokens')).toBe(0);
+          expect(again.commit(70, { key: 'k' })).toMatchObject({ consumed: 0, overrun: 0, duplicate: true });
+          expect(provider.report().reserved.tokens).toBe(0);
+          expect(provider.remaining('tokens')).toBe(70);
+          refused(() => again.commit(1), 'CONFLICT');
+          expect(provider.consumeBudget('tokens', 70)).toBe(true);
+        });
+
+        it('reports no duplicate field on an unkeyed commit, and charges unkeyed commits every time', async () => {
+          const provider = await open({ profile: profile({ tokens: 100 }) });
+          const settlement = provider.reserve('tokens', 10)!.commit(10);
+          expect(Object.hasOwn(settlement, 'duplicate')).toBe(false);
+          provider.reserve('tokens', 10)!.commit(10, {});
+          provider.reserve('tokens', 10)!.commit(10, { key: undefined });
+          expect(provider.report().consumed.tokens).toBe(30);
+        });
+
+        it('remembers keys across reset(), and a duplicate of an expired reservation still charges nothing', async () => {
+          let clock = 1_000_000;
+          const provider = await open({
+            profile: profile({ tokens: 100 }),
+            now: () => clock,
+            reservationTtlMs: 1_000,
+          });
+          provider.reserve('tokens', 10)!.commit(10, { key: 'before-reset' });
+          provider.reset();
+          const late = provider.reserve('tokens', 40)!;
+          clock += 1_000;
+          expect(provider.remaining('tokens')).toBe(100);
+          expect(late.commit(40, { key: 'before-reset' })).toEqual({
+            consumed: 0,
+            overrun: 0,
+            expired: true,
+            duplicate: true,
+          });
+          expect(provider.report().consumed.tokens).toBe(0);
+        });
+
+        it('shares keys between a provider and its children', async () => {
+          const parent = await open({ profile: profile({ tokens: 100 }) });
+          const child = parent.child({ tokens: 50 });
+          expect(child.reserve('tokens', 10)!.commit(10, { key: 'shared' }).duplicate).toBe(false);
+          expect(parent.reserve('tokens', 10)!.commit(10, { key: 'shared' }).duplicate).toBe(true);
+          expect(parent.reserve('tokens', 10)!.commit(5, { key: 'parent' }).duplicate).toBe(false);
+          expect(child.reserve('tokens', 10)!.commit(5, { key: 'parent' }).duplicate).toBe(true);
+          expect(parent.report().consumed.tokens).toBe(15);
+          expect(child.report()).toMatchObject({ consumed: { tokens: 10 }, reserved: { tokens: 0 } });
+        });
+
+        it('refuses a key that is not a non-empty string of bounded length, leaving the reservation held', async () => {
+          const provider = await open({ profile: profile({ tokens: 100 }) });
+          const reservation = provider.reserve('tokens', 10)!;
+          for (const options of [
+            { key: '' },
+            { key: 'k'.repeat(SETTLED_KEY_MAX_LENGTH + 1) },
+            { key: 7 },
+            { key: null },
+            null,
+            'key',
+          ]) {
+            const error = refused(() => reservation.commit(10, options as never));
+            expect(error.details).toMatchObject({ kind: KIND, reservation: reservation.id });
+          }
+          expect(provider.report().reserved.tokens).toBe(10);
+          const longest = 'k'.repeat(SETTLED_KEY_MAX_LENGTH);
+          expect(reservation.commit(10, { key: longest }).consumed).toBe(10);
+          expect(provider.reserve('tokens', 10)!.commit(10, { key: longest }).duplicate).toBe(true);
         });
       });
 

@@ -33,9 +33,11 @@ import {
   closeScope,
   consume,
   crossings,
+  isSettled,
   type Ledger,
   newLedger,
   newScope,
+  noteSettled,
   type Owner,
   type OwnerState,
   prepare,
@@ -239,7 +241,8 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     if (record === null) return null;
     const scope = this.#scope;
     const holder: ReservationHolder = {
-      settle: (method, id, settled, actual) => this.#settleReservation(method, id, scope, settled, actual),
+      settle: (method, id, settled, actual, key) =>
+        this.#settleReservation(method, id, scope, settled, actual, key),
       renew: (id, ttlMs) => this.#renewReservation(id, ttlMs),
     };
     return new HeldReservation(holder, record.id, type, fromUnits(type, units), record.expiresAt);
@@ -289,23 +292,34 @@ export class GovernanceFront extends Front implements GovernanceProvider {
     await super.close();
   }
 
-  /** Settles reservation `id` (`actual` null: a release). */
+  /**
+   * Settles reservation `id` (`actual` null: a release). A keyed commit checks and notes its key in the
+   * ledger under the same lock as it consumes, so that two processes repeating it charge once.
+   */
   #settleReservation(
     method: string,
     id: string,
     scope: string,
     type: BudgetType,
     actual: number | null,
+    key: string | null,
   ): Settlement {
     this.#shared.lifecycle.assertOpen(method);
     const units = actual === null ? null : this.#units(method, type, actual);
-    return this.#run((ledger, _now, alerts) => {
+    return this.#run((ledger, _now, alerts): Settlement => {
       const taken = takeReservation(ledger, id);
-      if (units === null) return { consumed: 0, overrun: 0, expired: taken === null };
+      const expired = taken === null;
+      if (units === null) return { consumed: 0, overrun: 0, expired };
+      if (key !== null && isSettled(ledger, type, key)) {
+        return { consumed: 0, overrun: 0, expired, duplicate: true };
+      }
       const chain = chainOf(ledger, taken?.scope ?? scope, this.#shared.budget);
       const [fits, overrun] = settle(ledger, chain, type, units);
       alerts.push(...crossings(ledger, chain, type));
-      return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired: taken === null };
+      const settlement = { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+      if (key === null) return settlement;
+      noteSettled(ledger, type, key);
+      return { ...settlement, duplicate: false };
     });
   }
 

@@ -100,6 +100,25 @@ export const BudgetReportSchema = z.object({
 });
 export type BudgetReport = z.infer<typeof BudgetReportSchema>;
 
+/**
+ * How many settled keys a ledger remembers (the most recent; older ones are forgotten, and a commit with
+ * a forgotten key charges again). Sized for the commits of one run that a resumed step may repeat.
+ */
+export const SETTLED_KEYS = 256;
+
+/** The longest settle key, in characters: a run name (128) with its step and index fits well. */
+export const SETTLED_KEY_MAX_LENGTH = 256;
+
+/** Options of {@link Reservation.commit}. */
+export interface CommitOptions {
+  /**
+   * Makes the commit idempotent: a commit whose key was already settled for the reservation's budget type
+   * in the same ledger (among the last {@link SETTLED_KEYS}) consumes nothing, releases its reservation and
+   * reports `duplicate: true`. A non-empty string of at most {@link SETTLED_KEY_MAX_LENGTH} characters.
+   */
+  key?: string;
+}
+
 /** How a reservation was settled. */
 export interface Settlement {
   /** What was consumed, in the type's unit (0 for a release). */
@@ -111,6 +130,11 @@ export interface Settlement {
    * `reset()`: a commit then consumes what fits of `actual` on its own, the rest an overrun.
    */
   expired: boolean;
+  /**
+   * Present on a keyed commit: true when its key had been settled already, so nothing was consumed
+   * (`consumed` and `overrun` 0) and the reservation was released.
+   */
+  duplicate?: boolean;
 }
 
 /**
@@ -124,8 +148,11 @@ export interface Reservation {
   readonly type: BudgetType;
   /** The amount held, in the type's unit, as rounded up by the ledger. */
   readonly amount: number;
-  /** Settles the reservation at `actual` (see {@link Settlement}); settling twice is a `ConflictError`. */
-  commit(actual: number): Settlement;
+  /**
+   * Settles the reservation at `actual` (see {@link Settlement}); settling twice is a `ConflictError`.
+   * With a `key` (see {@link CommitOptions}), a commit repeated after a crash charges once.
+   */
+  commit(actual: number, options?: CommitOptions): Settlement;
   /** Returns the reservation whole, recording `reason`; settling twice is a `ConflictError`. */
   release(reason: string): Settlement;
   /** Pushes the expiry to `ttlMs` (default: the provider's) from now; false when it is already gone. */

@@ -1,5 +1,11 @@
 import { ConflictError, z } from '@omega/core';
-import { BUDGET_TYPES, type BudgetType, PeriodSchema } from './index.js';
+import {
+  BUDGET_TYPES,
+  type BudgetType,
+  PeriodSchema,
+  SETTLED_KEY_MAX_LENGTH,
+  SETTLED_KEYS,
+} from './index.js';
 
 /*
  * A ledger: the budget of one name, as one document, changed only by a read-modify-write under the
@@ -76,6 +82,12 @@ const ReservationRecordSchema = z.discriminatedUnion('kind', [HoldSchema, LeaseS
 export type ReservationRecord = z.infer<typeof ReservationRecordSchema>;
 export type LeaseRecord = z.infer<typeof LeaseSchema>;
 
+/** The key of a keyed commit, settled for one budget type. */
+const SettledKeySchema = z
+  .object({ type: z.enum(BUDGET_TYPES), key: z.string().min(1).max(SETTLED_KEY_MAX_LENGTH) })
+  .strict();
+export type SettledKey = z.infer<typeof SettledKeySchema>;
+
 /** The body of a ledger document. */
 export const LedgerSchema = z
   .object({
@@ -87,6 +99,12 @@ export const LedgerSchema = z
       message: 'the root scope is missing',
     }),
     reservations: z.array(ReservationRecordSchema),
+    /**
+     * The keys of the last {@link SETTLED_KEYS} keyed commits, oldest first, kept across resets and
+     * periods (a repeated commit must not charge again because the budget was reset in between). Ledgers
+     * written before keyed commits have none.
+     */
+    settledKeys: z.array(SettledKeySchema).default([]),
   })
   .strict();
 export type Ledger = z.infer<typeof LedgerSchema>;
@@ -124,7 +142,21 @@ export function newLedger(
     periodStart: period === null ? 0 : periodStart(period, now),
     scopes: { [ROOT]: newScope(null, limits) },
     reservations: [],
+    settledKeys: [],
   };
+}
+
+/** Whether a commit of `type` with `key` was settled already (among the keys the ledger remembers). */
+export function isSettled(ledger: Ledger, type: BudgetType, key: string): boolean {
+  return ledger.settledKeys.some((settled) => settled.key === key && settled.type === type);
+}
+
+/**
+ * Remembers `key` as settled for `type`, forgetting the oldest keys beyond {@link SETTLED_KEYS}. The array
+ * is replaced, never changed in place: `encodeLedger` keeps the text of each array it encoded.
+ */
+export function noteSettled(ledger: Ledger, type: BudgetType, key: string): void {
+  ledger.settledKeys = [...ledger.settledKeys, { type, key }].slice(-SETTLED_KEYS);
 }
 
 /** The start (UTC) of the calendar period containing `now`: midnight, Monday midnight, the 1st. */

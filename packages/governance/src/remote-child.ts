@@ -9,6 +9,7 @@ import type {
   Limits,
   Profile,
   Reservation,
+  Settlement,
 } from './index.js';
 import { LimitsSchema } from './index.js';
 import type { Crossing } from './ledger.js';
@@ -28,6 +29,10 @@ export interface ChildHost {
   /** The client's clock, with its reservations swept and its period rolled to it. */
   now(): number;
   readonly scopes: ChildScopes;
+  /** Whether a commit of `type` with `key` was settled, as the client's own keyed commits check. */
+  isSettled(type: BudgetType, key: string): boolean;
+  /** Notes `key` settled for `type`, as the client's own keyed commits do. */
+  noteSettled(type: BudgetType, key: string): void;
   readonly profile: Profile;
   readonly caps: CapabilityMatcher;
   readonly ttlMs: number;
@@ -122,14 +127,25 @@ export class RemoteChildGovernance implements GovernanceProvider {
     if (held === null) return null;
     return new HeldReservation(
       {
-        settle: (method, id, settled, actual) => {
+        settle: (method, id, settled, actual, key): Settlement => {
           host.assertReady(method);
           const units = actual === null ? null : host.units(method, settled, actual);
           const now = host.now();
           const crossed: Crossing[] = [];
-          const { fits, overrun, expired } = host.scopes.settle(id, scope, settled, units, now, crossed);
+          // A duplicate keyed commit only releases its reservation: the scopes see a release.
+          const duplicate = units !== null && key !== null && host.isSettled(settled, key);
+          const charged = duplicate ? null : units;
+          const { fits, overrun, expired } = host.scopes.settle(id, scope, settled, charged, now, crossed);
           host.emit(crossed, now);
-          return { consumed: fromUnits(settled, fits), overrun: fromUnits(settled, overrun), expired };
+          if (duplicate) return { consumed: 0, overrun: 0, expired, duplicate };
+          const settlement = {
+            consumed: fromUnits(settled, fits),
+            overrun: fromUnits(settled, overrun),
+            expired,
+          };
+          if (key === null || units === null) return settlement;
+          host.noteSettled(settled, key);
+          return { ...settlement, duplicate: false };
         },
         renew: (id, ttlMs) => {
           host.assertReady('renew');

@@ -20,6 +20,7 @@ import {
   type Period,
   type Profile,
   type Reservation,
+  SETTLED_KEYS,
   type Settlement,
 } from './index.js';
 import { type LeaseOutcome, type LeaseState, syncLease } from './leases.js';
@@ -28,14 +29,17 @@ import {
   type Crossing,
   chainOf,
   crossings,
+  isSettled,
   type Ledger,
   newLedger,
+  noteSettled,
   periodStart,
   prepare,
   ROOT,
   reservedOf,
   resetScope,
   roll,
+  type SettledKey,
 } from './ledger.js';
 import {
   adoptOrRefuse,
@@ -154,6 +158,11 @@ const fresh = (): Local => ({
  *
  * `child(limits)` scopes are this client's alone, kept in its memory: their use is paid from its lease and
  * reported as its own, so the shared ledger never holds them and other clients do not see them.
+ *
+ * Keyed commits (`commit(actual, { key })`, its children's too) are checked against this client's own keyed
+ * commits and the ledger's keys as of its last sync, and written to the ledger with the use they reported,
+ * in the same write, at its next sync or `close()`: a key settled by another client since this one's last
+ * sync is not known to it, so two clients committing one key between their syncs both charge it.
  */
 export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implements GovernanceProvider {
   /** Where and how ledgers are stored in a store: `governance/<budget>`, format `omega.budget`. */
@@ -175,6 +184,10 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     iterations: fresh(),
   };
   readonly #carves = new Map<string, Carve>();
+  /** Keys of commits settled locally, not yet written to the ledger, oldest first. */
+  #pendingKeys: SettledKey[] = [];
+  /** Keys a sync in flight is writing: still unknown to the snapshot, already gone from the pending. */
+  #writingKeys: SettledKey[] = [];
   #host: ChildHost | null = null;
   #snapshot: Ledger | null = null;
   #opened = false;
@@ -364,7 +377,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     this.#carves.set(id, { type, units: limited ? units : 0, expiresAt });
     this.#refillIfLow(local);
     const holder: ReservationHolder = {
-      settle: (method, carved, settled, actual) => this.#settleCarve(method, carved, settled, actual),
+      settle: (method, carved, settled, actual, key) =>
+        this.#settleCarve(method, carved, settled, actual, key),
       renew: (carved, ttlMs) => this.#renewCarve(carved, ttlMs),
     };
     return new HeldReservation(holder, id, type, fromUnits(type, units), expiresAt);
@@ -410,8 +424,14 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     }
   }
 
-  /** Settles local reservation `id` (`actual` null: a release). */
-  #settleCarve(method: string, id: string, type: BudgetType, actual: number | null): Settlement {
+  /** Settles local reservation `id` (`actual` null: a release; `key`: a keyed commit's, see the class). */
+  #settleCarve(
+    method: string,
+    id: string,
+    type: BudgetType,
+    actual: number | null,
+    key: string | null,
+  ): Settlement {
     this.lifecycle.assertOpen(method);
     const units = actual === null ? null : this.#units(method, type, actual);
     const now = this.timestamp(this.#budget);
@@ -426,11 +446,31 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
     }
     const expired = carve === undefined;
     if (units === null) return { consumed: 0, overrun: 0, expired };
+    if (key !== null && this.#isSettled(type, key))
+      return { consumed: 0, overrun: 0, expired, duplicate: true };
     // The lease pays what it can: a commit never waits for the ledger, so what it cannot pay is an overrun.
     const fits = this.#limit(type) === null ? units : Math.min(units, local.held);
     const overrun = units - fits;
     this.#settleRoot(type, fits, overrun);
-    return { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+    const settlement = { consumed: fromUnits(type, fits), overrun: fromUnits(type, overrun), expired };
+    if (key === null) return settlement;
+    this.#noteSettled(type, key);
+    return { ...settlement, duplicate: false };
+  }
+
+  /** Whether a commit of `type` with `key` was settled: by this client, or in the ledger as of its last sync. */
+  #isSettled(type: BudgetType, key: string): boolean {
+    const same = (settled: SettledKey) => settled.key === key && settled.type === type;
+    return (
+      this.#pendingKeys.some(same) || this.#writingKeys.some(same) || isSettled(this.#snapshot!, type, key)
+    );
+  }
+
+  /** Notes `key` settled, for the next sync to write; as the ledger, it remembers the last SETTLED_KEYS. */
+  #noteSettled(type: BudgetType, key: string): void {
+    this.#pendingKeys.push({ type, key });
+    const excess = this.#pendingKeys.length - SETTLED_KEYS;
+    if (excess > 0) this.#pendingKeys.splice(0, excess);
   }
 
   /** Consumes `fits` (known to fit in the lease) and records `overrun`, as a commit does. */
@@ -469,6 +509,8 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
         return now;
       },
       scopes,
+      isSettled: (type, key) => this.#isSettled(type, key),
+      noteSettled: (type, key) => this.#noteSettled(type, key),
       profile: this.#profile,
       caps: this.#caps,
       ttlMs: this.#checked.ttlMs,
@@ -782,9 +824,16 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
         if (outcome.delta < 0) local.held += outcome.delta;
         crossed.push(...crossings(ledger, chain, type));
       }
+      // The keys go with the use their commits reported, in the same write.
+      const keys = this.#pendingKeys;
+      this.#pendingKeys = [];
+      this.#writingKeys = keys;
+      for (const { type, key } of keys) if (!isSettled(ledger, type, key)) noteSettled(ledger, type, key);
       try {
         await this.documents.write(budget, { updatedAt: now }, encodeLedger(ledger), { fence });
       } catch (error) {
+        this.#writingKeys = [];
+        this.#pendingKeys = [...keys, ...this.#pendingKeys].slice(-SETTLED_KEYS);
         const reset = this.#resets !== resets;
         const rolled = this.#periodStart !== period;
         for (const { local, outcome, state, returned, marks, limited } of taken.values()) {
@@ -814,6 +863,7 @@ export class RemoteGovernanceProvider extends DocumentFront<LedgerHeader> implem
       written = ledger;
     });
     this.#snapshot = written;
+    this.#writingKeys = [];
     if (crossed.length > 0) {
       const alerts = crossed.map(({ scope, type, threshold }) => ({
         type,

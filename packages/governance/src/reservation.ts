@@ -1,13 +1,25 @@
 import { ConflictError, InvalidArgumentError } from '@omega/core';
-import type { BudgetType, Reservation, Settlement } from './index.js';
+import {
+  type BudgetType,
+  type CommitOptions,
+  type Reservation,
+  SETTLED_KEY_MAX_LENGTH,
+  type Settlement,
+} from './index.js';
 import { KIND } from './rules.js';
 
 /**
  * What settles a reservation: a front's ledger, or the remote client whose lease it was carved from.
- * `actual` null is a release.
+ * `actual` null is a release; `key` (a commit's, checked) null is an unkeyed commit.
  */
 export interface ReservationHolder {
-  settle(method: 'commit' | 'release', id: string, type: BudgetType, actual: number | null): Settlement;
+  settle(
+    method: 'commit' | 'release',
+    id: string,
+    type: BudgetType,
+    actual: number | null,
+    key: string | null,
+  ): Settlement;
   renew(id: string, ttlMs: number | undefined): number | null;
 }
 
@@ -32,9 +44,10 @@ export class HeldReservation implements Reservation {
     return this.#expiresAt;
   }
 
-  commit(actual: number): Settlement {
+  commit(actual: number, options?: CommitOptions): Settlement {
     this.#assertUnsettled('commit');
-    const settlement = this.#holder.settle('commit', this.id, this.type, actual);
+    const key = this.#key(options);
+    const settlement = this.#holder.settle('commit', this.id, this.type, actual, key);
     this.#settled = true;
     return settlement;
   }
@@ -46,7 +59,7 @@ export class HeldReservation implements Reservation {
         details: { kind: KIND, reservation: this.id, option: 'reason', value: reason },
       });
     }
-    const settlement = this.#holder.settle('release', this.id, this.type, null);
+    const settlement = this.#holder.settle('release', this.id, this.type, null, null);
     this.#settled = true;
     return settlement;
   }
@@ -57,6 +70,26 @@ export class HeldReservation implements Reservation {
     if (expiresAt === null) return false;
     this.#expiresAt = expiresAt;
     return true;
+  }
+
+  /** The commit's key, checked (null: none); a bad one leaves the reservation held. */
+  #key(options: CommitOptions | undefined): string | null {
+    if (options === undefined) return null;
+    const details = { kind: KIND, reservation: this.id, option: 'options', value: options };
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidArgumentError(`commit of reservation ${this.id}: options must be an object`, {
+        details,
+      });
+    }
+    const { key } = options;
+    if (key === undefined) return null;
+    if (typeof key !== 'string' || key.length === 0 || key.length > SETTLED_KEY_MAX_LENGTH) {
+      throw new InvalidArgumentError(
+        `commit of reservation ${this.id}: key must be a string of 1 to ${SETTLED_KEY_MAX_LENGTH} characters`,
+        { details: { ...details, option: 'key', value: typeof key === 'string' ? key.slice(0, 40) : key } },
+      );
+    }
+    return key;
   }
 
   #assertUnsettled(method: string): void {

@@ -68,6 +68,53 @@ describe('FilesystemGovernanceProvider', () => {
     thrownBy(() => held.commit(1), 'CLOSED');
   });
 
+  it('remembers keyed commits across a reopen and between providers of one root', async () => {
+    const first = open();
+    expect(first.reserve('tokens', 10)!.commit(10, { key: 'run-1:0:0' }).duplicate).toBe(false);
+    await first.close();
+    const second = open();
+    const third = open();
+    expect(second.reserve('tokens', 10)!.commit(10, { key: 'run-1:0:0' })).toEqual({
+      consumed: 0,
+      overrun: 0,
+      expired: false,
+      duplicate: true,
+    });
+    expect(third.reserve('tokens', 10)!.commit(7, { key: 'run-1:1:0' }).duplicate).toBe(false);
+    expect(second.reserve('tokens', 10)!.commit(7, { key: 'run-1:1:0' }).duplicate).toBe(true);
+    expect(open({ budget: 'other' }).reserve('tokens', 10)!.commit(7, { key: 'run-1:1:0' }).duplicate).toBe(
+      false,
+    );
+    expect(third.report()).toMatchObject({ consumed: { tokens: 17 }, reserved: { tokens: 0 } });
+    const { body } = await readFramedText(ledgerFile());
+    expect(JSON.parse(body).settledKeys).toEqual([
+      { type: 'tokens', key: 'run-1:0:0' },
+      { type: 'tokens', key: 'run-1:1:0' },
+    ]);
+  });
+
+  it('opens a ledger written before keyed commits, and refuses damaged keys as corrupt', async () => {
+    open().consumeBudget('tokens', 10);
+    await editFramedFile(ledgerFile(), ({ header, body }) => {
+      const ledger = JSON.parse(body);
+      delete ledger.settledKeys;
+      return { header, body: JSON.stringify(ledger) };
+    });
+    const older = open();
+    expect(older.reserve('tokens', 5)!.commit(5, { key: 'k' }).duplicate).toBe(false);
+    expect(older.reserve('tokens', 5)!.commit(5, { key: 'k' }).duplicate).toBe(true);
+    expect(older.report().consumed.tokens).toBe(15);
+    for (const damaged of [{ type: 'tokens', key: '' }, { type: 'money', key: 'k' }, { key: 'k' }, 'k']) {
+      await editFramedFile(ledgerFile(), ({ header, body }) => ({
+        header,
+        body: JSON.stringify({ ...JSON.parse(body), settledKeys: [damaged] }),
+      }));
+      const error = thrownBy(() => open().report(), 'CORRUPT_DATA');
+      expect(error.details).toMatchObject({ kind: 'budget', name: 'run', file: ledgerFile() });
+      expect(String(error.details.path)).toContain('settledKeys');
+    }
+  });
+
   it("refuses to open a ledger with other limits unless the caller adopts the ledger's", async () => {
     open().consumeBudget('tokens', 10);
     const other = open({ profile: profile({ tokens: 200, cost: 1 }) });

@@ -59,6 +59,30 @@ describe('FilesystemGovernanceProvider across processes', () => {
     // 8 processes over 50 ledgers: about 20 s on an idle 2-core machine, and three times that on a busy one.
   }, 180_000);
 
+  it('charges each key once: 4 processes committing the same 200 keys in different orders', async () => {
+    const { dir, remove } = await tempDir('omega-governance-');
+    try {
+      const children = Array.from({ length: 4 }, (_, index) =>
+        spawnChild(fixture('keyed-committer.mjs'), [dir, String(index), '200']),
+      );
+      for (const child of children) expect(await child.nextLine()).toBe('ready');
+      for (const child of children) child.child.stdin.end('go\n');
+      const exits = await Promise.all(children.map((child) => child.exited));
+      for (const exit of exits) expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+      const charged = children.flatMap((child) => JSON.parse(child.lines[1]!) as number[]);
+      expect(charged.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, key) => key));
+      const ledger = new FilesystemGovernanceProvider({
+        root: dir,
+        budget: 'keyed',
+        profile: { name: 'shared', caps: [], budget: { tokens: 1_000_000 } },
+      });
+      expect(ledger.report()).toMatchObject({ consumed: { tokens: 200 }, reserved: { tokens: 0 } });
+      await ledger.close();
+    } finally {
+      await remove();
+    }
+  }, 120_000);
+
   for (const [title, ownerState, ttlMs] of [
     ['a dead owner is seen dead: freed at the next operation', undefined, 60_000],
     ['an owner that cannot be checked: freed once the expiry passed', () => 'unknown' as const, 1_500],

@@ -460,6 +460,87 @@ describe('RemoteGovernanceProvider', () => {
     thrownBy(() => child.child({}), 'CLOSED');
   });
 
+  it('shares keyed commits through the ledger: written at the next sync, seen by other clients after theirs', async () => {
+    const a = await client({ leaseSize: 0.05 });
+    const b = await client({ leaseSize: 0.05 });
+    const watcher = observer();
+    const commit = (provider: { reserve: RemoteGovernanceProvider['reserve'] }, key: string) =>
+      provider.reserve('tokens', 10)!.commit(10, { key });
+    expect(commit(a, 'k1').duplicate).toBe(false);
+    expect(commit(a, 'k1').duplicate).toBe(true);
+    // Until a syncs, neither the ledger nor b knows k1: a commit of it elsewhere charges again.
+    expect(commit(b, 'k1').duplicate).toBe(false);
+    expect(commit(a, 'k2').duplicate).toBe(false);
+    await a.sync();
+    await b.sync();
+    expect(commit(b, 'k2').duplicate).toBe(true);
+    expect(commit(watcher, 'k2').duplicate).toBe(true);
+    expect(commit(watcher, 'k3').duplicate).toBe(false);
+    await a.sync();
+    expect(commit(a, 'k3').duplicate).toBe(true);
+    // A closing client writes its keys with its last report; a new client reads them at ready().
+    expect(commit(a, 'k4').duplicate).toBe(false);
+    await a.close();
+    const c = await client({ leaseSize: 0.05 });
+    expect(commit(c, 'k4').duplicate).toBe(true);
+    await b.sync();
+    await c.sync();
+    // k1 twice (a before its sync, b), k2, k3 and k4 once.
+    expect(watcher.report().consumed.tokens).toBe(50);
+  });
+
+  it('keeps the keys a sync is writing known while it writes, and again when the write fails', async () => {
+    let failures = 0;
+    let gate: Promise<void> | null = null;
+    let writing: () => void = () => undefined;
+    // The store's document port, whose writes wait for `gate` when set and whose next `failures` fail.
+    const faulty = new Proxy(store, {
+      get(target, key) {
+        if (key !== 'documents') return Reflect.get(target, key, target);
+        return (spec: Parameters<MemoryStore['documents']>[0]) => {
+          const port = target.documents(spec);
+          return new Proxy(port, {
+            get(inner, name) {
+              const value = Reflect.get(inner, name, inner);
+              if (name !== 'write') return typeof value === 'function' ? value.bind(inner) : value;
+              return async (...args: Parameters<typeof port.write>) => {
+                writing();
+                if (gate !== null) await gate;
+                if (failures > 0) {
+                  failures -= 1;
+                  throw new Error('injected write failure');
+                }
+                return inner.write(...args);
+              };
+            },
+          });
+        };
+      },
+    });
+    const a = await client({ store: faulty, leaseSize: 0.05 });
+    const watcher = observer();
+    expect(a.reserve('tokens', 5)!.commit(5, { key: 'in-flight' }).duplicate).toBe(false);
+    let open: () => void = () => undefined;
+    gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const started = new Promise<void>((resolve) => {
+      writing = resolve;
+    });
+    const sync = a.sync();
+    await started;
+    expect(a.reserve('tokens', 5)!.commit(5, { key: 'in-flight' }).duplicate).toBe(true);
+    failures = 1;
+    open();
+    await expect(sync).rejects.toThrow('injected write failure');
+    gate = null;
+    expect(a.reserve('tokens', 5)!.commit(5, { key: 'in-flight' }).duplicate).toBe(true);
+    expect(watcher.reserve('tokens', 5)!.commit(5, { key: 'in-flight' }).duplicate).toBe(false);
+    await a.sync();
+    expect(watcher.reserve('tokens', 5)!.commit(5, { key: 'in-flight' }).duplicate).toBe(true);
+    expect(watcher.report().consumed.tokens).toBe(10);
+  });
+
   it('opens a ledger written before leases existed (no forfeited counts), and refuses other limits', async () => {
     const { dir, remove } = await tempDir('omega-governance-remote-');
     // A filesystem store, whose reads are validated: a memory store only holds what this version wrote.
@@ -472,6 +553,7 @@ describe('RemoteGovernanceProvider', () => {
       const stored = documents.read('shared')!;
       const body = JSON.parse(stored.body);
       delete body.scopes.root.forfeited;
+      delete body.settledKeys;
       documents.write('shared', stored.header, JSON.stringify(body));
       const remote = new RemoteGovernanceProvider({
         store: disk,

@@ -1,8 +1,13 @@
-// The `omega` command line: its usage, on stderr, with the usage-error exit code.
-const USAGE = `usage: omega <command> [options]
+import { processPrompter } from './cli/confirm.js';
+import { main } from './cli/main.js';
 
-Inspects and repairs an Omega store (default root: .omega).
-`;
+// The `omega` binary: the words after `omega`, this process's terminal, and a signal that Ctrl-C (or a
+// SIGTERM) aborts, so a followed tail ends cleanly with exit 0 instead of being killed mid-write.
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 
-process.stderr.write(USAGE);
-process.exitCode = 2;
+process.exitCode = await main(process.argv.slice(2), {
+  terminal: { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  prompter: processPrompter(),
+  signal: stop.signal,
+});

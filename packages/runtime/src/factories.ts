@@ -42,16 +42,14 @@ function governance({ backing, options }: FamilyContext): Families['governance']
   if (backing.kind === 'postgres' || (backing.kind === 'store' && backing.sync !== backing.store)) {
     return new RemoteGovernanceProvider({ ...common, store: backing.store });
   }
-  // On disk, reservations name this process so one left by a killed process is released by the next.
-  const owner =
-    backing.kind === 'filesystem'
-      ? (({ pid, start, pidNs, timeNs, boot, host }) => ({ pid, start, pidNs, timeNs, boot, host }))(
-          thisProcess(),
-        )
-      : undefined;
+  if (backing.kind !== 'filesystem')
+    return new GovernanceFront(backing.sync, common, label(backing, 'Governance'));
+  // On disk, reservations name this process, so one left by a killed process is released by the next.
+  const { pid, start, pidNs, timeNs, boot, host } = thisProcess();
+  const owner = { pid, start, pidNs, timeNs, boot, host };
   return new GovernanceFront(
     backing.sync,
-    owner === undefined ? common : { ...common, owner, ownerState: holderState },
+    { ...common, owner, ownerState: holderState },
     label(backing, 'Governance'),
   );
 }

@@ -1,9 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { ArtifactFront } from '@omega/artifact/front';
-import { ClosedError, emptyState, InvalidArgumentError, isOmegaError } from '@omega/core';
+import {
+  ClosedError,
+  emptyState,
+  InvalidArgumentError,
+  isOmegaError,
+  MemoryStore,
+  type Store,
+} from '@omega/core';
 import { EffectsFront } from '@omega/effects/front';
 import { ExpertFront } from '@omega/expert/front';
-import { GovernanceFront } from '@omega/governance/front';
+import { GovernanceFront, RemoteGovernanceProvider } from '@omega/governance/front';
 import { LogicFront } from '@omega/logic/front';
 import { ProvenanceFront } from '@omega/provenance/front';
 import { ReceiptFront } from '@omega/receipt/front';
@@ -100,6 +107,38 @@ describe('createRuntime', () => {
     await runtime.close();
     expect(await session.exists('s1')).toBe(true);
     await session.close();
+  });
+
+  test('a given store serves every asynchronous family and stays open after close', async () => {
+    const store = new MemoryStore();
+    {
+      await using runtime = await createRuntime({ store });
+      expect(runtime.root).toBeUndefined();
+      await runtime.session.save('s1', { state: emptyState(), meta: { n: 2 } });
+      runtime.logic.assertFact('(likes ada tea)');
+    }
+    await using sessions = new SessionFront(store);
+    expect((await sessions.load('s1'))?.meta).toEqual({ n: 2 });
+    await using runtime = await createRuntime({ store });
+    expect(runtime.logic.ask('(likes ada tea)')).toBe(true);
+    await store.close();
+  });
+
+  test('over a store without synchronous faces, governance is a remote client and logic is in memory', async () => {
+    const inner = new MemoryStore();
+    const store: Store = {
+      documents: (spec) => inner.documents(spec),
+      log: (spec) => inner.log(spec),
+      blobs: (spec) => inner.blobs(spec),
+      close: () => inner.close(),
+    };
+    await using runtime = await createRuntime({ store, budget: { tokens: 1000 } });
+    expect(runtime.governance).toBeInstanceOf(RemoteGovernanceProvider);
+    expect(runtime.governance.consumeBudget('tokens', 30)).toBe(true);
+    expect(runtime.governance.remaining('tokens')).toBeLessThanOrEqual(970);
+    runtime.logic.assertFact('(likes ada tea)');
+    expect(runtime.logic.ask('(likes ada tea)')).toBe(true);
+    await inner.close();
   });
 
   test('closes the families it made in reverse order of creation, once', async () => {

@@ -1,0 +1,99 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { NotFoundError } from '@omega/core';
+import type { Expert } from '@omega/expert';
+import { type Command, type CommandContext, EXIT, type Group, stringOption } from './command.js';
+import { clip } from './output.js';
+import { EXPERTS_FOLDER, type StoreRoot, withStore } from './store.js';
+
+const DIR_OPTION = {
+  dir: {
+    type: 'string',
+    value: 'dir',
+    description: `the folder of expert files (default <root>/${EXPERTS_FOLDER} if any, else the built-in roles)`,
+  },
+} as const;
+
+/** The folder `--dir`, else `<root>/experts` when there is one, else none (the built-in roles). */
+async function folderOf(ctx: CommandContext): Promise<string | undefined> {
+  const dir = stringOption(ctx, 'dir');
+  if (dir !== undefined) return resolve(dir);
+  const inRoot = join(ctx.root, EXPERTS_FOLDER);
+  return (await stat(inRoot).catch(() => null))?.isDirectory() === true ? inRoot : undefined;
+}
+
+async function open(ctx: CommandContext, store: StoreRoot) {
+  return store.experts(await folderOf(ctx));
+}
+
+const ls: Command = {
+  name: 'ls',
+  summary: 'list the experts of the folder (name, model, tags, description)',
+  args: '',
+  min: 0,
+  max: 0,
+  options: DIR_OPTION,
+  example: 'omega experts ls --dir .claude/agents',
+  run: (ctx) =>
+    withStore(ctx, async (store) => {
+      const list = (await open(ctx, store)).list();
+      if (ctx.json) ctx.out.json(list);
+      else {
+        ctx.out.table<Expert>(
+          [
+            { title: 'NAME', cell: (e) => e.name },
+            { title: 'MODEL', cell: (e) => e.model ?? '-' },
+            { title: 'TAGS', cell: (e) => (e.tags ?? []).join(',') || '-' },
+            { title: 'DESCRIPTION', cell: (e) => clip(e.description, 60) },
+          ],
+          list,
+          'no experts',
+        );
+      }
+      return EXIT.ok;
+    }),
+};
+
+const show: Command = {
+  name: 'show',
+  summary: 'print one expert: its fields and instructions',
+  args: '<name>',
+  min: 1,
+  max: 1,
+  options: DIR_OPTION,
+  example: 'omega experts show reviewer',
+  run: (ctx) =>
+    withStore(ctx, async (store) => {
+      const name = ctx.args[0] as string;
+      const expert = (await open(ctx, store)).get(name);
+      if (expert === undefined) {
+        throw new NotFoundError(`no expert "${name}" in ${(await folderOf(ctx)) ?? 'the built-in roles'}`, {
+          details: { kind: 'expert', name },
+        });
+      }
+      if (ctx.json) {
+        ctx.out.json(expert);
+        return EXIT.ok;
+      }
+      ctx.out.fields([
+        ['name', expert.name],
+        ['description', expert.description],
+        ['model', expert.model ?? '-'],
+        ['temperature', expert.temperature === undefined ? '-' : String(expert.temperature)],
+        ['tools', (expert.tools ?? []).join(', ') || '-'],
+        ['caps', (expert.caps ?? []).join(', ') || '-'],
+        ['tags', (expert.tags ?? []).join(', ') || '-'],
+        ['domain', expert.domain ?? '-'],
+      ]);
+      ctx.out.line();
+      ctx.out.line(expert.instructions);
+      return EXIT.ok;
+    }),
+};
+
+/** `omega experts ls|show`. */
+export const experts: Group = {
+  name: 'experts',
+  summary: 'expert roles (Markdown files)',
+  commands: [ls, show],
+};
