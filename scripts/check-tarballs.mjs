@@ -7,15 +7,20 @@
 // `MemoryXProvider`, `FilesystemXProvider({ root })`, `MockXProvider`, `describeXProvider`, or the names a
 // family's `"omega"` manifest field gives: `classes`, `interface`, `rootOption`), from the family's
 // own subpaths and from @omega/providers; every name @omega/providers re-exports is the very value of its
-// family (one copy of each package installed). scripts/pack-fixtures/use.* add hand-written scenarios.
+// family (one copy of each package installed). scripts/pack-fixtures/use.* and runtime.* add hand-written
+// scenarios. The consumer first installs everything but @omega/postgres (the runtime's optional peer): the
+// runtime must work without it and bring no pg driver, and its `omega` bin runs `omega doctor` on the
+// example's store; then @omega/postgres is added and every subpath checked.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { families, REPO, workspacePackages } from './families.mjs';
 import { providerEntries, specifierOf } from './providers.mjs';
 
 const PROVIDERS = '@omega/providers';
+const RUNTIME = '@omega/runtime';
+const POSTGRES = '@omega/postgres';
 const work = mkdtempSync(path.join(tmpdir(), 'omega-pack-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -174,15 +179,34 @@ function fixtures(subpaths, familyList, hasProviders) {
   };
 }
 
+/**
+ * The installed `omega` bin: its help, then `omega doctor` on the store the repository's example leaves (run
+ * here from the workspace, in a folder of its own), which must find nothing corrupt.
+ */
+function checkCli(project) {
+  const store = path.join(work, 'example-store');
+  execFileSync('pnpm', ['--silent', '--filter', '@omega/example-agent-run', 'example'], {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, OMEGA_ROOT: store },
+  });
+  const npx = (...args) => run('npx', ['--no-install', 'omega', ...args], project);
+  if (!npx('--help').includes('doctor')) throw new Error('check-tarballs: `npx omega --help` names no doctor');
+  const doctor = npx('doctor', '--root', store);
+  console.log(`npx omega doctor on the example's store: ${doctor.trim().split('\n').pop()}`);
+}
+
 try {
   const packages = workspacePackages().filter(({ manifest }) => !manifest.private);
   const familyList = families();
   const hasProviders = packages.some(({ manifest }) => manifest.name === PROVIDERS);
 
-  const tarballs = packages.map(({ dir }) => {
-    const out = run('pnpm', ['pack', '--pack-destination', work], dir).trim().split('\n').pop();
-    return path.resolve(dir, out);
-  });
+  const tarballs = new Map(
+    packages.map(({ dir, manifest }) => {
+      const out = run('pnpm', ['pack', '--pack-destination', work], dir).trim().split('\n').pop();
+      return [manifest.name, path.resolve(dir, out)];
+    }),
+  );
 
   const project = path.join(work, 'consumer');
   cpSync(path.join(REPO, 'scripts', 'pack-fixtures'), project, { recursive: true });
@@ -195,20 +219,22 @@ try {
   const vitestVersion = JSON.parse(
     readFileSync(path.join(REPO, 'node_modules/vitest/package.json'), 'utf8'),
   ).version;
-  run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...tarballs,
-      `typescript@${tsVersion}`,
-      '@types/node@20',
-      `vitest@${vitestVersion}`,
-    ],
-    project,
+  const install = (...specs) =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], project);
+  // First without @omega/postgres, as a user who never asked for PostgreSQL installs: the runtime, its
+  // optional peer left out, must work and must not bring the driver.
+  install(
+    ...[...tarballs].filter(([name]) => name !== POSTGRES).map(([, file]) => file),
+    `typescript@${tsVersion}`,
+    '@types/node@20',
+    `vitest@${vitestVersion}`,
   );
+  if (existsSync(path.join(project, 'node_modules', 'pg'))) {
+    throw new Error(`check-tarballs: installing ${RUNTIME} without ${POSTGRES} brought the pg driver`);
+  }
+  process.stdout.write(run('node', ['runtime.mjs'], project));
+  checkCli(project);
+  if (tarballs.has(POSTGRES)) install(tarballs.get(POSTGRES));
   process.stdout.write(run('node', ['all.mjs'], project));
   process.stdout.write(run('node', ['all.cjs'], project));
   process.stdout.write(run('node', ['use.mjs'], project));
@@ -228,7 +254,7 @@ try {
     throw new Error('check-tarballs: the consumer project does not type-check');
   }
   console.log(
-    `check-tarballs: ${tarballs.length} tarballs install; every subpath of ${familyList.length} families, ` +
+    `check-tarballs: ${tarballs.size} tarballs install; every subpath of ${familyList.length} families, ` +
       `${PROVIDERS} and @omega/core imports, requires and type-checks`,
   );
 } finally {
