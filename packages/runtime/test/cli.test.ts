@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertBuilt, createTempDir, removeTempDir } from '@omega/test-kit';
@@ -445,6 +446,19 @@ describe('omega artifacts, logic, streams, experts, audit', () => {
       1,
     );
     expect((await omegaInProcess(['experts', 'show', 'nobody', '--root', root])).code).toBe(1);
+    // Experts live in their folder: no store is needed at --root.
+    const elsewhere = await omegaInProcess([
+      'experts',
+      'ls',
+      '--dir',
+      join(root, 'experts'),
+      '--root',
+      join(dir, 'no-store'),
+      '--json',
+    ]);
+    expect(elsewhere.code).toBe(0);
+    expect(json(elsewhere.stdout)).toEqual([expect.objectContaining({ name: 'reviewer' })]);
+    expect(existsSync(join(dir, 'no-store'))).toBe(false);
   });
 
   test('audit ls lists the decisions, deny included; verify passes', async ({ root }) => {

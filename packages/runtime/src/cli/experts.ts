@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NotFoundError } from '@omega/core';
-import type { Expert } from '@omega/expert';
+import type { Expert, ExpertProvider } from '@omega/expert';
+import { openFamily } from '../open-family.js';
 import { type Command, type CommandContext, EXIT, type Group, stringOption } from './command.js';
 import { clip } from './output.js';
-import { EXPERTS_FOLDER, type StoreRoot, withStore } from './store.js';
+import { EXPERTS_FOLDER } from './store.js';
 
 const DIR_OPTION = {
   dir: {
@@ -22,8 +23,21 @@ async function folderOf(ctx: CommandContext): Promise<string | undefined> {
   return (await stat(inRoot).catch(() => null))?.isDirectory() === true ? inRoot : undefined;
 }
 
-async function open(ctx: CommandContext, store: StoreRoot) {
-  return store.experts(await folderOf(ctx));
+/**
+ * Runs `fn` over the experts of {@link folderOf}, closed after. Experts live in their folder, not in the
+ * store, so no store needs to exist at `--root`.
+ */
+async function withExperts<T>(ctx: CommandContext, fn: (experts: ExpertProvider) => Promise<T>): Promise<T> {
+  const folder = await folderOf(ctx);
+  const experts = openFamily('expert', {
+    root: ctx.root,
+    ...(folder === undefined ? {} : { experts: folder }),
+  });
+  try {
+    return await fn(experts);
+  } finally {
+    await experts.close();
+  }
 }
 
 const ls: Command = {
@@ -35,8 +49,8 @@ const ls: Command = {
   options: DIR_OPTION,
   example: 'omega experts ls --dir .claude/agents',
   run: (ctx) =>
-    withStore(ctx, async (store) => {
-      const list = (await open(ctx, store)).list();
+    withExperts(ctx, async (experts) => {
+      const list = experts.list();
       if (ctx.json) ctx.out.json(list);
       else {
         ctx.out.table<Expert>(
@@ -63,9 +77,9 @@ const show: Command = {
   options: DIR_OPTION,
   example: 'omega experts show reviewer',
   run: (ctx) =>
-    withStore(ctx, async (store) => {
+    withExperts(ctx, async (experts) => {
       const name = ctx.args[0] as string;
-      const expert = (await open(ctx, store)).get(name);
+      const expert = experts.get(name);
       if (expert === undefined) {
         throw new NotFoundError(`no expert "${name}" in ${(await folderOf(ctx)) ?? 'the built-in roles'}`, {
           details: { kind: 'expert', name },
