@@ -1,26 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { assertBuilt, createTempDir, removeTempDir, spawnChild } from '@omega/test-kit';
+import { assertBuilt, spawnChild } from '@omega/test-kit';
 import { StreamingTraceProvider } from '@omega/trace/filesystem';
-import { test as base, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { createRuntime } from '../src/index.js';
 import { CLI, cliEnv, omega, type Ran } from './fixtures/cli-run.js';
-import { RUN, writeStore } from './fixtures/cli-store.js';
-
-// Each test gets a store of its own, written through createRuntime, in a fresh temp directory.
-const test = base.extend<{ dir: string; root: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await createTempDir('omega-cli-');
-    await use(dir);
-    await removeTempDir(dir);
-  },
-  root: async ({ dir }, use) => {
-    const root = join(dir, 'store');
-    await writeStore(root);
-    await use(root);
-  },
-});
+import { RUN, storeTest as test } from './fixtures/cli-store.js';
 
 beforeAll(() => assertBuilt(CLI));
 

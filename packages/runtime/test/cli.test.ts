@@ -1,29 +1,25 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertBuilt, createTempDir, removeTempDir } from '@omega/test-kit';
-import { test as base, beforeAll, describe, expect } from 'vitest';
+import { assertBuilt } from '@omega/test-kit';
+import { beforeAll, describe, expect } from 'vitest';
 import { GROUPS } from '../src/cli/main.js';
 import { createRuntime } from '../src/index.js';
 import { CLI, damageFamily, familyFiles, omega, omegaInProcess } from './fixtures/cli-run.js';
-import { RUN, SNAPSHOT, SPAN_ID, STREAM, TRACE_ID, writeRun, writeStore } from './fixtures/cli-store.js';
+import {
+  RUN,
+  SNAPSHOT,
+  SPAN_ID,
+  STREAM,
+  TRACE_ID,
+  storeTest as test,
+  writeRun,
+  writeStore,
+} from './fixtures/cli-store.js';
 
-// Each test gets a store of its own, written through createRuntime, in a fresh temp directory. Each test
-// spawns the built binary at least once (`omega`); its further checks run the CLI's `main` in this process
-// (`omegaInProcess`): the same code, without a Node.js start-up per call.
-const test = base.extend<{ dir: string; root: string }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  dir: async ({}, use) => {
-    const dir = await createTempDir('omega-cli-');
-    await use(dir);
-    await removeTempDir(dir);
-  },
-  root: async ({ dir }, use) => {
-    const root = join(dir, 'store');
-    await writeStore(root);
-    await use(root);
-  },
-});
+// Each test gets a store of its own (`storeTest`). Each test spawns the built binary at least once
+// (`omega`); its further checks run the CLI's `main` in this process (`omegaInProcess`): the same code,
+// without a Node.js start-up per call.
 
 beforeAll(() => assertBuilt(CLI));
 
