@@ -62,6 +62,14 @@ function watchCloses(failing: readonly FamilyName[] = []): FamilyName[] {
   return order;
 }
 
+/** `inner` with its asynchronous faces only, as a network store has them. */
+const asyncFacesOf = (inner: Store): Store => ({
+  documents: (spec) => inner.documents(spec),
+  log: (spec) => inner.log(spec),
+  blobs: (spec) => inner.blobs(spec),
+  close: () => inner.close(),
+});
+
 describe('createRuntime', () => {
   test('holds one provider per family under its name', async () => {
     await using runtime = await createRuntime({ preset: 'memory' });
@@ -126,12 +134,7 @@ describe('createRuntime', () => {
 
   test('over a store without synchronous faces, governance is a remote client and logic is in memory', async () => {
     const inner = new MemoryStore();
-    const store: Store = {
-      documents: (spec) => inner.documents(spec),
-      log: (spec) => inner.log(spec),
-      blobs: (spec) => inner.blobs(spec),
-      close: () => inner.close(),
-    };
+    const store = asyncFacesOf(inner);
     await using runtime = await createRuntime({ store, budget: { tokens: 1000 } });
     expect(runtime.governance).toBeInstanceOf(RemoteGovernanceProvider);
     expect(runtime.governance.consumeBudget('tokens', 30)).toBe(true);
@@ -143,12 +146,7 @@ describe('createRuntime', () => {
 
   test('a remote governance client holds a reservation larger than its default lease when leaseSize allows', async () => {
     const inner = new MemoryStore();
-    const store: Store = {
-      documents: (spec) => inner.documents(spec),
-      log: (spec) => inner.log(spec),
-      blobs: (spec) => inner.blobs(spec),
-      close: () => inner.close(),
-    };
+    const store = asyncFacesOf(inner);
     {
       await using narrow = await createRuntime({ store, budget: { tokens: 1000 }, ledger: 'narrow' });
       expect(narrow.governance.reserve('tokens', 300)).toBeNull();
