@@ -4,7 +4,7 @@
  * export differently. The families come from the family list (scripts/families.mjs) and each family's
  * public entries from its package.json `exports`, so a new family is covered without editing this file.
  * Values are compared in a plain Node process (ESM and CommonJS), types with the TypeScript compiler over
- * the built declarations (.d.ts and .d.cts). The family list is the thirteen families @omega/runtime
+ * the built declarations (.d.ts and .d.cts). The family list holds the thirteen families @omega/runtime
  * composes, and no name @omega/runtime exports means something else in @omega/providers, so a program may
  * import from both.
  */
@@ -153,9 +153,11 @@ describe('the family list', () => {
     for (const family of FAMILIES) expect(family.manifest.omega?.entries).toBe('family');
   });
 
-  it('holds the thirteen families the runtime composes, and no other', () => {
-    expect(FAMILIES.map(({ short }) => short).sort()).toEqual([...FAMILY_NAMES].sort());
-    expect(FAMILIES).toHaveLength(13);
+  // A family just written by `pnpm new-family` is here before the runtime composes it, so the list may
+  // hold more than the runtime's.
+  it('holds the thirteen families the runtime composes', () => {
+    expect(FAMILY_NAMES).toHaveLength(13);
+    expect(FAMILIES.map(({ short }) => short)).toEqual(expect.arrayContaining([...FAMILY_NAMES]));
   });
 
   it('gives @omega/providers a subpath per family', () => {
