@@ -191,7 +191,8 @@ function checkCli(project) {
     env: { ...process.env, OMEGA_ROOT: store },
   });
   const npx = (...args) => run('npx', ['--no-install', 'omega', ...args], project);
-  if (!npx('--help').includes('doctor')) throw new Error('check-tarballs: `npx omega --help` names no doctor');
+  if (!npx('--help').includes('doctor'))
+    throw new Error('check-tarballs: `npx omega --help` names no doctor');
   const doctor = npx('doctor', '--root', store);
   console.log(`npx omega doctor on the example's store: ${doctor.trim().split('\n').pop()}`);
 }
