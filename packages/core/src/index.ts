@@ -21,6 +21,7 @@ export * from './methods.js';
 export * from './names.js';
 export * from './note.js';
 export * from './pages.js';
+export * from './progress.js';
 export * from './record-codec.js';
 export * from './records.js';
 export * from './serde.js';

@@ -2,6 +2,7 @@ import {
   canonicalize,
   leafHash,
   openCheckpoint,
+  PROGRESS_EVERY,
   sha256Hex,
   type Val,
   verifierFromKey,
@@ -157,6 +158,20 @@ export function describeReceiptProvider<P extends ReceiptProvider>(
           erased: 1,
         });
         expect((await current().head()).rootHash).toBe(before.rootHash);
+      });
+
+      it('tells onProgress how many receipts it has checked, of the log size, up to the last', async () => {
+        const count = PROGRESS_EVERY + 3;
+        await Promise.all(Array.from({ length: count }, (_, seed) => current().append(sampleInput(seed))));
+        const told: Array<[number, number]> = [];
+        const result = await current().verify({ onProgress: (done, total) => told.push([done, total]) });
+        expect(result).toEqual({ ok: true, size: count, erased: 0 });
+        expect(told).toEqual([
+          [0, count],
+          [PROGRESS_EVERY, count],
+          [count, count],
+        ]);
+        await rejectionOf(() => current().verify({ onProgress: 'bar' as never }), 'INVALID_ARGUMENT');
       });
 
       it('erases one body of many stored together or shared by content, and keeps the others', async () => {

@@ -4,6 +4,7 @@ import {
   CompactRange,
   ConflictError,
   CorruptDataError,
+  checkProgress,
   checkpointDisagreement,
   checkSignerOption,
   type DocumentBackend,
@@ -16,6 +17,7 @@ import {
   type LogEntry,
   leafHash,
   logEntries,
+  type ProgressListener,
   type Store,
   sha256Hex,
   type Val,
@@ -235,8 +237,12 @@ export class ReceiptFront extends Front implements ReceiptProvider {
     return { origin: this.#origin, size, rootHash, checkpoint };
   }
 
-  async verify(options: { against?: string } = {}): Promise<VerifyResult> {
+  async verify(options: { against?: string; onProgress?: ProgressListener } = {}): Promise<VerifyResult> {
     this.lifecycle.assertOpen('verify');
+    const progress = checkProgress(options.onProgress, await this.log.size(RECEIPT_LOG), {
+      kind: KIND,
+      method: 'verify',
+    });
     // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
     const checkpoints = await this.#checkpoints.toVerify(options.against);
     if (typeof checkpoints === 'string') return { ok: false, size: 0, erased: 0, reason: checkpoints };
@@ -258,6 +264,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       }
       range.append(leafHash(Buffer.from(entry.body)));
       if (wanted.has(range.size)) roots.set(range.size, range.root());
+      progress.at(range.size);
       if (erasures.has(receipt.hash)) {
         erased++;
         continue;
@@ -265,6 +272,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
       const missing = await this.#missingBody({ ...entry.header, ...receipt }, cache);
       if (missing !== null) return { ok: false, size: seq, firstBadSeq: seq, erased, reason: missing };
     }
+    progress.end(range.size);
     for (const checkpoint of checkpoints) {
       const reason = checkpointDisagreement(checkpoint, range.size, roots.get(checkpoint.size), 'receipts');
       if (reason !== null) return { ok: false, size: range.size, erased, reason };

@@ -1,4 +1,12 @@
-import { CheckedParts, type Closable, NameSchema, type RecordParts, TimestampSchema, z } from '@omega/core';
+import {
+  CheckedParts,
+  type Closable,
+  NameSchema,
+  type ProgressListener,
+  type RecordParts,
+  TimestampSchema,
+  z,
+} from '@omega/core';
 
 export type { Val } from '@omega/core';
 
@@ -127,8 +135,11 @@ export interface ReceiptProvider extends Closable {
   count(): Promise<number>;
   /** The current tree head, signed. */
   head(): Promise<TreeHead>;
-  /** Recomputes every hash and the tree; `against` is a checkpoint kept elsewhere, which must be a prefix. */
-  verify(options?: { against?: string }): Promise<VerifyResult>;
+  /**
+   * Recomputes every hash and the tree; `against` is a checkpoint kept elsewhere, which must be a prefix.
+   * `onProgress` is told how many receipts of the log have been checked (for a progress bar).
+   */
+  verify(options?: { against?: string; onProgress?: ProgressListener }): Promise<VerifyResult>;
   proveInclusion(seq: number, treeSize?: number): Promise<InclusionProof>;
   proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof>;
   /** Deletes a receipt's body and records why; the receipt and every proof stay valid. */

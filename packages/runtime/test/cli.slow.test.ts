@@ -55,6 +55,15 @@ describe('omega on a terminal', () => {
     expect(drawn.stdout).toMatch(/\rdoctor \[#{24}\] 13\/13/);
     const piped = await omega(['doctor', '--root', root]);
     expect(piped.stderr).toBe('');
+    // Verifies count what the provider reports checked, of the log's size.
+    const receipts = (await omega(['receipts', 'ls', '--root', root, '--json'])).stdout;
+    const size = (JSON.parse(receipts) as unknown[]).length;
+    const verified = await onTerminal(['receipts', 'verify', '--root', root], { env: { NO_COLOR: '1' } });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain(`\rverify [${'#'.repeat(24)}] ${size}/${size}`);
+    const audited = await onTerminal(['audit', 'verify', '--root', root], { env: { NO_COLOR: '1' } });
+    expect(audited.code).toBe(0);
+    expect(audited.stdout).toMatch(/\rverify \[#{24}\] (\d+)\/\1/);
   });
 
   test('a destructive command asks; "y" goes on, anything else leaves the store alone (exit 1)', async ({

@@ -1,4 +1,4 @@
-import { openCheckpoint, verifierFromKey } from '@omega/core';
+import { openCheckpoint, PROGRESS_EVERY, verifierFromKey } from '@omega/core';
 import {
   assertSameValue,
   type ConformanceOptions,
@@ -333,6 +333,29 @@ export function describeSecurityProvider<P extends SecurityProvider>(
           );
           expect(await current().verifyAudit({ against: head.checkpoint })).toEqual({ ok: true, size: 3 });
           expect(await current().verifyAudit()).toEqual({ ok: true, size: 3 });
+        });
+
+        it('tells onProgress how many records it has checked, of the audit size, up to the last', async () => {
+          const count = PROGRESS_EVERY + 3;
+          await Promise.all(
+            Array.from({ length: count }, (_, i) =>
+              current().audit({ principal: 'user:x', action: 'a', resource: `r${i}`, outcome: 'ok' }),
+            ),
+          );
+          // The first write also records the policy's load.
+          const { size } = await current().auditHead();
+          expect(size - count).toBeLessThanOrEqual(1);
+          const told: Array<[number, number]> = [];
+          const result = await current().verifyAudit({
+            onProgress: (done, total) => told.push([done, total]),
+          });
+          expect(result).toEqual({ ok: true, size });
+          expect(told).toEqual([
+            [0, size],
+            [PROGRESS_EVERY, size],
+            [size, size],
+          ]);
+          await rejectionOf(() => current().verifyAudit({ onProgress: 7 as never }), 'INVALID_ARGUMENT');
         });
 
         it('verifies an empty audit, and fails a checkpoint of another key, another origin or a larger audit', async () => {

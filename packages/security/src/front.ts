@@ -7,6 +7,7 @@ import {
   ConflictError,
   CorruptDataError,
   canonicalUtf8,
+  checkProgress,
   checkpointDisagreement,
   checkSignerOption,
   type DocumentBackend,
@@ -19,6 +20,7 @@ import {
   type LogBackend,
   leafHash,
   logEntries,
+  type ProgressListener,
   type Store,
   sha256Hex,
   type Val,
@@ -217,9 +219,15 @@ export class SecurityFront extends Front implements SecurityProvider {
     return found;
   }
 
-  async verifyAudit(options: { against?: string } = {}): Promise<AuditVerifyResult> {
+  async verifyAudit(
+    options: { against?: string; onProgress?: ProgressListener } = {},
+  ): Promise<AuditVerifyResult> {
     this.lifecycle.assertOpen('verifyAudit');
     const against = options?.against;
+    const progress = checkProgress(options?.onProgress, await this.log.size(AUDIT_LOG), {
+      kind: KIND,
+      method: 'verifyAudit',
+    });
     if (against !== undefined && typeof against !== 'string') {
       throw new InvalidArgumentError('verifyAudit: against must be a checkpoint note', {
         details: { kind: KIND, argument: 'against' },
@@ -228,7 +236,7 @@ export class SecurityFront extends Front implements SecurityProvider {
     // The checkpoints the log must extend: the caller's, kept elsewhere, and the last one signed here.
     const checkpoints = await this.#checkpoints.toVerify(against);
     if (typeof checkpoints === 'string') return { ok: false, size: 0, reason: checkpoints };
-    const scan = await this.#scan(new Set(checkpoints.map((checkpoint) => checkpoint.size)));
+    const scan = await this.#scan(new Set(checkpoints.map((checkpoint) => checkpoint.size)), progress);
     if (scan.bad !== undefined) {
       return { ok: false, size: scan.size, firstBadSeq: scan.bad.seq, reason: scan.bad.reason };
     }
@@ -418,7 +426,7 @@ export class SecurityFront extends Front implements SecurityProvider {
    * Reads the whole audit, checking every record: how many read back whole before the first bad one, their
    * root, the roots at the `wanted` sizes, and which record is bad and why.
    */
-  async #scan(wanted: ReadonlySet<number>): Promise<Scan> {
+  async #scan(wanted: ReadonlySet<number>, progress?: ReturnType<typeof checkProgress>): Promise<Scan> {
     const range = new CompactRange();
     const roots = new Map<number, string>();
     if (wanted.has(0)) roots.set(0, range.root());
@@ -427,6 +435,7 @@ export class SecurityFront extends Front implements SecurityProvider {
         eventOfEntry(entry.position, entry.header, entry.body);
         range.append(leafHash(Buffer.from(entry.body)));
         if (wanted.has(range.size)) roots.set(range.size, range.root());
+        progress?.at(range.size);
       }
     } catch (error) {
       if (!isOmegaError(error, 'CORRUPT_DATA')) throw error;
@@ -435,6 +444,7 @@ export class SecurityFront extends Front implements SecurityProvider {
       const seq = typeof at === 'number' && at >= range.size ? at : range.size;
       return { size: range.size, root: range.root(), roots, bad: { seq, reason: error.message } };
     }
+    progress?.end(range.size);
     return { size: range.size, root: range.root(), roots };
   }
 }

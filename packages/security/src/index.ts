@@ -1,4 +1,4 @@
-import { type Closable, TimestampSchema, type Val, ValSchema, z } from '@omega/core';
+import { type Closable, type ProgressListener, TimestampSchema, type Val, ValSchema, z } from '@omega/core';
 
 export type { Val } from '@omega/core';
 
@@ -167,7 +167,7 @@ export interface SecurityProvider extends Closable {
    * Reads the whole audit back, checking each record, and proves that it extends `against` (a checkpoint
    * note from {@link auditHead}, kept elsewhere) and the last checkpoint this store signed.
    */
-  verifyAudit(options?: { against?: string }): Promise<AuditVerifyResult>;
+  verifyAudit(options?: { against?: string; onProgress?: ProgressListener }): Promise<AuditVerifyResult>;
 
   /** `value` with every secret found by the redaction rules, and every value of a secret-named key, replaced. */
   redact(value: Val): Redacted;

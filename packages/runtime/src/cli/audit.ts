@@ -83,9 +83,12 @@ const verify: Command = {
     withStore(ctx, async (store) => {
       const file = stringOption(ctx, 'against');
       const against = file === undefined ? undefined : await readFile(resolve(file), 'utf8');
-      const progress = ctx.out.progress('verify', 1);
+      const progress = ctx.out.progressOf('verify');
       const audit = store.audit();
-      const result = await audit.verifyAudit(against === undefined ? {} : { against });
+      const result = await audit.verifyAudit({
+        ...(against === undefined ? {} : { against }),
+        onProgress: progress.listener,
+      });
       progress.done();
       if (ctx.json) ctx.out.json(result);
       else if (result.ok)

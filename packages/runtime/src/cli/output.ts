@@ -99,6 +99,23 @@ export class Output {
       this.line(`${this.style('bold', `${key}:`.padEnd(width + 1))} ${value}`);
   }
 
+  /**
+   * A progress bar for a job that reports `(done, total)` itself (a provider's `onProgress`): drawn from
+   * its first report, when the total is known; `done()` ends it.
+   */
+  progressOf(label: string): { listener: (done: number, total: number) => void; done(): void } {
+    let bar: Progress | undefined;
+    let shown = 0;
+    return {
+      listener: (done, total) => {
+        bar ??= this.progress(label, total);
+        bar.tick(done - shown);
+        shown = done;
+      },
+      done: () => bar?.done(),
+    };
+  }
+
   /** A progress bar of `total` items on stderr, or a silent one off a TTY. */
   progress(label: string, total: number): Progress {
     const stderr = this.#terminal.stderr;

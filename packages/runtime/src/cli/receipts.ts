@@ -142,8 +142,11 @@ const verify: Command = {
       const receipts = store.receipts();
       const file = stringOption(ctx, 'against');
       const against = file === undefined ? undefined : await readFile(resolve(file), 'utf8');
-      const progress = ctx.out.progress('verify', 1);
-      const result = await receipts.verify(against === undefined ? {} : { against });
+      const progress = ctx.out.progressOf('verify');
+      const result = await receipts.verify({
+        ...(against === undefined ? {} : { against }),
+        onProgress: progress.listener,
+      });
       progress.done();
       const head = await receipts.head();
       if (ctx.json) ctx.out.json({ ...result, rootHash: head.rootHash, checkpoint: head.checkpoint });
