@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, isOmegaError } from './errors.js';
 
 /**
  * Told how far a long job (a verify over a whole log) has come: `done` of `total` units. `total` is the
@@ -11,14 +11,15 @@ export const PROGRESS_EVERY = 256;
 
 /**
  * Checks an `onProgress` option (`kind` and `method` name it in the error) and returns a reporter: `at(n)`
- * after each unit calls the listener every {@link PROGRESS_EVERY} units, `end(n)` once at the end. Without
- * a listener, both do nothing.
+ * after each unit calls the listener every {@link PROGRESS_EVERY} units, `end(n)` once at the end. The
+ * total is asked for only when there is a listener, and a store too damaged to tell its size (the job
+ * itself reports where) starts the count at a total of 0. Without a listener, both do nothing.
  */
-export function checkProgress(
+export async function checkProgress(
   listener: unknown,
-  total: number,
+  total: () => Promise<number>,
   where: { kind: string; method: string },
-): { at(done: number): void; end(done: number): void } {
+): Promise<{ at(done: number): void; end(done: number): void }> {
   if (listener === undefined) return { at() {}, end() {} };
   if (typeof listener !== 'function') {
     throw new InvalidArgumentError(`${where.method}: onProgress must be a function`, {
@@ -26,13 +27,17 @@ export function checkProgress(
     });
   }
   const tell = listener as ProgressListener;
-  tell(0, total);
+  const size = await total().catch((error: unknown) => {
+    if (isOmegaError(error, 'CORRUPT_DATA')) return 0;
+    throw error;
+  });
+  tell(0, size);
   return {
     at(done) {
-      if (done % PROGRESS_EVERY === 0) tell(done, Math.max(total, done));
+      if (done % PROGRESS_EVERY === 0) tell(done, Math.max(size, done));
     },
     end(done) {
-      tell(done, Math.max(total, done));
+      tell(done, Math.max(size, done));
     },
   };
 }

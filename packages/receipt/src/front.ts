@@ -239,7 +239,7 @@ export class ReceiptFront extends Front implements ReceiptProvider {
 
   async verify(options: { against?: string; onProgress?: ProgressListener } = {}): Promise<VerifyResult> {
     this.lifecycle.assertOpen('verify');
-    const progress = checkProgress(options.onProgress, await this.log.size(RECEIPT_LOG), {
+    const progress = await checkProgress(options.onProgress, () => this.log.size(RECEIPT_LOG), {
       kind: KIND,
       method: 'verify',
     });

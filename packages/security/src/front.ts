@@ -224,7 +224,7 @@ export class SecurityFront extends Front implements SecurityProvider {
   ): Promise<AuditVerifyResult> {
     this.lifecycle.assertOpen('verifyAudit');
     const against = options?.against;
-    const progress = checkProgress(options?.onProgress, await this.log.size(AUDIT_LOG), {
+    const progress = await checkProgress(options?.onProgress, () => this.log.size(AUDIT_LOG), {
       kind: KIND,
       method: 'verifyAudit',
     });
@@ -426,7 +426,10 @@ export class SecurityFront extends Front implements SecurityProvider {
    * Reads the whole audit, checking every record: how many read back whole before the first bad one, their
    * root, the roots at the `wanted` sizes, and which record is bad and why.
    */
-  async #scan(wanted: ReadonlySet<number>, progress?: ReturnType<typeof checkProgress>): Promise<Scan> {
+  async #scan(
+    wanted: ReadonlySet<number>,
+    progress?: Awaited<ReturnType<typeof checkProgress>>,
+  ): Promise<Scan> {
     const range = new CompactRange();
     const roots = new Map<number, string>();
     if (wanted.has(0)) roots.set(0, range.root());

@@ -196,6 +196,12 @@ describe('FilesystemSecurityProvider: a tampered audit', () => {
       );
       const provider = new FilesystemSecurityProvider({ root });
       expect(await provider.verifyAudit()).toMatchObject({ ok: false, firstBadSeq: 1, size: 0 });
+      // A log too damaged to tell its size still gets its bad record named with a progress listener.
+      const told: number[][] = [];
+      expect(
+        await provider.verifyAudit({ onProgress: (done, total) => told.push([done, total]) }),
+      ).toMatchObject({ ok: false, firstBadSeq: 1, size: 0 });
+      expect(told).toEqual([[0, 0]]);
       await provider.close();
     });
   });
