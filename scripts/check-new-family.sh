@@ -46,7 +46,10 @@ pnpm --silent new-family "$kind" >new-family.log 2>&1 || {
   cat new-family.log >&2
   fail "\`pnpm new-family $kind\` failed"
 }
-pnpm install --offline --no-frozen-lockfile --store-dir "$store" --reporter=silent
+# The new package's ranges (vitest's, say) are resolved anew, which needs the registry's metadata: a
+# fresh machine's frozen install never fetched it, so only prefer the offline copy (the packages
+# themselves are in the store already).
+pnpm install --prefer-offline --no-frozen-lockfile --store-dir "$store" --reporter=silent
 say "generated packages/$kind and installed it ($((SECONDS - started)) s)"
 
 missing=$(grep -L 'TODO(seed)' -r "packages/$kind/src" "packages/$kind/test" "packages/$kind/README.md" \
